@@ -1,0 +1,3 @@
+import { serviceTestConfig } from './src/vitest-config.js';
+
+export default serviceTestConfig();

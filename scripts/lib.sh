@@ -1,0 +1,142 @@
+# Shared helpers for ./dev and .ci/run. Sourced, not executed.
+# Everything here is idempotent and fast when the thing is already present.
+
+UE_ROOT="${UE_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
+UE_CACHE="${UE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/user-engagement}"
+UE_NODE_VERSION="$(tr -d ' \n' < "$UE_ROOT/.node-version")"
+UE_FERRETDB_VERSION="v1.24.2"
+UE_FERRETDB_BIN="${UE_FERRETDB_BIN:-$UE_CACHE/ferretdb-$UE_FERRETDB_VERSION/ferretdb}"
+export UE_FERRETDB_BIN
+export TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1 NEXT_TELEMETRY_DISABLED=1
+export npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
+
+log() { printf '\033[1;34m[ue]\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31m[ue] error:\033[0m %s\n' "$*" >&2; exit 1; }
+
+# Node: the project runs on the Node LTS pinned in .node-version. The machine may ship an
+# older Node; the npm package node-linux-<arch> carries the real binaries, so we unpack it
+# into the cache and put it first on PATH. npm itself is the machine's (it runs on our node).
+ensure_node() {
+  if command -v node >/dev/null && [[ "$(node -v)" == "v$UE_NODE_VERSION" ]]; then return; fi
+  local arch; case "$(uname -m)" in x86_64) arch=x64 ;; aarch64|arm64) arch=arm64 ;; *) die "unsupported CPU $(uname -m)" ;; esac
+  local dir="$UE_CACHE/node-v$UE_NODE_VERSION-linux-$arch"
+  if [[ ! -x "$dir/bin/node" ]]; then
+    command -v npm >/dev/null || die "npm is needed once to fetch Node $UE_NODE_VERSION (apt-get install npm)"
+    log "fetching Node $UE_NODE_VERSION (npm package node-linux-$arch)"
+    local tmp; tmp="$(mktemp -d)"
+    (cd "$tmp" && npm pack --silent "node-linux-$arch@$UE_NODE_VERSION" >/dev/null) || die "could not download node-linux-$arch@$UE_NODE_VERSION"
+    mkdir -p "$dir.tmp" && tar -xzf "$tmp"/node-linux-*.tgz -C "$dir.tmp" --strip-components=1
+    rm -rf "$dir" "$tmp" && mv "$dir.tmp" "$dir"
+  fi
+  export PATH="$dir/bin:$PATH"
+  [[ "$(node -v)" == "v$UE_NODE_VERSION" ]] || die "Node $UE_NODE_VERSION did not become active"
+}
+
+# Debian packages the project needs: redis-server (queues, sessions, events) and chromium
+# (browser tests). Installed only when missing.
+ensure_apt() {
+  local missing=()
+  command -v redis-server >/dev/null || missing+=(redis-server)
+  [[ "${UE_SKIP_BROWSER:-}" == 1 ]] || [[ -x /usr/bin/chromium ]] || missing+=(chromium)
+  ((${#missing[@]} == 0)) && return
+  command -v apt-get >/dev/null || die "missing ${missing[*]} and no apt-get: install them, or set REDIS_URL"
+  local sudo=""; [[ $(id -u) == 0 ]] || sudo="sudo"
+  log "installing ${missing[*]} (apt)"
+  $sudo apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+# FerretDB 1.x, the MongoDB-wire server used where no MongoDB runs (SQLite backend).
+# `go install ...@v1.24.2` cannot be used: the module proxy refuses the version-list lookup
+# go install makes, and a binary built in module mode panics without build/version/version.txt.
+# So: download the module, copy it out of the read-only cache, write version.txt, go build.
+ensure_ferretdb() {
+  [[ -x "$UE_FERRETDB_BIN" ]] && return
+  command -v go >/dev/null || die "Go is needed to build FerretDB (or set MONGO_URL to an existing server)"
+  log "building FerretDB $UE_FERRETDB_VERSION from its Go module (first run only, ~2 min)"
+  local src; src="$(GOFLAGS=-mod=mod go mod download -json "github.com/FerretDB/FerretDB@$UE_FERRETDB_VERSION" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')"
+  [[ -d "$src" ]] || die "go mod download of FerretDB failed"
+  local work; work="$(mktemp -d)"
+  cp -r "$src" "$work/src" && chmod -R u+w "$work/src"
+  echo "$UE_FERRETDB_VERSION" > "$work/src/build/version/version.txt"
+  mkdir -p "$(dirname "$UE_FERRETDB_BIN")"
+  (cd "$work/src" && GOFLAGS=-buildvcs=false go build -o "$UE_FERRETDB_BIN.tmp" ./cmd/ferretdb) || die "FerretDB build failed"
+  mv "$UE_FERRETDB_BIN.tmp" "$UE_FERRETDB_BIN"
+  rm -rf "$work"
+}
+
+# npm packages, reinstalled only when package-lock.json changed.
+ensure_deps() {
+  local stamp="$UE_ROOT/node_modules/.ue-lock-sha"
+  local want; want="$(sha256sum "$UE_ROOT/package-lock.json" | cut -d' ' -f1)-$UE_NODE_VERSION"
+  if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then return; fi
+  log "installing npm packages (npm ci)"
+  (cd "$UE_ROOT" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed"
+  echo "$want" > "$stamp"
+}
+
+ensure_all() {
+  ensure_node
+  ensure_apt
+  [[ -n "${MONGO_URL:-}" ]] || ensure_ferretdb
+  ensure_deps
+}
+
+free_port() {
+  node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
+}
+
+wait_port() { # host port seconds
+  local i; for ((i = 0; i < $3 * 10; i++)); do
+    (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null && { exec 3>&- 3<&- 2>/dev/null; return 0; }
+    sleep 0.1
+  done
+  return 1
+}
+
+# Start Redis and FerretDB for this run (unless REDIS_URL / MONGO_URL are set) and export the
+# URLs. $1: data folder, $2: "dev" (fixed ports, AOF on, kept) or "test" (free ports, throwaway).
+start_backing_servers() {
+  local data="$1" mode="$2"
+  mkdir -p "$data/run"
+  if [[ -z "${REDIS_URL:-}" ]]; then
+    local rport; if [[ $mode == dev ]]; then rport="${UE_REDIS_PORT:-7210}"; else rport="$(free_port)"; fi
+    local aof=no; [[ $mode == dev ]] && aof=yes
+    mkdir -p "$data/redis"
+    redis-server --port "$rport" --bind 127.0.0.1 --dir "$data/redis" --appendonly "$aof" \
+      --save "" --daemonize no --loglevel warning --logfile "$data/redis.log" &
+    echo $! > "$data/run/redis.pid"
+    wait_port 127.0.0.1 "$rport" 10 || die "redis-server did not start (see $data/redis.log)"
+    export REDIS_URL="redis://127.0.0.1:$rport"
+    log "redis on $REDIS_URL (aof=$aof)"
+  fi
+  if [[ -z "${MONGO_URL:-}" ]]; then
+    local mport; if [[ $mode == dev ]]; then mport="${UE_MONGO_PORT:-7211}"; else mport="$(free_port)"; fi
+    mkdir -p "$data/ferretdb"
+    "$UE_FERRETDB_BIN" --handler=sqlite --sqlite-url="file:$data/ferretdb/" --state-dir="$data/ferretdb" \
+      --listen-addr="127.0.0.1:$mport" --debug-addr=- --telemetry=disable --log-level=warn \
+      > "$data/ferretdb.log" 2>&1 &
+    echo $! > "$data/run/ferretdb.pid"
+    wait_port 127.0.0.1 "$mport" 20 || die "FerretDB did not start (see $data/ferretdb.log)"
+    export MONGO_URL="mongodb://127.0.0.1:$mport/engagement"
+    log "MongoDB-wire server (FerretDB) on $MONGO_URL"
+  fi
+}
+
+# Stop every process recorded in $1/run/*.pid, gracefully then firmly.
+stop_recorded() {
+  local run="$1/run" f pid
+  [[ -d "$run" ]] || return 0
+  for f in "$run"/*.pid; do
+    [[ -f "$f" ]] || continue
+    pid="$(cat "$f")"
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  for f in "$run"/*.pid; do
+    [[ -f "$f" ]] || continue
+    pid="$(cat "$f")"
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    rm -f "$f"
+  done
+}
