@@ -15,8 +15,15 @@ export function serviceTestConfig(opts: TestConfigOptions = {}): ViteUserConfig 
   // Built (dist/*.js) when used by other packages; source (*.ts) inside this package.
   const js = fileURLToPath(new URL('./global-setup.js', import.meta.url));
   const globalSetup = existsSync(js) ? js : js.replace(/\.js$/, '.ts');
+  // ./dev test asks every run for a JSON report so it can print one total at the end.
+  const reportDir = process.env.UE_TEST_REPORT_DIR;
+  const pkg = (process.env.npm_package_name ?? 'pkg').replace(/[^a-z0-9]+/gi, '-');
+  const reporters = reportDir ? ['default', 'json'] : ['default'];
+  const outputFile = reportDir ? { json: `${reportDir}/${pkg}-${process.pid}.json` } : undefined;
   return defineConfig({
     test: {
+      reporters,
+      ...(outputFile ? { outputFile } : {}),
       projects: [
         {
           extends: true,
