@@ -1,0 +1,52 @@
+// The ingest service's environment, parsed once (DESIGN §2). Every bad variable is named.
+import { env, parseEnv } from '@ue/kit';
+import { z } from 'zod';
+
+export const ROLES = ['http', 'webhook-worker', 'outbound-worker'] as const;
+export type Role = (typeof ROLES)[number];
+
+const positive = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const schema = z.object({
+  REDIS_URL: env.url(['redis:', 'rediss:']),
+  PROFILES_ADDR: env.hostPort(),
+  PROFILES_TOKEN: z.string().min(8, 'must be at least 8 characters'),
+  // Comma-separated: during a rotation both the old and the new app secret verify.
+  WHATSAPP_APP_SECRET: env.list(),
+  WHATSAPP_VERIFY_TOKEN: z.string().min(1),
+  WHATSAPP_ACCESS_TOKEN: z.string().min(1),
+  WHATSAPP_API_BASE_URL: env.url(['http:', 'https:']).default('https://graph.facebook.com/v24.0'),
+  PORT: env.port(7203),
+  HOST: z.string().default('0.0.0.0'),
+  LOG_LEVEL: env.logLevel(),
+  // Must match profiles' BULLMQ_PREFIX: the outbound queue is shared with it.
+  BULLMQ_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').default('bull'),
+  // Meta's documented maximum webhook payload is 3 MB.
+  WEBHOOK_MAX_BYTES: positive(3 * 1024 * 1024),
+  // Bound on any Redis command made while a provider request waits (then 503).
+  WEBHOOK_ENQUEUE_TIMEOUT_MS: positive(2000),
+  WEBHOOK_CONCURRENCY: positive(16),
+  WEBHOOK_BATCH_WINDOW_MS: positive(100),
+  WEBHOOK_BATCH_MAX_EVENTS: positive(500),
+  // Defaults keep a job retrying for about a week (Meta itself retries for 7 days).
+  WEBHOOK_ATTEMPTS: positive(2100),
+  RETRY_BASE_MS: positive(1000),
+  RETRY_MAX_MS: positive(300_000),
+  PROFILES_DEADLINE_MS: positive(10_000),
+  OUTBOUND_CONCURRENCY: positive(8),
+  OUTBOUND_RATE_PER_SECOND: positive(80),
+  OUTBOUND_ATTEMPTS: positive(12),
+  OUTBOUND_TIMEOUT_MS: positive(15_000),
+  SHUTDOWN_GRACE_MS: positive(20_000),
+  // Which parts this process runs; split them to scale HTTP and workers separately.
+  INGEST_ROLES: env
+    .list()
+    .pipe(z.array(z.enum(ROLES)))
+    .default([...ROLES]),
+});
+
+export type Config = Readonly<z.output<typeof schema>>;
+
+export function loadConfig(source: NodeJS.ProcessEnv): Config {
+  return parseEnv(schema, source);
+}

@@ -1,0 +1,86 @@
+// GET/POST /webhooks/whatsapp, per shared/docs/whatsapp-webhooks.md §2, §3, §7, §8: the
+// handshake, then verify → one durable enqueue → 200. No content parsing, no database, no gRPC.
+import { timingSafeEqual } from 'node:crypto';
+import type { Logger } from '@ue/kit';
+import { Hono } from 'hono';
+import type { Metrics } from '../ops/metrics.js';
+import { checkSignature } from '../providers/whatsapp/signature.js';
+import { sha256Hex, type WebhookJobData } from '../queue/webhook-queue.js';
+import { readBodyLimited } from './read-body.js';
+
+export interface WhatsappWebhookDeps {
+  verifyToken: string;
+  appSecrets: readonly string[];
+  maxBytes: number;
+  /** One durable add; rejects when Redis is unreachable (within a bounded time). */
+  enqueue: (job: WebhookJobData) => Promise<void>;
+  metrics: Metrics;
+  log: Logger;
+  now?: () => Date;
+}
+
+function sameText(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export function whatsappWebhookRoutes(deps: WhatsappWebhookDeps): Hono {
+  const app = new Hono();
+  const now = deps.now ?? (() => new Date());
+  const reject = (reason: 'signature' | 'json' | 'size' | 'redis') => deps.metrics.webhooksRejected.inc({ reason });
+
+  app.get('/', (c) => {
+    const mode = c.req.query('hub.mode');
+    const token = c.req.query('hub.verify_token') ?? '';
+    const challenge = c.req.query('hub.challenge') ?? '';
+    if (mode === 'subscribe' && sameText(token, deps.verifyToken)) {
+      deps.log.info('webhook subscription verified');
+      return c.text(challenge, 200);
+    }
+    deps.log.warn({ mode }, 'webhook verification refused');
+    return c.text('Forbidden', 403);
+  });
+
+  app.post('/', async (c) => {
+    deps.metrics.webhooksReceived.inc({ provider: 'whatsapp' });
+    const receivedAt = now();
+    const body = await readBodyLimited(c.req.raw, deps.maxBytes);
+    if (!body.ok) {
+      reject('size');
+      deps.log.warn({ maxBytes: deps.maxBytes }, 'webhook refused: body too large');
+      return c.text('Payload Too Large', 413);
+    }
+    const problem = checkSignature(body.bytes, c.req.header('x-hub-signature-256'), deps.appSecrets);
+    if (problem) {
+      reject('signature');
+      deps.log.warn({ problem, bytes: body.bytes.byteLength }, 'webhook refused: bad signature');
+      return c.text('Unauthorized', 401);
+    }
+    try {
+      JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body.bytes));
+    } catch {
+      reject('json');
+      deps.log.warn({ bytes: body.bytes.byteLength }, 'webhook refused: not JSON');
+      return c.text('Bad Request', 400);
+    }
+    const sha256 = sha256Hex(body.bytes);
+    try {
+      await deps.enqueue({
+        provider: 'whatsapp',
+        bodyBase64: Buffer.from(body.bytes).toString('base64'),
+        sha256,
+        receivedAt: receivedAt.toISOString(),
+      });
+      deps.metrics.webhooksEnqueued.inc();
+      deps.log.info({ sha256, bytes: body.bytes.byteLength }, 'webhook accepted');
+    } catch (err) {
+      reject('redis');
+      deps.log.error({ err: (err as Error).message, sha256 }, 'webhook not queued: Redis unavailable');
+      return c.text('Service Unavailable', 503, { 'Retry-After': '5' });
+    }
+    return c.text('EVENT_RECEIVED', 200);
+  });
+
+  return app;
+}

@@ -1,0 +1,77 @@
+// Composition root: read config, open Redis / gRPC / queues, start HTTP and workers, and close
+// them in reverse order on SIGTERM/SIGINT (HTTP stops accepting first, workers finish or hand
+// back in-flight jobs, then connections close).
+import { serve } from '@hono/node-server';
+import { createLogger, exitOnStartupError, handleShutdown, type Closer } from '@ue/kit';
+import { Queue } from 'bullmq';
+import type { Server } from 'node:http';
+import { createApp } from './app.js';
+import { createProfilesClient } from './clients/profiles.js';
+import { loadConfig, type Config } from './config.js';
+import { createMetrics } from './ops/metrics.js';
+import { createFailFastRedis, withTimeout } from './queue/redis.js';
+import { WEBHOOK_QUEUE, WHATSAPP_DELIVERY, webhookJobId, webhookJobOptions, type WebhookJobData } from './queue/webhook-queue.js';
+
+async function main(config: Config): Promise<void> {
+  const log = createLogger('ingest', config.LOG_LEVEL);
+  const closers: Closer[] = [];
+  handleShutdown(log, closers, config.SHUTDOWN_GRACE_MS);
+  const timeoutMs = config.WEBHOOK_ENQUEUE_TIMEOUT_MS;
+  const retry = { attempts: config.WEBHOOK_ATTEMPTS, baseMs: config.RETRY_BASE_MS, maxMs: config.RETRY_MAX_MS };
+
+  const redis = createFailFastRedis(config.REDIS_URL, timeoutMs);
+  redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
+  closers.push({ name: 'redis', close: () => redis.quit().catch(() => redis.disconnect()) });
+
+  const queue = new Queue<WebhookJobData>(WEBHOOK_QUEUE, { connection: redis, prefix: config.BULLMQ_PREFIX });
+  queue.on('error', (err) => log.warn({ err: err.message }, 'webhook queue error'));
+  closers.push({ name: 'webhook queue', close: () => queue.close() });
+
+  const profiles = createProfilesClient({ addr: config.PROFILES_ADDR, token: config.PROFILES_TOKEN, deadlineMs: config.PROFILES_DEADLINE_MS });
+  closers.push({ name: 'profiles client', close: () => Promise.resolve(profiles.close()) });
+
+  const metrics = createMetrics(async () => {
+    const counts = await withTimeout(queue.getJobCounts('waiting', 'active', 'delayed', 'failed'), timeoutMs, 'job counts');
+    return Object.entries(counts).map(([state, count]) => ({ queue: WEBHOOK_QUEUE, state, count }));
+  });
+
+  const app = createApp({
+    verifyToken: config.WHATSAPP_VERIFY_TOKEN,
+    appSecrets: config.WHATSAPP_APP_SECRET,
+    maxBytes: config.WEBHOOK_MAX_BYTES,
+    metrics,
+    log,
+    enqueue: async (data) => {
+      await withTimeout(queue.add(WHATSAPP_DELIVERY, data, webhookJobOptions(webhookJobId(data.sha256), retry)), timeoutMs, 'enqueue');
+    },
+    health: async () => {
+      const [redisUp, profilesUp] = await Promise.all([
+        withTimeout(redis.ping(), 1000, 'redis ping').then(() => true, () => false),
+        profiles.reachable(1000),
+      ]);
+      return { redis: redisUp, profiles: profilesUp };
+    },
+  });
+
+  if (!config.INGEST_ROLES.includes('http')) return;
+  const server = await new Promise<Server>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(s as Server));
+  });
+  closers.push({
+    name: 'http',
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+  });
+  log.info({ port: config.PORT, profiles: config.PROFILES_ADDR, prefix: config.BULLMQ_PREFIX }, 'ingest listening');
+}
+
+let config: Config;
+try {
+  config = loadConfig(process.env);
+} catch (err) {
+  exitOnStartupError('ingest', err);
+}
+main(config).catch((err: unknown) => exitOnStartupError('ingest', err));
