@@ -1,0 +1,90 @@
+// createApp(deps): the whole HTTP surface, mounted under BASE_PATH. No listen, no globals.
+import { Hono } from 'hono';
+import { secureHeaders } from 'hono/secure-headers';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { isAppError, httpStatusOf } from '@ue/kit';
+import type { AppDeps, AppEnv } from './http/types.js';
+import { requireCsrf, requireSession } from './auth/middleware.js';
+import { authRoutes, logoutRoutes } from './routes/auth.js';
+import { usersRoutes } from './routes/users.js';
+import { userRoutes } from './routes/user.js';
+import { overviewRoutes } from './routes/overview.js';
+import { exportRoutes } from './routes/export.js';
+import { eventsRoutes } from './routes/events.js';
+
+export type { AppDeps } from './http/types.js';
+
+export const CSP = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  fontSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'none'"],
+  frameAncestors: ["'none'"],
+  formAction: ["'self'"],
+};
+
+export function createApp(deps: AppDeps): Hono {
+  const base = deps.settings.basePath;
+  const root = new Hono();
+
+  const health = async (c: { json: (v: unknown, s: 200 | 503) => Response }) => {
+    const [profiles, redis] = await Promise.all([
+      deps.profiles.reachable(1500).catch(() => false),
+      deps.redisReachable().catch(() => false),
+    ]);
+    const ok = profiles && redis;
+    return c.json({ status: ok ? 'ok' : 'degraded', checks: { profiles: profiles ? 'ok' : 'unreachable', redis: redis ? 'ok' : 'unreachable' } }, ok ? 200 : 503);
+  };
+  // Reachable both at the root (probes, `curl :7202/healthz`) and under BASE_PATH (through the proxy).
+  root.get('/healthz', health);
+
+  const app = new Hono<AppEnv>();
+  app.use(
+    '*',
+    secureHeaders({
+      contentSecurityPolicy: CSP,
+      referrerPolicy: 'same-origin',
+      xFrameOptions: 'DENY',
+      crossOriginEmbedderPolicy: false,
+      strictTransportSecurity: false,
+    }),
+  );
+  app.use('*', async (c, next) => {
+    await next();
+    if (!c.res.headers.has('cache-control') && !c.req.path.startsWith(`${base}/static/`)) c.header('Cache-Control', 'no-store');
+  });
+  if (base) app.get('/healthz', health);
+  app.get(
+    '/static/*',
+    serveStatic({ root: deps.settings.staticRoot, rewriteRequestPath: (p) => p.slice(`${base}/static`.length) }),
+  );
+  app.route('/', authRoutes(deps));
+
+  const guarded = new Hono<AppEnv>();
+  guarded.use('*', requireSession(deps), requireCsrf());
+  guarded.get('/', (c) => c.redirect(`${base}/users`, 302));
+  guarded.route('/', logoutRoutes(deps));
+  guarded.route('/', usersRoutes(deps));
+  guarded.route('/', userRoutes(deps));
+  guarded.route('/', overviewRoutes(deps));
+  guarded.route('/', exportRoutes(deps));
+  guarded.route('/', eventsRoutes(deps));
+  app.route('/', guarded);
+
+  app.onError((err, c) => {
+    if (isAppError(err)) {
+      const status = httpStatusOf(err.code) as 400;
+      if (err.code !== 'NOT_FOUND' && err.code !== 'INVALID_ARGUMENT' && err.code !== 'FAILED_PRECONDITION') deps.log.warn({ err }, 'request failed');
+      return c.text(err.code === 'UNAVAILABLE' ? 'The profiles service is unavailable. Try again shortly.' : err.message, status);
+    }
+    deps.log.error({ err }, 'unhandled error');
+    return c.text('Something went wrong.', 500);
+  });
+
+  root.route(base || '/', app);
+  return root;
+}

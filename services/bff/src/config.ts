@@ -1,0 +1,69 @@
+// The bff's environment (DESIGN §2), parsed once into a frozen Config.
+import { env, parseEnv } from '@ue/kit';
+import { z } from 'zod';
+
+const schema = z.object({
+  REDIS_URL: env.url(['redis:', 'rediss:']),
+  PROFILES_ADDR: env.hostPort(),
+  PROFILES_TOKEN: z.string().min(8, 'must be at least 8 characters'),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters'),
+  BASE_PATH: z
+    .string()
+    .regex(/^\/([A-Za-z0-9._~-]+\/?)*$/, 'must be a path like / or /dev/user-engagement/')
+    .default('/'),
+  PORT: env.port(7202),
+  ADMIN_EMAIL: z.email('must be an email address').optional(),
+  ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+  LOG_LEVEL: env.logLevel(),
+  COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
+  SESSION_TTL_SECONDS: z.coerce.number().int().min(60).default(8 * 3600),
+  DISPLAY_TIME_ZONE: z
+    .string()
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone such as Europe/Berlin')
+    .default('UTC'),
+});
+
+export interface Config {
+  redisUrl: string;
+  profilesAddr: string;
+  profilesToken: string;
+  sessionSecret: string;
+  /** Normalised mount path without trailing slash; '' for the root. */
+  basePath: string;
+  port: number;
+  bootstrapAdmin?: { email: string; password: string };
+  logLevel: string;
+  cookieSecure: 'auto' | 'true' | 'false';
+  sessionTtlSeconds: number;
+  timeZone: string;
+}
+
+export function normaliseBasePath(p: string): string {
+  const trimmed = p.replace(/\/+$/, '');
+  return trimmed === '' ? '' : trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
+}
+
+export function loadConfig(source: NodeJS.ProcessEnv): Readonly<Config> {
+  const e = parseEnv(schema, source);
+  const admin = e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD } : undefined;
+  return Object.freeze({
+    redisUrl: e.REDIS_URL,
+    profilesAddr: e.PROFILES_ADDR,
+    profilesToken: e.PROFILES_TOKEN,
+    sessionSecret: e.SESSION_SECRET,
+    basePath: normaliseBasePath(e.BASE_PATH),
+    port: e.PORT,
+    ...(admin ? { bootstrapAdmin: admin } : {}),
+    logLevel: e.LOG_LEVEL,
+    cookieSecure: e.COOKIE_SECURE,
+    sessionTtlSeconds: e.SESSION_TTL_SECONDS,
+    timeZone: e.DISPLAY_TIME_ZONE,
+  });
+}

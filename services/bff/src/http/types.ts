@@ -1,0 +1,30 @@
+import type { Logger } from '@ue/kit';
+import type { ProfilesApi } from '../clients/profiles.js';
+import type { AdminStore } from '../auth/admins.js';
+import type { LoginLimiter } from '../auth/login-limiter.js';
+import type { Session, SessionStore } from '../auth/sessions.js';
+import type { ViewCtx } from '../views/context.js';
+
+export interface AppDeps {
+  profiles: ProfilesApi;
+  sessions: SessionStore;
+  admins: AdminStore;
+  limiter: LoginLimiter;
+  /** True when Redis answers PING. */
+  redisReachable: () => Promise<boolean>;
+  log: Logger;
+  settings: {
+    basePath: string;
+    sessionSecret: string;
+    cookieSecure: 'auto' | 'true' | 'false';
+    sessionTtlSeconds: number;
+    timeZone: string;
+    /** Absolute path of web/public. */
+    staticRoot: string;
+  };
+  clock?: () => Date;
+}
+
+export interface AppEnv {
+  Variables: { session: Session; view: ViewCtx };
+}

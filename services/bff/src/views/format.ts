@@ -1,0 +1,148 @@
+// Pure formatting used by the views: times, phones, names, labels, activity markers.
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { DeliveryStatus, LogEntryKind, LogEntryState, MessageType, UserStatus, type User } from '@ue/proto';
+
+const RTF = new Intl.RelativeTimeFormat('en', { numeric: 'auto', style: 'short' });
+const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['year', 365 * 86400],
+  ['month', 30 * 86400],
+  ['week', 7 * 86400],
+  ['day', 86400],
+  ['hour', 3600],
+  ['minute', 60],
+];
+
+/** "5 min. ago", "in 2 hr.", "now". */
+export function relativeTime(at: Date, now: Date): string {
+  const seconds = Math.round((at.getTime() - now.getTime()) / 1000);
+  const abs = Math.abs(seconds);
+  if (abs < 45) return 'now';
+  for (const [unit, size] of UNITS) {
+    if (abs >= size) return RTF.format(Math.round(seconds / size), unit);
+  }
+  return RTF.format(Math.round(seconds / 60), 'minute');
+}
+
+export function absoluteTime(at: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone, timeZoneName: 'short' }).format(at);
+}
+
+export type Activity = 'paused' | 'live' | 'recent' | 'idle';
+
+/** green < 10 min, yellow < 1 h, red = paused (DESIGN §6). */
+export function activityOf(user: Pick<User, 'paused' | 'lastInteractionAt'>, now: Date): Activity {
+  if (user.paused) return 'paused';
+  const at = user.lastInteractionAt;
+  if (!at) return 'idle';
+  const age = now.getTime() - at.getTime();
+  if (age < 10 * 60_000) return 'live';
+  if (age < 60 * 60_000) return 'recent';
+  return 'idle';
+}
+
+export const ACTIVITY_LABEL: Record<Activity, string> = {
+  paused: 'Agent paused',
+  live: 'Active in the last 10 minutes',
+  recent: 'Active in the last hour',
+  idle: 'Not active in the last hour',
+};
+
+export function formatPhone(e164: string | undefined): string {
+  if (!e164) return '';
+  const parsed = parsePhoneNumberFromString(e164);
+  return parsed ? parsed.formatInternational() : e164;
+}
+
+export function displayName(user: Pick<User, 'profile' | 'waId' | 'bsuid'>): string {
+  const p = user.profile;
+  return (
+    p?.displayName?.trim() ||
+    p?.name?.trim() ||
+    (p?.username ? `@${p.username}` : '') ||
+    formatPhone(p?.phoneE164) ||
+    user.waId ||
+    user.bsuid ||
+    'Unknown user'
+  );
+}
+
+/** Up to two letters for the avatar placeholder. */
+export function initials(name: string): string {
+  const letters = name
+    .split(/\s+/)
+    .map((w) => Array.from(w.replace(/^[^\p{L}\p{N}]+/u, ''))[0] ?? '')
+    .filter(Boolean);
+  return (letters.slice(0, 2).join('') || '?').toUpperCase();
+}
+
+export const STATUS_LABELS: [UserStatus, string][] = [
+  [UserStatus.IN_PROGRESS, 'In progress'],
+  [UserStatus.OPPORTUNITY, 'Opportunity'],
+  [UserStatus.POTENTIAL_CUSTOMER, 'Potential customer'],
+  [UserStatus.QUOTE_REQUEST, 'Quote request'],
+  [UserStatus.FOLLOW_UP, 'Follow up'],
+  [UserStatus.CONTACTED, 'Contacted'],
+  [UserStatus.WAITING_RESPONSE, 'Waiting response'],
+  [UserStatus.INFO_ONLY, 'Info only'],
+  [UserStatus.NOT_INTERESTED, 'Not interested'],
+  [UserStatus.SPAM, 'Spam'],
+];
+
+export function statusLabel(s: UserStatus): string {
+  return STATUS_LABELS.find(([v]) => v === s)?.[1] ?? 'No status';
+}
+
+export function parseStatus(v: string | undefined): UserStatus | undefined {
+  const n = Number(v);
+  return STATUS_LABELS.some(([s]) => Number(s) === n) ? (n) : undefined;
+}
+
+export function typeLabel(t: MessageType): string {
+  const name = MessageType[t] ?? 'UNSUPPORTED';
+  return name.toLowerCase().replace(/_/g, ' ');
+}
+
+export function deliveryLabel(s: DeliveryStatus): { ticks: string; label: string; cls: string } {
+  switch (s) {
+    case DeliveryStatus.PENDING:
+      return { ticks: '🕓', label: 'Pending', cls: 'pending' };
+    case DeliveryStatus.SENT:
+      return { ticks: '✓', label: 'Sent', cls: 'sent' };
+    case DeliveryStatus.DELIVERED:
+      return { ticks: '✓✓', label: 'Delivered', cls: 'delivered' };
+    case DeliveryStatus.READ:
+    case DeliveryStatus.PLAYED:
+      return { ticks: '✓✓', label: s === DeliveryStatus.PLAYED ? 'Played' : 'Read', cls: 'read' };
+    case DeliveryStatus.FAILED:
+      return { ticks: '⚠', label: 'Failed', cls: 'failed' };
+    default:
+      return { ticks: '', label: '', cls: '' };
+  }
+}
+
+export function logKindLabel(k: LogEntryKind): string {
+  return { [LogEntryKind.NOTE]: 'Note', [LogEntryKind.FOLLOW_UP]: 'Follow-up', [LogEntryKind.PROACTIVE]: 'Proactive', [LogEntryKind.SYSTEM]: 'System' }[k as number] ?? 'Entry';
+}
+
+export function logStateLabel(s: LogEntryState): string {
+  return { [LogEntryState.OPEN]: 'open', [LogEntryState.DONE]: 'done', [LogEntryState.CANCELLED]: 'cancelled' }[s as number] ?? '';
+}
+
+/** Only http(s) URLs to hosts on the allow-list; anything else is not linked at all. */
+export function safeUrl(url: string | undefined, allowedHosts: readonly string[]): string | undefined {
+  if (!url) return undefined;
+  try {
+    const u = new URL(url);
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') return undefined;
+    return allowedHosts.includes(u.hostname.toLowerCase()) ? u.toString() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function formatDuration(seconds: number | undefined): string {
+  if (seconds === undefined) return '—';
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
+  return `${(seconds / 3600).toFixed(1)} h`;
+}

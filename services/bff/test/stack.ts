@@ -1,0 +1,85 @@
+// Integration helpers: a real profiles process (real gRPC), real Redis, and a gRPC client
+// with the "test" caller token for creating data through the public contract.
+import { createRequire } from 'node:module';
+import { randomBytes } from 'node:crypto';
+import { credentials, Metadata } from '@grpc/grpc-js';
+import {
+  ApplyWebhookEventsRequest,
+  ProfilesServiceClient,
+  type ApplyWebhookEventsResponse,
+  type MessageContent,
+  type WebhookEvent,
+} from '@ue/proto';
+import { freePort, requireEnv, startProcess, testMongoUrl, type RunningProcess } from '@ue/testing';
+
+const require = createRequire(import.meta.url);
+
+export interface ProfilesProcess {
+  addr: string;
+  bffToken: string;
+  testToken: string;
+  proc: RunningProcess;
+  stop(): Promise<void>;
+}
+
+export async function startProfiles(label: string): Promise<ProfilesProcess> {
+  const entry = require.resolve('@ue/profiles');
+  const [port, metricsPort] = [await freePort(), await freePort()];
+  const bffToken = randomBytes(12).toString('hex');
+  const testToken = randomBytes(12).toString('hex');
+  const proc = await startProcess(
+    entry,
+    {
+      MONGO_URL: testMongoUrl(label),
+      REDIS_URL: requireEnv('REDIS_URL'),
+      PROFILES_TOKENS: `bff:${bffToken},test:${testToken}`,
+      PORT: String(port),
+      METRICS_PORT: String(metricsPort),
+      LOG_LEVEL: 'warn',
+    },
+    async () => (await fetch(`http://127.0.0.1:${metricsPort}/healthz`)).status === 200,
+    45_000,
+  );
+  return { addr: `127.0.0.1:${port}`, bffToken, testToken, proc, stop: async () => void (await proc.stop()) };
+}
+
+/** Create users and messages the way ingest does: through ApplyWebhookEvents. */
+export function webhookClient(addr: string, token: string) {
+  const client = new ProfilesServiceClient(addr, credentials.createInsecure());
+  const md = new Metadata();
+  md.set('authorization', `Bearer ${token}`);
+  const apply = (events: Partial<WebhookEvent>[]): Promise<ApplyWebhookEventsResponse> =>
+    new Promise((resolve, reject) =>
+      client.applyWebhookEvents(ApplyWebhookEventsRequest.fromPartial({ events }), md, (err, res) =>
+        err ? reject(err) : resolve(res),
+      ),
+    );
+  return {
+    apply,
+    /** One inbound text message from a new or known user. */
+    inbound(opts: { account?: string; waId: string; name?: string; text: string; at?: Date; wamid?: string; content?: Partial<MessageContent> }) {
+      const account = opts.account ?? '100200300';
+      const at = opts.at ?? new Date();
+      return apply([
+        { accountId: account, occurredAt: at, event: { $case: 'userSeen', userSeen: { user: { waId: opts.waId, bsuid: '', parentBsuid: '' }, name: opts.name } } },
+        {
+          accountId: account,
+          occurredAt: at,
+          event: {
+            $case: 'inboundMessage',
+            inboundMessage: {
+              wamid: opts.wamid ?? `wamid.${randomBytes(8).toString('hex')}`,
+              from: { waId: opts.waId, bsuid: '', parentBsuid: '' },
+              content: { type: 1, text: opts.text, ...opts.content } as MessageContent,
+              context: undefined,
+              referral: undefined,
+              errors: [],
+              rawJson: '',
+            },
+          },
+        },
+      ]);
+    },
+    close: () => client.close(),
+  };
+}
