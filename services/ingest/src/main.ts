@@ -8,7 +8,10 @@ import type { Server } from 'node:http';
 import { createApp } from './app.js';
 import { createProfilesClient } from './clients/profiles.js';
 import { loadConfig, type Config } from './config.js';
+import { createApplyWebhook } from './jobs/apply-webhook.js';
+import { EventBatcher } from './jobs/event-batcher.js';
 import { createMetrics } from './ops/metrics.js';
+import { startWebhookWorker } from './queue/webhook-worker.js';
 import { createFailFastRedis, withTimeout } from './queue/redis.js';
 import { WEBHOOK_QUEUE, WHATSAPP_DELIVERY, webhookJobId, webhookJobOptions, type WebhookJobData } from './queue/webhook-queue.js';
 
@@ -52,6 +55,19 @@ async function main(config: Config): Promise<void> {
       return { redis: redisUp, profiles: profilesUp };
     },
   });
+
+  if (config.INGEST_ROLES.includes('webhook-worker')) {
+    const batcher = new EventBatcher({
+      windowMs: config.WEBHOOK_BATCH_WINDOW_MS,
+      maxEvents: config.WEBHOOK_BATCH_MAX_EVENTS,
+      maxBytes: 3 * 1024 * 1024,
+      apply: (req) => profiles.applyWebhookEvents(req),
+      onBatch: (items) => metrics.applyBatchSize.observe(items),
+    });
+    const process = createApplyWebhook({ batcher, metrics, log });
+    const w = startWebhookWorker({ redisUrl: config.REDIS_URL, prefix: config.BULLMQ_PREFIX, concurrency: config.WEBHOOK_CONCURRENCY, retry, process, batcher, metrics, log });
+    closers.push({ name: 'webhook worker', close: w.close });
+  }
 
   if (!config.INGEST_ROLES.includes('http')) return;
   const server = await new Promise<Server>((resolve) => {

@@ -1,0 +1,64 @@
+// Worker step for one queued webhook delivery: parse it with its provider's parser, hand the
+// events (and the raw delivery, for audit) to profiles through the batcher. Transient failures
+// are retried by BullMQ with backoff; only malformed input fails for good (a dead letter).
+import { AppError, maskPhone, type Logger } from '@ue/kit';
+import type { RawDelivery, WebhookEvent } from '@ue/proto';
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { Metrics } from '../ops/metrics.js';
+import { parseWhatsappDelivery } from '../providers/whatsapp/parser.js';
+import type { WebhookJobData } from '../queue/webhook-queue.js';
+import type { EventBatcher } from './event-batcher.js';
+
+export interface ApplyWebhookDeps {
+  batcher: Pick<EventBatcher, 'submit'>;
+  metrics: Metrics;
+  log: Logger;
+  now?: () => Date;
+}
+
+export interface ApplyWebhookResult {
+  events: number;
+  ignoredFields: string[];
+}
+
+function describeEvent(e: WebhookEvent): Record<string, string> {
+  const ev = e.event;
+  if (ev?.$case === 'providerError') return { account: e.accountId, codes: ev.providerError.errors.map((x) => x.code).join(',') };
+  if (ev?.$case === 'inboundMessage') return { account: e.accountId, from: maskPhone(ev.inboundMessage.from?.waId) };
+  return { account: e.accountId };
+}
+
+export function createApplyWebhook(deps: ApplyWebhookDeps): (job: Job<WebhookJobData>) => Promise<ApplyWebhookResult> {
+  const now = deps.now ?? (() => new Date());
+  return async (job) => {
+    const data = job.data;
+    const body = Buffer.from(data.bodyBase64 ?? '', 'base64');
+    const receivedAt = new Date(data.receivedAt);
+    if (data.provider !== 'whatsapp' || Number.isNaN(receivedAt.getTime())) {
+      throw new UnrecoverableError(`malformed job: provider ${String(data.provider)}, receivedAt ${String(data.receivedAt)}`);
+    }
+    const parsed = parseWhatsappDelivery(body.toString('utf8'), receivedAt);
+    for (const field of parsed.ignoredFields) deps.metrics.ignoredFields.inc({ field });
+    if (parsed.ignoredFields.length > 0) deps.log.info({ job: job.id, fields: parsed.ignoredFields }, 'webhook fields acknowledged without processing');
+    if (parsed.unknownTypes.length > 0) deps.log.warn({ job: job.id, types: parsed.unknownTypes }, 'unknown provider types kept as unsupported');
+    for (const e of parsed.events) {
+      if (e.event?.$case !== 'providerError') continue;
+      for (const err of e.event.providerError.errors) deps.metrics.providerErrors.inc({ code: String(err.code) });
+      deps.log.warn({ job: job.id, ...describeEvent(e), titles: e.event.providerError.errors.map((x) => x.title) }, 'provider reported an error');
+    }
+    const delivery: RawDelivery = { sha256: data.sha256, body, receivedAt, provider: 'whatsapp' };
+    try {
+      await deps.batcher.submit({ events: parsed.events, delivery });
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'INVALID_ARGUMENT') throw new UnrecoverableError(`profiles refused the events: ${err.message}`);
+      throw err;
+    }
+    for (const e of parsed.events) deps.metrics.eventsApplied.inc({ type: e.event?.$case ?? 'none' });
+    deps.metrics.endToEndSeconds.observe(Math.max(0, now().getTime() - receivedAt.getTime()) / 1000);
+    if (parsed.problems.length > 0) {
+      // The readable part is applied; the delivery stays as a dead letter for a fixed parser.
+      throw new UnrecoverableError(`malformed delivery: ${parsed.problems.slice(0, 5).join('; ')}`);
+    }
+    return { events: parsed.events.length, ignoredFields: parsed.ignoredFields };
+  };
+}

@@ -1,0 +1,76 @@
+// Coalesces the events of concurrently processed jobs into one ApplyWebhookEvents call: a
+// short window, bounded by events and bytes. Each submitter learns its own outcome; when a
+// batch is refused as invalid, its parts are retried alone so one bad delivery cannot sink
+// the others.
+import { AppError } from '@ue/kit';
+import type { ApplyWebhookEventsRequest, ApplyWebhookEventsResponse, RawDelivery, WebhookEvent } from '@ue/proto';
+
+export interface BatchItem {
+  events: WebhookEvent[];
+  delivery?: RawDelivery;
+}
+
+export interface BatcherOptions {
+  windowMs: number;
+  maxEvents: number;
+  /** Rough bound on the request size (profiles' gRPC receive limit is a few MB). */
+  maxBytes: number;
+  /** The call that applies one batch; rejects with AppError. */
+  apply: (req: ApplyWebhookEventsRequest) => Promise<ApplyWebhookEventsResponse>;
+  onBatch?: (items: number, events: number) => void;
+}
+
+interface Pending extends BatchItem {
+  bytes: number;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+const sizeOf = (item: BatchItem): number => (item.delivery?.body.length ?? 0) + item.events.length * 512;
+
+export class EventBatcher {
+  private pending: Pending[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly opts: BatcherOptions) {}
+
+  submit(item: BatchItem): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const p: Pending = { ...item, bytes: sizeOf(item), resolve, reject };
+      const events = this.pending.reduce((n, x) => n + x.events.length, 0);
+      const bytes = this.pending.reduce((n, x) => n + x.bytes, 0);
+      if (this.pending.length > 0 && (events + p.events.length > this.opts.maxEvents || bytes + p.bytes > this.opts.maxBytes)) this.flush();
+      this.pending.push(p);
+      if (p.events.length >= this.opts.maxEvents || p.bytes >= this.opts.maxBytes) this.flush();
+      else this.timer ??= setTimeout(() => this.flush(), this.opts.windowMs);
+    });
+  }
+
+  /** Send whatever is waiting now (also used on shutdown). */
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const items = this.pending;
+    this.pending = [];
+    if (items.length > 0) void this.send(items);
+  }
+
+  private async send(items: Pending[]): Promise<void> {
+    const req: ApplyWebhookEventsRequest = {
+      events: items.flatMap((i) => i.events),
+      deliveries: items.flatMap((i) => (i.delivery ? [i.delivery] : [])),
+    };
+    try {
+      await this.opts.apply(req);
+      this.opts.onBatch?.(items.length, req.events.length);
+      for (const i of items) i.resolve();
+    } catch (err) {
+      const invalid = err instanceof AppError && err.code === 'INVALID_ARGUMENT';
+      if (invalid && items.length > 1) {
+        await Promise.all(items.map((i) => this.send([i])));
+        return;
+      }
+      for (const i of items) i.reject(err);
+    }
+  }
+}
