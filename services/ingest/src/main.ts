@@ -12,6 +12,11 @@ import { createApplyWebhook } from './jobs/apply-webhook.js';
 import { EventBatcher } from './jobs/event-batcher.js';
 import { createMetrics } from './ops/metrics.js';
 import { startWebhookWorker } from './queue/webhook-worker.js';
+import { createSendOutbound } from './jobs/send-outbound.js';
+import { sendMessage } from './providers/whatsapp/send-api.js';
+import { createRateLimiter } from './queue/rate-limiter.js';
+import { startOutboundWorker } from './queue/outbound-worker.js';
+import { Redis } from 'ioredis';
 import { createFailFastRedis, withTimeout } from './queue/redis.js';
 import { WEBHOOK_QUEUE, WHATSAPP_DELIVERY, webhookJobId, webhookJobOptions, type WebhookJobData } from './queue/webhook-queue.js';
 
@@ -67,6 +72,24 @@ async function main(config: Config): Promise<void> {
     const process = createApplyWebhook({ batcher, metrics, log });
     const w = startWebhookWorker({ redisUrl: config.REDIS_URL, prefix: config.BULLMQ_PREFIX, concurrency: config.WEBHOOK_CONCURRENCY, retry, process, batcher, metrics, log });
     closers.push({ name: 'webhook worker', close: w.close });
+  }
+
+  if (config.INGEST_ROLES.includes('outbound-worker')) {
+    const limiterRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 });
+    limiterRedis.on('error', (err) => log.warn({ err: err.message }, 'rate limiter redis error'));
+    closers.push({ name: 'rate limiter redis', close: () => limiterRedis.quit().catch(() => limiterRedis.disconnect()) });
+    const api = { baseUrl: config.WHATSAPP_API_BASE_URL, accessToken: config.WHATSAPP_ACCESS_TOKEN, timeoutMs: config.OUTBOUND_TIMEOUT_MS };
+    const process = createSendOutbound({
+      send: (job) => sendMessage(api, job),
+      report: (event) => profiles.applyWebhookEvents({ events: [event], deliveries: [] }),
+      limiter: createRateLimiter(limiterRedis, config.BULLMQ_PREFIX, config.OUTBOUND_RATE_PER_SECOND),
+      maxTries: config.OUTBOUND_ATTEMPTS,
+      retry,
+      metrics,
+      log,
+    });
+    const w = startOutboundWorker({ redisUrl: config.REDIS_URL, prefix: config.BULLMQ_PREFIX, concurrency: config.OUTBOUND_CONCURRENCY, process, metrics, log });
+    closers.push({ name: 'outbound worker', close: w.close });
   }
 
   if (!config.INGEST_ROLES.includes('http')) return;
