@@ -1,7 +1,145 @@
-import { Hono } from 'hono';
+// One user's page and its partials and actions. Mutations go to profiles attributed to the
+// admin; each answers the fragment it changed.
+import { randomUUID } from 'node:crypto';
+import { Hono, type Context } from 'hono';
+import { AppError } from '@ue/kit';
+import { ActorKind, LogEntryKind, LogEntryState, MessageContent, MessageType, type Actor, type User } from '@ue/proto';
 import type { AppDeps, AppEnv } from '../http/types.js';
+import { href } from '../views/context.js';
+import { parseLocalDateTime, parseStatus } from '../views/format.js';
+import { FactsSection, LogSection, OlderMessages, ReplyForm, UserCard, UserPage } from '../views/user-page.js';
+import { isSafeId } from './users-query.js';
 
-export function userRoutes(_deps: AppDeps): Hono<AppEnv> {
+type C = Context<AppEnv>;
+
+function actorOf(c: C): Actor {
+  const s = c.get('session');
+  return { kind: ActorKind.ADMIN, id: s.adminId, displayName: s.name };
+}
+
+function userId(c: C): string {
+  const id = c.req.param('id');
+  if (!isSafeId(id)) throw AppError.notFound('user');
+  return id;
+}
+
+async function field(c: C, name: string, max: number): Promise<string> {
+  const body = await c.req.parseBody();
+  const v = body[name];
+  const s = typeof v === 'string' ? v.trim() : '';
+  if (!s) throw AppError.invalid(name, 'required');
+  if (s.length > max) throw AppError.invalid(name, `at most ${max} characters`);
+  return s;
+}
+
+export function userRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  const p = deps.profiles;
+
+  const getUser = async (id: string): Promise<User> => {
+    const res = await p.getUser({ lookup: { $case: 'id', id } });
+    if (!res.user) throw AppError.notFound('user');
+    return res.user;
+  };
+  const olderUrl = (c: C, id: string, token: string): string | undefined =>
+    token ? href(c.get('view'), `/users/${encodeURIComponent(id)}/messages`, { page_token: token }) : undefined;
+  const logOf = async (id: string) => (await p.listLogEntries({ userId: id, pageSize: 100 })).entries;
+  const renderLog = async (c: C, id: string) => c.html(<LogSection user={await getUser(id)} log={await logOf(id)} ctx={c.get('view')} />);
+  const renderCard = async (c: C, user: User) => c.html(<UserCard user={user} ctx={c.get('view')} />);
+
+  app.get('/users/:id', async (c) => {
+    const id = userId(c);
+    const [user, facts, log, messages] = await Promise.all([
+      getUser(id),
+      p.listFacts({ userId: id }),
+      logOf(id),
+      p.listMessages({ userId: id, pageSize: 40 }),
+    ]);
+    return c.html(
+      <UserPage
+        user={user}
+        facts={facts.facts}
+        log={log}
+        messages={messages.messages}
+        olderUrl={olderUrl(c, id, messages.nextPageToken)}
+        ctx={c.get('view')}
+      />,
+    );
+  });
+
+  app.get('/users/:id/messages', async (c) => {
+    const id = userId(c);
+    const res = await p.listMessages({ userId: id, pageSize: 40, pageToken: (c.req.query('page_token') ?? '').slice(0, 512) });
+    return c.html(<OlderMessages messages={res.messages} olderUrl={olderUrl(c, id, res.nextPageToken)} ctx={c.get('view')} />);
+  });
+
+  app.get('/users/:id/facts', async (c) => {
+    const id = userId(c);
+    const withHistory = c.req.query('history') === '1';
+    const [user, res] = await Promise.all([getUser(id), p.listFacts({ userId: id, includeHistory: withHistory })]);
+    return c.html(<FactsSection user={user} facts={res.facts} history={withHistory ? res.history : undefined} ctx={c.get('view')} />);
+  });
+
+  app.get('/users/:id/log', async (c) => renderLog(c, userId(c)));
+
+  app.post('/users/:id/notes', async (c) => {
+    const id = userId(c);
+    const text = await field(c, 'text', 4000);
+    await p.addLogEntry({ userId: id, kind: LogEntryKind.NOTE, text, author: actorOf(c), clientId: randomUUID(), dueAt: undefined });
+    return renderLog(c, id);
+  });
+
+  app.post('/users/:id/follow-ups', async (c) => {
+    const id = userId(c);
+    const text = await field(c, 'text', 1000);
+    const dueAt = parseLocalDateTime(await field(c, 'due', 40), c.get('view').timeZone);
+    if (!dueAt) throw AppError.invalid('due', 'a date and time');
+    await p.addLogEntry({ userId: id, kind: LogEntryKind.FOLLOW_UP, text, dueAt, author: actorOf(c), clientId: randomUUID() });
+    return renderLog(c, id);
+  });
+
+  app.post('/users/:id/log/:entry/done', async (c) => {
+    const id = userId(c);
+    const entry = c.req.param('entry');
+    if (!isSafeId(entry)) throw AppError.notFound('log entry');
+    await p.updateLogEntry({ id: entry, actor: actorOf(c), state: LogEntryState.DONE, dueAt: undefined });
+    return renderLog(c, id);
+  });
+
+  const update = async (c: C, change: { status?: number; addTags?: string[]; removeTags?: string[]; paused?: boolean }) => {
+    const res = await p.updateUser({ userId: userId(c), actor: actorOf(c), addTags: [], removeTags: [], reason: '', ...change });
+    if (!res.user) throw AppError.notFound('user');
+    return renderCard(c, res.user);
+  };
+
+  app.post('/users/:id/tags', async (c) => update(c, { addTags: [(await field(c, 'tag', 40)).toLowerCase()] }));
+  app.post('/users/:id/tags/remove', async (c) => update(c, { removeTags: [await field(c, 'tag', 40)] }));
+  app.post('/users/:id/status', async (c) => {
+    const status = parseStatus(await field(c, 'status', 4));
+    if (status === undefined) throw AppError.invalid('status', 'unknown status');
+    return update(c, { status });
+  });
+  app.post('/users/:id/pause', async (c) => update(c, { paused: (await field(c, 'paused', 3)) === 'yes' }));
+
+  app.post('/users/:id/reply', async (c) => {
+    const id = userId(c);
+    const text = await field(c, 'text', 4096);
+    try {
+      await p.sendMessage({
+        userId: id,
+        content: MessageContent.fromPartial({ type: MessageType.TEXT, text }),
+        author: actorOf(c),
+        clientId: randomUUID(),
+        replyToMessageId: '',
+      });
+    } catch (err) {
+      if (err instanceof AppError && (err.code === 'FAILED_PRECONDITION' || err.code === 'INVALID_ARGUMENT')) {
+        return c.html(<ReplyForm user={await getUser(id)} ctx={c.get('view')} notice={`Not sent: ${err.message}`} />, 200);
+      }
+      throw err;
+    }
+    return c.html(<ReplyForm user={await getUser(id)} ctx={c.get('view')} notice="Reply queued. It appears in the conversation with its delivery ticks." />);
+  });
+
   return app;
 }

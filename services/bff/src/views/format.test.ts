@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { activityOf, displayName, formatPhone, initials, parseLocalDateTime, relativeTime, safeUrl } from './format.js';
+import { neutraliseCell, csvRows } from './csv.js';
+
+const now = new Date('2026-11-21T12:00:00Z');
+const ago = (ms: number): Date => new Date(now.getTime() - ms);
+
+describe('activity marker', () => {
+  it('is green under 10 minutes, yellow under an hour, red when paused', () => {
+    expect(activityOf({ paused: false, lastInteractionAt: ago(9 * 60_000) }, now)).toBe('live');
+    expect(activityOf({ paused: false, lastInteractionAt: ago(10 * 60_000) }, now)).toBe('recent');
+    expect(activityOf({ paused: false, lastInteractionAt: ago(59 * 60_000) }, now)).toBe('recent');
+    expect(activityOf({ paused: false, lastInteractionAt: ago(61 * 60_000) }, now)).toBe('idle');
+    expect(activityOf({ paused: true, lastInteractionAt: ago(1000) }, now)).toBe('paused');
+    expect(activityOf({ paused: false, lastInteractionAt: undefined }, now)).toBe('idle');
+  });
+});
+
+describe('relative time', () => {
+  it('speaks in the largest whole unit', () => {
+    expect(relativeTime(ago(10_000), now)).toBe('now');
+    expect(relativeTime(ago(5 * 60_000), now)).toBe('5 min. ago');
+    expect(relativeTime(ago(3 * 3600_000), now)).toBe('3 hr. ago');
+    expect(relativeTime(ago(86400_000), now)).toBe('yesterday');
+    expect(relativeTime(new Date(now.getTime() + 2 * 3600_000), now)).toBe('in 2 hr.');
+  });
+});
+
+describe('names and phones', () => {
+  it('formats E.164 for humans and falls back through the profile', () => {
+    expect(formatPhone('+4915112345678')).toBe('+49 1511 2345678');
+    expect(displayName({ profile: { displayName: 'Ana', name: 'x' } as never, waId: '1', bsuid: '' })).toBe('Ana');
+    expect(displayName({ profile: { phoneE164: '+14155550123' } as never, waId: '1', bsuid: '' })).toBe('+1 415 555 0123');
+    expect(displayName({ profile: undefined, waId: '', bsuid: 'US.1' })).toBe('US.1');
+    expect(initials('José  Álvarez')).toBe('JÁ');
+    expect(initials('"><img')).toBe('I');
+  });
+
+  it('links only http(s) URLs on the allow-list', () => {
+    expect(safeUrl('javascript:alert(1)', ['x.com'])).toBeUndefined();
+    expect(safeUrl('https://evil.com/a', ['x.com'])).toBeUndefined();
+    expect(safeUrl('https://x.com/a', ['x.com'])).toBe('https://x.com/a');
+  });
+
+  it('reads a datetime-local value in the display zone', () => {
+    expect(parseLocalDateTime('2026-07-01T10:30', 'Europe/Berlin')?.toISOString()).toBe('2026-07-01T08:30:00.000Z');
+    expect(parseLocalDateTime('2026-01-01T10:30', 'Europe/Berlin')?.toISOString()).toBe('2026-01-01T09:30:00.000Z');
+    expect(parseLocalDateTime('2026-01-01T10:30', 'UTC')?.toISOString()).toBe('2026-01-01T10:30:00.000Z');
+    expect(parseLocalDateTime('tomorrow', 'UTC')).toBeUndefined();
+  });
+});
+
+describe('CSV', () => {
+  it('defuses cells a spreadsheet would run as formulas', () => {
+    expect(neutraliseCell('=1+2')).toBe("'=1+2");
+    expect(neutraliseCell('+4915112345678')).toBe("'+4915112345678");
+    expect(neutraliseCell('-x')).toBe("'-x");
+    expect(neutraliseCell('@SUM(A1)')).toBe("'@SUM(A1)");
+    expect(neutraliseCell('plain')).toBe('plain');
+    expect(neutraliseCell(new Date('2026-01-01T00:00:00Z'))).toBe('2026-01-01T00:00:00.000Z');
+    expect(csvRows([['a,b', 'say "hi"\nbye', '=cmd']])).toBe('"a,b","say ""hi""\nbye",\'=cmd\n');
+  });
+});

@@ -1,0 +1,191 @@
+// One message as a chat bubble: every content type, reactions, quotes, edits, revokes and
+// outbound delivery ticks. Nothing a user wrote becomes a link or markup.
+import { DeliveryStatus, Direction, MessageType, type Message } from '@ue/proto';
+import type { ViewCtx } from './context.js';
+import { deliveryLabel, typeLabel } from './format.js';
+import { Time } from './time.js';
+
+export function bubbleId(id: string): string {
+  return `msg-${id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+}
+
+function Content(props: { m: Message }) {
+  const c = props.m.content;
+  if (!c) return <p class="muted">(empty)</p>;
+  const text = c.text ? (
+    <p class="text" dir="auto">
+      {c.text}
+    </p>
+  ) : null;
+  switch (c.type) {
+    case MessageType.TEXT:
+      return text ?? <p class="muted">(empty)</p>;
+    case MessageType.IMAGE:
+    case MessageType.AUDIO:
+    case MessageType.VIDEO:
+    case MessageType.DOCUMENT:
+    case MessageType.STICKER: {
+      const m = c.media;
+      const kind = c.type === MessageType.AUDIO && m?.voice ? 'voice note' : typeLabel(c.type);
+      return (
+        <>
+          <p class="media">
+            <span class="media-icon" aria-hidden="true">
+              📎
+            </span>{' '}
+            {kind}
+            {m?.filename ? <span class="filename"> · {m.filename}</span> : null}
+            {m?.mimeType ? <span class="muted"> · {m.mimeType}</span> : null}
+          </p>
+          {text}
+        </>
+      );
+    }
+    case MessageType.LOCATION: {
+      const l = c.location;
+      return (
+        <p class="location">
+          📍 {l?.name ? <strong dir="auto">{l.name} </strong> : null}
+          {l?.address ? <span dir="auto">{l.address} </span> : null}
+          <span class="coords">
+            ({l?.latitude.toFixed(5)}, {l?.longitude.toFixed(5)})
+          </span>
+        </p>
+      );
+    }
+    case MessageType.CONTACTS:
+      return (
+        <ul class="cards">
+          {c.contacts.map((k) => (
+            <li>
+              👤 <strong dir="auto">{k.formattedName}</strong>
+              {k.company ? <span> · {k.company}</span> : null}
+              {k.phones.map((p) => (
+                <span class="muted"> · {p.phone}</span>
+              ))}
+              {k.emails.map((e) => (
+                <span class="muted"> · {e.email}</span>
+              ))}
+            </li>
+          ))}
+        </ul>
+      );
+    case MessageType.INTERACTIVE:
+      return (
+        <p>
+          <span class="chip">{c.interactive?.kind.replace(/_/g, ' ') || 'interactive'}</span>{' '}
+          <span dir="auto">{c.interactive?.title || c.interactive?.flowName}</span>
+          {c.interactive?.description ? <span class="muted"> · {c.interactive.description}</span> : null}
+        </p>
+      );
+    case MessageType.BUTTON:
+      return (
+        <p>
+          <span class="chip">button</span> <span dir="auto">{c.button?.text}</span>
+        </p>
+      );
+    case MessageType.ORDER:
+      return (
+        <div>
+          <p>🛒 Order ({c.order?.items.length ?? 0} items)</p>
+          <ul class="cards">
+            {(c.order?.items ?? []).map((i) => (
+              <li>
+                {i.quantity} × {i.productRetailerId} · {i.itemPrice} {i.currency}
+              </li>
+            ))}
+          </ul>
+          {c.order?.text ? <p dir="auto">{c.order.text}</p> : null}
+        </div>
+      );
+    case MessageType.SYSTEM:
+      return (
+        <p class="system-note" dir="auto">
+          ⚙ {c.system?.body || c.system?.kind}
+        </p>
+      );
+    case MessageType.TEMPLATE:
+      return (
+        <p>
+          <span class="chip">template</span> {c.template?.name} ({c.template?.language}){text}
+        </p>
+      );
+    default:
+      return (
+        <p class="unsupported">
+          Unsupported message{c.unsupportedType ? `: ${c.unsupportedType}` : ''}
+          {text}
+        </p>
+      );
+  }
+}
+
+function Ticks(props: { m: Message }) {
+  const { m } = props;
+  if (m.direction !== Direction.OUTBOUND) return null;
+  const d = deliveryLabel(m.status);
+  if (!d.label) return null;
+  return (
+    <span class={`ticks ticks-${d.cls}`} title={d.label}>
+      {d.ticks}
+      <span class="sr-only"> {d.label}</span>
+    </span>
+  );
+}
+
+export function MessageBubble(props: { m: Message; ctx: ViewCtx; oob?: boolean }) {
+  const { m, ctx } = props;
+  const out = m.direction === Direction.OUTBOUND;
+  const author = out ? m.author?.displayName || m.author?.id || 'agent' : undefined;
+  const failed = m.status === DeliveryStatus.FAILED;
+  return (
+    <article
+      id={bubbleId(m.id)}
+      hx-swap-oob={props.oob ? 'true' : undefined}
+      class={`bubble ${out ? 'out' : 'in'}${m.revoked ? ' revoked' : ''}${failed ? ' failed' : ''}`}>
+      {m.context?.forwarded ? <p class="muted small">↪ Forwarded{m.context.frequentlyForwarded ? ' many times' : ''}</p> : null}
+      {m.context?.replyToMessageId || m.context?.replyToWamid ? (
+        <p class="quote small">
+          ↩ Reply to{' '}
+          {m.context.replyToMessageId ? <a href={`#${bubbleId(m.context.replyToMessageId)}`}>an earlier message</a> : 'a message we do not have'}
+        </p>
+      ) : null}
+      {m.revoked ? <p class="deleted small">🚫 Deleted by the sender — original kept for admins:</p> : null}
+      <Content m={m} />
+      {m.edits.length > 0 ? (
+        <details class="edits small">
+          <summary>edited</summary>
+          <ol>
+            {m.edits.map((e) => (
+              <li>
+                <span dir="auto">{e.previousText}</span> <Time at={e.editedAt} ctx={ctx} />
+              </li>
+            ))}
+          </ol>
+        </details>
+      ) : null}
+      {failed
+        ? m.errors.map((e) => (
+            <p class="error small" role="note">
+              Not delivered: {e.title || e.message} {e.code ? `(${e.code})` : ''}
+              {e.details ? ` — ${e.details}` : ''}
+            </p>
+          ))
+        : null}
+      {m.reactions.length > 0 ? (
+        <p class="reactions" aria-label="Reactions">
+          {m.reactions.map((r) => (
+            <span class="reaction" title={r.by?.displayName || r.by?.id || ''}>
+              {r.emoji}
+            </span>
+          ))}
+        </p>
+      ) : null}
+      <footer class="meta">
+        {author ? <span class="author">{author}</span> : null}
+        <Time at={m.sentAt ?? m.receivedAt} ctx={ctx} />
+        <Ticks m={m} />
+      </footer>
+    </article>
+  );
+}

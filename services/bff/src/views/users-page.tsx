@@ -1,0 +1,241 @@
+import { Direction, type User } from '@ue/proto';
+import { href, type ViewCtx } from './context.js';
+import { ACTIVITY_LABEL, activityOf, displayName, formatPhone, statusLabel, STATUS_LABELS } from './format.js';
+import { Layout } from './layout.js';
+import { Time } from './time.js';
+import { ACTIVE_WINDOWS, usersQueryParams, type UsersQuery } from '../routes/users-query.js';
+
+export function ActivityDot(props: { user: Pick<User, 'paused' | 'lastInteractionAt'>; ctx: ViewCtx }) {
+  const a = activityOf(props.user, props.ctx.now);
+  return (
+    <span class={`dot dot-${a}`} title={ACTIVITY_LABEL[a]}>
+      <span class="sr-only">{ACTIVITY_LABEL[a]}</span>
+    </span>
+  );
+}
+
+export function Tags(props: { tags: string[] }) {
+  return (
+    <span class="tags">
+      {props.tags.map((t) => (
+        <span class="tag">{t}</span>
+      ))}
+    </span>
+  );
+}
+
+export function UserRow(props: { user: User; ctx: ViewCtx }) {
+  const { user: u, ctx } = props;
+  const name = displayName(u);
+  const last = u.lastMessage;
+  const overdue = u.nextFollowUpDueAt && u.nextFollowUpDueAt < ctx.now;
+  return (
+    <tr class="user-row">
+      <td class="c-name">
+        <ActivityDot user={u} ctx={ctx} />
+        <a href={href(ctx, `/users/${encodeURIComponent(u.id)}`)} class="user-link" dir="auto">
+          {name}
+        </a>
+        {u.needsReply ? <span class="badge badge-warn">needs reply</span> : null}
+        {overdue ? <span class="badge badge-danger">follow-up overdue</span> : null}
+        {u.paused ? <span class="badge badge-danger">paused</span> : null}
+      </td>
+      <td class="c-phone" data-label="Phone">
+        {formatPhone(u.profile?.phoneE164) || <span class="muted">withheld</span>}
+      </td>
+      <td class="c-account" data-label="Account">
+        {u.accountId}
+      </td>
+      <td class="c-status" data-label="Status">
+        <span class="status">{statusLabel(u.status)}</span> <Tags tags={u.tags} />
+      </td>
+      <td class="c-last" data-label="Last message">
+        {last ? (
+          <span class="preview" dir="auto">
+            <span class="dir" title={last.direction === Direction.OUTBOUND ? 'sent by us' : 'received'}>
+              {last.direction === Direction.OUTBOUND ? '↗ ' : '↙ '}
+            </span>
+            {last.text}
+          </span>
+        ) : (
+          <span class="muted">no messages</span>
+        )}
+      </td>
+      <td class="c-time" data-label="Last activity">
+        <Time at={u.lastInteractionAt} ctx={ctx} />
+      </td>
+    </tr>
+  );
+}
+
+/** Rows of one page, followed by a sentinel that loads the next page when scrolled into view. */
+export function UserRows(props: { users: User[]; nextUrl?: string; ctx: ViewCtx; first: boolean }) {
+  if (props.first && props.users.length === 0) {
+    return (
+      <tr class="empty">
+        <td colspan={6}>No users match these filters.</td>
+      </tr>
+    );
+  }
+  return (
+    <>
+      {props.users.map((u) => (
+        <UserRow user={u} ctx={props.ctx} />
+      ))}
+      {props.nextUrl ? (
+        <tr class="more" hx-get={props.nextUrl} hx-trigger="revealed" hx-swap="outerHTML">
+          <td colspan={6}>
+            <a href={props.nextUrl}>Loading more…</a>
+          </td>
+        </tr>
+      ) : null}
+    </>
+  );
+}
+
+function Filters(props: { q: UsersQuery; ctx: ViewCtx; accounts: string[] }) {
+  const { q, ctx } = props;
+  const rows = href(ctx, '/users/rows');
+  return (
+    <form
+      id="filters"
+      class="filters"
+      role="search"
+      method="get"
+      action={href(ctx, '/users')}
+      hx-get={rows}
+      hx-target="#user-rows"
+      hx-trigger="change, submit"
+      hx-sync="this:replace"
+    >
+      <label class="grow">
+        <span class="sr-only">Search</span>
+        <input
+          id="q"
+          type="search"
+          name="q"
+          value={q.q}
+          placeholder="Search name, phone, email, message, fact…"
+          autocomplete="off"
+          hx-get={rows}
+          hx-include="#filters"
+          hx-target="#user-rows"
+          hx-trigger="input changed delay:300ms, search"
+          hx-sync="closest form:replace"
+        />
+      </label>
+      <label>
+        Status
+        <select name="status">
+          <option value="">Any</option>
+          {STATUS_LABELS.map(([v, l]) => (
+            <option value={String(v)} selected={q.status === String(v)}>
+              {l}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Tag
+        <input type="text" name="tag" value={q.tag} size={10} />
+      </label>
+      <label>
+        Account
+        <input type="text" name="account" value={q.account} size={12} list="accounts" />
+        <datalist id="accounts">
+          {props.accounts.map((a) => (
+            <option value={a} />
+          ))}
+        </datalist>
+      </label>
+      <label>
+        Activity
+        <select name="active">
+          <option value="">Any time</option>
+          {ACTIVE_WINDOWS.map(([k, l]) => (
+            <option value={k} selected={q.active === k}>
+              {l}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Agent
+        <select name="paused">
+          <option value="">Any</option>
+          <option value="yes" selected={q.paused === 'yes'}>
+            Paused
+          </option>
+          <option value="no" selected={q.paused === 'no'}>
+            Running
+          </option>
+        </select>
+      </label>
+      <label class="check">
+        <input type="checkbox" name="needs_reply" value="1" checked={q.needsReply} /> Needs reply
+      </label>
+      <label class="check">
+        <input type="checkbox" name="overdue" value="1" checked={q.overdue} /> Overdue follow-up
+      </label>
+      <label>
+        Sort
+        <select name="sort">
+          <option value="activity" selected={q.sort === 'activity'}>
+            Last activity
+          </option>
+          <option value="created" selected={q.sort === 'created'}>
+            Newest users
+          </option>
+          <option value="created_asc" selected={q.sort === 'created_asc'}>
+            Oldest users
+          </option>
+        </select>
+      </label>
+      <button type="submit">Apply</button>
+    </form>
+  );
+}
+
+/** The CSV link follows the filters (re-sent out of band with every new search). */
+export function ExportLink(props: { ctx: ViewCtx; q: UsersQuery; oob?: boolean }) {
+  return (
+    <a
+      class="button secondary"
+      id="export-link"
+      href={href(props.ctx, '/export/users.csv', usersQueryParams(props.q))}
+      hx-swap-oob={props.oob ? 'true' : undefined}
+    >
+      Export CSV
+    </a>
+  );
+}
+
+export function UsersPage(props: { q: UsersQuery; users: User[]; nextUrl?: string; ctx: ViewCtx }) {
+  const { ctx, q } = props;
+  const accounts = [...new Set(props.users.map((u) => u.accountId))].sort();
+  return (
+    <Layout title="Users" ctx={ctx} area="users">
+      <div class="page-head">
+        <h1>Users</h1>
+        <ExportLink ctx={ctx} q={q} />
+      </div>
+      <Filters q={q} ctx={ctx} accounts={accounts} />
+      <table class="users">
+        <caption class="sr-only">Users, most recent activity first</caption>
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Phone</th>
+            <th scope="col">Account</th>
+            <th scope="col">Status &amp; tags</th>
+            <th scope="col">Last message</th>
+            <th scope="col">Active</th>
+          </tr>
+        </thead>
+        <tbody id="user-rows">
+          <UserRows users={props.users} nextUrl={props.nextUrl} ctx={ctx} first={true} />
+        </tbody>
+      </table>
+    </Layout>
+  );
+}
