@@ -18,7 +18,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.test.ts', '**/*.int.test.ts', '**/test/**', '**/scripts/**', '**/examples/**'],
+    files: ['**/*.test.ts', '**/*.int.test.ts', '**/test/**', '**/scripts/**', '**/examples/**', 'bench/**'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
   },
 );
