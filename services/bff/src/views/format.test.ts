@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Profile } from '@ue/proto';
 import { activityOf, displayName, formatPhone, initials, parseLocalDateTime, relativeTime, safeUrl } from './format.js';
 import { neutraliseCell, csvRows } from './csv.js';
 
@@ -29,8 +30,8 @@ describe('relative time', () => {
 describe('names and phones', () => {
   it('formats E.164 for humans and falls back through the profile', () => {
     expect(formatPhone('+4915112345678')).toBe('+49 1511 2345678');
-    expect(displayName({ profile: { displayName: 'Ana', name: 'x' } as never, waId: '1', bsuid: '' })).toBe('Ana');
-    expect(displayName({ profile: { phoneE164: '+14155550123' } as never, waId: '1', bsuid: '' })).toBe('+1 415 555 0123');
+    expect(displayName({ profile: Profile.fromPartial({ displayName: 'Ana', name: 'x' }), waId: '1', bsuid: '' })).toBe('Ana');
+    expect(displayName({ profile: Profile.fromPartial({ phoneE164: '+14155550123' }), waId: '1', bsuid: '' })).toBe('+1 415 555 0123');
     expect(displayName({ profile: undefined, waId: '', bsuid: 'US.1' })).toBe('US.1');
     expect(initials('José  Álvarez')).toBe('JÁ');
     expect(initials('"><img')).toBe('I');

@@ -1,0 +1,49 @@
+// An in-memory stand-in for profiles' gRPC API, for tests about the bff itself (routing,
+// guards, sessions) rather than about data.
+import { AppError } from '@ue/kit';
+import { GetStatsResponse, type User } from '@ue/proto';
+import type { ProfilesApi } from '../src/clients/profiles.js';
+import { hostileFacts, hostileLog, hostileMessages, hostileUser } from './fixtures.js';
+
+export function fakeProfiles(users: User[] = [hostileUser()]): ProfilesApi & { calls: string[] } {
+  const calls: string[] = [];
+  const find = (id: string): User => {
+    const u = users.find((x) => x.id === id);
+    if (!u) throw AppError.notFound('user');
+    return u;
+  };
+  return {
+    calls,
+    getUser: (req) => {
+      calls.push('getUser');
+      return Promise.resolve({ user: find(req.lookup?.$case === 'id' ? req.lookup.id : '') });
+    },
+    listUsers: () => Promise.resolve({ users, nextPageToken: '' }),
+    updateUser: (req) => {
+      calls.push('updateUser');
+      return Promise.resolve({ user: find(req.userId ?? '') });
+    },
+    listMessages: () => Promise.resolve({ messages: hostileMessages(), nextPageToken: '', prevPageToken: '' }),
+    sendMessage: () => {
+      calls.push('sendMessage');
+      return Promise.resolve({ message: hostileMessages()[1] });
+    },
+    listFacts: () => Promise.resolve({ facts: hostileFacts(), history: hostileFacts() }),
+    addLogEntry: () => {
+      calls.push('addLogEntry');
+      return Promise.resolve({ entry: hostileLog()[0] });
+    },
+    updateLogEntry: () => {
+      calls.push('updateLogEntry');
+      return Promise.resolve({ entry: hostileLog()[1] });
+    },
+    listLogEntries: () => Promise.resolve({ entries: hostileLog(), nextPageToken: '' }),
+    getStats: () => Promise.resolve(GetStatsResponse.fromPartial({})),
+    watchEvents: async function* (_req, signal) {
+      await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+      yield* [];
+    },
+    reachable: () => Promise.resolve(true),
+    close: () => undefined,
+  };
+}

@@ -1,0 +1,74 @@
+// Build the app over real Redis (sessions, admins, rate limits) for route-level tests, and a
+// tiny cookie-keeping client around app.request().
+import { uniqueName, requireEnv } from '@ue/testing';
+import { Redis } from 'ioredis';
+import { createLogger } from '@ue/kit';
+import { publicDir } from '@ue/web';
+import type { Hono } from 'hono';
+import { createApp } from '../src/app.js';
+import { createAdminStore, type AdminStore } from '../src/auth/admins.js';
+import { createLoginLimiter } from '../src/auth/login-limiter.js';
+import { createSessionStore, type SessionStore } from '../src/auth/sessions.js';
+import type { ProfilesApi } from '../src/clients/profiles.js';
+
+export const BASE = '/dev/user-engagement';
+export const ADMIN = { email: 'ana@example.com', password: 'correct horse battery' };
+
+export interface Harness {
+  app: Hono;
+  redis: Redis;
+  admins: AdminStore;
+  sessions: SessionStore;
+  prefix: string;
+  close(): Promise<void>;
+}
+
+export async function buildHarness(profiles: ProfilesApi, opts: { ttlSeconds?: number; perAccount?: number } = {}): Promise<Harness> {
+  const redis = new Redis(requireEnv('REDIS_URL'));
+  const prefix = `${uniqueName('bff')}:`;
+  const admins = createAdminStore(redis, prefix);
+  const sessions = createSessionStore(redis, opts.ttlSeconds ?? 3600, prefix);
+  await admins.create(ADMIN.email, ADMIN.password, 'Ana Admin');
+  const app = createApp({
+    profiles,
+    admins,
+    sessions,
+    limiter: createLoginLimiter(redis, { prefix: `${prefix}login`, perAccount: opts.perAccount ?? 5 }),
+    redisReachable: async () => (await redis.ping()) === 'PONG',
+    log: createLogger('bff-test', 'silent'),
+    settings: { basePath: BASE, sessionSecret: 'x'.repeat(40), cookieSecure: 'auto', sessionTtlSeconds: opts.ttlSeconds ?? 3600, timeZone: 'Europe/Berlin', staticRoot: publicDir },
+  });
+  return { app, redis, admins, sessions, prefix, close: async () => void (await redis.quit()) };
+}
+
+/** A browser-ish client: keeps cookies, can log in, knows the page's CSRF token. */
+export class Client {
+  cookies = new Map<string, string>();
+  csrf = '';
+  constructor(private app: Hono) {}
+
+  async request(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (this.cookies.size) headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
+    const res = await this.app.request(`http://localhost${path}`, { ...init, headers, redirect: 'manual' });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const i = pair!.indexOf('=');
+      const [k, v] = [pair!.slice(0, i), pair!.slice(i + 1)];
+      if (v === '' || /max-age=0/i.test(c)) this.cookies.delete(k);
+      else this.cookies.set(k, v);
+    }
+    return res;
+  }
+
+  async login(email = ADMIN.email, password = ADMIN.password): Promise<Response> {
+    const page = await (await this.request(`${BASE}/login`)).text();
+    const token = /name="_csrf" value="([^"]+)"/.exec(page)?.[1] ?? '';
+    const res = await this.request(`${BASE}/login`, { method: 'POST', body: new URLSearchParams({ email, password, _csrf: token }) });
+    if (res.status === 303) {
+      const html = await (await this.request(`${BASE}/users`)).text();
+      this.csrf = /X-CSRF-Token&quot;:&quot;([^&]+)&quot;/.exec(html)?.[1] ?? '';
+    }
+    return res;
+  }
+}
