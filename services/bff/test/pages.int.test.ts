@@ -1,0 +1,114 @@
+// Pages and actions against a real profiles process over real gRPC, with data created the
+// way ingest creates it (ApplyWebhookEvents).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createProfilesClient, type ProfilesApi } from '../src/clients/profiles.js';
+import { BASE, buildHarness, Client, type Harness } from './harness.js';
+import { startProfiles, webhookClient, type ProfilesProcess } from './stack.js';
+
+describe('pages over real profiles', () => {
+  let profiles: ProfilesProcess;
+  let api: ProfilesApi;
+  let h: Harness;
+  let c: Client;
+  let hook: ReturnType<typeof webhookClient>;
+  let joseId = '';
+
+  beforeAll(async () => {
+    profiles = await startProfiles('bff_pages');
+    api = createProfilesClient({ addr: profiles.addr, token: profiles.bffToken });
+    hook = webhookClient(profiles.addr, profiles.testToken);
+    await hook.inbound({ waId: '4915112345678', name: 'José Álvarez', text: 'Hola, quiero un presupuesto' });
+    await hook.inbound({ waId: '14155550123', name: '<script>alert(1)</script> Eve', text: '"><img src=x onerror=alert(1)>' });
+    h = await buildHarness(api);
+    c = new Client(h.app);
+    await c.login();
+    const found = await api.listUsers({ query: 'José' });
+    joseId = found.users[0]?.id ?? '';
+  });
+  afterAll(async () => {
+    hook?.close();
+    api?.close();
+    await h?.close();
+    await profiles?.stop();
+  });
+
+  it('lists users with formatted phones, previews and escaped hostile names', async () => {
+    const html = await (await c.request(`${BASE}/users`)).text();
+    expect(html).toContain('José Álvarez');
+    expect(html).toContain('+49 1511 2345678');
+    expect(html).toContain('Hola, quiero un presupuesto');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; Eve');
+    expect(html).not.toContain('<script>alert(1)');
+  });
+
+  it('searches by an accented name and by a phone written with +, spaces and dashes', async () => {
+    const byName = await c.request(`${BASE}/users/rows?q=${encodeURIComponent('josé')}`, { headers: { 'HX-Request': 'true' } });
+    const nameHtml = await byName.text();
+    expect(nameHtml).toContain('José Álvarez');
+    expect(nameHtml).not.toContain('Eve');
+    expect(byName.headers.get('hx-replace-url')).toBe(`${BASE}/users?q=jos%C3%A9`);
+    const byPhone = await (await c.request(`${BASE}/users/rows?q=${encodeURIComponent('+49 151-1234-5678')}`)).text();
+    expect(byPhone).toContain('José Álvarez');
+    expect(byPhone).not.toContain('Eve');
+    const none = await (await c.request(`${BASE}/users/rows?q=zzzznotthere`)).text();
+    expect(none).toContain('No users match these filters.');
+  });
+
+  it('opens a user page with profile card and conversation', async () => {
+    expect(joseId).not.toBe('');
+    const html = await (await c.request(`${BASE}/users/${joseId}`)).text();
+    expect(html).toContain('<h1 id="user-name" dir="auto">José Álvarez</h1>');
+    expect(html).toContain('Hola, quiero un presupuesto');
+    expect(html).toContain(`sse-connect="${BASE}/users/${joseId}/events"`);
+  });
+
+  it('adds a note, a tag, a follow-up and changes the status, attributed to the admin', async () => {
+    const hx = { 'X-CSRF-Token': c.csrf, 'HX-Request': 'true' };
+    const note = await (await c.request(`${BASE}/users/${joseId}/notes`, { method: 'POST', headers: hx, body: new URLSearchParams({ text: 'Called <b>back</b>' }) })).text();
+    expect(note).toContain('Called &lt;b&gt;back&lt;/b&gt;');
+    expect(note).toContain('Ana Admin');
+    const tag = await (await c.request(`${BASE}/users/${joseId}/tags`, { method: 'POST', headers: hx, body: new URLSearchParams({ tag: 'VIP' }) })).text();
+    expect(tag).toContain('<li class="tag">vip');
+    const fu = await (await c.request(`${BASE}/users/${joseId}/follow-ups`, { method: 'POST', headers: hx, body: new URLSearchParams({ text: 'Send the quote', due: '2020-01-01T09:00' }) })).text();
+    expect(fu).toContain('Send the quote');
+    expect(fu).toContain('overdue since');
+    const st = await (await c.request(`${BASE}/users/${joseId}/status`, { method: 'POST', headers: hx, body: new URLSearchParams({ status: '4' }) })).text();
+    expect(st).toContain('<span class="status">Quote request</span>');
+    const user = (await api.getUser({ lookup: { $case: 'id', id: joseId } })).user!;
+    expect(user.tags).toContain('vip');
+    expect(user.statusChanged?.by?.displayName).toBe('Ana Admin');
+    const filtered = await (await c.request(`${BASE}/users/rows?tag=vip&status=4`)).text();
+    expect(filtered).toContain('José Álvarez');
+  });
+
+  it('exports the filtered list as CSV with formula cells defused', async () => {
+    const res = await c.request(`${BASE}/export/users.csv?q=${encodeURIComponent('Eve')}`);
+    expect(res.headers.get('content-type')).toContain('text/csv');
+    const csv = await res.text();
+    expect(csv.split('\n')[0]).toContain('user_id,name,phone');
+    expect(csv).toContain("'+14155550123");
+    expect(csv).not.toContain('José');
+    const transcript = await (await c.request(`${BASE}/users/${joseId}/transcript.csv`)).text();
+    expect(transcript).toContain('Hola, quiero un presupuesto');
+  });
+
+  it('pushes a new message to an open page over SSE', async () => {
+    const res = await c.request(`${BASE}/users/${joseId}/events`, { headers: { accept: 'text/event-stream' } });
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    const reader = res.body!.getReader();
+    const dec = new TextDecoder();
+    let buf = '';
+    const readUntil = async (needle: string): Promise<void> => {
+      while (!buf.includes(needle)) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`stream ended before ${needle}: ${buf}`);
+        buf += dec.decode(value);
+      }
+    };
+    await readUntil('event: ready');
+    await hook.inbound({ waId: '4915112345678', name: 'José Álvarez', text: 'Live <i>update</i> ✓' });
+    await readUntil('Live &lt;i&gt;update&lt;/i&gt;');
+    expect(buf).toContain('event: message-created');
+    await reader.cancel();
+  });
+});
