@@ -1,0 +1,68 @@
+// gRPC handlers: validate, call the use case, map documents to the contract. Every handler goes
+// through the one wrapper (auth, error mapping, deadlines, single reply).
+import { AppError } from '@ue/kit';
+import type { ProfilesServiceServer } from '@ue/proto';
+import type { AppDeps } from '../../app/deps.js';
+import { actorOf } from '../../app/actors.js';
+import { applyBatch } from '../../app/apply-batch.js';
+import { getUser, listUsers } from '../../app/users.js';
+import { updateUser } from '../../app/update-user.js';
+import { listMessages, recordOutbound, sendMessage } from '../../app/messages.js';
+import { addLogEntry, listLogEntries, updateLogEntry } from '../../app/log.js';
+import { listFacts, upsertFacts } from '../../app/facts.js';
+import { getStats } from '../../app/stats.js';
+import { eraseUser, exportUser } from '../../app/privacy.js';
+import { factToProto, logEntryToProto, messageToProto, userToProto } from '../mongo/to-proto.js';
+import type { Wrapper } from './wrap.js';
+import type { WatchDeps } from './watch.js';
+import { watchEvents } from './watch.js';
+
+export function createHandlers(deps: AppDeps, w: Wrapper, watch: WatchDeps): ProfilesServiceServer {
+  return {
+    applyWebhookEvents: w.unary('ApplyWebhookEvents', (req) => applyBatch(deps, req)),
+    getUser: w.unary('GetUser', async (req) => ({ user: userToProto(await getUser(deps, req)) })),
+    listUsers: w.unary('ListUsers', async (req, ctx) => {
+      const { docs, next } = await listUsers(deps, req, ctx.timeLeftMs());
+      return { users: docs.map(userToProto), nextPageToken: next };
+    }),
+    updateUser: w.unary('UpdateUser', async (req, ctx) => ({
+      user: userToProto(await updateUser(deps, req, actorOf('actor', req.actor, ctx.caller))),
+    })),
+    listMessages: w.unary('ListMessages', async (req) => {
+      const p = await listMessages(deps, req);
+      return { messages: p.docs.map((d) => messageToProto(d, p.replyIds)), nextPageToken: p.next, prevPageToken: p.prev };
+    }),
+    recordOutboundMessage: w.unary('RecordOutboundMessage', async (req, ctx) => {
+      const r = await recordOutbound(deps, req, actorOf('author', req.author, ctx.caller));
+      return { message: messageToProto(r.doc), created: r.created };
+    }),
+    sendMessage: w.unary('SendMessage', async (req, ctx) => ({
+      message: messageToProto(await sendMessage(deps, req, actorOf('author', req.author, ctx.caller))),
+    })),
+    upsertFacts: w.unary('UpsertFacts', async (req, ctx) => ({
+      facts: (await upsertFacts(deps, req, actorOf('author', req.author, ctx.caller))).map(factToProto),
+    })),
+    listFacts: w.unary('ListFacts', async (req) => {
+      const r = await listFacts(deps, req);
+      return { facts: r.current.map(factToProto), history: r.history.map(factToProto) };
+    }),
+    addLogEntry: w.unary('AddLogEntry', async (req, ctx) => ({
+      entry: logEntryToProto(await addLogEntry(deps, req, actorOf('author', req.author, ctx.caller))),
+    })),
+    updateLogEntry: w.unary('UpdateLogEntry', async (req, ctx) => ({
+      entry: logEntryToProto(await updateLogEntry(deps, req, actorOf('actor', req.actor, ctx.caller))),
+    })),
+    listLogEntries: w.unary('ListLogEntries', async (req) => {
+      const r = await listLogEntries(deps, req);
+      return { entries: r.docs.map(logEntryToProto), nextPageToken: r.next };
+    }),
+    getStats: w.unary('GetStats', (req, ctx) => getStats(deps, req, ctx.timeLeftMs())),
+    watchEvents: w.stream('WatchEvents', (req, ctx, write) => watchEvents(watch, req, ctx, write)),
+    exportUser: w.stream('ExportUser', (req, ctx, write) => exportUser(deps, req.userId, write, () => ctx.isCancelled())),
+    eraseUser: w.unary('EraseUser', (req, ctx) => eraseUser(deps, req, actorOf('actor', req.actor, ctx.caller))),
+  };
+}
+
+export function notImplemented(what: string): never {
+  throw new AppError('FAILED_PRECONDITION', `${what} is not available`);
+}

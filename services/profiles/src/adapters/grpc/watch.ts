@@ -1,0 +1,63 @@
+// WatchEvents: a resumable server stream over the Redis Stream of changes. Each call uses its
+// own Redis connection (XREAD BLOCK would stall a shared one) and closes it on cancel.
+import { AppError } from '@ue/kit';
+import { EventKind, type WatchEventsRequest, type WatchEventsResponse } from '@ue/proto';
+import type { Redis } from 'ioredis';
+import { isValidCursor, latestCursor, readAfter } from '../redis/event-stream.js';
+import { optionalString } from '../../domain/limits.js';
+import type { CallContext } from './wrap.js';
+
+export interface WatchDeps {
+  /** A fresh connection for one stream. */
+  connect: () => Redis;
+  stream: string;
+  heartbeatMs: number;
+}
+
+function validate(req: WatchEventsRequest): void {
+  if (req.cursor && !isValidCursor(req.cursor)) throw AppError.invalid('cursor', 'not a cursor returned by WatchEvents');
+  optionalString('user_id', req.userId, 128);
+  optionalString('account_id', req.accountId, 64);
+  req.kinds.forEach((k, i) => {
+    if (!(k in EventKind) || Number(k) <= 0) throw AppError.invalid(`kinds[${i}]`, 'unknown event kind');
+  });
+}
+
+function matches(req: WatchEventsRequest, e: WatchEventsResponse): boolean {
+  if (req.userId && e.userId !== req.userId) return false;
+  if (req.accountId && e.accountId !== req.accountId) return false;
+  return req.kinds.length === 0 || req.kinds.includes(e.kind);
+}
+
+export async function watchEvents(
+  deps: WatchDeps,
+  req: WatchEventsRequest,
+  ctx: CallContext,
+  write: (r: WatchEventsResponse) => Promise<void>,
+): Promise<void> {
+  validate(req);
+  const conn = deps.connect();
+  ctx.onCancel(() => conn.disconnect());
+  try {
+    let cursor = req.cursor || (await latestCursor(conn, deps.stream));
+    let lastWrite = Date.now();
+    while (!ctx.isCancelled()) {
+      const entries = await readAfter(conn, deps.stream, cursor, Math.min(deps.heartbeatMs, 5000)).catch((err: unknown) => {
+        if (ctx.isCancelled()) return [];
+        throw err;
+      });
+      for (const entry of entries) {
+        cursor = entry.cursor;
+        if (!matches(req, entry.event)) continue;
+        await write(entry.event);
+        lastWrite = Date.now();
+      }
+      if (!ctx.isCancelled() && Date.now() - lastWrite >= deps.heartbeatMs) {
+        await write({ cursor, kind: EventKind.UNSPECIFIED, at: new Date(), userId: '', accountId: '', heartbeat: true, payload: undefined });
+        lastWrite = Date.now();
+      }
+    }
+  } finally {
+    conn.disconnect();
+  }
+}

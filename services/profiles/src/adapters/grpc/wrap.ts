@@ -1,0 +1,131 @@
+// The one wrapper around every handler: authenticates, maps every error through the kit's status
+// table (database/redis outages become UNAVAILABLE), honours deadlines and cancellation, records
+// metrics, and guarantees a single callback per call.
+import {
+  Metadata,
+  status as GrpcStatus,
+  type handleServerStreamingCall,
+  type handleUnaryCall,
+  type ServerErrorResponse,
+  type ServerUnaryCall,
+  type ServerWritableStream,
+} from '@grpc/grpc-js';
+import { AppError, grpcStatusOf, isAppError, type Logger } from '@ue/kit';
+import { Counter, Histogram, type Registry } from 'prom-client';
+import type { Authenticate } from './auth.js';
+
+export interface CallContext {
+  /** Name of the authenticated caller (from PROFILES_TOKENS). */
+  caller: string;
+  /** Milliseconds left before the client's deadline (capped), for Mongo maxTimeMS. */
+  timeLeftMs(): number;
+  /** True once the client cancelled or the deadline passed. */
+  isCancelled(): boolean;
+  onCancel(fn: () => void): void;
+}
+
+export interface Wrapper {
+  unary<Req, Res>(method: string, fn: (req: Req, ctx: CallContext) => Promise<Res>): handleUnaryCall<Req, Res>;
+  stream<Req, Res>(
+    method: string,
+    fn: (req: Req, ctx: CallContext, write: (r: Res) => Promise<void>) => Promise<void>,
+  ): handleServerStreamingCall<Req, Res>;
+}
+
+const UNAVAILABLE_NAMES = new Set([
+  'MongoServerSelectionError', 'MongoNetworkError', 'MongoNetworkTimeoutError', 'MongoNotConnectedError',
+  'MongoTopologyClosedError', 'MongoPoolClearedError', 'MaxRetriesPerRequestError',
+]);
+
+export function toAppError(err: unknown): AppError {
+  if (isAppError(err)) return err;
+  const e = err as { name?: string; code?: unknown; message?: string };
+  if (e?.name && UNAVAILABLE_NAMES.has(e.name)) return new AppError('UNAVAILABLE', 'database unavailable, retry later', undefined, { cause: err });
+  if (e?.code === 'ECONNREFUSED' || /Connection is closed|ECONNREFUSED|ETIMEDOUT/.test(e?.message ?? '')) {
+    return new AppError('UNAVAILABLE', 'backing store unavailable, retry later', undefined, { cause: err });
+  }
+  if (e?.code === 50 || e?.name === 'MongoOperationTimeoutError') return new AppError('DEADLINE_EXCEEDED', 'deadline exceeded');
+  return new AppError('INTERNAL', 'internal error', undefined, { cause: err });
+}
+
+function grpcError(err: AppError): ServerErrorResponse {
+  const md = new Metadata();
+  if (err.field) md.set('x-field', err.field);
+  return Object.assign(new Error(err.message), { code: grpcStatusOf(err.code), details: err.message, metadata: md });
+}
+
+function contextOf(call: ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>, caller: string): CallContext {
+  const deadline = call.getDeadline();
+  const deadlineMs = deadline instanceof Date ? deadline.getTime() : Number.isFinite(deadline) ? Number(deadline) : Infinity;
+  return {
+    caller,
+    timeLeftMs: () => Math.max(1, Math.min(30_000, deadlineMs - Date.now())),
+    isCancelled: () => call.cancelled || Date.now() > deadlineMs,
+    onCancel: (fn) => void call.once('cancelled', fn),
+  };
+}
+
+export function createWrapper(auth: Authenticate, log: Logger, registry: Registry): Wrapper {
+  const calls = new Counter({ name: 'profiles_grpc_calls_total', help: 'gRPC calls by method and status', labelNames: ['method', 'code'], registers: [registry] });
+  const latency = new Histogram({ name: 'profiles_grpc_duration_seconds', help: 'gRPC call latency', labelNames: ['method'], registers: [registry] });
+
+  const fail = (method: string, err: unknown): ServerErrorResponse => {
+    const app = toAppError(err);
+    if (app.code === 'INTERNAL' || app.code === 'UNAVAILABLE') log.error({ err, method }, 'call failed');
+    calls.inc({ method, code: app.code });
+    return grpcError(app);
+  };
+
+  return {
+    unary(method, fn) {
+      return (call, callback) => {
+        let done = false;
+        const reply = (err: ServerErrorResponse | null, res?: Awaited<ReturnType<typeof fn>>) => {
+          if (done) return;
+          done = true;
+          callback(err, res);
+        };
+        const end = latency.startTimer({ method });
+        void (async () => {
+          try {
+            const ctx = contextOf(call, auth(call.metadata));
+            const res = await fn(call.request, ctx);
+            if (ctx.isCancelled()) throw new AppError('DEADLINE_EXCEEDED', 'deadline exceeded or call cancelled');
+            calls.inc({ method, code: 'OK' });
+            reply(null, res);
+          } catch (err) {
+            reply(fail(method, err));
+          } finally {
+            end();
+          }
+        })();
+      };
+    },
+    stream<Req, Res>(method: string, fn: (req: Req, ctx: CallContext, write: (r: Res) => Promise<void>) => Promise<void>) {
+      return (call: ServerWritableStream<Req, Res>) => {
+        const end = latency.startTimer({ method });
+        const write = (r: Res) =>
+          new Promise<void>((resolve) => {
+            if (call.cancelled || call.destroyed) return resolve();
+            if (call.write(r)) resolve();
+            else call.once('drain', () => resolve());
+          });
+        void (async () => {
+          try {
+            const ctx = contextOf(call, auth(call.metadata));
+            await fn(call.request, ctx, write);
+            calls.inc({ method, code: 'OK' });
+            if (!call.cancelled) call.end();
+          } catch (err) {
+            const e = fail(method, err);
+            if (!call.cancelled) call.emit('error', e);
+          } finally {
+            end();
+          }
+        })();
+      };
+    },
+  };
+}
+
+export { GrpcStatus };

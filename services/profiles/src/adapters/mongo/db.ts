@@ -1,0 +1,106 @@
+// MongoDB connection, typed collections and indexes. Everything here stays inside what both
+// MongoDB and FerretDB 1.x support (DESIGN §4): plain, compound, unique and multikey indexes.
+import { MongoClient, type Collection, type Db, type IndexDescription } from 'mongodb';
+import type { FactDoc, LogEntryDoc, MessageDoc, UserDoc } from './docs.js';
+
+export interface IdentityDoc { _id: string; userId: string }
+/** An event about a message we do not have yet (status, reaction, edit, revoke), kept until it appears. */
+export interface OrphanDoc {
+  _id: string;
+  accountId: string;
+  targetWamid: string;
+  /** WebhookEvent.toJSON of the event. */
+  event: unknown;
+  storedAt: Date;
+}
+export interface FactHeadDoc { _id: string; version: number }
+export interface DeliveryDoc { _id: string; body: Buffer; receivedAt: Date; provider: string }
+export interface AuditDoc { _id: string; kind: string; userId: string; actor: unknown; reason: string; at: Date; counts: unknown }
+
+export interface Collections {
+  users: Collection<UserDoc>;
+  identities: Collection<IdentityDoc>;
+  messages: Collection<MessageDoc>;
+  orphans: Collection<OrphanDoc>;
+  facts: Collection<FactDoc>;
+  factHeads: Collection<FactHeadDoc>;
+  logEntries: Collection<LogEntryDoc>;
+  deliveries: Collection<DeliveryDoc>;
+  audit: Collection<AuditDoc>;
+}
+
+export interface Mongo {
+  client: MongoClient;
+  db: Db;
+  cols: Collections;
+}
+
+export async function connectMongo(url: string): Promise<Mongo> {
+  const client = new MongoClient(url, {
+    ignoreUndefined: true,
+    serverSelectionTimeoutMS: 5000,
+    connectTimeoutMS: 5000,
+    appName: 'ue-profiles',
+  });
+  await client.connect();
+  const db = client.db();
+  const cols: Collections = {
+    users: db.collection('users'),
+    identities: db.collection('identities'),
+    messages: db.collection('messages'),
+    orphans: db.collection('orphans'),
+    facts: db.collection('facts'),
+    factHeads: db.collection('fact_heads'),
+    logEntries: db.collection('log_entries'),
+    deliveries: db.collection('deliveries'),
+    audit: db.collection('audit'),
+  };
+  return { client, db, cols };
+}
+
+const INDEXES: Record<keyof Collections, IndexDescription[]> = {
+  users: [
+    { key: { lastInteractionAt: -1, _id: -1 } },
+    { key: { createdAt: -1, _id: -1 } },
+    { key: { accountId: 1, lastInteractionAt: -1, _id: -1 } },
+    { key: { status: 1, lastInteractionAt: -1, _id: -1 } },
+    { key: { needsReply: 1, lastInteractionAt: -1, _id: -1 } },
+    { key: { paused: 1, lastInteractionAt: -1, _id: -1 } },
+    { key: { nextFollowUpDueAt: 1 } },
+    { key: { tags: 1 } },
+    { key: { searchTerms: 1 } },
+    { key: { 'profile.phoneE164': 1 } },
+    { key: { waId: 1 } },
+    { key: { previousWaIds: 1 } },
+    { key: { bsuid: 1 } },
+  ],
+  identities: [],
+  messages: [
+    { key: { accountId: 1, wamidKey: 1 }, unique: true, name: 'account_wamid_unique' },
+    { key: { userId: 1, clientKey: 1 }, unique: true, name: 'user_client_unique' },
+    { key: { userId: 1, sentAt: -1, _id: -1 } },
+    { key: { sentAt: 1 } },
+  ],
+  orphans: [{ key: { accountId: 1, targetWamid: 1 } }],
+  facts: [{ key: { userId: 1, key: 1, version: 1 }, unique: true, name: 'user_key_version_unique' }],
+  factHeads: [],
+  logEntries: [
+    { key: { userId: 1, createdAt: -1, _id: -1 } },
+    { key: { createdAt: -1, _id: -1 } },
+    { key: { state: 1, dueAt: 1, _id: 1 } },
+    { key: { userId: 1, clientKey: 1 }, unique: true, name: 'user_client_unique' },
+  ],
+  deliveries: [],
+  audit: [{ key: { userId: 1, at: -1 } }],
+};
+
+export async function ensureIndexes(cols: Collections): Promise<void> {
+  for (const [name, specs] of Object.entries(INDEXES) as [keyof Collections, IndexDescription[]][]) {
+    if (specs.length > 0) await (cols[name] as unknown as Collection).createIndexes(specs);
+  }
+}
+
+/** True for a unique-index violation (insert-if-absent lost the race or is a replay). */
+export function isDuplicateKey(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
+}

@@ -1,0 +1,183 @@
+// Users: identity resolution (account + wa_id / BSUID), atomic counter and time updates, search
+// terms. Every write is a single-document atomic update; no read-modify-write.
+import { AppError } from '@ue/kit';
+import { Direction, UserStatus, type MessagePreview, type Referral } from '@ue/proto';
+import type { Filter, UpdateFilter } from 'mongodb';
+import { newId, userIdFor } from '../../domain/ids.js';
+import { e164FromWaId, phoneTerms } from '../../domain/phone.js';
+import { textTerms } from '../../domain/search.js';
+import type { Collections } from './db.js';
+import { isDuplicateKey } from './db.js';
+import type { UserDoc } from './docs.js';
+
+export interface Identity {
+  accountId: string;
+  wabaId?: string;
+  waId: string;
+  bsuid: string;
+  parentBsuid?: string;
+}
+
+export const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+function identityKeys(id: Identity): string[] {
+  const keys: string[] = [];
+  if (id.waId) keys.push(`${id.accountId}|wa|${id.waId}`);
+  if (id.bsuid) keys.push(`${id.accountId}|bsuid|${id.bsuid}`);
+  return keys;
+}
+
+function newUserDoc(_id: string, id: Identity): Omit<UserDoc, 'createdAt' | 'updatedAt'> {
+  const phone = id.waId ? e164FromWaId(id.waId) : undefined;
+  return {
+    _id,
+    accountId: id.accountId,
+    wabaId: id.wabaId ?? '',
+    waId: id.waId,
+    bsuid: id.bsuid,
+    parentBsuid: id.parentBsuid ?? '',
+    previousWaIds: [],
+    profile: { phoneE164: phone },
+    sourcePlatform: 'whatsapp',
+    referral: undefined,
+    status: UserStatus.UNSPECIFIED,
+    statusChanged: undefined,
+    tags: [],
+    paused: false,
+    pausedChanged: undefined,
+    lastInteractionAt: undefined,
+    lastInboundAt: undefined,
+    lastOutboundAt: undefined,
+    lastMessage: undefined,
+    counters: { inboundMessages: 0, outboundMessages: 0, failedDeliveries: 0, openFollowUps: 0 },
+    serviceWindowExpiresAt: undefined,
+    needsReply: false,
+    nextFollowUpDueAt: undefined,
+    erasedAt: undefined,
+    searchTerms: [...phoneTerms(phone, id.waId), ...(id.bsuid ? [id.bsuid.toLowerCase()] : [])],
+  };
+}
+
+export function createUserRepo(cols: Collections) {
+  const { users, identities } = cols;
+
+  async function lookupIdentity(keys: string[]): Promise<string | undefined> {
+    if (keys.length === 0) return undefined;
+    const found = await identities.find({ _id: { $in: keys } }).toArray();
+    // wa_id links first: a number change points the old wa_id at the surviving user.
+    const byKey = new Map(found.map((f) => [f._id, f.userId]));
+    for (const k of keys) if (byKey.has(k)) return byKey.get(k);
+    return undefined;
+  }
+
+  async function linkIdentity(key: string, userId: string): Promise<void> {
+    await identities.updateOne({ _id: key }, { $setOnInsert: { userId } }, { upsert: true }).catch((e: unknown) => {
+      if (!isDuplicateKey(e)) throw e;
+    });
+  }
+
+  /** Find or create the user for an identity; `at` is the provider time of the event. */
+  async function resolve(id: Identity, at: Date): Promise<string> {
+    const keys = identityKeys(id);
+    if (keys.length === 0) throw AppError.invalid('user', 'wa_id or bsuid required');
+    let userId = await lookupIdentity(keys);
+    if (!userId) {
+      userId = userIdFor(id.accountId, id.waId ? 'wa' : 'bsuid', id.waId || id.bsuid);
+      // An erased user keeps its (anonymous) document: the same person writing again is a new user.
+      if (await users.findOne({ _id: userId, erasedAt: { $exists: true } }, { projection: { _id: 1 } })) userId = newId('u');
+      // insertOne, not an upsert with $setOnInsert: FerretDB 1.24 drops empty arrays from $setOnInsert.
+      try {
+        await users.insertOne({ ...newUserDoc(userId, id), createdAt: at, updatedAt: at });
+      } catch (e) {
+        if (!isDuplicateKey(e)) throw e; // a concurrent batch created it first
+      }
+    }
+    for (const k of keys) await linkIdentity(k, userId);
+    await fillIdentity(userId, id);
+    await users.updateOne({ _id: userId }, { $min: { createdAt: at }, $max: { updatedAt: at, lastInteractionAt: at } });
+    return userId;
+  }
+
+  /** A user first seen by BSUID learns its wa_id later (and vice versa): fill empty fields only. */
+  async function fillIdentity(userId: string, id: Identity): Promise<void> {
+    if (id.waId) {
+      const phone = e164FromWaId(id.waId);
+      await users.updateOne(
+        { _id: userId, waId: '', previousWaIds: { $ne: id.waId } },
+        { $set: { waId: id.waId, 'profile.phoneE164': phone }, $addToSet: { searchTerms: { $each: phoneTerms(phone, id.waId) } } },
+      );
+    }
+    if (id.bsuid) {
+      await users.updateOne({ _id: userId, bsuid: '' }, { $set: { bsuid: id.bsuid, parentBsuid: id.parentBsuid ?? '' } });
+    }
+    if (id.wabaId) await users.updateOne({ _id: userId, wabaId: '' }, { $set: { wabaId: id.wabaId } });
+  }
+
+  /** Profile name / username: the latest by provider time wins (guarded, no read-modify-write). */
+  async function applyProfileName(userId: string, name: string | undefined, username: string | undefined, at: Date) {
+    if (name === undefined && username === undefined) return false;
+    const set: Record<string, unknown> = { nameAt: at };
+    if (name !== undefined) set['profile.name'] = name;
+    if (username !== undefined) set['profile.username'] = username;
+    const res = await users.updateOne(
+      { _id: userId, erasedAt: { $exists: false }, $or: [{ nameAt: { $exists: false } }, { nameAt: { $lte: at } }] },
+      { $set: set, $addToSet: { searchTerms: { $each: textTerms(`${name ?? ''} ${username ?? ''}`) } } },
+    );
+    return res.modifiedCount > 0;
+  }
+
+  async function addTerms(userId: string, terms: string[]): Promise<void> {
+    if (terms.length === 0) return;
+    await users.updateOne({ _id: userId, erasedAt: { $exists: false } }, { $addToSet: { searchTerms: { $each: terms } } });
+  }
+
+  /** Count a newly stored message and move the last-* times; the newest message becomes the preview. */
+  async function countMessage(userId: string, preview: MessagePreview, countIt: boolean): Promise<void> {
+    const at = preview.at ?? new Date(0);
+    const inbound = preview.direction === Direction.INBOUND;
+    const update: UpdateFilter<UserDoc> = {
+      $max: {
+        lastInteractionAt: at,
+        updatedAt: at,
+        ...(inbound
+          ? { lastInboundAt: at, serviceWindowExpiresAt: new Date(at.getTime() + SERVICE_WINDOW_MS) }
+          : { lastOutboundAt: at }),
+      },
+    };
+    if (countIt) update.$inc = { [inbound ? 'counters.inboundMessages' : 'counters.outboundMessages']: 1 };
+    await users.updateOne({ _id: userId }, update);
+    await setLastMessage(userId, preview);
+  }
+
+  async function setLastMessage(userId: string, preview: MessagePreview): Promise<void> {
+    const key = `${(preview.at ?? new Date(0)).toISOString()}|${preview.messageId}`;
+    await users.updateOne(
+      { _id: userId, $or: [{ lastMessageKey: { $exists: false } }, { lastMessageKey: { $lt: key } }] },
+      { $set: { lastMessage: preview, lastMessageKey: key, needsReply: preview.direction === Direction.INBOUND } },
+    );
+  }
+
+  async function setReferralIfAbsent(userId: string, referral: Referral): Promise<void> {
+    await users.updateOne({ _id: userId, referral: { $exists: false } }, { $set: { referral } });
+  }
+
+  async function incFailed(userId: string): Promise<void> {
+    await users.updateOne({ _id: userId }, { $inc: { 'counters.failedDeliveries': 1 } });
+  }
+
+  return {
+    resolve,
+    lookupIdentity: (id: Identity) => lookupIdentity(identityKeys(id)),
+    linkIdentity,
+    applyProfileName,
+    addTerms,
+    countMessage,
+    setReferralIfAbsent,
+    incFailed,
+    findById: (id: string) => users.findOne({ _id: id }),
+    find: (filter: Filter<UserDoc>) => users.findOne(filter),
+    users,
+  };
+}
+
+export type UserRepo = ReturnType<typeof createUserRepo>;

@@ -1,0 +1,80 @@
+// Live events on a Redis Stream. Each change is one XADD (approximate MAXLEN trim); readers use
+// XREAD BLOCK from a cursor (the entry id), so a client resuming with its last cursor gets every
+// later entry exactly once. Entries carry the filter fields in clear and the WatchEventsResponse
+// (without cursor) as protobuf bytes.
+import type { EventKind} from '@ue/proto';
+import { WatchEventsResponse } from '@ue/proto';
+import type { Redis } from 'ioredis';
+
+export interface StreamEvent {
+  kind: EventKind;
+  userId: string;
+  accountId: string;
+  payload: WatchEventsResponse['payload'];
+}
+
+export interface EventPublisher {
+  publish(e: StreamEvent): Promise<void>;
+}
+
+export interface StreamEntry {
+  cursor: string;
+  event: WatchEventsResponse;
+}
+
+export function createEventPublisher(redis: Redis, stream: string, maxLen: number): EventPublisher {
+  return {
+    async publish(e) {
+      const body = WatchEventsResponse.encode({
+        cursor: '',
+        kind: e.kind,
+        at: new Date(),
+        userId: e.userId,
+        accountId: e.accountId,
+        heartbeat: false,
+        payload: e.payload,
+      }).finish();
+      await redis.xaddBuffer(
+        stream, 'MAXLEN', '~', String(maxLen), '*',
+        'kind', String(e.kind), 'user', e.userId, 'account', e.accountId, 'pb', Buffer.from(body),
+      );
+    },
+  };
+}
+
+function fieldsOf(raw: Buffer[]): Map<string, Buffer> {
+  const m = new Map<string, Buffer>();
+  for (let i = 0; i + 1 < raw.length; i += 2) m.set(raw[i]!.toString(), raw[i + 1]!);
+  return m;
+}
+
+/** Blocking read of entries after `cursor` (a stream id; "$" = only new ones). */
+export async function readAfter(
+  redis: Redis,
+  stream: string,
+  cursor: string,
+  blockMs: number,
+): Promise<StreamEntry[]> {
+  const res = (await redis.xreadBuffer('COUNT', 200, 'BLOCK', blockMs, 'STREAMS', stream, cursor));
+  if (!res) return [];
+  const out: StreamEntry[] = [];
+  for (const [, entries] of res) {
+    for (const [id, raw] of entries) {
+      const pb = fieldsOf(raw).get('pb');
+      if (!pb) continue;
+      const event = WatchEventsResponse.decode(pb);
+      out.push({ cursor: id.toString(), event: { ...event, cursor: id.toString() } });
+    }
+  }
+  return out;
+}
+
+/** The id of the newest entry ("0-0" for an empty stream): where a "from now" reader starts. */
+export async function latestCursor(redis: Redis, stream: string): Promise<string> {
+  const last = (await redis.xrevrange(stream, '+', '-', 'COUNT', 1)) as [string, string[]][];
+  return last[0]?.[0] ?? '0-0';
+}
+
+export function isValidCursor(c: string): boolean {
+  return /^\d{1,20}-\d{1,20}$/.test(c);
+}

@@ -1,0 +1,80 @@
+// ApplyWebhookEvents entry point: validate the whole batch first (nothing applied when any event
+// is malformed), store raw deliveries by content hash, then apply events one by one.
+import { AppError } from '@ue/kit';
+import type { ApplyWebhookEventsRequest, ApplyWebhookEventsResponse, UserRef, WebhookEvent } from '@ue/proto';
+import { sha256Hex } from '../domain/ids.js';
+import { LIMITS, optionalString, requireString } from '../domain/limits.js';
+import type { AppDeps } from './deps.js';
+import { applyEvent } from './apply-events.js';
+
+function checkRef(field: string, ref: UserRef | undefined): void {
+  if (!ref || (!ref.waId && !ref.bsuid)) throw AppError.invalid(field, 'wa_id or bsuid required');
+  if (ref.waId && !/^\d{4,20}$/.test(ref.waId)) throw AppError.invalid(`${field}.wa_id`, 'digits only');
+  optionalString(`${field}.bsuid`, ref.bsuid, 128);
+}
+
+function checkEvent(f: string, e: WebhookEvent): void {
+  requireString(`${f}.account_id`, e.accountId, 64);
+  const ev = e.event;
+  if (!ev) throw AppError.invalid(`${f}.event`, 'required');
+  switch (ev.$case) {
+    case 'userSeen':
+      checkRef(`${f}.user_seen.user`, ev.userSeen.user);
+      optionalString(`${f}.user_seen.name`, ev.userSeen.name, LIMITS.nameLength);
+      optionalString(`${f}.user_seen.username`, ev.userSeen.username, LIMITS.nameLength);
+      return;
+    case 'inboundMessage':
+      requireString(`${f}.inbound_message.wamid`, ev.inboundMessage.wamid, 256);
+      checkRef(`${f}.inbound_message.from`, ev.inboundMessage.from);
+      optionalString(`${f}.inbound_message.content.text`, ev.inboundMessage.content?.text, 65_536);
+      optionalString(`${f}.inbound_message.raw_json`, ev.inboundMessage.rawJson, LIMITS.rawJsonLength);
+      return;
+    case 'status':
+      requireString(`${f}.status.wamid`, ev.status.wamid, 256);
+      if (Number(ev.status.status) <= 0) throw AppError.invalid(`${f}.status.status`, 'required');
+      return;
+    case 'reaction':
+      requireString(`${f}.reaction.target_wamid`, ev.reaction.targetWamid, 256);
+      requireString(`${f}.reaction.wamid`, ev.reaction.wamid, 256);
+      checkRef(`${f}.reaction.from`, ev.reaction.from);
+      return;
+    case 'edit':
+      requireString(`${f}.edit.target_wamid`, ev.edit.targetWamid, 256);
+      requireString(`${f}.edit.wamid`, ev.edit.wamid, 256);
+      return;
+    case 'revoke':
+      requireString(`${f}.revoke.target_wamid`, ev.revoke.targetWamid, 256);
+      return;
+    case 'numberChange':
+      checkRef(`${f}.number_change.old_user`, ev.numberChange.oldUser);
+      checkRef(`${f}.number_change.new_user`, ev.numberChange.newUser);
+      return;
+    case 'sendResult':
+      requireString(`${f}.send_result.message_id`, ev.sendResult.messageId, LIMITS.idLength);
+      return;
+    case 'providerError':
+      return;
+  }
+}
+
+export async function applyBatch(deps: AppDeps, req: ApplyWebhookEventsRequest): Promise<ApplyWebhookEventsResponse> {
+  if (req.events.length > LIMITS.eventsPerBatch) throw AppError.invalid('events', `at most ${LIMITS.eventsPerBatch} per call`);
+  if (req.deliveries.length > LIMITS.deliveriesPerBatch) throw AppError.invalid('deliveries', `at most ${LIMITS.deliveriesPerBatch} per call`);
+  req.events.forEach((e, i) => checkEvent(`events[${i}]`, e));
+  req.deliveries.forEach((d, i) => {
+    if (d.body.length > LIMITS.deliveryBytes) throw AppError.invalid(`deliveries[${i}].body`, 'larger than 3 MB');
+    if (d.sha256 && d.sha256 !== sha256Hex(d.body)) throw AppError.invalid(`deliveries[${i}].sha256`, 'does not match the body');
+  });
+  const res: ApplyWebhookEventsResponse = { applied: 0, duplicates: 0, orphaned: 0, deliveriesStored: 0 };
+  for (const d of req.deliveries) {
+    const stored = await deps.deliveries.store(sha256Hex(d.body), Buffer.from(d.body), d.receivedAt ?? deps.now(), d.provider || 'whatsapp');
+    if (stored) res.deliveriesStored += 1;
+  }
+  for (const e of req.events) {
+    const outcome = await applyEvent(deps, e);
+    if (outcome === 'applied') res.applied += 1;
+    else if (outcome === 'duplicate') res.duplicates += 1;
+    else res.orphaned += 1;
+  }
+  return res;
+}

@@ -1,0 +1,156 @@
+// ApplyWebhookEvents: each normalized event is applied idempotently and order-independently.
+// Messages are inserted first and counted only when the insert created them; everything else is a
+// guarded single-document update (see the repos), so replays and concurrent batches converge.
+import {
+  ActorKind,
+  Direction,
+  EventKind,
+  MessageContent,
+  MessageType,
+  type InboundMessageEvent,
+  type NumberChangeEvent,
+  type UserRef,
+  type WebhookEvent,
+} from '@ue/proto';
+import { messageIdFor } from '../domain/ids.js';
+import { e164FromWaId, phoneTerms } from '../domain/phone.js';
+import { textTerms } from '../domain/search.js';
+import type { UpdateFilter } from 'mongodb';
+import type { MessageDoc, UserDoc } from '../adapters/mongo/docs.js';
+import { messageToProto, previewOf, userToProto } from '../adapters/mongo/to-proto.js';
+import type { Identity } from '../adapters/mongo/user-repo.js';
+import type { AppDeps } from './deps.js';
+import { applyMessageUpdate, attachOrphans } from './apply-message-updates.js';
+
+export type Outcome = 'applied' | 'duplicate' | 'orphaned';
+
+export function identityOf(e: WebhookEvent, ref: UserRef | undefined): Identity {
+  return { accountId: e.accountId, wabaId: e.wabaId, waId: ref?.waId ?? '', bsuid: ref?.bsuid ?? '', parentBsuid: ref?.parentBsuid ?? '' };
+}
+
+export async function publishUser(deps: AppDeps, userId: string): Promise<void> {
+  const u = await deps.users.findById(userId);
+  if (u) await deps.events.publish({ kind: EventKind.USER_UPDATED, userId, accountId: u.accountId, payload: { $case: 'user', user: userToProto(u) } });
+}
+
+export async function publishMessage(deps: AppDeps, kind: EventKind, id: string): Promise<void> {
+  const m = await deps.messages.findById(id);
+  if (m) await deps.events.publish({ kind, userId: m.userId, accountId: m.accountId, payload: { $case: 'message', message: messageToProto(m) } });
+}
+
+export async function applyEvent(deps: AppDeps, e: WebhookEvent): Promise<Outcome> {
+  const at = e.occurredAt ?? deps.now();
+  const ev = e.event;
+  switch (ev?.$case) {
+    case 'userSeen': {
+      const userId = await deps.users.resolve(identityOf(e, ev.userSeen.user), at);
+      const changed = await deps.users.applyProfileName(userId, ev.userSeen.name, ev.userSeen.username, at);
+      if (changed) await publishUser(deps, userId);
+      return changed ? 'applied' : 'duplicate';
+    }
+    case 'inboundMessage':
+      return applyInbound(deps, e, ev.inboundMessage, at);
+    case 'numberChange':
+      return applyNumberChange(deps, e, ev.numberChange, at);
+    case 'providerError':
+      deps.log.warn({ accountId: e.accountId, errors: ev.providerError.errors }, 'provider reported errors');
+      return 'applied';
+    case undefined:
+      return 'duplicate';
+    default:
+      return applyMessageUpdate(deps, e, at);
+  }
+}
+
+function inboundDoc(e: WebhookEvent, m: InboundMessageEvent, userId: string, at: Date, now: Date): MessageDoc {
+  const _id = messageIdFor(e.accountId, m.wamid);
+  const text = m.content?.text ?? '';
+  return {
+    _id,
+    accountId: e.accountId,
+    userId,
+    wamid: m.wamid,
+    wamidKey: m.wamid,
+    clientKey: `id:${_id}`,
+    direction: Direction.INBOUND,
+    content: m.content ?? MessageContent.fromPartial({ type: MessageType.UNSUPPORTED }),
+    context: m.context,
+    referral: m.referral,
+    reactions: [],
+    edits: [],
+    revoked: false,
+    revokedAt: undefined,
+    status: 0,
+    statusRank: 0,
+    statusTimes: undefined,
+    errors: m.errors,
+    pricing: undefined,
+    bizOpaqueCallbackData: '',
+    sentAt: at,
+    receivedAt: now,
+    author: { kind: ActorKind.USER, id: userId, displayName: '' },
+    clientId: '',
+    rawJson: m.rawJson,
+    originalText: text,
+    editVersions: [],
+    terms: textTerms(text),
+  };
+}
+
+async function applyInbound(deps: AppDeps, e: WebhookEvent, m: InboundMessageEvent, at: Date): Promise<Outcome> {
+  const userId = await deps.users.resolve(identityOf(e, m.from), at);
+  const doc = inboundDoc(e, m, userId, at, deps.now());
+  const created = await deps.messages.insert(doc);
+  // Times and preview are idempotent ($max / guarded set); the counter only moves on creation.
+  await deps.users.countMessage(userId, previewOf(doc), created);
+  if (m.referral) await deps.users.setReferralIfAbsent(userId, m.referral);
+  if (!created) return 'duplicate';
+  await deps.users.addTerms(userId, doc.terms ?? []);
+  await publishMessage(deps, EventKind.MESSAGE_CREATED, doc._id);
+  await attachOrphans(deps, e.accountId, m.wamid);
+  await publishUser(deps, userId);
+  return 'applied';
+}
+
+/**
+ * Number change: the user keeps id and history and moves to the new wa_id; the old wa_id stays
+ * linked (lookups by it still find the user) and is listed in previous_wa_ids. If a different user
+ * already owns the new wa_id (its messages arrived before this notice), both records are kept:
+ * the newer one learns the old wa_id in previous_wa_ids, and nothing is merged or lost.
+ */
+async function applyNumberChange(deps: AppDeps, e: WebhookEvent, n: NumberChangeEvent, at: Date): Promise<Outcome> {
+  const oldUserId = await deps.users.resolve(identityOf(e, n.oldUser), at);
+  const created = n.wamid ? await storeSystemNotice(deps, e, n, oldUserId, at) : false;
+  const newId = identityOf(e, n.newUser);
+  const oldWa = n.oldUser?.waId ?? '';
+  const owner = await deps.users.lookupIdentity(newId);
+  const target = owner && owner !== oldUserId ? owner : oldUserId;
+  const phone = newId.waId ? e164FromWaId(newId.waId) : undefined;
+  const update: UpdateFilter<UserDoc> = {
+    $push: { previousWaIds: oldWa },
+    $addToSet: { searchTerms: { $each: phoneTerms(phone, newId.waId) } },
+    $max: { updatedAt: at },
+  };
+  if (target === oldUserId && newId.waId) update.$set = { waId: newId.waId, 'profile.phoneE164': phone };
+  const moved = await deps.users.users.updateOne({ _id: target, previousWaIds: { $ne: oldWa } }, update);
+  if (target === oldUserId) {
+    if (newId.waId) await deps.users.linkIdentity(`${e.accountId}|wa|${newId.waId}`, oldUserId);
+    if (newId.bsuid) await deps.users.linkIdentity(`${e.accountId}|bsuid|${newId.bsuid}`, oldUserId);
+  }
+  if (moved.modifiedCount > 0) await publishUser(deps, target);
+  return moved.modifiedCount > 0 || created ? 'applied' : 'duplicate';
+}
+
+async function storeSystemNotice(deps: AppDeps, e: WebhookEvent, n: NumberChangeEvent, userId: string, at: Date) {
+  const content = MessageContent.fromPartial({
+    type: MessageType.SYSTEM,
+    text: n.body,
+    system: { kind: 'user_changed_number', body: n.body, newWaId: n.newUser?.waId ?? '', newBsuid: n.newUser?.bsuid ?? '' },
+  });
+  const notice = { wamid: n.wamid, from: n.oldUser, content, context: undefined, referral: undefined, errors: [], rawJson: '' };
+  const doc = inboundDoc(e, notice, userId, at, deps.now());
+  // A system notice is part of the history but not a message from the user: not counted, no reply needed.
+  const created = await deps.messages.insert(doc);
+  if (created) await publishMessage(deps, EventKind.MESSAGE_CREATED, doc._id);
+  return created;
+}

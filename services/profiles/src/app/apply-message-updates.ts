@@ -1,0 +1,116 @@
+// Events about an existing message: provider statuses, send results, reactions, edits, revokes.
+// An event whose target is unknown is kept as an orphan and replayed when the message appears.
+import { DeliveryStatus, EventKind, ActorKind, type WebhookEvent } from '@ue/proto';
+import { stableId } from '../domain/ids.js';
+import type { DeliveryState } from '../domain/status.js';
+import { textTerms } from '../domain/search.js';
+import type { MessageDoc } from '../adapters/mongo/docs.js';
+import type { StatusChange } from '../adapters/mongo/message-repo.js';
+import type { AppDeps } from './deps.js';
+import { identityOf, publishMessage, type Outcome } from './apply-events.js';
+
+const STATE_OF: Partial<Record<DeliveryStatus, DeliveryState>> = {
+  [DeliveryStatus.PENDING]: 'pending',
+  [DeliveryStatus.SENT]: 'sent',
+  [DeliveryStatus.DELIVERED]: 'delivered',
+  [DeliveryStatus.READ]: 'read',
+  [DeliveryStatus.PLAYED]: 'played',
+  [DeliveryStatus.FAILED]: 'failed',
+};
+
+function targetOf(e: WebhookEvent): string {
+  const ev = e.event;
+  switch (ev?.$case) {
+    case 'status':
+      return ev.status.wamid;
+    case 'reaction':
+      return ev.reaction.targetWamid;
+    case 'edit':
+      return ev.edit.targetWamid;
+    case 'revoke':
+      return ev.revoke.targetWamid;
+    default:
+      return '';
+  }
+}
+
+export async function applyMessageUpdate(deps: AppDeps, e: WebhookEvent, at: Date): Promise<Outcome> {
+  if (e.event?.$case === 'sendResult') return applySendResult(deps, e, at);
+  const target = targetOf(e);
+  if (!target) return 'duplicate';
+  const msg = await deps.messages.findByWamid(e.accountId, target);
+  if (!msg) {
+    await deps.orphans.keep(e.accountId, target, e, deps.now());
+    // The message may have been stored between our read and the orphan write: attach now.
+    if (await deps.messages.findByWamid(e.accountId, target)) await attachOrphans(deps, e.accountId, target);
+    return 'orphaned';
+  }
+  return applyToMessage(deps, e, msg, at);
+}
+
+async function applyToMessage(deps: AppDeps, e: WebhookEvent, msg: MessageDoc, at: Date): Promise<Outcome> {
+  const ev = e.event;
+  let changed = false;
+  let kind = EventKind.MESSAGE_UPDATED;
+  if (ev?.$case === 'status') {
+    const state = STATE_OF[ev.status.status];
+    if (!state) return 'duplicate';
+    const change: StatusChange = {
+      state, status: ev.status.status, at, errors: ev.status.errors,
+      pricing: ev.status.pricing, bizOpaqueCallbackData: ev.status.bizOpaqueCallbackData,
+    };
+    changed = await applyStatus(deps, msg, change);
+    kind = EventKind.STATUS_CHANGED;
+  } else if (ev?.$case === 'reaction') {
+    const r = ev.reaction;
+    const reactorId = await deps.users.resolve(identityOf(e, r.from), at);
+    const by = { kind: ActorKind.USER, id: reactorId, displayName: '' };
+    const reaction = { emoji: r.emoji, by, at, wamid: r.wamid, key: `${at.toISOString()}|${r.wamid}` };
+    changed = await deps.messages.applyReaction(msg._id, stableId('r', reactorId), reaction);
+  } else if (ev?.$case === 'edit') {
+    const text = ev.edit.content?.text ?? '';
+    const terms = textTerms(text);
+    changed = await deps.messages.applyEdit(msg._id, { text, editedAt: at, editWamid: ev.edit.wamid }, terms);
+    if (changed) await deps.users.addTerms(msg.userId, terms);
+  } else if (ev?.$case === 'revoke') {
+    changed = await deps.messages.applyRevoke(msg._id, at);
+  }
+  if (changed) await publishMessage(deps, kind, msg._id);
+  return changed ? 'applied' : 'duplicate';
+}
+
+async function applyStatus(deps: AppDeps, msg: MessageDoc, change: StatusChange): Promise<boolean> {
+  const out = await deps.messages.applyStatus(msg._id, change);
+  if (out.newTransition && change.state === 'failed') await deps.users.incFailed(msg.userId);
+  return out.newTransition || out.raised;
+}
+
+/** Ingest's sender reports the outcome of a SendMessage job. */
+async function applySendResult(deps: AppDeps, e: WebhookEvent, at: Date): Promise<Outcome> {
+  if (e.event?.$case !== 'sendResult') return 'duplicate';
+  const r = e.event.sendResult;
+  const msg = await deps.messages.findById(r.messageId);
+  if (!msg) return 'orphaned';
+  let changed = false;
+  if (r.wamid) {
+    changed = await deps.messages.setWamid(msg._id, r.wamid).catch(() => false);
+    // Provider statuses are authoritative: "sent" only raises a message that is still pending.
+    changed = (await applyStatus(deps, msg, { state: 'sent', status: DeliveryStatus.SENT, at, errors: [] })) || changed;
+    await attachOrphans(deps, msg.accountId, r.wamid);
+  }
+  if (r.errors.length > 0) {
+    changed = (await applyStatus(deps, msg, { state: 'failed', status: DeliveryStatus.FAILED, at, errors: r.errors })) || changed;
+  }
+  if (changed) await publishMessage(deps, EventKind.STATUS_CHANGED, msg._id);
+  return changed ? 'applied' : 'duplicate';
+}
+
+/** Replay the kept events for a message that now exists, then forget them. */
+export async function attachOrphans(deps: AppDeps, accountId: string, wamid: string): Promise<void> {
+  const pending = await deps.orphans.take(accountId, wamid);
+  if (pending.length === 0) return;
+  const msg = await deps.messages.findByWamid(accountId, wamid);
+  if (!msg) return;
+  for (const o of pending) await applyToMessage(deps, o.event, msg, o.event.occurredAt ?? deps.now());
+  await deps.orphans.drop(pending.map((o) => o.id));
+}

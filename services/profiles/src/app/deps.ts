@@ -1,0 +1,20 @@
+// What the use cases need, passed in explicitly (no module-level clients).
+import type { Logger } from '@ue/kit';
+import type { DeliveryRepo, OrphanRepo } from '../adapters/mongo/aux-repos.js';
+import type { Collections } from '../adapters/mongo/db.js';
+import type { MessageRepo } from '../adapters/mongo/message-repo.js';
+import type { UserRepo } from '../adapters/mongo/user-repo.js';
+import type { EventPublisher } from '../adapters/redis/event-stream.js';
+import type { OutboundQueue } from '../adapters/redis/outbound-queue.js';
+
+export interface AppDeps {
+  cols: Collections;
+  users: UserRepo;
+  messages: MessageRepo;
+  orphans: OrphanRepo;
+  deliveries: DeliveryRepo;
+  events: EventPublisher;
+  outbound: OutboundQueue;
+  log: Logger;
+  now: () => Date;
+}

@@ -1,0 +1,36 @@
+// The environment, parsed once (DESIGN §2). Unknown or malformed values stop the service with a
+// message naming every offending variable.
+import { env, parseEnv } from '@ue/kit';
+import { z } from 'zod';
+
+const tokens = z
+  .string()
+  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+  .pipe(
+    z
+      .array(z.string().regex(/^[\w.-]+:\S{8,}$/, 'entries must be name:token with a token of 8+ characters'))
+      .min(1),
+  )
+  .transform((entries) => entries.map((e) => ({ name: e.slice(0, e.indexOf(':')), token: e.slice(e.indexOf(':') + 1) })));
+
+const schema = z.object({
+  MONGO_URL: env.url(['mongodb:', 'mongodb+srv:']),
+  REDIS_URL: env.url(['redis:', 'rediss:']),
+  PROFILES_TOKENS: tokens,
+  PORT: env.port(7204),
+  METRICS_PORT: env.port(7205),
+  LOG_LEVEL: env.logLevel(),
+  /** Redis Stream carrying WatchEvents (one per deployment; tests use their own). */
+  EVENTS_STREAM: z.string().min(1).default('profiles:events'),
+  EVENTS_MAXLEN: z.coerce.number().int().min(1000).default(100_000),
+  BULLMQ_PREFIX: z.string().min(1).default('bull'),
+  /** Heartbeat period of WatchEvents streams. */
+  WATCH_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
+});
+
+export type Config = Readonly<z.output<typeof schema>>;
+export type CallerToken = Config['PROFILES_TOKENS'][number];
+
+export function loadConfig(source: NodeJS.ProcessEnv): Config {
+  return parseEnv(schema, source);
+}

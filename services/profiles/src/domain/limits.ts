@@ -1,0 +1,74 @@
+// Input limits. Everything a caller sends is bounded; violations name the field.
+import { AppError } from '@ue/kit';
+
+export const LIMITS = {
+  idLength: 128,
+  textLength: 4096,
+  nameLength: 256,
+  emailLength: 254,
+  tagLength: 48,
+  tagsPerUser: 50,
+  tagsPerRequest: 20,
+  factKeyLength: 64,
+  factValueLength: 2000,
+  factsPerRequest: 50,
+  logTextLength: 4000,
+  eventsPerBatch: 500,
+  deliveriesPerBatch: 50,
+  deliveryBytes: 3 * 1024 * 1024,
+  rawJsonLength: 64 * 1024,
+  queryLength: 200,
+  pageSizeMax: 200,
+  pageSizeDefault: 50,
+  statsBucketsMax: 2000,
+} as const;
+
+export function requireString(field: string, value: string | undefined, max: number = LIMITS.idLength): string {
+  const v = (value ?? '').trim();
+  if (!v) throw AppError.invalid(field, 'required');
+  if (v.length > max) throw AppError.invalid(field, `longer than ${max} characters`);
+  return v;
+}
+
+export function optionalString(field: string, value: string | undefined, max: number): string {
+  const v = value ?? '';
+  if (v.length > max) throw AppError.invalid(field, `longer than ${max} characters`);
+  return v;
+}
+
+export function pageSize(field: string, value: number | undefined): number {
+  if (!value) return LIMITS.pageSizeDefault;
+  if (!Number.isInteger(value) || value < 1 || value > LIMITS.pageSizeMax) {
+    throw AppError.invalid(field, `must be between 1 and ${LIMITS.pageSizeMax}`);
+  }
+  return value;
+}
+
+const TAG = /^[\p{L}\p{N}][\p{L}\p{N} _.:\-/]*$/u;
+
+/** Tags are trimmed and lowercased so "VIP" and "vip " are one tag. */
+export function normalizeTag(field: string, tag: string): string {
+  const t = tag.trim().toLowerCase();
+  if (!t) throw AppError.invalid(field, 'empty tag');
+  if (t.length > LIMITS.tagLength) throw AppError.invalid(field, `longer than ${LIMITS.tagLength} characters`);
+  if (!TAG.test(t)) throw AppError.invalid(field, 'letters, digits, space and _ . : - / only');
+  return t;
+}
+
+const FACT_KEY = /^[a-z][a-z0-9_.-]*$/;
+
+export function validateFactKey(field: string, key: string): string {
+  if (!key) throw AppError.invalid(field, 'required');
+  if (key.length > LIMITS.factKeyLength) throw AppError.invalid(field, `longer than ${LIMITS.factKeyLength} characters`);
+  if (!FACT_KEY.test(key)) throw AppError.invalid(field, 'must match [a-z][a-z0-9_.-]* (e.g. "company")');
+  return key;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+export function validateEmail(field: string, email: string): string {
+  const e = email.trim();
+  if (e === '') return '';
+  if (e.length > LIMITS.emailLength || !EMAIL.test(e)) throw AppError.invalid(field, 'not an email address');
+  return e;
+}

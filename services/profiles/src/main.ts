@@ -1,0 +1,55 @@
+// Composition root: read config, open MongoDB and Redis, build the app, listen (gRPC on PORT,
+// /healthz and /metrics on METRICS_PORT), and close everything in reverse order on SIGTERM/SIGINT.
+import { ServerCredentials } from '@grpc/grpc-js';
+import { serve } from '@hono/node-server';
+import { createLogger, exitOnStartupError, handleShutdown } from '@ue/kit';
+import { Redis } from 'ioredis';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { loadConfig } from './config.js';
+import { createServer } from './server.js';
+import { connectMongo, ensureIndexes } from './adapters/mongo/db.js';
+import { createOutboundQueue } from './adapters/redis/outbound-queue.js';
+import { createOpsApp } from './adapters/http/ops-app.js';
+import { createAppDeps } from './app/create-deps.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const log = createLogger('profiles', config.LOG_LEVEL);
+  const mongo = await connectMongo(config.MONGO_URL);
+  await ensureIndexes(mongo.cols);
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: false, lazyConnect: true });
+  await redis.connect();
+  const outbound = createOutboundQueue(config.REDIS_URL, config.BULLMQ_PREFIX);
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const app = createAppDeps({ mongo, redis, outbound, log, stream: { name: config.EVENTS_STREAM, maxLen: config.EVENTS_MAXLEN } });
+  const watch = { connect: () => new Redis(config.REDIS_URL, { maxRetriesPerRequest: null }), stream: config.EVENTS_STREAM, heartbeatMs: config.WATCH_HEARTBEAT_MS };
+  const { server, health } = createServer({ app, watch, tokens: config.PROFILES_TOKENS, log, registry });
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(`0.0.0.0:${config.PORT}`, ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+  );
+  const ops = createOpsApp({ registry, checks: { mongo: () => mongo.db.command({ ping: 1 }), redis: () => redis.ping() } });
+  const http = serve({ fetch: ops.fetch, port: config.METRICS_PORT, hostname: '0.0.0.0' });
+  log.info({ port, metricsPort: config.METRICS_PORT }, 'profiles listening');
+  handleShutdown(log, [
+    { name: 'mongo', close: () => mongo.client.close() },
+    { name: 'redis', close: () => redis.quit() },
+    { name: 'outbound-queue', close: () => outbound.close() },
+    { name: 'http', close: () => new Promise((r) => http.close(() => r(undefined))) },
+    {
+      name: 'grpc',
+      close: () => {
+        health.setStatus('', 'NOT_SERVING');
+        return new Promise<void>((r) => {
+          const force = setTimeout(() => server.forceShutdown(), 5000);
+          server.tryShutdown(() => {
+            clearTimeout(force);
+            r();
+          });
+        });
+      },
+    },
+  ]);
+}
+
+main().catch((err: unknown) => exitOnStartupError('profiles', err));

@@ -1,0 +1,38 @@
+// createServer: the gRPC server with ProfilesService (auth + error wrapper), grpc.health.v1 and
+// server reflection. No listening and no globals here; main.ts binds and owns the lifecycle.
+import { Server } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
+import { ReflectionService } from '@grpc/reflection';
+import type { Logger } from '@ue/kit';
+import { PROFILES_SERVICE_NAME, ProfilesServiceService, protoFiles, protoRoot } from '@ue/proto';
+import { HealthImplementation } from 'grpc-health-check';
+import type { Registry } from 'prom-client';
+import type { AppDeps } from './app/deps.js';
+import { createAuthenticator, type CallerToken } from './adapters/grpc/auth.js';
+import { createHandlers } from './adapters/grpc/handlers.js';
+import type { WatchDeps } from './adapters/grpc/watch.js';
+import { createWrapper } from './adapters/grpc/wrap.js';
+
+export interface ServerDeps {
+  app: AppDeps;
+  watch: WatchDeps;
+  tokens: readonly CallerToken[];
+  log: Logger;
+  registry: Registry;
+}
+
+export interface ProfilesServer {
+  server: Server;
+  health: HealthImplementation;
+}
+
+export function createServer(deps: ServerDeps): ProfilesServer {
+  const server = new Server({ 'grpc.max_receive_message_length': 16 * 1024 * 1024 });
+  const wrap = createWrapper(createAuthenticator(deps.tokens), deps.log, deps.registry);
+  server.addService(ProfilesServiceService, createHandlers(deps.app, wrap, deps.watch));
+  const health = new HealthImplementation({ '': 'SERVING', [PROFILES_SERVICE_NAME]: 'SERVING' });
+  health.addToServer(server);
+  const definition = loadSync([...protoFiles], { includeDirs: [protoRoot], keepCase: true });
+  new ReflectionService(definition).addToServer(server);
+  return { server, health };
+}

@@ -1,0 +1,114 @@
+// Core flows over real gRPC against the MongoDB-wire server: apply events, look users up, list,
+// update with attribution, and list messages.
+import { status as Code } from '@grpc/grpc-js';
+import { Direction, ListLogEntriesRequest, ListUsersRequest, LogEntryKind, UpdateUserRequest, UserStatus, type ProfilesServiceClient } from '@ue/proto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACCOUNT, inboundText, ref, seen, t } from './events.js';
+import { auth, call, callError, startHarness, type Harness } from './harness.js';
+
+let h: Harness;
+let c: ProfilesServiceClient;
+beforeAll(async () => {
+  h = await startHarness('core');
+  c = h.client;
+});
+afterAll(() => h.close());
+
+describe('ApplyWebhookEvents + GetUser', () => {
+  it('creates the user once, counts messages once, and answers lookups by id, wa_id and phone', async () => {
+    const jurgen = ref('4915112345678', 'DE.7120934857612093485');
+    const events = [seen(jurgen, 'Jürgen Weiß', t(0)), inboundText('wamid.A1', jurgen, 'Hallo! Ist meine Bestellung #4711 unterwegs?', t(0))];
+    const first = await call(c, 'applyWebhookEvents', { events, deliveries: [] });
+    expect(first).toMatchObject({ applied: 2, duplicates: 0 });
+    const again = await call(c, 'applyWebhookEvents', { events, deliveries: [] });
+    expect(again).toMatchObject({ applied: 0, duplicates: 2 });
+
+    const byRef = await call(c, 'getUser', { lookup: { $case: 'accountUser', accountUser: { accountId: ACCOUNT, user: ref('4915112345678') } } });
+    const u = byRef.user!;
+    expect(u.profile?.name).toBe('Jürgen Weiß');
+    expect(u.profile?.phoneE164).toBe('+4915112345678');
+    expect(u.bsuid).toBe('DE.7120934857612093485');
+    expect(u.counters?.inboundMessages).toBe(1);
+    expect(u.needsReply).toBe(true);
+    expect(u.lastMessage?.text).toContain('Bestellung');
+    expect(u.serviceWindowExpiresAt?.getTime()).toBe(t(0).getTime() + 24 * 3600_000);
+
+    for (const phone of ['+49 151 1234-5678', '004915112345678', '(0151) 12345678']) {
+      const r = await call(c, 'getUser', { lookup: { $case: 'phone', phone: { phone, accountId: '', defaultRegion: phone.startsWith('(') ? 'DE' : '' } } });
+      expect(r.user?.id).toBe(u.id);
+    }
+    const byBsuid = await call(c, 'getUser', { lookup: { $case: 'accountUser', accountUser: { accountId: '', user: ref('', 'DE.7120934857612093485') } } });
+    expect(byBsuid.user?.id).toBe(u.id);
+    const byId = await call(c, 'getUser', { lookup: { $case: 'id', id: u.id } });
+    expect(byId.user?.waId).toBe('4915112345678');
+  });
+
+  it('answers NOT_FOUND, INVALID_ARGUMENT naming the field, and UNAUTHENTICATED', async () => {
+    const nf = await callError(c, 'getUser', { lookup: { $case: 'id', id: 'u_nope' } });
+    expect(nf.code).toBe(Code.NOT_FOUND);
+    const inv = await callError(c, 'getUser', { lookup: { $case: 'id', id: '' } });
+    expect(inv.code).toBe(Code.INVALID_ARGUMENT);
+    expect(inv.details).toBe('id: required');
+    const unauth = await callError(c, 'getUser', { lookup: { $case: 'id', id: 'x' } }, auth('wrong-token-000000'));
+    expect(unauth.code).toBe(Code.UNAUTHENTICATED);
+    const bad = await callError(c, 'applyWebhookEvents', { events: [inboundText('', ref('49151'), 'x', t(0))], deliveries: [] });
+    expect(bad.code).toBe(Code.INVALID_ARGUMENT);
+    expect(bad.details).toBe('events[0].inbound_message.wamid: required');
+  });
+});
+
+describe('UpdateUser', () => {
+  it('changes status, tags and paused with attribution and writes system log entries', async () => {
+    const ana = ref('33612345678');
+    await call(c, 'applyWebhookEvents', { events: [inboundText('wamid.C1', ana, 'Bonjour', t(5))], deliveries: [] });
+    const { user } = await call(c, 'getUser', { lookup: { $case: 'accountUser', accountUser: { accountId: ACCOUNT, user: ana } } });
+    const actor = { kind: 3, id: 'ana', displayName: 'Ana' };
+    const r = await call(c, 'updateUser', UpdateUserRequest.fromPartial({ userId: user!.id, actor, status: UserStatus.OPPORTUNITY, addTags: ['VIP', 'b2b'], removeTags: [], paused: true, reason: '' }));
+    expect(r.user?.status).toBe(UserStatus.OPPORTUNITY);
+    expect(r.user?.tags.sort()).toEqual(['b2b', 'vip']);
+    expect(r.user?.paused).toBe(true);
+    expect(r.user?.statusChanged?.by?.displayName).toBe('Ana');
+    expect(r.user?.pausedChanged?.at).toBeInstanceOf(Date);
+    const r2 = await call(c, 'updateUser', UpdateUserRequest.fromPartial({ userId: user!.id, actor, addTags: [], removeTags: ['vip'] }));
+    expect(r2.user?.tags).toEqual(['b2b']);
+    const log = await call(c, 'listLogEntries', ListLogEntriesRequest.fromPartial({ userId: user!.id, kinds: [LogEntryKind.SYSTEM], states: [], overdueOnly: false, accountId: '', pageSize: 50, pageToken: '' }));
+    const texts = log.entries.map((e) => e.text);
+    expect(texts).toContain('Status changed from none to Opportunity by Ana');
+    expect(texts).toContain('Agent paused (human takeover) by Ana');
+    expect(texts).toContain('Tags removed by Ana: vip');
+    const bad = await callError(c, 'updateUser', UpdateUserRequest.fromPartial({ userId: user!.id, addTags: ['<script>'], removeTags: [] }));
+    expect(bad.details).toMatch(/^add_tags\[0\]:/);
+  });
+});
+
+describe('ListUsers and ListMessages', () => {
+  it('filters, pages without skipping, and lists messages newest first both ways', async () => {
+    const p = ref('819012345678');
+    const events = Array.from({ length: 7 }, (_, i) => inboundText(`wamid.L${i}`, p, `Nachricht ${i}`, t(100 + i)));
+    await call(c, 'applyWebhookEvents', { events, deliveries: [] });
+    const { user } = await call(c, 'getUser', { lookup: { $case: 'accountUser', accountUser: { accountId: ACCOUNT, user: p } } });
+    const page1 = await call(c, 'listMessages', { userId: user!.id, pageSize: 3, pageToken: '' });
+    expect(page1.messages.map((m) => m.wamid)).toEqual(['wamid.L6', 'wamid.L5', 'wamid.L4']);
+    const page2 = await call(c, 'listMessages', { userId: user!.id, pageSize: 3, pageToken: page1.nextPageToken });
+    expect(page2.messages.map((m) => m.wamid)).toEqual(['wamid.L3', 'wamid.L2', 'wamid.L1']);
+    const back = await call(c, 'listMessages', { userId: user!.id, pageSize: 2, pageToken: page2.prevPageToken });
+    expect(back.messages.map((m) => m.wamid)).toEqual(['wamid.L5', 'wamid.L4']);
+    await call(c, 'applyWebhookEvents', { events: [inboundText('wamid.L7', p, 'neu', t(200))], deliveries: [] });
+    const since = await call(c, 'listMessages', { userId: user!.id, pageSize: 10, pageToken: page1.prevPageToken });
+    expect(since.messages.map((m) => m.wamid)).toEqual(['wamid.L7']);
+    expect(since.messages[0]?.direction).toBe(Direction.INBOUND);
+
+    const all: string[] = [];
+    let token = '';
+    do {
+      const r = await call(c, 'listUsers', ListUsersRequest.fromPartial({ query: '', statuses: [], tags: [], accountId: ACCOUNT, sort: 0, pageSize: 1, pageToken: token }));
+      all.push(...r.users.map((u) => u.id));
+      token = r.nextPageToken;
+    } while (token);
+    expect(new Set(all).size).toBe(all.length);
+    expect(all.length).toBe(3);
+    expect(all[0]).toBe(user!.id);
+    const needs = await call(c, 'listUsers', ListUsersRequest.fromPartial({ query: '', statuses: [UserStatus.OPPORTUNITY], tags: ['b2b'], accountId: '', sort: 0, pageSize: 10, pageToken: '', paused: true }));
+    expect(needs.users.map((u) => u.waId)).toEqual(['33612345678']);
+  });
+});
