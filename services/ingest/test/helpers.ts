@@ -4,6 +4,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { freePort, startProcess, type RunningProcess } from '@ue/testing';
+import type { Queue } from 'bullmq';
 
 /** shared/ sits beside the repository (CI clones it there). */
 export const FIXTURES = fileURLToPath(new URL('../../../../shared/fixtures/whatsapp/', import.meta.url));
@@ -61,4 +62,63 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
     if (Date.now() > deadline) throw new Error(`${what} not reached after ${timeoutMs} ms${lastErr instanceof Error ? `: ${lastErr.message}` : ''}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+export const INGEST_TOKEN = 'tok-ingest-0123456789';
+export const AGENT_TOKEN = 'tok-agent-0123456789';
+export const APP_SECRET = 'fixture-app-secret';
+export const VERIFY_TOKEN = 'verify-me';
+
+export interface Profiles {
+  addr: string;
+  port: number;
+  proc: RunningProcess;
+}
+
+/** Start profiles' built server (real gRPC over a socket); ready when its /healthz answers 200. */
+export async function startProfiles(o: { mongoUrl: string; redisUrl: string; prefix: string; port?: number }): Promise<Profiles> {
+  const port = o.port ?? (await freePort());
+  const metricsPort = await freePort();
+  const proc = await startProcess(
+    profilesEntry(),
+    {
+      MONGO_URL: o.mongoUrl,
+      REDIS_URL: o.redisUrl,
+      PROFILES_TOKENS: `ingest:${INGEST_TOKEN},carol:${AGENT_TOKEN}`,
+      PORT: String(port),
+      METRICS_PORT: String(metricsPort),
+      BULLMQ_PREFIX: o.prefix,
+      EVENTS_STREAM: `${o.prefix}:events`,
+      LOG_LEVEL: 'warn',
+    },
+    async () => (await fetch(`http://127.0.0.1:${metricsPort}/healthz`)).status === 200,
+    40_000,
+  );
+  return { addr: `127.0.0.1:${port}`, port, proc };
+}
+
+/** Environment for an ingest process wired to a profiles address, tuned for fast tests. */
+export function ingestEnv(o: { redisUrl: string; prefix: string; profilesAddr: string; extra?: Record<string, string> }): Record<string, string> {
+  return {
+    REDIS_URL: o.redisUrl,
+    PROFILES_ADDR: o.profilesAddr,
+    PROFILES_TOKEN: INGEST_TOKEN,
+    WHATSAPP_APP_SECRET: APP_SECRET,
+    WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN,
+    WHATSAPP_ACCESS_TOKEN: 'test-access-token',
+    BULLMQ_PREFIX: o.prefix,
+    WEBHOOK_BATCH_WINDOW_MS: '30',
+    RETRY_BASE_MS: '200',
+    RETRY_MAX_MS: '1000',
+    PROFILES_DEADLINE_MS: '3000',
+    ...o.extra,
+  };
+}
+
+/** Resolve once the webhook queue holds no waiting, active or delayed job. */
+export async function drained(queue: Queue, timeoutMs = 30_000): Promise<Record<string, number>> {
+  return eventually(async () => {
+    const c = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed');
+    return (c.waiting ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0) === 0 ? c : undefined;
+  }, timeoutMs, 'queue drained');
 }

@@ -1,7 +1,7 @@
 // Coalesces the events of concurrently processed jobs into one ApplyWebhookEvents call: a
 // short window, bounded by events and bytes. Each submitter learns its own outcome; when a
 // batch is refused as invalid, its parts are retried alone so one bad delivery cannot sink
-// the others.
+// the others. Calls are sent one after another, in submission order.
 import { AppError } from '@ue/kit';
 import type { ApplyWebhookEventsRequest, ApplyWebhookEventsResponse, RawDelivery, WebhookEvent } from '@ue/proto';
 
@@ -31,6 +31,9 @@ const sizeOf = (item: BatchItem): number => (item.delivery?.body.length ?? 0) + 
 export class EventBatcher {
   private pending: Pending[] = [];
   private timer: NodeJS.Timeout | undefined;
+  // One call in flight at a time: deliveries reach profiles in the order they were taken from
+  // the queue, and whatever arrives meanwhile joins the next batch.
+  private chain: Promise<void> = Promise.resolve();
 
   constructor(private readonly opts: BatcherOptions) {}
 
@@ -52,7 +55,7 @@ export class EventBatcher {
     this.timer = undefined;
     const items = this.pending;
     this.pending = [];
-    if (items.length > 0) void this.send(items);
+    if (items.length > 0) this.chain = this.chain.then(() => this.send(items));
   }
 
   private async send(items: Pending[]): Promise<void> {
