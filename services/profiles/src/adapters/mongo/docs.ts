@@ -20,6 +20,7 @@ export interface MessageDoc extends Omit<Message, 'id'> {
   clientKey: string;
   /** Rank of `status` (see domain/status.ts); only ever raised. */
   statusRank: number;
+  pricingRank?: number;
   /** Current reaction per reactor (keyed by a hash of the reactor); `key` orders them by provider time. */
   reactionsBy?: Record<string, StoredReaction>;
   /** Text as first received; edits are derived from editVersions (order-independent). */

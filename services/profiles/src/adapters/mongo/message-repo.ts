@@ -45,17 +45,24 @@ export function createMessageRepo(cols: Collections) {
 
   async function applyStatus(id: string, c: StatusChange): Promise<StatusOutcome> {
     const timeField = `statusTimes.${statusTimeField(c.state)}`;
-    const extra: Record<string, unknown> = {};
-    if (c.bizOpaqueCallbackData) extra.bizOpaqueCallbackData = c.bizOpaqueCallbackData;
     const first = await messages.updateOne(
       { _id: id, [timeField]: { $exists: false } },
       {
-        $set: { [timeField]: c.at, ...extra },
+        $set: { [timeField]: c.at },
         ...(c.errors.length ? { $addToSet: { errors: { $each: c.errors } } } : {}),
       },
     );
-    if (c.pricing) await messages.updateOne({ _id: id, pricing: { $exists: false } }, { $set: { pricing: c.pricing } });
+    if (c.bizOpaqueCallbackData) {
+      await messages.updateOne({ _id: id, bizOpaqueCallbackData: '' }, { $set: { bizOpaqueCallbackData: c.bizOpaqueCallbackData } });
+    }
     const rank = statusRank(c.state);
+    // Pricing of the highest-ranked status that carried one: the same result in any arrival order.
+    if (c.pricing) {
+      await messages.updateOne(
+        { _id: id, $or: [{ pricingRank: { $exists: false } }, { pricingRank: { $lt: rank } }] },
+        { $set: { pricing: c.pricing, pricingRank: rank } },
+      );
+    }
     const raised = await messages.updateOne(
       { _id: id, statusRank: { $lt: rank } },
       { $set: { status: c.status, statusRank: rank } },

@@ -40,7 +40,7 @@ function editHistory(d: MessageDoc): { text: string | undefined; edits: MessageE
 }
 
 export function messageToProto(d: MessageDoc, replyIds?: Map<string, string>): Message {
-  const { _id, wamidKey: _w, clientKey: _c, statusRank: _r, reactionsBy: _rb, originalText: _o, editVersions: _e, terms: _t, ...rest } = d;
+  const { _id, wamidKey: _w, clientKey: _c, statusRank: _r, pricingRank: _pr, reactionsBy: _rb, originalText: _o, editVersions: _e, terms: _t, ...rest } = d;
   const { text, edits } = editHistory(d);
   const content = rest.content && text !== undefined ? { ...rest.content, text } : rest.content;
   const replyTo = rest.context?.replyToWamid;

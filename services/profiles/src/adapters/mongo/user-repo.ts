@@ -108,7 +108,10 @@ export function createUserRepo(cols: Collections) {
       );
     }
     if (id.bsuid) {
-      await users.updateOne({ _id: userId, bsuid: '' }, { $set: { bsuid: id.bsuid, parentBsuid: id.parentBsuid ?? '' } });
+      await users.updateOne(
+        { _id: userId, bsuid: '' },
+        { $set: { bsuid: id.bsuid, parentBsuid: id.parentBsuid ?? '' }, $addToSet: { searchTerms: id.bsuid.toLowerCase() } },
+      );
     }
     if (id.wabaId) await users.updateOne({ _id: userId, wabaId: '' }, { $set: { wabaId: id.wabaId } });
   }
