@@ -15,7 +15,7 @@ const PAD = { l: 36, r: 8, t: 10, b: 24 };
 function niceMax(v: number): number {
   if (v <= 5) return 5;
   const p = 10 ** Math.floor(Math.log10(v));
-  return Math.ceil(v / p) * p;
+  return ([1, 2, 2.5, 5, 10].map((m) => m * p).find((m) => m >= v) ?? 10 * p);
 }
 
 export function BarChart(props: { id: string; title: string; labels: string[]; series: Series[]; unit?: string }) {

@@ -13,6 +13,7 @@ export function Document(props: { title: string; base: string; children: Child; 
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="htmx-config" content={HTMX_CONFIG} />
         <title>{`${props.title} · User Engagement`}</title>
+        <link rel="icon" href="data:," />
         <link rel="stylesheet" href={`${props.base}/static/app.css`} />
         <script src={`${props.base}/static/vendor/htmx.min.js`}></script>
         <script src={`${props.base}/static/vendor/sse.js`}></script>

@@ -28,12 +28,12 @@ function Field(props: { label: string; children: unknown }) {
   );
 }
 
-export function UserCard(props: { user: User; ctx: ViewCtx; notice?: string }) {
+export function UserCard(props: { user: User; ctx: ViewCtx; notice?: string; oob?: boolean }) {
   const { user: u, ctx } = props;
   const name = displayName(u);
   const ref = u.referral;
   return (
-    <section id="user-card" class="card" aria-labelledby="user-name">
+    <section id="user-card" class="card" aria-labelledby="user-name" hx-swap-oob={props.oob ? 'true' : undefined}>
       <div class="who-head">
         <span class="avatar" aria-hidden="true">
           {initials(name)}
@@ -283,11 +283,15 @@ export function OlderMessages(props: { messages: Message[]; olderUrl?: string; c
   );
 }
 
-export function ReplyForm(props: { user: User; ctx: ViewCtx; notice?: string }) {
+export function replyWindowOpen(u: Pick<User, 'serviceWindowExpiresAt'>, now: Date): boolean {
+  return Boolean(u.serviceWindowExpiresAt && u.serviceWindowExpiresAt > now);
+}
+
+export function ReplyForm(props: { user: User; ctx: ViewCtx; notice?: string; oob?: boolean }) {
   const { user: u, ctx } = props;
-  const open = Boolean(u.serviceWindowExpiresAt && u.serviceWindowExpiresAt > ctx.now);
+  const open = replyWindowOpen(u, ctx.now);
   return (
-    <form id="reply" class="reply" hx-post={userPath(ctx, u, '/reply')} hx-swap="outerHTML">
+    <form id="reply" class="reply" hx-post={userPath(ctx, u, '/reply')} hx-swap="outerHTML" hx-swap-oob={props.oob ? 'true' : undefined}>
       <label for="reply-text" class="sr-only">
         Reply
       </label>
@@ -321,6 +325,7 @@ export function UserPage(m: UserPageModel) {
           <h2 id="conv-h">Conversation</h2>
           <div class="live" sse-swap="message-created" hx-target="#messages" hx-swap="afterbegin"></div>
           <div class="live" sse-swap="message-updated" hx-swap="none"></div>
+          <div class="live" sse-swap="user-updated" hx-swap="none"></div>
           <div id="messages" class="messages" role="log" aria-live="polite" tabindex={0}>
             <OlderMessages messages={m.messages} olderUrl={m.olderUrl} ctx={ctx} />
           </div>

@@ -1,0 +1,221 @@
+// The admin dashboard in real Chromium against the real stack (profiles + ingest + bff):
+// the acceptance flows of DESIGN §6 / issue 5, hostile data, and the logged-out lockout.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN, BASE, eventually, fixture, startStack, statusWebhook, textWebhook, type Stack } from './stack.js';
+
+const SHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+const HOSTILE_NAME = '<script>window.__xss=1</script>"><img src=x onerror="window.__xss=2"> مرحبا 🧨';
+const HOSTILE_TEXT = 'javascript:window.__xss=3 "><svg onload="window.__xss=4"> \u202Eevil\u202C 👩🏽‍💻 <b>bold?</b>';
+
+const FIXTURE_FILES = [
+  'text-basic.json',
+  'batch-3-messages-2-contacts.json',
+  'image-with-caption.json',
+  'location-pin.json',
+  'contacts-vcard.json',
+  'interactive-button-reply.json',
+  'order-catalog.json',
+  'referral-click-to-whatsapp-ad.json',
+  'text-reply-with-context.json',
+  'reaction-added.json',
+  'edit-and-revoke.json',
+  'unsupported-message.json',
+  'audio-voice-note.json',
+  'document-pdf.json',
+];
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  // CI runs must not dirty the tree: PNGs are rewritten only on request.
+  const dir = process.env.UPDATE_SCREENSHOTS === '1' ? SHOTS : join(tmpdir(), 'ue-e2e-shots');
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: false });
+}
+
+describe('admin dashboard in Chromium', () => {
+  let stack: Stack;
+  let context: BrowserContext;
+  let page: Page;
+  let profileDir: string;
+  const problems: string[] = [];
+  let userUrl = '';
+
+  beforeAll(async () => {
+    stack = await startStack('e2e_dashboard');
+    for (const f of FIXTURE_FILES) expect(await stack.postWebhook(fixture(f)), f).toBe(200);
+    expect(await stack.postWebhook(textWebhook({ waId: '14155550199', name: HOSTILE_NAME, text: HOSTILE_TEXT }))).toBe(200);
+    const users = await eventually(() => stack.listUsers(''), (list) => list.length >= 4 && list.some((u) => u.profile?.name === HOSTILE_NAME));
+    // What Carol the agent adds over gRPC: a reply with delivery ticks, facts, a follow-up.
+    const juergen = users.find((u) => u.waId === '4915112345678')!;
+    const sentAt = new Date(juergen.lastInboundAt!.getTime() + 90_000);
+    await stack.agent.recordOutbound(juergen.id, 'Hallo Jürgen! Ihre Bestellung #4711 ist unterwegs und kommt am Freitag. 📦', 'wamid.e2e.carol.1', sentAt);
+    for (const status of ['sent', 'delivered', 'read'] as const) {
+      expect(await stack.postWebhook(statusWebhook({ wamid: 'wamid.e2e.carol.1', waId: '4915112345678', status, at: sentAt }))).toBe(200);
+    }
+    await stack.agent.upsertFacts(juergen.id, [
+      { key: 'city', value: 'Köln', confidence: 0.9 },
+      { key: 'order_id', value: '4711', confidence: 1 },
+    ]);
+    const chloe = users.find((u) => u.profile?.name === 'Chloé Dubois');
+    if (chloe) await stack.agent.addFollowUp(chloe.id, 'Confirm Friday delivery with Chloé', new Date(Date.now() - 3600_000));
+    profileDir = mkdtempSync(join(tmpdir(), 'ue-chromium-'));
+    // A fresh profile directory per run (playwright's way of passing --user-data-dir).
+    context = await chromium.launchPersistentContext(profileDir, {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      viewport: { width: 1366, height: 900 },
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    page.on('dialog', (d) => {
+      problems.push(`dialog: ${d.message()}`);
+      void d.dismiss();
+    });
+    page.on('console', (m) => {
+      if (/Content Security Policy|Refused to|htmx/i.test(m.text())) problems.push(`console: ${m.text()}`);
+    });
+    // Any failing asset or request, except the deliberate wrong-password login (401).
+    page.on('response', (r) => {
+      if (r.status() >= 400 && !r.url().endsWith('/login')) problems.push(`${r.status()} ${r.url()}`);
+    });
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+    await stack?.stop();
+  });
+
+  it('logs in with the bootstrapped admin and shows the users page', async () => {
+    await page.goto(`${stack.bffUrl}/users`);
+    await page.waitForURL(/\/login/);
+    await page.getByLabel('Email').fill(ADMIN.email);
+    await page.getByLabel('Password').fill('wrong password!!');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await expect.poll(() => page.locator('[role=alert]').textContent()).toBe('Wrong email or password.');
+    await page.getByLabel('Password').fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForURL(`${stack.bffUrl}/users`);
+    await expect.poll(() => page.locator('tr.user-row').count()).toBeGreaterThanOrEqual(4);
+    expect(await page.locator('tr.user-row', { hasText: 'Jürgen Weiß' }).locator('.c-phone').textContent()).toBe('+49 1511 2345678');
+  });
+
+  it('searches by an accented name and by a phone written with +, spaces and dashes', async () => {
+    const search = page.getByRole('searchbox');
+    await search.fill('jürgen');
+    await expect.poll(() => page.locator('tr.user-row').allTextContents()).toEqual([expect.stringContaining('Jürgen Weiß')]);
+    await expect.poll(() => decodeURIComponent(page.url())).toContain('/users?q=jürgen');
+    await search.fill('+49 151-1234-5678');
+    await expect.poll(() => page.locator('tr.user-row').allTextContents()).toEqual([expect.stringContaining('Jürgen Weiß')]);
+    await search.fill('no such person anywhere');
+    await expect.poll(() => page.locator('tr.empty').textContent()).toBe('No users match these filters.');
+    // The address bar holds the search: reloading keeps it.
+    await page.reload();
+    expect(await page.getByRole('searchbox').inputValue()).toBe('no such person anywhere');
+    await search.fill('+49 151-1234-5678');
+    await expect.poll(() => page.locator('tr.user-row').count()).toBe(1);
+  });
+
+  it('opens the user and adds a note, a tag and a follow-up, and changes the status', async () => {
+    const sse = page.waitForResponse((r) => r.url().endsWith('/events'));
+    await page.getByRole('link', { name: 'Jürgen Weiß' }).click();
+    await page.waitForURL(/\/users\/[^/]+$/);
+    userUrl = page.url();
+    await sse;
+    expect(await page.locator('h1').textContent()).toBe('Jürgen Weiß');
+    await expect.poll(() => page.locator('#messages').textContent()).toContain('Bestellung #4711');
+
+    await page.getByLabel('Note').fill('Asked about order #4711 — called back ✓');
+    await page.getByRole('button', { name: 'Add note' }).click();
+    await expect.poll(() => page.locator('#log .log-item').first().textContent()).toContain('called back ✓');
+
+    await page.getByPlaceholder('Add a tag').fill('vip');
+    await page.getByRole('button', { name: 'Add tag' }).click();
+    await expect.poll(() => page.locator('#user-card .tags .tag').allTextContents()).toEqual([expect.stringContaining('vip')]);
+
+    await page.getByLabel('Follow-up').fill('Send the tracking link');
+    await page.getByLabel(/^Due/).fill('2030-01-02T09:30');
+    await page.getByRole('button', { name: 'Add follow-up' }).click();
+    await expect.poll(() => page.locator('#log').textContent()).toContain('Send the tracking link');
+    expect(await page.locator('#log .log-item', { hasText: 'Send the tracking link' }).textContent()).toContain('open, due');
+
+    await page.getByLabel('Status').selectOption({ label: 'Quote request' });
+    await page.getByRole('button', { name: 'Change status' }).click();
+    await expect.poll(() => page.locator('#user-card .status').first().textContent()).toBe('Quote request');
+
+    // All of it is stored in profiles, not just drawn.
+    const [user] = await stack.listUsers('Jürgen');
+    expect(user?.tags).toEqual(['vip']);
+    expect(user?.status).toBe(4);
+  });
+
+  it('shows a webhook posted now on the open page without reload', async () => {
+    await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
+    const text = `Live from the webhook ${Date.now()}`;
+    expect(await stack.postWebhook(textWebhook({ waId: '4915112345678', name: 'Jürgen Weiß', text }))).toBe(200);
+    await expect.poll(() => page.locator('#messages .bubble').first().textContent(), { timeout: 15_000 }).toContain(text);
+    // The 24 h window just opened: the reply box comes alive, still without a reload.
+    await expect.poll(() => page.getByRole('button', { name: 'Send' }).isEnabled()).toBe(true);
+    expect(await page.locator('#user-card').textContent()).toContain('open, closes');
+    expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+    expect(await page.locator('#messages .bubble.out .ticks-read').count()).toBe(1);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await screenshot(page, 'user');
+  });
+
+  it('renders hostile names and texts as text: nothing executes and the layout holds at 375 px', async () => {
+    await page.goto(`${stack.bffUrl}/users?q=${encodeURIComponent('+1 415-555-0199')}`);
+    await expect.poll(() => page.locator('tr.user-row').count()).toBe(1);
+    await page.getByRole('link', { name: /window.__xss/ }).click();
+    await page.waitForURL(/\/users\/[^/]+$/);
+    expect(await page.locator('h1').textContent()).toBe(HOSTILE_NAME);
+    await expect.poll(() => page.locator('#messages').textContent()).toContain('<svg onload=');
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await page.locator('#main img, #main svg[onload], #main script').count()).toBe(0);
+    for (const url of [page.url(), `${stack.bffUrl}/users`, `${stack.bffUrl}/overview`]) {
+      await page.setViewportSize({ width: 375, height: 800 });
+      await page.goto(url);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, url).toBeLessThanOrEqual(0);
+    }
+    await page.setViewportSize({ width: 1366, height: 900 });
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+  });
+
+  it('draws the overview charts as server-side SVG', async () => {
+    await page.goto(`${stack.bffUrl}/overview`);
+    expect(await page.locator('h1').textContent()).toBe('Overview');
+    await expect.poll(() => page.locator('figure.chart svg rect.bar').count()).toBeGreaterThan(5);
+    expect(await page.locator('#overdue-h').textContent()).toBe('Overdue follow-ups');
+    expect(await page.locator('ul.overdue').textContent()).toContain('Confirm Friday delivery with Chloé');
+    await screenshot(page, 'overview');
+    await page.goto(`${stack.bffUrl}/users`);
+    await expect.poll(() => page.locator('tr.user-row').count()).toBeGreaterThanOrEqual(10);
+    await screenshot(page, 'users');
+  });
+
+  it('logs out; afterwards no page, partial, stream or export opens', async () => {
+    expect(problems).toEqual([]);
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.waitForURL(`${stack.bffUrl}/login`);
+    const userPath = new URL(userUrl).pathname;
+    for (const path of ['/users', '/overview', userPath, `${userPath}/messages`, `${userPath}/facts?history=1`, '/export/users.csv', `${userPath}/transcript.csv`]) {
+      await page.goto(`${stack.bffUrl.replace(BASE, '')}${path.startsWith(BASE) ? path : BASE + path}`);
+      expect(new URL(page.url()).pathname, path).toBe(`${BASE}/login`);
+    }
+    for (const path of ['/users/rows?q=j', `${userPath.replace(BASE, '')}/log`]) {
+      const res = await page.request.get(`${stack.bffUrl}${path}`, { headers: { 'HX-Request': 'true' }, maxRedirects: 0 });
+      expect(res.status(), path).toBe(401);
+      expect(res.headers()['hx-redirect']).toBe(`${BASE}/login`);
+    }
+    const stream = await page.request.get(`${stack.bffUrl}${userPath.replace(BASE, '')}/events`, { headers: { accept: 'text/event-stream' }, maxRedirects: 0 });
+    expect(stream.status()).toBe(401);
+    const post = await page.request.post(`${stack.bffUrl}${userPath.replace(BASE, '')}/notes`, { form: { text: 'after logout' }, maxRedirects: 0 });
+    expect(post.status()).toBe(401);
+  });
+});

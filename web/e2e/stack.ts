@@ -1,0 +1,232 @@
+// The real stack for browser tests: profiles, ingest and bff as child processes on free
+// ports (built dist/main.js), plus helpers to post signed webhooks like Meta does.
+import { createHmac, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { credentials, Metadata } from '@grpc/grpc-js';
+import {
+  ActorKind,
+  AddLogEntryRequest,
+  ListUsersRequest,
+  LogEntryKind,
+  MessageType,
+  ProfilesServiceClient,
+  RecordOutboundMessageRequest,
+  UpsertFactsRequest,
+  type User,
+} from '@ue/proto';
+import { freePort, requireEnv, startProcess, testMongoUrl, uniqueName, type RunningProcess } from '@ue/testing';
+
+const require = createRequire(import.meta.url);
+// Not a declared dependency: @ue/bff depends on @ue/web, so the reverse edge would be a cycle.
+// web/turbo.json makes test:int wait for @ue/bff#build instead.
+const BFF_MAIN = fileURLToPath(new URL('../../services/bff/dist/main.js', import.meta.url));
+export const FIXTURES = fileURLToPath(new URL('../../../shared/fixtures/whatsapp/', import.meta.url));
+
+export const BASE = '/dev/user-engagement';
+export const ADMIN = { email: 'e2e-admin@example.com', password: 'e2e correct horse battery' };
+const APP_SECRET = randomBytes(16).toString('hex');
+
+export interface Stack {
+  bffUrl: string;
+  ingestUrl: string;
+  postWebhook(body: string | Buffer): Promise<number>;
+  listUsers(query: string): Promise<User[]>;
+  /** What an agent would do over gRPC: facts, its own outbound messages, follow-ups. */
+  agent: {
+    upsertFacts(userId: string, facts: { key: string; value: string; confidence: number }[]): Promise<void>;
+    recordOutbound(userId: string, text: string, wamid: string, sentAt: Date): Promise<string>;
+    addFollowUp(userId: string, text: string, dueAt: Date): Promise<void>;
+  };
+  stop(): Promise<void>;
+}
+
+const healthy = (url: string) => async () => (await fetch(url)).status === 200;
+
+export async function startStack(label: string): Promise<Stack> {
+  const redis = requireEnv('REDIS_URL');
+  const ns = uniqueName(label);
+  const tokens = { bff: randomBytes(12).toString('hex'), ingest: randomBytes(12).toString('hex'), test: randomBytes(12).toString('hex') };
+  const [pPort, pMetrics, iPort, bPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const procs: RunningProcess[] = [];
+  const stop = async (): Promise<void> => {
+    for (const p of procs.reverse()) await p.stop();
+  };
+  try {
+    procs.push(
+      await startProcess(
+        require.resolve('@ue/profiles'),
+        {
+          MONGO_URL: testMongoUrl(label),
+          REDIS_URL: redis,
+          PROFILES_TOKENS: `bff:${tokens.bff},ingest:${tokens.ingest},test:${tokens.test}`,
+          PORT: String(pPort),
+          METRICS_PORT: String(pMetrics),
+          EVENTS_STREAM: `${ns}:events`,
+          BULLMQ_PREFIX: ns,
+          WATCH_HEARTBEAT_MS: '1000',
+          LOG_LEVEL: 'warn',
+        },
+        healthy(`http://127.0.0.1:${pMetrics}/healthz`),
+        45_000,
+      ),
+    );
+    procs.push(
+      await startProcess(
+        require.resolve('@ue/ingest'),
+        {
+          REDIS_URL: redis,
+          PROFILES_ADDR: `127.0.0.1:${pPort}`,
+          PROFILES_TOKEN: tokens.ingest,
+          WHATSAPP_APP_SECRET: APP_SECRET,
+          WHATSAPP_VERIFY_TOKEN: 'verify',
+          WHATSAPP_ACCESS_TOKEN: 'unused-in-tests',
+          WHATSAPP_API_BASE_URL: 'http://127.0.0.1:9',
+          BULLMQ_PREFIX: ns,
+          WEBHOOK_BATCH_WINDOW_MS: '20',
+          PORT: String(iPort),
+          LOG_LEVEL: 'warn',
+        },
+        healthy(`http://127.0.0.1:${iPort}/healthz`),
+        45_000,
+      ),
+    );
+    procs.push(
+      await startProcess(
+        BFF_MAIN,
+        {
+          REDIS_URL: redis,
+          PROFILES_ADDR: `127.0.0.1:${pPort}`,
+          PROFILES_TOKEN: tokens.bff,
+          SESSION_SECRET: randomBytes(24).toString('hex'),
+          BASE_PATH: `${BASE}/`,
+          PORT: String(bPort),
+          ADMIN_EMAIL: ADMIN.email,
+          ADMIN_PASSWORD: ADMIN.password,
+          DISPLAY_TIME_ZONE: 'Europe/Berlin',
+          LOG_LEVEL: 'warn',
+        },
+        healthy(`http://127.0.0.1:${bPort}/healthz`),
+        45_000,
+      ),
+    );
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  const client = new ProfilesServiceClient(`127.0.0.1:${pPort}`, credentials.createInsecure());
+  const md = new Metadata();
+  md.set('authorization', `Bearer ${tokens.test}`);
+  const carol = { kind: ActorKind.AGENT, id: 'carol', displayName: 'Carol (AI agent)' };
+  const unary = <T>(fn: (cb: (err: Error | null, res: T) => void) => void): Promise<T> =>
+    new Promise((resolve, reject) => fn((err, res) => (err ? reject(err) : resolve(res))));
+  return {
+    bffUrl: `http://127.0.0.1:${bPort}${BASE}`,
+    ingestUrl: `http://127.0.0.1:${iPort}`,
+    async postWebhook(body) {
+      const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+      const sig = `sha256=${createHmac('sha256', APP_SECRET).update(bytes).digest('hex')}`;
+      const res = await fetch(`http://127.0.0.1:${iPort}/webhooks/whatsapp`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-hub-signature-256': sig },
+        body: new Uint8Array(bytes),
+      });
+      return res.status;
+    },
+    listUsers: (query) =>
+      new Promise((resolve, reject) =>
+        client.listUsers(ListUsersRequest.fromPartial({ query, pageSize: 200 }), md, (err, res) => (err ? reject(err) : resolve(res.users))),
+      ),
+    agent: {
+      async upsertFacts(userId, facts) {
+        await unary((cb) => client.upsertFacts(UpsertFactsRequest.fromPartial({ userId, facts, author: carol }), md, cb));
+      },
+      async recordOutbound(userId, text, wamid, sentAt) {
+        const res = await unary<{ message?: { id: string } }>((cb) =>
+          client.recordOutboundMessage(
+            RecordOutboundMessageRequest.fromPartial({ userId, wamid, content: { type: MessageType.TEXT, text }, author: carol, sentAt }),
+            md,
+            cb,
+          ),
+        );
+        return res.message?.id ?? '';
+      },
+      async addFollowUp(userId, text, dueAt) {
+        await unary((cb) => client.addLogEntry(AddLogEntryRequest.fromPartial({ userId, kind: LogEntryKind.FOLLOW_UP, text, dueAt, author: carol, clientId: randomBytes(8).toString('hex') }), md, cb));
+      },
+    },
+    async stop() {
+      client.close();
+      await stop();
+    },
+  };
+}
+
+export function fixture(name: string): Buffer {
+  return readFileSync(`${FIXTURES}${name}`);
+}
+
+/** A WhatsApp Cloud API text message webhook, timestamped now. */
+export function textWebhook(opts: { waId: string; name: string; text: string; phoneNumberId?: string }): string {
+  return JSON.stringify({
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: '104857600112233',
+        changes: [
+          {
+            field: 'messages',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: '15550123401', phone_number_id: opts.phoneNumberId ?? '117733559900011' },
+              contacts: [{ profile: { name: opts.name }, wa_id: opts.waId }],
+              messages: [
+                {
+                  from: opts.waId,
+                  id: `wamid.${randomBytes(12).toString('hex')}`,
+                  timestamp: String(Math.floor(Date.now() / 1000)),
+                  type: 'text',
+                  text: { body: opts.text },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    ],
+  });
+}
+
+/** A delivery status webhook for a message we sent. */
+export function statusWebhook(opts: { wamid: string; waId: string; status: 'sent' | 'delivered' | 'read'; at: Date }): string {
+  return JSON.stringify({
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: '104857600112233',
+        changes: [
+          {
+            field: 'messages',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: '15550123401', phone_number_id: '117733559900011' },
+              statuses: [{ id: opts.wamid, status: opts.status, timestamp: String(Math.floor(opts.at.getTime() / 1000)), recipient_id: opts.waId }],
+            },
+          },
+        ],
+      },
+    ],
+  });
+}
+
+/** Poll until `check` holds (conditions, not sleeps). */
+export async function eventually<T>(fn: () => Promise<T>, check: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (check(v)) return v;
+    if (Date.now() > deadline) throw new Error(`condition not met after ${timeoutMs} ms: ${JSON.stringify(v).slice(0, 500)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
