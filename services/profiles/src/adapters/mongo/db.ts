@@ -1,6 +1,7 @@
 // MongoDB connection, typed collections and indexes. Everything here stays inside what both
 // MongoDB and FerretDB 1.x support (DESIGN §4): plain, compound, unique and multikey indexes.
 import { MongoClient, type Collection, type Db, type IndexDescription } from 'mongodb';
+import { createKeyedLock, serializeWrites } from './serialize.js';
 import type { FactDoc, LogEntryDoc, MessageDoc, UserDoc } from './docs.js';
 
 export interface IdentityDoc { _id: string; userId: string }
@@ -44,16 +45,17 @@ export async function connectMongo(url: string): Promise<Mongo> {
   });
   await client.connect();
   const db = client.db();
+  const lock = createKeyedLock();
   const cols: Collections = {
-    users: db.collection('users'),
-    identities: db.collection('identities'),
-    messages: db.collection('messages'),
-    orphans: db.collection('orphans'),
-    facts: db.collection('facts'),
-    factHeads: db.collection('fact_heads'),
-    logEntries: db.collection('log_entries'),
-    deliveries: db.collection('deliveries'),
-    audit: db.collection('audit'),
+    users: serializeWrites(db.collection('users'), lock),
+    identities: serializeWrites(db.collection('identities'), lock),
+    messages: serializeWrites(db.collection('messages'), lock),
+    orphans: serializeWrites(db.collection('orphans'), lock),
+    facts: serializeWrites(db.collection('facts'), lock),
+    factHeads: serializeWrites(db.collection('fact_heads'), lock),
+    logEntries: serializeWrites(db.collection('log_entries'), lock),
+    deliveries: serializeWrites(db.collection('deliveries'), lock),
+    audit: serializeWrites(db.collection('audit'), lock),
   };
   return { client, db, cols };
 }
