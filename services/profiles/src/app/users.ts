@@ -57,7 +57,8 @@ function sortOf(s: UserSort): SortSpec {
 
 export function searchFilter(query: string): Filter<UserDoc>[] {
   const q = parseSearchQuery(optionalString('query', query, LIMITS.queryLength));
-  if (q.kind === 'empty') return [];
+  // Only punctuation: nothing can match (rather than everything).
+  if (q.kind === 'empty') return query.trim() ? [{ _id: { $in: [] } }] : [];
   if (q.kind === 'phone') return [{ searchTerms: { $regex: `^${q.digits}` } }];
   return q.terms.map((t) => ({ searchTerms: { $regex: `^${escapeRegex(t)}` } }));
 }
