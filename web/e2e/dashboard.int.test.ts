@@ -156,7 +156,7 @@ describe('admin dashboard in Chromium', () => {
 
   it('shows a webhook posted now on the open page without reload', async () => {
     await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
-    const text = `Live from the webhook ${Date.now()}`;
+    const text = 'Danke! Kann ich die Lieferadresse noch ändern? 🏠';
     expect(await stack.postWebhook(textWebhook({ waId: '4915112345678', name: 'Jürgen Weiß', text }))).toBe(200);
     await expect.poll(() => page.locator('#messages .bubble').first().textContent(), { timeout: 15_000 }).toContain(text);
     // The 24 h window just opened: the reply box comes alive, still without a reload.
@@ -197,6 +197,10 @@ describe('admin dashboard in Chromium', () => {
     await page.goto(`${stack.bffUrl}/users`);
     await expect.poll(() => page.locator('tr.user-row').count()).toBeGreaterThanOrEqual(10);
     await screenshot(page, 'users');
+    await page.setViewportSize({ width: 375, height: 812 });
+    await page.reload();
+    await screenshot(page, 'users-mobile');
+    await page.setViewportSize({ width: 1366, height: 900 });
   });
 
   it('logs out; afterwards no page, partial, stream or export opens', async () => {

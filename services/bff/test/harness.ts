@@ -23,7 +23,10 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function buildHarness(profiles: ProfilesApi, opts: { ttlSeconds?: number; perAccount?: number } = {}): Promise<Harness> {
+export async function buildHarness(
+  profiles: ProfilesApi,
+  opts: { ttlSeconds?: number; perAccount?: number; pageSizes?: { users: number; messages: number } } = {},
+): Promise<Harness> {
   const redis = new Redis(requireEnv('REDIS_URL'));
   const prefix = `${uniqueName('bff')}:`;
   const admins = createAdminStore(redis, prefix);
@@ -36,7 +39,7 @@ export async function buildHarness(profiles: ProfilesApi, opts: { ttlSeconds?: n
     limiter: createLoginLimiter(redis, { prefix: `${prefix}login`, perAccount: opts.perAccount ?? 5 }),
     redisReachable: async () => (await redis.ping()) === 'PONG',
     log: createLogger('bff-test', 'silent'),
-    settings: { basePath: BASE, sessionSecret: 'x'.repeat(40), cookieSecure: 'auto', sessionTtlSeconds: opts.ttlSeconds ?? 3600, timeZone: 'Europe/Berlin', staticRoot: publicDir },
+    settings: { basePath: BASE, sessionSecret: 'x'.repeat(40), cookieSecure: 'auto', sessionTtlSeconds: opts.ttlSeconds ?? 3600, timeZone: 'Europe/Berlin', staticRoot: publicDir, ...(opts.pageSizes ? { pageSizes: opts.pageSizes } : {}) },
   });
   return { app, redis, admins, sessions, prefix, close: async () => void (await redis.quit()) };
 }

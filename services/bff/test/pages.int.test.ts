@@ -19,6 +19,7 @@ describe('pages over real profiles', () => {
     hook = webhookClient(profiles.addr, profiles.testToken);
     await hook.inbound({ waId: '4915112345678', name: 'José Álvarez', text: 'Hola, quiero un presupuesto' });
     await hook.inbound({ waId: '14155550123', name: '<script>alert(1)</script> Eve', text: '"><img src=x onerror=alert(1)>' });
+    await hook.inbound({ waId: '4915112345678', name: 'José Álvarez', text: 'Segundo mensaje' });
     h = await buildHarness(api);
     c = new Client(h.app);
     await c.login();
@@ -36,9 +37,32 @@ describe('pages over real profiles', () => {
     const html = await (await c.request(`${BASE}/users`)).text();
     expect(html).toContain('José Álvarez');
     expect(html).toContain('+49 1511 2345678');
-    expect(html).toContain('Hola, quiero un presupuesto');
+    expect(html).toContain('<bdi>Segundo mensaje</bdi>');
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; Eve');
     expect(html).not.toContain('<script>alert(1)');
+  });
+
+  it('pages users and messages with keyset cursors loaded when scrolled into view', async () => {
+    const small = await buildHarness(api, { pageSizes: { users: 1, messages: 1 } });
+    const c = new Client(small.app);
+    await c.login();
+    const first = await (await c.request(`${BASE}/users`)).text();
+    expect(first.match(/class="user-row"/g)).toHaveLength(1);
+    const next = /<tr class="more" hx-get="([^"]+)" hx-trigger="revealed" hx-swap="outerHTML">/.exec(first)?.[1]?.replace(/&amp;/g, '&');
+    expect(next).toMatch(new RegExp(`^${BASE}/users/rows\\?page_token=`));
+    const second = await (await c.request(next!)).text();
+    expect(second.match(/class="user-row"/g)).toHaveLength(1);
+    expect(second).not.toContain('class="more"');
+    expect([first, second].join()).toContain('José Álvarez');
+    expect([first, second].join()).toContain('Eve');
+
+    const page = await (await c.request(`${BASE}/users/${joseId}`)).text();
+    expect(page).toContain('Segundo mensaje');
+    expect(page).not.toContain('Hola, quiero un presupuesto');
+    const older = /<div class="older" hx-get="([^"]+)" hx-trigger="revealed"/.exec(page)?.[1]?.replace(/&amp;/g, '&');
+    const olderHtml = await (await c.request(older!)).text();
+    expect(olderHtml).toContain('Hola, quiero un presupuesto');
+    await small.close();
   });
 
   it('searches by an accented name and by a phone written with +, spaces and dashes', async () => {
@@ -58,7 +82,7 @@ describe('pages over real profiles', () => {
     expect(joseId).not.toBe('');
     const html = await (await c.request(`${BASE}/users/${joseId}`)).text();
     expect(html).toContain('<h1 id="user-name" dir="auto">José Álvarez</h1>');
-    expect(html).toContain('Hola, quiero un presupuesto');
+    expect(html).toContain('Segundo mensaje');
     expect(html).toContain(`sse-connect="${BASE}/users/${joseId}/events"`);
   });
 

@@ -21,6 +21,8 @@ export interface AppDeps {
     timeZone: string;
     /** Absolute path of web/public. */
     staticRoot: string;
+    /** Rows per users page and messages per conversation page (tests use small ones). */
+    pageSizes?: { users: number; messages: number };
   };
   clock?: () => Date;
 }

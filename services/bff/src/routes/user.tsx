@@ -35,6 +35,7 @@ async function field(c: C, name: string, max: number): Promise<string> {
 export function userRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const p = deps.profiles;
+  const pageSize = deps.settings.pageSizes?.messages ?? 40;
 
   const getUser = async (id: string): Promise<User> => {
     const res = await p.getUser({ lookup: { $case: 'id', id } });
@@ -53,7 +54,7 @@ export function userRoutes(deps: AppDeps): Hono<AppEnv> {
       getUser(id),
       p.listFacts({ userId: id }),
       logOf(id),
-      p.listMessages({ userId: id, pageSize: 40 }),
+      p.listMessages({ userId: id, pageSize }),
     ]);
     return c.html(
       <UserPage
@@ -69,7 +70,7 @@ export function userRoutes(deps: AppDeps): Hono<AppEnv> {
 
   app.get('/users/:id/messages', async (c) => {
     const id = userId(c);
-    const res = await p.listMessages({ userId: id, pageSize: 40, pageToken: (c.req.query('page_token') ?? '').slice(0, 512) });
+    const res = await p.listMessages({ userId: id, pageSize, pageToken: (c.req.query('page_token') ?? '').slice(0, 512) });
     return c.html(<OlderMessages messages={res.messages} olderUrl={olderUrl(c, id, res.nextPageToken)} ctx={c.get('view')} />);
   });
 

@@ -51,11 +51,11 @@ export function UserRow(props: { user: User; ctx: ViewCtx }) {
       </td>
       <td class="c-last" data-label="Last message">
         {last ? (
-          <span class="preview" dir="auto">
+          <span class="preview">
             <span class="dir" title={last.direction === Direction.OUTBOUND ? 'sent by us' : 'received'}>
               {last.direction === Direction.OUTBOUND ? '↗ ' : '↙ '}
             </span>
-            {last.text}
+            <bdi>{last.text}</bdi>
           </span>
         ) : (
           <span class="muted">no messages</span>
