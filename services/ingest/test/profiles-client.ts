@@ -2,6 +2,7 @@
 import { Metadata, credentials, status, type ServiceError } from '@grpc/grpc-js';
 import {
   ListMessagesRequest,
+  ListUsersRequest,
   ProfilesServiceClient,
   RecordOutboundMessageRequest,
   SendMessageRequest,
@@ -16,6 +17,8 @@ type Callback<Res> = (err: ServiceError | null, res: Res) => void;
 export interface TestProfilesClient {
   user(accountId: string, ref: { waId?: string; bsuid?: string }): Promise<User | undefined>;
   messages(userId: string): Promise<Message[]>;
+  /** Every user, all accounts. */
+  users(): Promise<User[]>;
   send(req: Partial<SendMessageRequest>): Promise<SendMessageResponse>;
   record(req: Partial<RecordOutboundMessageRequest>): Promise<RecordOutboundMessageResponse>;
   raw: ProfilesServiceClient;
@@ -56,6 +59,17 @@ export function testProfilesClient(addr: string, token: string): TestProfilesCli
         const req = ListMessagesRequest.fromPartial({ userId, pageSize: 200, pageToken });
         const res = await grpcCall<{ messages: Message[]; nextPageToken: string }>((cb) => raw.listMessages(req, metadata(), cb));
         out.push(...res.messages);
+        pageToken = res.nextPageToken;
+      } while (pageToken);
+      return out;
+    },
+    async users() {
+      const out: User[] = [];
+      let pageToken = '';
+      do {
+        const req = ListUsersRequest.fromPartial({ pageSize: 200, pageToken });
+        const res = await grpcCall<{ users: User[]; nextPageToken: string }>((cb) => raw.listUsers(req, metadata(), cb));
+        out.push(...res.users);
         pageToken = res.nextPageToken;
       } while (pageToken);
       return out;

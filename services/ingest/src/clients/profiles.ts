@@ -40,6 +40,9 @@ export function createProfilesClient(opts: ProfilesClientOptions): ProfilesClien
   const metadata = (): Metadata => {
     const md = new Metadata();
     md.set('authorization', `Bearer ${opts.token}`);
+    // While profiles restarts, calls wait (up to their deadline) for the connection instead of
+    // failing at once, so a retried job finds profiles as soon as it is back.
+    md.setOptions({ waitForReady: true });
     return md;
   };
   const deadline = (): Date => new Date(Date.now() + opts.deadlineMs);

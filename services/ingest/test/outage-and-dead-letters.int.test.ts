@@ -1,0 +1,126 @@
+// Operations acceptance: with profiles stopped, webhooks are still accepted and later applied
+// exactly once; jobs that exhaust their attempts or are malformed become dead letters that the
+// documented command lists and replays; SIGTERM shuts ingest down cleanly.
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { freePort, requireEnv, testMongoUrl, uniqueName } from '@ue/testing';
+import { Queue } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AGENT_TOKEN, APP_SECRET, drained, eventually, fixture, ingestEnv, postWebhook, signBody, startIngest, startProfiles, type Ingest, type Profiles } from './helpers.js';
+import { testProfilesClient, type TestProfilesClient } from './profiles-client.js';
+
+const A = '117733559900011';
+const CLI = fileURLToPath(new URL('../dist/cli/dead-letters.js', import.meta.url));
+const redisUrl = requireEnv('REDIS_URL');
+const mongoUrl = testMongoUrl('ingest_outage');
+
+async function deadLetters(prefix: string, ...args: string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)(process.execPath, [CLI, ...args], { env: { ...process.env, REDIS_URL: redisUrl, BULLMQ_PREFIX: prefix } });
+  return stdout;
+}
+
+async function post(ingest: Ingest, body: Buffer): Promise<number> {
+  return (await postWebhook(ingest.url, body, signBody(body, APP_SECRET))).status;
+}
+
+describe('profiles down, then back', () => {
+  const prefix = uniqueName('ingest_outage');
+  let ingest: Ingest;
+  let profiles: Profiles | undefined;
+  let queue: Queue;
+  let client: TestProfilesClient;
+  let port: number;
+
+  beforeAll(async () => {
+    port = await freePort();
+    ingest = await startIngest(ingestEnv({ redisUrl, prefix, profilesAddr: `127.0.0.1:${port}`, extra: { PROFILES_DEADLINE_MS: '1500' } }));
+    queue = new Queue('webhooks', { connection: { url: redisUrl }, prefix });
+  });
+
+  afterAll(async () => {
+    client?.close();
+    await queue?.close();
+    await ingest?.proc.stop();
+    await profiles?.proc.stop();
+  });
+
+  it('accepts webhooks while profiles is stopped, retries, then applies every event exactly once', async () => {
+    const names = ['text-basic.json', 'document-pdf.json', 'text-forwarded.json', 'batch-3-messages-2-contacts.json', 'image-with-caption.json'];
+    for (const name of names) expect(await post(ingest, fixture(name))).toBe(200);
+    const health = await fetch(`${ingest.url}/healthz`);
+    expect([health.status, await health.json()]).toEqual([503, { status: 'degraded', redis: 'up', profiles: 'down' }]);
+    await eventually(async () => {
+      const jobs = await queue.getJobs(['delayed', 'waiting', 'active']);
+      return jobs.filter((j) => j.attemptsMade >= 2).length === names.length ? true : undefined;
+    }, 20_000, 'every job retried twice');
+
+    profiles = await startProfiles({ mongoUrl, redisUrl, prefix, port });
+    client = testProfilesClient(profiles.addr, AGENT_TOKEN);
+    const counts = await drained(queue, 30_000);
+    expect([counts.completed, counts.failed]).toEqual([names.length, 0]);
+
+    const expected: Array<[string, number]> = [['4915112345678', 2], ['33612345678', 2], ['971501234567', 2], ['447700900123', 1], ['819012345678', 1]];
+    for (const [waId, n] of expected) {
+      const user = await client.user(A, { waId });
+      expect([waId, user?.counters?.inboundMessages]).toEqual([waId, n]);
+      expect((await client.messages(user!.id)).length).toBe(n);
+    }
+    expect((await fetch(`${ingest.url}/healthz`)).status).toBe(200);
+  });
+
+  it('stops cleanly on SIGTERM', async () => {
+    expect(await ingest.proc.stop('SIGTERM')).toBe(0);
+  });
+});
+
+describe('dead letters', () => {
+  const prefix = uniqueName('ingest_dead');
+  let ingest: Ingest;
+  let profiles: Profiles | undefined;
+  let queue: Queue;
+  let port: number;
+  const good = fixture('text-bsuid-username-no-phone.json');
+  // Signed and JSON, but not something the parser can apply: no phone_number_id.
+  const malformed = Buffer.from('{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"metadata":{},"messages":[]}}]}]}');
+
+  beforeAll(async () => {
+    port = await freePort();
+    ingest = await startIngest(ingestEnv({ redisUrl, prefix, profilesAddr: `127.0.0.1:${port}`, extra: { WEBHOOK_ATTEMPTS: '2', RETRY_BASE_MS: '100', PROFILES_DEADLINE_MS: '1500' } }));
+    queue = new Queue('webhooks', { connection: { url: redisUrl }, prefix });
+  });
+
+  afterAll(async () => {
+    await queue?.close();
+    await ingest?.proc.stop();
+    await profiles?.proc.stop();
+  });
+
+  it('keeps failed deliveries with their reason; the command lists them and replays one', async () => {
+    // Profiles is down and this instance gives up after 2 attempts: a dead letter.
+    expect(await post(ingest, good)).toBe(200);
+    await eventually(async () => ((await queue.getFailedCount()) === 1 ? true : undefined), 20_000, 'first dead letter');
+    profiles = await startProfiles({ mongoUrl: testMongoUrl('ingest_dead'), redisUrl, prefix, port });
+    // Malformed input fails for good at once (its raw body is still stored for audit).
+    expect(await post(ingest, malformed)).toBe(200);
+    await eventually(async () => ((await queue.getFailedCount()) === 2 ? true : undefined), 20_000, 'second dead letter');
+
+    const listed = await deadLetters(prefix, 'list');
+    expect(listed).toMatch(/attempts 1\t.*malformed delivery: entry\[0\]\.changes\[0\]\.value: value without metadata\.phone_number_id/);
+    expect(listed).toMatch(/attempts 2\t.*profiles: /);
+    expect(listed).toContain('2 dead letter(s)');
+
+    const goodId = (await queue.getFailed()).find((j) => j.failedReason.startsWith('profiles'))!.id!;
+    expect(await deadLetters(prefix, 'replay', goodId)).toContain(`replayed ${goodId}`);
+    await eventually(async () => ((await queue.getCompletedCount()) === 1 ? true : undefined), 20_000, 'replayed job completed');
+
+    const client = testProfilesClient(profiles.addr, AGENT_TOKEN);
+    try {
+      const lucas = await client.user(A, { bsuid: 'BR.8734521098765432101' });
+      expect((await client.messages(lucas!.id)).map((m) => m.content?.text)).toEqual(['Oi! Vocês entregam em Curitiba?']);
+    } finally {
+      client.close();
+    }
+    expect(await deadLetters(prefix, 'list')).toContain('1 dead letter(s)');
+  });
+});

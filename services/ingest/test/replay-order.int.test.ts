@@ -1,0 +1,131 @@
+// Acceptance: the provider retries, duplicates and reorders. Posting every fixture twice, in a
+// shuffled order, must leave profiles in exactly the state of posting each once, in order.
+import { ActorKind, MessageContent, MessageType, type Message, type User } from '@ue/proto';
+import { requireEnv, testMongoUrl, uniqueName } from '@ue/testing';
+import { Queue } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AGENT_TOKEN, APP_SECRET, drained, fixture, fixtureNames, ingestEnv, postWebhook, signBody, startIngest, startProfiles, type Ingest, type Profiles } from './helpers.js';
+import { testProfilesClient, type TestProfilesClient } from './profiles-client.js';
+
+interface Stack {
+  profiles: Profiles;
+  ingest: Ingest;
+  queue: Queue;
+  client: TestProfilesClient;
+}
+
+const stacks: Stack[] = [];
+
+async function startStack(label: string): Promise<Stack> {
+  const redisUrl = requireEnv('REDIS_URL');
+  const prefix = uniqueName(label);
+  const profiles = await startProfiles({ mongoUrl: testMongoUrl(label), redisUrl, prefix });
+  const ingest = await startIngest(ingestEnv({ redisUrl, prefix, profilesAddr: profiles.addr }));
+  const stack = { profiles, ingest, queue: new Queue('webhooks', { connection: { url: redisUrl }, prefix }), client: testProfilesClient(profiles.addr, AGENT_TOKEN) };
+  stacks.push(stack);
+  return stack;
+}
+
+/** Deterministic shuffle (mulberry32), so a failure can be reproduced. */
+function shuffled<T>(items: T[], seed: number): T[] {
+  let a = seed;
+  const rand = (): number => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+async function postAll(stack: Stack, names: string[]): Promise<void> {
+  // A few at a time, like a provider with several connections open.
+  for (let i = 0; i < names.length; i += 4) {
+    await Promise.all(
+      names.slice(i, i + 4).map(async (name) => {
+        const body = fixture(name);
+        const res = await postWebhook(stack.ingest.url, body, signBody(body, APP_SECRET));
+        expect(res.status, name).toBe(200);
+      }),
+    );
+  }
+  await drained(stack.queue);
+}
+
+async function recordOurMessages(stack: Stack): Promise<void> {
+  const sends = [
+    ['5215512345678', 'wamid.HBgNNTIxNTUxMjM0NTY3OBUCABEYEjJEOEFFMkM2NEU1REVGRDgxQQA=', 1794300600],
+    ['353871234567', 'wamid.HBgMMzUzODcxMjM0NTY3FQIAERgSQ0IzNjMxMzk1MDZBMjkwNEI0AA==', 1794303590],
+    ['819012345678', 'wamid.HBgMODE5MDEyMzQ1Njc4FQIAERgSQTYwQjM0Q0ZEOTYzNTNGNEM4AA==', 1794302800],
+  ] as const;
+  for (const [waId, wamid, sentAt] of sends) {
+    await stack.client.record({
+      recipient: { accountId: '117733559900011', user: { waId, bsuid: '', parentBsuid: '' } },
+      wamid,
+      content: MessageContent.fromPartial({ type: MessageType.TEXT, text: `our message ${wamid.slice(-6)}` }),
+      author: { kind: ActorKind.AGENT, id: 'carol', displayName: 'Carol' },
+      sentAt: new Date(sentAt * 1000),
+    });
+  }
+}
+
+// Fields that record when profiles happened to store something, not what was sent.
+const VOLATILE = new Set(['id', 'userId', 'messageId', 'receivedAt', 'createdAt', 'updatedAt', 'replyToMessageId']);
+
+function normalize(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(normalize);
+  if (v instanceof Date || v === null || typeof v !== 'object') return v;
+  return Object.fromEntries(Object.entries(v).filter(([k]) => !VOLATILE.has(k)).map(([k, x]) => [k, normalize(x)]));
+}
+
+async function snapshot(stack: Stack): Promise<unknown[]> {
+  const users: User[] = await stack.client.users();
+  users.sort((a, b) => `${a.accountId}|${a.waId}|${a.bsuid}`.localeCompare(`${b.accountId}|${b.waId}|${b.bsuid}`));
+  const out = [];
+  for (const u of users) {
+    const messages: Message[] = await stack.client.messages(u.id);
+    out.push({ user: normalize(u), messages: messages.sort((a, b) => a.wamid.localeCompare(b.wamid)).map(normalize) });
+  }
+  return out;
+}
+
+let inOrder: unknown[];
+let replayed: unknown[];
+
+beforeAll(async () => {
+  const [once, twice] = await Promise.all([startStack('ingest_order_once'), startStack('ingest_order_twice')]);
+  const names = fixtureNames();
+  await postAll(once!, names);
+  await postAll(twice!, shuffled([...names, ...names], 20261121));
+  await Promise.all([recordOurMessages(once!), recordOurMessages(twice!)]);
+  [inOrder, replayed] = await Promise.all([snapshot(once!), snapshot(twice!)]);
+}, 180_000);
+
+afterAll(async () => {
+  for (const s of stacks) {
+    s.client.close();
+    await s.queue.close();
+    await s.ingest.proc.stop();
+    await s.profiles.proc.stop();
+  }
+});
+
+describe('duplicates and disorder', () => {
+  it('every fixture twice, shuffled, gives the same users, messages, statuses and reactions as once in order', () => {
+    expect(inOrder).toHaveLength(13);
+    const messages = (inOrder as Array<{ messages: unknown[] }>).reduce((n, u) => n + u.messages.length, 0);
+    expect(messages).toBe(27 + 3); // inbound chat messages in the fixtures + our three sends
+    expect(replayed).toEqual(inOrder);
+  });
+
+  it('an identical retry is queued once: the second copy of each body adds no job', async () => {
+    const [, twice] = stacks;
+    const counts = await twice!.queue.getJobCounts('completed', 'failed');
+    expect(counts).toEqual({ completed: fixtureNames().length, failed: 0 });
+  });
+});
