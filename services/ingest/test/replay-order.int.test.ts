@@ -100,10 +100,10 @@ let replayed: unknown[];
 beforeAll(async () => {
   const [once, twice] = await Promise.all([startStack('ingest_order_once'), startStack('ingest_order_twice')]);
   const names = fixtureNames();
-  await postAll(once!, names);
-  await postAll(twice!, shuffled([...names, ...names], 20261121));
-  await Promise.all([recordOurMessages(once!), recordOurMessages(twice!)]);
-  [inOrder, replayed] = await Promise.all([snapshot(once!), snapshot(twice!)]);
+  await postAll(once, names);
+  await postAll(twice, shuffled([...names, ...names], 20261121));
+  await Promise.all([recordOurMessages(once), recordOurMessages(twice)]);
+  [inOrder, replayed] = await Promise.all([snapshot(once), snapshot(twice)]);
 }, 180_000);
 
 afterAll(async () => {
