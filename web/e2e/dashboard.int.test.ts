@@ -164,6 +164,12 @@ describe('admin dashboard in Chromium', () => {
     expect(await page.locator('#user-card').textContent()).toContain('open, closes');
     expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
     expect(await page.locator('#messages .bubble.out .ticks-read').count()).toBe(1);
+    // A reply goes to profiles' SendMessage and comes back over SSE as a pending bubble.
+    await page.getByLabel('Reply').fill('Ja, klar! Schicken Sie mir einfach die neue Adresse.');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => page.locator('#reply [role=status]').textContent()).toContain('Reply queued');
+    await expect.poll(() => page.locator('#messages .bubble.out').first().textContent(), { timeout: 15_000 }).toContain('Schicken Sie mir einfach');
+    expect(await page.locator('#messages .bubble.out').first().textContent()).toContain(ADMIN.email);
     await page.evaluate(() => window.scrollTo(0, 0));
     await screenshot(page, 'user');
   });

@@ -105,6 +105,37 @@ describe('pages over real profiles', () => {
     expect(filtered).toContain('José Álvarez');
   });
 
+  it('pauses and resumes the agent, removes a tag and closes a follow-up', async () => {
+    const hx = { 'X-CSRF-Token': c.csrf, 'HX-Request': 'true' };
+    const post = async (path: string, form: Record<string, string>) =>
+      (await c.request(`${BASE}/users/${joseId}${path}`, { method: 'POST', headers: hx, body: new URLSearchParams(form) })).text();
+    expect(await post('/pause', { paused: 'yes' })).toContain('Resume agent');
+    expect((await api.getUser({ lookup: { $case: 'id', id: joseId } })).user?.paused).toBe(true);
+    expect(await (await c.request(`${BASE}/users/rows?paused=yes`)).text()).toContain('José Álvarez');
+    expect(await post('/pause', { paused: 'no' })).toContain('Pause agent (take over)');
+    expect(await post('/tags/remove', { tag: 'vip' })).not.toContain('<li class="tag">vip');
+    const log = await (await c.request(`${BASE}/users/${joseId}/log`)).text();
+    const done = /hx-post="([^"]+\/done)"/.exec(log)?.[1];
+    expect(done).toBeDefined();
+    const after = await (await c.request(done!, { method: 'POST', headers: hx })).text();
+    expect(after).toContain('done, due');
+    expect(after).not.toContain('Mark done');
+  });
+
+  it('shows facts with their source and full history on demand', async () => {
+    await hook.facts(joseId, [{ key: 'city', value: 'Sevilla', confidence: 0.6 }]);
+    await hook.facts(joseId, [{ key: 'city', value: 'Madrid <b>', confidence: 0.9 }]);
+    const page = await (await c.request(`${BASE}/users/${joseId}`)).text();
+    expect(page).toMatch(/<span class="fact-key">city<\/span> <strong dir="auto">Madrid &lt;b&gt;<\/strong>/);
+    expect(page).toContain('90%');
+    expect(page).toContain('Carol');
+    expect(page).not.toContain('Sevilla');
+    const history = await (await c.request(`${BASE}/users/${joseId}/facts?history=1`, { headers: { 'HX-Request': 'true' } })).text();
+    expect(history).toContain('Every version');
+    expect(history).toContain('Sevilla');
+    expect(history).toContain('Madrid &lt;b&gt;');
+  });
+
   it('exports the filtered list as CSV with formula cells defused', async () => {
     const res = await c.request(`${BASE}/export/users.csv?q=${encodeURIComponent('Eve')}`);
     expect(res.headers.get('content-type')).toContain('text/csv');

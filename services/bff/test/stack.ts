@@ -4,8 +4,10 @@ import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
 import { credentials, Metadata } from '@grpc/grpc-js';
 import {
+  ActorKind,
   ApplyWebhookEventsRequest,
   ProfilesServiceClient,
+  UpsertFactsRequest,
   type ApplyWebhookEventsResponse,
   type MessageContent,
   type WebhookEvent,
@@ -80,6 +82,15 @@ export function webhookClient(addr: string, token: string) {
         },
       ]);
     },
+    /** What an agent learned, written as agent "carol". */
+    facts: (userId: string, facts: { key: string; value: string; confidence: number; sourceMessageId?: string }[]) =>
+      new Promise<void>((resolve, reject) =>
+        client.upsertFacts(
+          UpsertFactsRequest.fromPartial({ userId, facts, author: { kind: ActorKind.AGENT, id: 'carol', displayName: 'Carol' } }),
+          md,
+          (err) => (err ? reject(err) : resolve()),
+        ),
+      ),
     close: () => client.close(),
   };
 }
