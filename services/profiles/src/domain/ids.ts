@@ -14,8 +14,13 @@ export function messageIdFor(accountId: string, wamid: string): string {
   return `m_${hash(accountId, wamid)}`;
 }
 
+let sequence = 0;
+
+/** Time-ordered random id: ties on a timestamp still sort in creation order within a process. */
 export function newId(prefix: string): string {
-  return `${prefix}_${randomUUID().replace(/-/g, '').slice(0, 24)}`;
+  sequence = (sequence + 1) % 1_679_616;
+  const time = Date.now().toString(36).padStart(9, '0');
+  return `${prefix}_${time}${sequence.toString(36).padStart(4, '0')}${randomUUID().replace(/-/g, '').slice(0, 11)}`;
 }
 
 export function sha256Hex(data: Uint8Array | string): string {
