@@ -5,6 +5,23 @@ import { createProfilesClient, type ProfilesApi } from '../src/clients/profiles.
 import { BASE, buildHarness, Client, type Harness } from './harness.js';
 import { startProfiles, webhookClient, type ProfilesProcess } from './stack.js';
 
+describe('with profiles down', () => {
+  it('shows a readable 503 instead of crashing, and /healthz says which dependency is missing', async () => {
+    const dead = createProfilesClient({ addr: '127.0.0.1:1', token: 'whatever-token', deadlineMs: 500 });
+    const h = await buildHarness(dead);
+    const c = new Client(h.app);
+    await c.login();
+    const res = await c.request(`${BASE}/users`);
+    expect(res.status).toBe(503);
+    expect(await res.text()).toContain('The profiles service is unavailable. Try again shortly.');
+    const health = await c.request('/healthz');
+    expect(health.status).toBe(503);
+    expect(await health.json()).toEqual({ status: 'degraded', checks: { profiles: 'unreachable', redis: 'ok' } });
+    dead.close();
+    await h.close();
+  });
+});
+
 describe('pages over real profiles', () => {
   let profiles: ProfilesProcess;
   let api: ProfilesApi;
@@ -59,7 +76,7 @@ describe('pages over real profiles', () => {
     const page = await (await c.request(`${BASE}/users/${joseId}`)).text();
     expect(page).toContain('Segundo mensaje');
     expect(page).not.toContain('Hola, quiero un presupuesto');
-    const older = /<div class="older" hx-get="([^"]+)" hx-trigger="revealed"/.exec(page)?.[1]?.replace(/&amp;/g, '&');
+    const older = /<div class="older" hx-get="([^"]+)" hx-trigger="intersect once"/.exec(page)?.[1]?.replace(/&amp;/g, '&');
     const olderHtml = await (await c.request(older!)).text();
     expect(olderHtml).toContain('Hola, quiero un presupuesto');
     await small.close();
@@ -147,6 +164,16 @@ describe('pages over real profiles', () => {
     expect(transcript).toContain('Hola, quiero un presupuesto');
   });
 
+  it('answers an unknown user with a 404 page, and htmx requests with an alert fragment', async () => {
+    const page = await c.request(`${BASE}/users/u_doesnotexist`);
+    expect(page.status).toBe(404);
+    expect(await page.text()).toContain('<h1>Not found</h1>');
+    const hx = await c.request(`${BASE}/users/u_doesnotexist/notes`, { method: 'POST', headers: { 'X-CSRF-Token': c.csrf, 'HX-Request': 'true' }, body: new URLSearchParams({ text: '' }) });
+    expect(hx.status).toBe(400);
+    expect(hx.headers.get('hx-retarget')).toBe('#flash');
+    expect(await hx.text()).toContain('text: required');
+  });
+
   it('pushes a new message to an open page over SSE', async () => {
     const res = await c.request(`${BASE}/users/${joseId}/events`, { headers: { accept: 'text/event-stream' } });
     expect(res.headers.get('content-type')).toContain('text/event-stream');
@@ -165,5 +192,38 @@ describe('pages over real profiles', () => {
     await readUntil('Live &lt;i&gt;update&lt;/i&gt;');
     expect(buf).toContain('event: message-created');
     await reader.cancel();
+  });
+
+  it('resumes a dropped stream from Last-Event-ID without losing what happened meanwhile', async () => {
+    const open = async (lastEventId?: string) => {
+      const res = await c.request(`${BASE}/users/${joseId}/events`, { headers: { accept: 'text/event-stream', ...(lastEventId ? { 'last-event-id': lastEventId } : {}) } });
+      const reader = res.body!.getReader();
+      const dec = new TextDecoder();
+      let buf = '';
+      return {
+        async until(needle: string): Promise<string> {
+          while (!buf.includes(needle)) {
+            const { value, done } = await reader.read();
+            if (done) throw new Error(`stream ended before ${needle}`);
+            buf += dec.decode(value);
+          }
+          return buf;
+        },
+        close: () => reader.cancel(),
+      };
+    };
+    const first = await open();
+    await first.until('event: ready');
+    await hook.inbound({ waId: '4915112345678', name: 'José Álvarez', text: 'before the drop' });
+    const seen = await first.until('before the drop');
+    const block = seen.slice(seen.lastIndexOf('event: message-created'));
+    const cursor = /\nid: (.+)\n/.exec(block)?.[1];
+    expect(cursor).toBeTruthy();
+    await first.close();
+    await hook.inbound({ waId: '4915112345678', name: 'José Álvarez', text: 'while disconnected' });
+    const second = await open(cursor);
+    const replay = await second.until('while disconnected');
+    expect(replay).not.toContain('before the drop');
+    await second.close();
   });
 });

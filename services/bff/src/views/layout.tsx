@@ -3,7 +3,18 @@ import { href, type ViewCtx } from './context.js';
 import { CSRF_FIELD } from '../auth/csrf.js';
 
 // htmx must not inject its inline indicator <style> (CSP style-src 'self') nor eval anything.
-const HTMX_CONFIG = JSON.stringify({ includeIndicatorStyles: false, allowEval: false, allowScriptTags: false, historyCacheSize: 0 });
+// Error answers (4xx/5xx) are swapped too: the server points them at the #flash region.
+const HTMX_CONFIG = JSON.stringify({
+  includeIndicatorStyles: false,
+  allowEval: false,
+  allowScriptTags: false,
+  historyCacheSize: 0,
+  responseHandling: [
+    { code: '204', swap: false },
+    { code: '[23]..', swap: true },
+    { code: '[45]..', swap: true, error: true },
+  ],
+});
 
 export function Document(props: { title: string; base: string; children: Child; bodyAttrs?: Record<string, string> }) {
   return (
@@ -20,6 +31,20 @@ export function Document(props: { title: string; base: string; children: Child; 
       </head>
       <body {...(props.bodyAttrs ?? {})}>{props.children}</body>
     </html>
+  );
+}
+
+export function ErrorPage(props: { base: string; status: number; message: string }) {
+  return (
+    <Document title={`Error ${props.status}`} base={props.base}>
+      <main id="main" class="login">
+        <h1>{props.status === 404 ? 'Not found' : 'Something went wrong'}</h1>
+        <p class="error">{props.message}</p>
+        <p>
+          <a href={`${props.base}/users`}>Back to the users</a>
+        </p>
+      </main>
+    </Document>
   );
 }
 
@@ -54,6 +79,7 @@ export function Layout(props: { title: string; ctx: ViewCtx; area: NavArea; chil
           </button>
         </form>
       </header>
+      <div id="flash" class="flash" role="alert" aria-live="assertive"></div>
       <main id="main">{props.children}</main>
     </Document>
   );

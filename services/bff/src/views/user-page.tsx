@@ -273,7 +273,8 @@ export function OlderMessages(props: { messages: Message[]; olderUrl?: string; c
         <MessageBubble m={m} ctx={props.ctx} />
       ))}
       {props.olderUrl ? (
-        <div class="older" hx-get={props.olderUrl} hx-trigger="revealed" hx-swap="outerHTML">
+        // `revealed` only watches window scrolling; the conversation scrolls inside its own box.
+        <div class="older" hx-get={props.olderUrl} hx-trigger="intersect once" hx-swap="outerHTML">
           <a href={props.olderUrl}>Loading older messages…</a>
         </div>
       ) : (

@@ -11,6 +11,7 @@ import { userRoutes } from './routes/user.js';
 import { overviewRoutes } from './routes/overview.js';
 import { exportRoutes } from './routes/export.js';
 import { eventsRoutes } from './routes/events.js';
+import { ErrorPage } from './views/layout.js';
 
 export type { AppDeps } from './http/types.js';
 
@@ -76,13 +77,22 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/', guarded);
 
   app.onError((err, c) => {
-    if (isAppError(err)) {
-      const status = httpStatusOf(err.code) as 400;
-      if (err.code !== 'NOT_FOUND' && err.code !== 'INVALID_ARGUMENT' && err.code !== 'FAILED_PRECONDITION') deps.log.warn({ err }, 'request failed');
-      return c.text(err.code === 'UNAVAILABLE' ? 'The profiles service is unavailable. Try again shortly.' : err.message, status);
+    const known = isAppError(err);
+    const status = (known ? httpStatusOf(err.code) : 500) as 500;
+    if (!known) deps.log.error({ err }, 'unhandled error');
+    else if (status >= 500) deps.log.warn({ err }, 'request failed');
+    const message = !known
+      ? 'Something went wrong.'
+      : err.code === 'UNAVAILABLE' || err.code === 'DEADLINE_EXCEEDED'
+        ? 'The profiles service is unavailable. Try again shortly.'
+        : err.message;
+    if (c.req.header('hx-request')) {
+      // htmx swaps error answers too (see the htmx-config meta): into the alert region.
+      c.header('HX-Retarget', '#flash');
+      c.header('HX-Reswap', 'innerHTML');
+      return c.html(<p class="error">{message}</p>, status);
     }
-    deps.log.error({ err }, 'unhandled error');
-    return c.text('Something went wrong.', 500);
+    return c.html(<ErrorPage base={base} status={status} message={message} />, status);
   });
 
   root.route(base || '/', app);
