@@ -5,7 +5,10 @@ import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js'
 export function e164FromWaId(waId: string): string | undefined {
   if (!/^\d{6,15}$/.test(waId)) return undefined;
   const p = parsePhoneNumberFromString(`+${waId}`);
-  return p?.isPossible() ? p.number : undefined;
+  if (p?.isPossible()) return p.number;
+  // WhatsApp still writes Mexican mobiles with the pre-2019 "1" after +52 (521...): drop it.
+  if (/^521\d{10}$/.test(waId)) return parsePhoneNumberFromString(`+52${waId.slice(3)}`)?.number;
+  return undefined;
 }
 
 /** Digit strings under which a user can be found: international, national, national with trunk 0. */
