@@ -18,12 +18,18 @@ async function main(): Promise<void> {
   const mongo = await connectMongo(config.MONGO_URL);
   await ensureIndexes(mongo.cols);
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: false, lazyConnect: true });
+  redis.on('error', (err: Error) => log.warn({ err: err.message }, 'redis error'));
   await redis.connect();
   const outbound = createOutboundQueue(config.REDIS_URL, config.BULLMQ_PREFIX);
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const app = createAppDeps({ mongo, redis, outbound, log, stream: { name: config.EVENTS_STREAM, maxLen: config.EVENTS_MAXLEN } });
-  const watch = { connect: () => new Redis(config.REDIS_URL, { maxRetriesPerRequest: null }), stream: config.EVENTS_STREAM, heartbeatMs: config.WATCH_HEARTBEAT_MS };
+  const watchConnection = () => {
+    const conn = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+    conn.on('error', (err: Error) => log.debug({ err: err.message }, 'watch connection error'));
+    return conn;
+  };
+  const watch = { connect: watchConnection, stream: config.EVENTS_STREAM, heartbeatMs: config.WATCH_HEARTBEAT_MS };
   const { server, health } = createServer({ app, watch, tokens: config.PROFILES_TOKENS, log, registry });
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(`0.0.0.0:${config.PORT}`, ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),

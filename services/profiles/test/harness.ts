@@ -6,7 +6,7 @@ import { ProfilesServiceClient, type ProfilesServiceService } from '@ue/proto';
 import { requireEnv, testMongoUrl, uniqueName } from '@ue/testing';
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
-import { connectMongo, ensureIndexes, type Mongo } from '../src/adapters/mongo/db.js';
+import { connectMongo, ensureIndexes, openMongo, type Mongo } from '../src/adapters/mongo/db.js';
 import { createOutboundQueue } from '../src/adapters/redis/outbound-queue.js';
 import { createAppDeps } from '../src/app/create-deps.js';
 import type { AppDeps } from '../src/app/deps.js';
@@ -27,9 +27,9 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(label: string, opts: { heartbeatMs?: number } = {}): Promise<Harness> {
-  const mongo = await connectMongo(testMongoUrl(label));
-  await ensureIndexes(mongo.cols);
+export async function startHarness(label: string, opts: { heartbeatMs?: number; deadMongoUrl?: string } = {}): Promise<Harness> {
+  const mongo = opts.deadMongoUrl ? openMongo(opts.deadMongoUrl, 300) : await connectMongo(testMongoUrl(label));
+  if (!opts.deadMongoUrl) await ensureIndexes(mongo.cols);
   const redisUrl = requireEnv('REDIS_URL');
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
   const stream = uniqueName(`${label}_events`);
@@ -50,7 +50,7 @@ export async function startHarness(label: string, opts: { heartbeatMs?: number }
       client.close();
       server.forceShutdown();
       await outbound.close();
-      await mongo.db.dropDatabase().catch(() => undefined);
+      if (!opts.deadMongoUrl) await mongo.db.dropDatabase().catch(() => undefined);
       await mongo.client.close();
       await redis.del(stream);
       redis.disconnect();

@@ -37,13 +37,19 @@ export interface Mongo {
 }
 
 export async function connectMongo(url: string): Promise<Mongo> {
+  const mongo = openMongo(url);
+  await mongo.client.connect();
+  return mongo;
+}
+
+/** A client that connects lazily (first operation); calls fail after `selectionMs` when the server is down. */
+export function openMongo(url: string, selectionMs = 5000): Mongo {
   const client = new MongoClient(url, {
     ignoreUndefined: true,
-    serverSelectionTimeoutMS: 5000,
-    connectTimeoutMS: 5000,
+    serverSelectionTimeoutMS: selectionMs,
+    connectTimeoutMS: selectionMs,
     appName: 'ue-profiles',
   });
-  await client.connect();
   const db = client.db();
   const lock = createKeyedLock();
   const cols: Collections = {
