@@ -28,6 +28,11 @@ const schema = z.object({
       }
     }, 'must be an IANA time zone such as Europe/Berlin')
     .default('UTC'),
+}).superRefine((v, ctx) => {
+  // Half a bootstrap is a mistake worth stopping for, not a silent no-op.
+  if (Boolean(v.ADMIN_EMAIL) !== Boolean(v.ADMIN_PASSWORD)) {
+    ctx.addIssue({ code: 'custom', path: [v.ADMIN_EMAIL ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL'], message: 'set ADMIN_EMAIL and ADMIN_PASSWORD together' });
+  }
 });
 
 export interface Config {
