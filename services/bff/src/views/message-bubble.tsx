@@ -1,6 +1,6 @@
 // One message as a chat bubble: every content type, reactions, quotes, edits, revokes and
 // outbound delivery ticks. Nothing a user wrote becomes a link or markup.
-import { DeliveryStatus, Direction, MessageType, type Message } from '@ue/proto';
+import { DeliveryStatus, Direction, MessageType, type Message, type MessageContent } from '@ue/proto';
 import type { ViewCtx } from './context.js';
 import { deliveryLabel, typeLabel } from './format.js';
 import { Time } from './time.js';
@@ -9,113 +9,132 @@ export function bubbleId(id: string): string {
   return `msg-${id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 }
 
+function Media(props: { c: MessageContent }) {
+  const { c } = props;
+  const m = c.media;
+  const kind = c.type === MessageType.AUDIO && m?.voice ? 'voice note' : typeLabel(c.type);
+  return (
+    <>
+      <p class="media">
+        <span class="media-icon" aria-hidden="true">
+          📎
+        </span>{' '}
+        {kind}
+        {m?.filename ? <span class="filename"> · {m.filename}</span> : null}
+        {m?.mimeType ? <span class="muted"> · {m.mimeType}</span> : null}
+      </p>
+      <Text c={c} />
+    </>
+  );
+}
+
+function Text(props: { c: MessageContent }) {
+  return props.c.text ? (
+    <p class="text" dir="auto">
+      {props.c.text}
+    </p>
+  ) : null;
+}
+
+function Place(props: { c: MessageContent }) {
+  const l = props.c.location;
+  // Coordinates as text only: no map embeds or links to third parties.
+  return (
+    <p class="location">
+      📍 {l?.name ? <strong dir="auto">{l.name} </strong> : null}
+      {l?.address ? <span dir="auto">{l.address} </span> : null}
+      <span class="coords">
+        ({l?.latitude.toFixed(5)}, {l?.longitude.toFixed(5)})
+      </span>
+    </p>
+  );
+}
+
+function Cards(props: { c: MessageContent }) {
+  return (
+    <ul class="cards">
+      {props.c.contacts.map((k) => (
+        <li>
+          👤 <strong dir="auto">{k.formattedName}</strong>
+          {k.company ? <span> · {k.company}</span> : null}
+          {k.phones.map((p) => (
+            <span class="muted"> · {p.phone}</span>
+          ))}
+          {k.emails.map((e) => (
+            <span class="muted"> · {e.email}</span>
+          ))}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function OrderSummary(props: { c: MessageContent }) {
+  const o = props.c.order;
+  return (
+    <div>
+      <p>🛒 Order ({o?.items.length ?? 0} items)</p>
+      <ul class="cards">
+        {(o?.items ?? []).map((i) => (
+          <li>
+            {i.quantity} × {i.productRetailerId} · {i.itemPrice} {i.currency}
+          </li>
+        ))}
+      </ul>
+      {o?.text ? <p dir="auto">{o.text}</p> : null}
+    </div>
+  );
+}
+
+function Labelled(props: { label: string; children: unknown }) {
+  return (
+    <p>
+      <span class="chip">{props.label}</span> <span dir="auto">{props.children}</span>
+    </p>
+  );
+}
+
 function Content(props: { m: Message }) {
   const c = props.m.content;
   if (!c) return <p class="muted">(empty)</p>;
-  const text = c.text ? (
-    <p class="text" dir="auto">
-      {c.text}
-    </p>
-  ) : null;
   switch (c.type) {
     case MessageType.TEXT:
-      return text ?? <p class="muted">(empty)</p>;
+      return c.text ? <Text c={c} /> : <p class="muted">(empty)</p>;
     case MessageType.IMAGE:
     case MessageType.AUDIO:
     case MessageType.VIDEO:
     case MessageType.DOCUMENT:
-    case MessageType.STICKER: {
-      const m = c.media;
-      const kind = c.type === MessageType.AUDIO && m?.voice ? 'voice note' : typeLabel(c.type);
-      return (
-        <>
-          <p class="media">
-            <span class="media-icon" aria-hidden="true">
-              📎
-            </span>{' '}
-            {kind}
-            {m?.filename ? <span class="filename"> · {m.filename}</span> : null}
-            {m?.mimeType ? <span class="muted"> · {m.mimeType}</span> : null}
-          </p>
-          {text}
-        </>
-      );
-    }
-    case MessageType.LOCATION: {
-      const l = c.location;
-      return (
-        <p class="location">
-          📍 {l?.name ? <strong dir="auto">{l.name} </strong> : null}
-          {l?.address ? <span dir="auto">{l.address} </span> : null}
-          <span class="coords">
-            ({l?.latitude.toFixed(5)}, {l?.longitude.toFixed(5)})
-          </span>
-        </p>
-      );
-    }
+    case MessageType.STICKER:
+      return <Media c={c} />;
+    case MessageType.LOCATION:
+      return <Place c={c} />;
     case MessageType.CONTACTS:
-      return (
-        <ul class="cards">
-          {c.contacts.map((k) => (
-            <li>
-              👤 <strong dir="auto">{k.formattedName}</strong>
-              {k.company ? <span> · {k.company}</span> : null}
-              {k.phones.map((p) => (
-                <span class="muted"> · {p.phone}</span>
-              ))}
-              {k.emails.map((e) => (
-                <span class="muted"> · {e.email}</span>
-              ))}
-            </li>
-          ))}
-        </ul>
-      );
+      return <Cards c={c} />;
+    case MessageType.ORDER:
+      return <OrderSummary c={c} />;
     case MessageType.INTERACTIVE:
       return (
-        <p>
-          <span class="chip">{c.interactive?.kind.replace(/_/g, ' ') || 'interactive'}</span>{' '}
-          <span dir="auto">{c.interactive?.title || c.interactive?.flowName}</span>
-          {c.interactive?.description ? <span class="muted"> · {c.interactive.description}</span> : null}
-        </p>
+        <Labelled label={c.interactive?.kind.replace(/_/g, ' ') || 'interactive'}>
+          {c.interactive?.title || c.interactive?.flowName}
+          {c.interactive?.description ? ` · ${c.interactive.description}` : ''}
+        </Labelled>
       );
     case MessageType.BUTTON:
-      return (
-        <p>
-          <span class="chip">button</span> <span dir="auto">{c.button?.text}</span>
-        </p>
-      );
-    case MessageType.ORDER:
-      return (
-        <div>
-          <p>🛒 Order ({c.order?.items.length ?? 0} items)</p>
-          <ul class="cards">
-            {(c.order?.items ?? []).map((i) => (
-              <li>
-                {i.quantity} × {i.productRetailerId} · {i.itemPrice} {i.currency}
-              </li>
-            ))}
-          </ul>
-          {c.order?.text ? <p dir="auto">{c.order.text}</p> : null}
-        </div>
-      );
+      return <Labelled label="button">{c.button?.text}</Labelled>;
+    case MessageType.TEMPLATE:
+      return <Labelled label="template">{`${c.template?.name ?? ''} (${c.template?.language ?? ''}) ${c.text}`}</Labelled>;
     case MessageType.SYSTEM:
       return (
         <p class="system-note" dir="auto">
           ⚙ {c.system?.body || c.system?.kind}
         </p>
       );
-    case MessageType.TEMPLATE:
-      return (
-        <p>
-          <span class="chip">template</span> {c.template?.name} ({c.template?.language}){text}
-        </p>
-      );
     default:
       return (
-        <p class="unsupported">
-          Unsupported message{c.unsupportedType ? `: ${c.unsupportedType}` : ''}
-          {text}
-        </p>
+        <>
+          <p class="unsupported">Unsupported message{c.unsupportedType ? `: ${c.unsupportedType}` : ''}</p>
+          <Text c={c} />
+        </>
       );
   }
 }

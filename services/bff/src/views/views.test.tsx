@@ -100,6 +100,12 @@ describe('views with hostile data', () => {
     expect(html).toContain('Deleted by the sender');
     expect(html).toContain('Unsupported message: &lt;script&gt;poll&lt;/script&gt;');
     expect(html).toContain('Start of the conversation');
+    expect(html).toContain('(52.52000, 13.40500)');
+    expect(html).toContain('🛒 Order (1 items)');
+    expect(html).toContain('2 × &lt;i&gt;sku&lt;/i&gt; · 9.5 EUR');
+    expect(html).toContain('<span class="chip">button reply</span>');
+    expect(html).toContain('<span class="filename"> · &quot;&gt;&lt;svg onload=alert(1)&gt;.png</span>');
+    expect(html).toContain('↩ Reply to <a href="#msg-m2">an earlier message</a>');
   });
 
   it('disables the reply box with the reason outside the 24 h window', async () => {

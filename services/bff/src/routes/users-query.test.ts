@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { UserSort, UserStatus } from '@ue/proto';
+import { isSafeId, parseUsersQuery, toListUsersRequest, usersQueryParams } from './users-query.js';
+
+const now = new Date('2026-11-21T12:00:00Z');
+const parse = (q: Record<string, string>) => parseUsersQuery((n) => q[n]);
+
+describe('users query', () => {
+  it('turns URL filters into a ListUsers request', () => {
+    const q = parse({ q: ' josé ', status: '4', tag: 'vip', account: '1177', active: '1h', needs_reply: '1', paused: 'yes', overdue: '1', sort: 'created' });
+    expect(toListUsersRequest(q, now, 'tok', 25)).toEqual({
+      query: 'josé',
+      statuses: [UserStatus.QUOTE_REQUEST],
+      tags: ['vip'],
+      accountId: '1177',
+      activeAfter: new Date('2026-11-21T11:00:00Z'),
+      needsReply: true,
+      paused: true,
+      hasOverdueFollowUp: true,
+      sort: UserSort.CREATED_DESC,
+      pageSize: 25,
+      pageToken: 'tok',
+    });
+  });
+
+  it('ignores values it does not know, and leaves defaults out of URLs', () => {
+    const q = parse({ status: '99', active: 'forever', paused: 'maybe', sort: 'random', needs_reply: 'true' });
+    const req = toListUsersRequest(q, now);
+    expect(req).toMatchObject({ statuses: [], sort: UserSort.LAST_ACTIVITY_DESC });
+    expect(req).not.toHaveProperty('activeAfter');
+    expect(req).not.toHaveProperty('paused');
+    expect(req).not.toHaveProperty('needsReply');
+    expect(Object.values(usersQueryParams(q)).filter(Boolean)).toEqual([]);
+  });
+
+  it('finds users quiet for a week with an upper bound on activity', () => {
+    expect(toListUsersRequest(parse({ active: 'stale7d' }), now).activeBefore).toEqual(new Date('2026-11-14T12:00:00Z'));
+  });
+
+  it('round-trips filters through the URL', () => {
+    const q = parse({ q: 'a b', tag: 'x', paused: 'no', sort: 'created_asc' });
+    const params = new URLSearchParams(Object.entries(usersQueryParams(q)).filter((e): e is [string, string] => Boolean(e[1])));
+    expect(parse(Object.fromEntries(params))).toEqual(q);
+  });
+
+  it('accepts only id-shaped path parameters', () => {
+    expect(isSafeId('u_fd462c5932ce33cc138d9340')).toBe(true);
+    expect(isSafeId('../etc/passwd')).toBe(false);
+    expect(isSafeId('javascript:alert(1)')).toBe(false);
+    expect(isSafeId('')).toBe(false);
+  });
+});

@@ -1,0 +1,174 @@
+// The profile card of the user page: who this is, and the actions that change the user.
+import type { User } from '@ue/proto';
+import type { ViewCtx } from './context.js';
+import { displayName, formatPhone, initials, STATUS_LABELS, statusLabel } from './format.js';
+import { Time } from './time.js';
+import { ActivityDot } from './users-page.js';
+import { userPath } from './user-path.js';
+
+function Field(props: { label: string; children: unknown }) {
+  return (
+    <>
+      <dt>{props.label}</dt>
+      <dd dir="auto">{props.children ?? <span class="muted">—</span>}</dd>
+    </>
+  );
+}
+
+export function UserCard(props: { user: User; ctx: ViewCtx; notice?: string; oob?: boolean }) {
+  const { user: u, ctx } = props;
+  const name = displayName(u);
+  return (
+    <section
+      id="user-card"
+      class="card"
+      aria-labelledby="user-name"
+      hx-swap-oob={props.oob ? 'true' : undefined}
+    >
+      <div class="who-head">
+        <span class="avatar" aria-hidden="true">
+          {initials(name)}
+        </span>
+        <div>
+          <h1 id="user-name" dir="auto">
+            {name}
+          </h1>
+          <p>
+            <ActivityDot user={u} ctx={ctx} /> <span class="status">{statusLabel(u.status)}</span>
+            {u.paused ? (
+              <span class="badge badge-danger">agent paused</span>
+            ) : (
+              <span class="badge">agent running</span>
+            )}
+          </p>
+        </div>
+      </div>
+      {props.notice ? (
+        <p class="notice" role="status">
+          {props.notice}
+        </p>
+      ) : null}
+      <ProfileFields user={u} ctx={ctx} />
+      <TagEditor user={u} ctx={ctx} />
+      <CardActions user={u} ctx={ctx} />
+    </section>
+  );
+}
+
+function ProfileFields(props: { user: User; ctx: ViewCtx }) {
+  const { user: u, ctx } = props;
+  const ref = u.referral;
+  return (
+    <dl class="fields">
+      <Field label="Phone">{formatPhone(u.profile?.phoneE164) || null}</Field>
+      <Field label="Email">{u.profile?.email || null}</Field>
+      <Field label="Username">{u.profile?.username ? `@${u.profile.username}` : null}</Field>
+      <Field label="WhatsApp name">{u.profile?.name || null}</Field>
+      <Field label="Platform id">{u.waId || u.bsuid || null}</Field>
+      <Field label="Source">
+        {u.sourcePlatform || 'whatsapp'}
+        {ref
+          ? ` · ${ref.sourceType || 'referral'}${ref.headline ? `: ${ref.headline}` : ''}${ref.sourceUrl ? ` (${ref.sourceUrl})` : ''}`
+          : ''}
+      </Field>
+      <Field label="Account">{u.accountId}</Field>
+      <Field label="User id">
+        <code>{u.id}</code>
+      </Field>
+      <Field label="Created">
+        <Time at={u.createdAt} ctx={ctx} />
+      </Field>
+      <Field label="Last interaction">
+        <Time at={u.lastInteractionAt} ctx={ctx} />
+      </Field>
+      <Field label="Last received">
+        <Time at={u.lastInboundAt} ctx={ctx} />
+      </Field>
+      <Field label="Reply window">
+        {u.serviceWindowExpiresAt && u.serviceWindowExpiresAt > ctx.now ? (
+          <>
+            open, closes <Time at={u.serviceWindowExpiresAt} ctx={ctx} />
+          </>
+        ) : (
+          'closed'
+        )}
+      </Field>
+    </dl>
+  );
+}
+
+function TagEditor(props: { user: User; ctx: ViewCtx }) {
+  const { user: u, ctx } = props;
+  return (
+    <div class="tag-list">
+      <h2 class="h3">Tags</h2>
+      <ul class="tags" aria-label="Tags">
+        {u.tags.map((t) => (
+          <li class="tag">
+            {t}
+            <form
+              hx-post={userPath(ctx, u, '/tags/remove')}
+              hx-target="#user-card"
+              hx-swap="outerHTML"
+              class="inline"
+            >
+              <input type="hidden" name="tag" value={t} />
+              <button type="submit" class="icon" aria-label={`Remove tag ${t}`} title="Remove tag">
+                ×
+              </button>
+            </form>
+          </li>
+        ))}
+      </ul>
+      <form
+        class="row"
+        hx-post={userPath(ctx, u, '/tags')}
+        hx-target="#user-card"
+        hx-swap="outerHTML"
+      >
+        <label>
+          <span class="sr-only">New tag</span>
+          <input type="text" name="tag" required maxlength={40} placeholder="Add a tag" />
+        </label>
+        <button type="submit">Add tag</button>
+      </form>
+    </div>
+  );
+}
+
+function CardActions(props: { user: User; ctx: ViewCtx }) {
+  const { user: u, ctx } = props;
+  return (
+    <>
+      <div class="row wrap">
+        <form
+          class="row"
+          hx-post={userPath(ctx, u, '/status')}
+          hx-target="#user-card"
+          hx-swap="outerHTML"
+        >
+          <label>
+            Status{' '}
+            <select name="status">
+              {STATUS_LABELS.map(([v, l]) => (
+                <option value={String(v)} selected={u.status === v}>
+                  {l}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="submit">Change status</button>
+        </form>
+        <form hx-post={userPath(ctx, u, '/pause')} hx-target="#user-card" hx-swap="outerHTML">
+          <input type="hidden" name="paused" value={u.paused ? 'no' : 'yes'} />
+          <button type="submit" class={u.paused ? '' : 'warn'}>
+            {u.paused ? 'Resume agent' : 'Pause agent (take over)'}
+          </button>
+        </form>
+      </div>
+      <p class="small">
+        <a href={userPath(ctx, u, '/transcript.csv')}>Download transcript (CSV)</a>
+      </p>
+    </>
+  );
+}

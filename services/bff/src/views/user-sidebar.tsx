@@ -1,0 +1,158 @@
+// What the agent knows (facts) and the log (notes, follow-ups, proactive entries).
+import { LogEntryKind, LogEntryState, type Fact, type LogEntry, type User } from '@ue/proto';
+import type { ViewCtx } from './context.js';
+import { logKindLabel, logStateLabel } from './format.js';
+import { bubbleId } from './message-bubble.js';
+import { Time } from './time.js';
+import { userPath } from './user-path.js';
+
+export function FactsSection(props: { user: User; facts: Fact[]; history?: Fact[]; ctx: ViewCtx }) {
+  const { ctx, user } = props;
+  return (
+    <section id="facts" class="card" aria-labelledby="facts-h">
+      <h2 id="facts-h">What the agent knows</h2>
+      {props.facts.length === 0 ? <p class="muted">Nothing recorded yet.</p> : null}
+      <ul class="facts">
+        {props.facts.map((f) => (
+          <li>
+            <span class="fact-key">{f.key}</span>{' '}
+            <strong dir="auto">{f.retracted ? '(retracted)' : f.value}</strong>
+            <span class="muted small">
+              {' '}
+              · {Math.round(f.confidence * 100)}% ·{' '}
+              {f.author?.displayName || f.author?.id || 'unknown'} ·{' '}
+              <Time at={f.recordedAt} ctx={ctx} />
+              {f.sourceMessageId ? (
+                <>
+                  {' '}
+                  · <a href={`#${bubbleId(f.sourceMessageId)}`}>source message</a>
+                </>
+              ) : null}
+            </span>
+          </li>
+        ))}
+      </ul>
+      {props.history ? (
+        <table class="history small">
+          <caption>Every version</caption>
+          <thead>
+            <tr>
+              <th scope="col">Key</th>
+              <th scope="col">v</th>
+              <th scope="col">Value</th>
+              <th scope="col">By</th>
+              <th scope="col">When</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.history.map((f) => (
+              <tr>
+                <td>{f.key}</td>
+                <td>{f.version}</td>
+                <td dir="auto">{f.retracted ? '(retracted)' : f.value}</td>
+                <td>{f.author?.displayName || f.author?.id}</td>
+                <td>
+                  <Time at={f.recordedAt} ctx={ctx} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : props.facts.length > 0 ? (
+        <button
+          type="button"
+          class="link"
+          hx-get={userPath(ctx, user, '/facts?history=1')}
+          hx-target="#facts"
+          hx-swap="outerHTML"
+        >
+          Show history
+        </button>
+      ) : null}
+    </section>
+  );
+}
+
+function LogItem(props: { e: LogEntry; user: User; ctx: ViewCtx }) {
+  const { e, ctx, user } = props;
+  const open = e.state === LogEntryState.OPEN;
+  const overdue = open && e.dueAt && e.dueAt < ctx.now;
+  return (
+    <li class={`log-item kind-${e.kind}${overdue ? ' overdue' : ''}`}>
+      <p>
+        <span class="chip">{logKindLabel(e.kind)}</span>{' '}
+        {e.kind === LogEntryKind.FOLLOW_UP || e.kind === LogEntryKind.PROACTIVE ? (
+          <span class={`small ${overdue ? 'error-text' : 'muted'}`}>
+            {logStateLabel(e.state)}
+            {e.dueAt ? (
+              <>
+                {overdue ? ', overdue since ' : ', due '}
+                <Time at={e.dueAt} ctx={ctx} />
+              </>
+            ) : null}
+          </span>
+        ) : null}
+      </p>
+      <p dir="auto" class="log-text">
+        {e.text}
+      </p>
+      <p class="muted small">
+        {e.author?.displayName || e.author?.id || 'system'} · <Time at={e.createdAt} ctx={ctx} />
+      </p>
+      {open && e.kind !== LogEntryKind.NOTE ? (
+        <form
+          hx-post={userPath(ctx, user, `/log/${encodeURIComponent(e.id)}/done`)}
+          hx-target="#log"
+          hx-swap="outerHTML"
+        >
+          <button type="submit" class="small">
+            Mark done
+          </button>
+        </form>
+      ) : null}
+    </li>
+  );
+}
+
+export function LogSection(props: { user: User; log: LogEntry[]; ctx: ViewCtx }) {
+  const { ctx, user } = props;
+  return (
+    <section id="log" class="card" aria-labelledby="log-h">
+      <h2 id="log-h">Log</h2>
+      <form
+        class="stack"
+        hx-post={userPath(ctx, user, '/notes')}
+        hx-target="#log"
+        hx-swap="outerHTML"
+      >
+        <label>
+          Note
+          <textarea name="text" rows={2} required maxlength={4000}></textarea>
+        </label>
+        <button type="submit">Add note</button>
+      </form>
+      <form
+        class="stack"
+        hx-post={userPath(ctx, user, '/follow-ups')}
+        hx-target="#log"
+        hx-swap="outerHTML"
+      >
+        <label>
+          Follow-up
+          <input type="text" name="text" required maxlength={1000} placeholder="What needs doing" />
+        </label>
+        <label>
+          Due ({ctx.timeZone})
+          <input type="datetime-local" name="due" required />
+        </label>
+        <button type="submit">Add follow-up</button>
+      </form>
+      {props.log.length === 0 ? <p class="muted">No entries yet.</p> : null}
+      <ol class="log">
+        {props.log.map((e) => (
+          <LogItem e={e} user={user} ctx={ctx} />
+        ))}
+      </ol>
+    </section>
+  );
+}
