@@ -2,7 +2,8 @@
 // variable), serves grpc.health.v1 SERVING, reflection, /healthz and /metrics, and stops on SIGTERM.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { credentials, makeGenericClientConstructor, Metadata, status as Code } from '@grpc/grpc-js';
+import { credentials, loadPackageDefinition, makeGenericClientConstructor, Metadata, status as Code, type ChannelCredentials, type Client, type ClientDuplexStream } from '@grpc/grpc-js';
+import { loadSync } from '@grpc/proto-loader';
 import { ProfilesServiceClient } from '@ue/proto';
 import { freePort, requireEnv, startProcess, testMongoUrl, uniqueName, type RunningProcess } from '@ue/testing';
 import { service as healthService } from 'grpc-health-check';
@@ -80,6 +81,31 @@ describe('running service', () => {
     );
     expect(anon.code).toBe(Code.UNAUTHENTICATED);
     client.close();
+  });
+
+  it('has server reflection on, listing and describing the service', async () => {
+    const protoPath = fileURLToPath(import.meta.resolve('@grpc/reflection')).replace(/src[/\\]index\.js$/, 'proto/grpc/reflection/v1/reflection.proto');
+    const def = loadPackageDefinition(loadSync(protoPath, { keepCase: true })) as unknown as {
+      grpc: { reflection: { v1: { ServerReflection: new (addr: string, creds: ChannelCredentials) => Client } } };
+    };
+    const client = new def.grpc.reflection.v1.ServerReflection(`127.0.0.1:${port}`, credentials.createInsecure());
+    const stream = (client as unknown as { ServerReflectionInfo(): ClientDuplexStream<object, Record<string, unknown>> }).ServerReflectionInfo();
+    const replies: Record<string, unknown>[] = [];
+    const done = new Promise<void>((resolve, reject) => {
+      stream.on('data', (r: Record<string, unknown>) => {
+        replies.push(r);
+        if (replies.length === 2) stream.end();
+      });
+      stream.on('end', resolve);
+      stream.on('error', reject);
+    });
+    stream.write({ list_services: '' });
+    stream.write({ file_containing_symbol: 'engagement.v1.ProfilesService' });
+    await done;
+    client.close();
+    const names = (replies[0]?.list_services_response as { service: { name: string }[] }).service.map((s) => s.name);
+    expect(names).toContain('engagement.v1.ProfilesService');
+    expect((replies[1]?.file_descriptor_response as { file_descriptor_proto: Buffer[] }).file_descriptor_proto.length).toBeGreaterThan(0);
   });
 
   it('serves /healthz and /metrics', async () => {

@@ -41,7 +41,7 @@ export function toAppError(err: unknown): AppError {
   if (isAppError(err)) return err;
   const e = err as { name?: string; code?: unknown; message?: string };
   if (e?.name && UNAVAILABLE_NAMES.has(e.name)) return new AppError('UNAVAILABLE', 'database unavailable, retry later', undefined, { cause: err });
-  if (e?.code === 'ECONNREFUSED' || /Connection is closed|ECONNREFUSED|ETIMEDOUT/.test(e?.message ?? '')) {
+  if (e?.code === 'ECONNREFUSED' || /Connection is closed|ECONNREFUSED|ETIMEDOUT|isn't writeable/.test(e?.message ?? '')) {
     return new AppError('UNAVAILABLE', 'backing store unavailable, retry later', undefined, { cause: err });
   }
   if (e?.code === 50 || e?.name === 'MongoOperationTimeoutError') return new AppError('DEADLINE_EXCEEDED', 'deadline exceeded');

@@ -2,6 +2,7 @@
 // message id, so retried SendMessage calls never enqueue a message twice.
 import { OUTBOUND_QUEUE, OutboundJob } from '@ue/proto';
 import { Queue } from 'bullmq';
+import { AppError } from '@ue/kit';
 
 export interface OutboundQueue {
   enqueue(job: OutboundJob): Promise<void>;
@@ -25,7 +26,16 @@ export function createOutboundQueue(redisUrl: string, prefix: string): OutboundQ
   });
   return {
     async enqueue(job) {
-      await queue.add('send', OutboundJob.toJSON(job), { jobId: job.messageId });
+      // BullMQ waits for Redis indefinitely; a caller deserves a retryable answer instead.
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new AppError('UNAVAILABLE', 'outbound queue unavailable, retry later')), 5000);
+      });
+      try {
+        await Promise.race([queue.add('send', OutboundJob.toJSON(job), { jobId: job.messageId }), timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
     },
     close: () => queue.close(),
   };
