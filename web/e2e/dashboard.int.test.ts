@@ -211,8 +211,16 @@ describe('admin dashboard in Chromium', () => {
 
   it('logs out; afterwards no page, partial, stream or export opens', async () => {
     expect(problems).toEqual([]);
+    // A second tab stays open on the users page while the first one logs out.
+    const other = await context.newPage();
+    await other.goto(`${stack.bffUrl}/users`);
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.waitForURL(`${stack.bffUrl}/login`);
+    // Its next htmx request (typing a search) meets the dead session and lands on the login page.
+    await other.getByRole('searchbox').fill('jürgen');
+    await other.waitForURL(`${stack.bffUrl}/login`);
+    expect(await other.getByRole('button', { name: 'Log in' }).isVisible()).toBe(true);
+    await other.close();
     const userPath = new URL(userUrl).pathname;
     for (const path of ['/users', '/overview', userPath, `${userPath}/messages`, `${userPath}/facts?history=1`, '/export/users.csv', `${userPath}/transcript.csv`]) {
       await page.goto(`${stack.bffUrl.replace(BASE, '')}${path.startsWith(BASE) ? path : BASE + path}`);
