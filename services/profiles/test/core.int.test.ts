@@ -1,7 +1,10 @@
 // Core flows over real gRPC against the MongoDB-wire server: apply events, look users up, list,
 // update with attribution, and list messages.
 import { status as Code } from '@grpc/grpc-js';
-import { Direction, ListLogEntriesRequest, ListUsersRequest, LogEntryKind, UpdateUserRequest, UserStatus, type ProfilesServiceClient } from '@ue/proto';
+import {
+  ActorKind, Direction, ListLogEntriesRequest, ListUsersRequest, LogEntryKind, MessageContent, MessageType, UpdateUserRequest, UserSort, UserStatus,
+  WebhookEvent, type ProfilesServiceClient,
+} from '@ue/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCOUNT, inboundText, ref, seen, t } from './events.js';
 import { auth, call, callError, startHarness, type Harness } from './harness.js';
@@ -110,5 +113,61 @@ describe('ListUsers and ListMessages', () => {
     expect(all[0]).toBe(user!.id);
     const needs = await call(c, 'listUsers', ListUsersRequest.fromPartial({ query: '', statuses: [UserStatus.OPPORTUNITY], tags: ['b2b'], accountId: '', sort: 0, pageSize: 10, pageToken: '', paused: true }));
     expect(needs.users.map((u) => u.waId)).toEqual(['33612345678']);
+  });
+});
+
+describe('more ListUsers filters and identities', () => {
+  it('filters by activity window and needs-reply, sorts by creation, and stores raw deliveries once', async () => {
+    const body = Buffer.from('{"object":"whatsapp_business_account","entry":[]}');
+    const delivery = { sha256: '', body, receivedAt: new Date(), provider: 'whatsapp' };
+    const early = ref('4917400000001');
+    const late = ref('4917400000002');
+    const r1 = await call(c, 'applyWebhookEvents', { events: [inboundText('wamid.A-e', early, 'early', t(-5000))], deliveries: [delivery] });
+    const r2 = await call(c, 'applyWebhookEvents', { events: [inboundText('wamid.A-l', late, 'late', t(5000))], deliveries: [delivery] });
+    expect([r1.deliveriesStored, r2.deliveriesStored]).toEqual([1, 0]);
+    const wrongHash = await callError(c, 'applyWebhookEvents', { events: [], deliveries: [{ ...delivery, sha256: 'ab'.repeat(32) }] });
+    expect(wrongHash.details).toBe('deliveries[0].sha256: does not match the body');
+
+    const window = await call(c, 'listUsers', ListUsersRequest.fromPartial({ activeAfter: t(4000), activeBefore: t(6000) }));
+    expect(window.users.map((u) => u.waId)).toEqual(['4917400000002']);
+    const oldest = await call(c, 'listUsers', ListUsersRequest.fromPartial({ sort: UserSort.CREATED_ASC, pageSize: 1 }));
+    expect(oldest.users[0]?.waId).toBe('4917400000001');
+    const newest = await call(c, 'listUsers', ListUsersRequest.fromPartial({ sort: UserSort.CREATED_DESC, pageSize: 1 }));
+    expect(newest.users[0]?.waId).toBe('4917400000002');
+    const wrongSort = await callError(c, 'listUsers', ListUsersRequest.fromPartial({ sort: UserSort.LAST_ACTIVITY_DESC, pageToken: newest.nextPageToken }));
+    expect(wrongSort.details).toBe('page_token: token belongs to another sort');
+
+    const { user } = await call(c, 'getUser', { lookup: { $case: 'accountUser', accountUser: { accountId: ACCOUNT, user: late } } });
+    await call(c, 'recordOutboundMessage', { userId: user!.id, recipient: undefined, wamid: 'wamid.A-reply', clientId: '', content: MessageContent.fromPartial({ type: MessageType.TEXT, text: 'answer' }), author: undefined, sentAt: t(5001), bizOpaqueCallbackData: '' });
+    const needs = await call(c, 'listUsers', ListUsersRequest.fromPartial({ needsReply: true, activeAfter: t(-6000) }));
+    expect(needs.users.map((u) => u.waId)).not.toContain('4917400000002');
+    expect(needs.users.map((u) => u.waId)).toContain('4917400000001');
+  });
+
+  it('keeps both users when a number change targets a wa_id that already has its own user', async () => {
+    const oldRef = ref('4917400000010');
+    const newRef = ref('4917400000011');
+    await call(c, 'applyWebhookEvents', { events: [inboundText('wamid.NC1', oldRef, 'old number', t(0)), inboundText('wamid.NC2', newRef, 'new number first', t(1))], deliveries: [] });
+    const change = WebhookEvent.fromPartial({ accountId: ACCOUNT, occurredAt: t(2), event: { $case: 'numberChange', numberChange: { wamid: 'wamid.NC3', oldUser: oldRef, newUser: newRef, body: 'changed' } } });
+    await call(c, 'applyWebhookEvents', { events: [change, change], deliveries: [] });
+    const get = async (r: typeof oldRef) => (await call(c, 'getUser', { lookup: { $case: 'accountUser', accountUser: { accountId: ACCOUNT, user: r } } })).user!;
+    const [o, n] = [await get(oldRef), await get(newRef)];
+    expect(o.id).not.toBe(n.id);
+    expect(o.waId).toBe('4917400000010');
+    expect(n.previousWaIds).toEqual(['4917400000010']);
+    expect(o.counters?.inboundMessages).toBe(1);
+  });
+
+  it('refuses a send by an agent while the user is paused, but not by an admin', async () => {
+    const p = ref('4917400000020');
+    await call(c, 'applyWebhookEvents', { events: [inboundText('wamid.PA1', p, 'help', new Date())], deliveries: [] });
+    const { user } = await call(c, 'getUser', { lookup: { $case: 'accountUser', accountUser: { accountId: ACCOUNT, user: p } } });
+    await call(c, 'updateUser', UpdateUserRequest.fromPartial({ userId: user!.id, paused: true, actor: { kind: ActorKind.ADMIN, id: 'ana', displayName: 'Ana' } }));
+    const req = { userId: user!.id, content: MessageContent.fromPartial({ type: MessageType.TEXT, text: 'hi' }), clientId: '', replyToMessageId: '' };
+    const agent = await callError(c, 'sendMessage', { ...req, author: { kind: ActorKind.AGENT, id: 'carol', displayName: 'Carol' } });
+    expect(agent.code).toBe(Code.FAILED_PRECONDITION);
+    expect(agent.details).toContain('paused');
+    const admin = await call(c, 'sendMessage', { ...req, author: { kind: ActorKind.ADMIN, id: 'ana', displayName: 'Ana' } });
+    expect(admin.message?.author?.id).toBe('ana');
   });
 });

@@ -105,7 +105,7 @@ async function applyInbound(deps: AppDeps, e: WebhookEvent, m: InboundMessageEve
   await deps.users.countMessage(userId, previewOf(doc), created);
   if (m.referral) await deps.users.setReferralIfAbsent(userId, m.referral);
   if (!created) return 'duplicate';
-  await deps.users.addTerms(userId, doc.terms ?? []);
+  await deps.users.addTerms(userId, doc.terms ?? [], true);
   await publishMessage(deps, EventKind.MESSAGE_CREATED, doc._id);
   await attachOrphans(deps, e.accountId, m.wamid);
   await publishUser(deps, userId);

@@ -71,7 +71,7 @@ async function applyToMessage(deps: AppDeps, e: WebhookEvent, msg: MessageDoc, a
     const text = ev.edit.content?.text ?? '';
     const terms = textTerms(text);
     changed = await deps.messages.applyEdit(msg._id, { text, editedAt: at, editWamid: ev.edit.wamid }, terms);
-    if (changed) await deps.users.addTerms(msg.userId, terms);
+    if (changed) await deps.users.addTerms(msg.userId, terms, true);
   } else if (ev?.$case === 'revoke') {
     changed = await deps.messages.applyRevoke(msg._id, at);
   }

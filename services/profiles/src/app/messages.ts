@@ -1,6 +1,7 @@
 // ListMessages (keyset both ways), RecordOutboundMessage and SendMessage.
 import { AppError } from '@ue/kit';
 import {
+  ActorKind,
   DeliveryStatus,
   Direction,
   EventKind,
@@ -100,7 +101,7 @@ async function storeOutbound(deps: AppDeps, user: UserDoc, doc: MessageDoc): Pro
     return { doc: existing, created: false };
   }
   await deps.users.countMessage(user._id, previewOf(doc), true);
-  await deps.users.addTerms(user._id, doc.terms ?? []);
+  await deps.users.addTerms(user._id, doc.terms ?? [], true);
   await publishMessage(deps, EventKind.MESSAGE_CREATED, doc._id);
   if (doc.wamid) await attachOrphans(deps, doc.accountId, doc.wamid);
   await publishUser(deps, user._id);
@@ -143,6 +144,9 @@ export async function sendMessage(deps: AppDeps, req: SendMessageRequest, author
   const clientId = optionalString('client_id', req.clientId, 128);
   const user = await deps.users.findById(userId);
   if (!user || user.erasedAt) throw AppError.notFound('user');
+  if (user.paused && author.kind === ActorKind.AGENT) {
+    throw new AppError('FAILED_PRECONDITION', 'the user is paused (human takeover): agents must not send; an admin can');
+  }
   const now = deps.now();
   if (content.type === MessageType.TEXT && !(user.serviceWindowExpiresAt && user.serviceWindowExpiresAt > now)) {
     const since = user.serviceWindowExpiresAt ? ` (closed at ${user.serviceWindowExpiresAt.toISOString()})` : '';

@@ -19,6 +19,8 @@ export interface Identity {
 }
 
 export const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
+/** Bound on a user's search terms fed by message texts (distinct words; names and facts always count). */
+export const MAX_USER_TERMS = 3000;
 
 function identityKeys(id: Identity): string[] {
   const keys: string[] = [];
@@ -129,9 +131,12 @@ export function createUserRepo(cols: Collections) {
     return res.modifiedCount > 0;
   }
 
-  async function addTerms(userId: string, terms: string[]): Promise<void> {
+  /** Profile-derived terms always; message-derived ones only while the user has < MAX_USER_TERMS. */
+  async function addTerms(userId: string, terms: string[], fromMessages = false): Promise<void> {
     if (terms.length === 0) return;
-    await users.updateOne({ _id: userId, erasedAt: { $exists: false } }, { $addToSet: { searchTerms: { $each: terms } } });
+    const filter: Filter<UserDoc> = { _id: userId, erasedAt: { $exists: false } };
+    if (fromMessages) filter[`searchTerms.${MAX_USER_TERMS - 1}`] = { $exists: false };
+    await users.updateOne(filter, { $addToSet: { searchTerms: { $each: terms } } });
   }
 
   /** Count a newly stored message and move the last-* times; the newest message becomes the preview. */
