@@ -101,7 +101,17 @@ describe('admin dashboard in Chromium', () => {
     await page.getByLabel('Password').fill(ADMIN.password);
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.waitForURL(`${stack.bffUrl}/users`);
+    // Pages of 4: further pages load as the end of the list scrolls into view.
     await expect.poll(() => page.locator('tr.user-row').count()).toBeGreaterThanOrEqual(4);
+    const total = (await stack.listUsers('')).length;
+    expect(total).toBeGreaterThan(8);
+    await expect
+      .poll(async () => {
+        await page.locator('tr.user-row').last().scrollIntoViewIfNeeded();
+        return page.locator('tr.user-row').count();
+      })
+      .toBe(total);
+    expect(await page.locator('tr.more').count()).toBe(0);
     expect(await page.locator('tr.user-row', { hasText: 'Jürgen Weiß' }).locator('.c-phone').textContent()).toBe('+49 1511 2345678');
   });
 

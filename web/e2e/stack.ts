@@ -105,6 +105,8 @@ export async function startStack(label: string): Promise<Stack> {
           ADMIN_EMAIL: ADMIN.email,
           ADMIN_PASSWORD: ADMIN.password,
           DISPLAY_TIME_ZONE: 'Europe/Berlin',
+          // Small pages so the test scrolls through several of them.
+          USERS_PAGE_SIZE: '4',
           LOG_LEVEL: 'warn',
         },
         healthy(`http://127.0.0.1:${bPort}/healthz`),

@@ -6,7 +6,7 @@ const base = { REDIS_URL: 'redis://127.0.0.1:6379', PROFILES_ADDR: 'profiles:720
 describe('bff config', () => {
   it('applies the documented defaults', () => {
     const c = loadConfig(base);
-    expect(c).toMatchObject({ port: 7202, basePath: '', cookieSecure: 'auto', timeZone: 'UTC', logLevel: 'info' });
+    expect(c).toMatchObject({ port: 7202, basePath: '', cookieSecure: 'auto', timeZone: 'UTC', logLevel: 'info', usersPageSize: 50 });
     expect(c.bootstrapAdmin).toBeUndefined();
   });
 

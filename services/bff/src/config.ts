@@ -17,6 +17,7 @@ const schema = z.object({
   LOG_LEVEL: env.logLevel(),
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
   SESSION_TTL_SECONDS: z.coerce.number().int().min(60).default(8 * 3600),
+  USERS_PAGE_SIZE: z.coerce.number().int().min(1).max(200).default(50),
   DISPLAY_TIME_ZONE: z
     .string()
     .refine((tz) => {
@@ -48,6 +49,8 @@ export interface Config {
   cookieSecure: 'auto' | 'true' | 'false';
   sessionTtlSeconds: number;
   timeZone: string;
+  /** Rows per users-list page (each further page loads on scroll). */
+  usersPageSize: number;
 }
 
 export function normaliseBasePath(p: string): string {
@@ -70,5 +73,6 @@ export function loadConfig(source: NodeJS.ProcessEnv): Readonly<Config> {
     cookieSecure: e.COOKIE_SECURE,
     sessionTtlSeconds: e.SESSION_TTL_SECONDS,
     timeZone: e.DISPLAY_TIME_ZONE,
+    usersPageSize: e.USERS_PAGE_SIZE,
   });
 }

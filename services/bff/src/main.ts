@@ -38,6 +38,7 @@ async function main(): Promise<void> {
       sessionTtlSeconds: config.sessionTtlSeconds,
       timeZone: config.timeZone,
       staticRoot: publicDir,
+      pageSizes: { users: config.usersPageSize, messages: 40 },
     },
   });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: '0.0.0.0' }, (info) =>
