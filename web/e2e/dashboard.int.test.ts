@@ -174,6 +174,17 @@ describe('admin dashboard in Chromium', () => {
     expect(await page.locator('#user-card').textContent()).toContain('open, closes');
     expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
     expect(await page.locator('#messages .bubble.out .ticks-read').count()).toBe(1);
+    // An agent's message appears, then its ticks move as statuses arrive: the bubble is updated in place.
+    const [juergen] = await stack.listUsers('Jürgen');
+    await stack.agent.recordOutbound(juergen!.id, 'Natürlich, welche Adresse?', 'wamid.e2e.carol.2', new Date());
+    const carolBubble = page.locator('#messages .bubble.out', { hasText: 'welche Adresse' });
+    await expect.poll(() => carolBubble.count(), { timeout: 15_000 }).toBe(1);
+    expect(await stack.postWebhook(statusWebhook({ wamid: 'wamid.e2e.carol.2', waId: '4915112345678', status: 'delivered', at: new Date() }))).toBe(200);
+    await expect.poll(() => carolBubble.locator('.ticks').getAttribute('class'), { timeout: 15_000 }).toBe('ticks ticks-delivered');
+    expect(await stack.postWebhook(statusWebhook({ wamid: 'wamid.e2e.carol.2', waId: '4915112345678', status: 'read', at: new Date() }))).toBe(200);
+    await expect.poll(() => carolBubble.locator('.ticks').getAttribute('class'), { timeout: 15_000 }).toBe('ticks ticks-read');
+    expect(await carolBubble.count()).toBe(1);
+
     // A reply goes to profiles' SendMessage and comes back over SSE as a pending bubble.
     await page.getByLabel('Reply').fill('Ja, klar! Schicken Sie mir einfach die neue Adresse.');
     await page.getByRole('button', { name: 'Send' }).click();
