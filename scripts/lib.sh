@@ -88,7 +88,8 @@ free_port() {
 
 wait_port() { # host port seconds
   local i; for ((i = 0; i < $3 * 10; i++)); do
-    (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null && { exec 3>&- 3<&- 2>/dev/null; return 0; }
+    # The subshell opens and closes the probe connection; the shell's own fds stay untouched.
+    (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null && return 0
     sleep 0.1
   done
   return 1
