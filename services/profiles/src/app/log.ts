@@ -12,7 +12,7 @@ import {
   type UpdateLogEntryRequest,
 } from '@ue/proto';
 import type { Filter, UpdateFilter } from 'mongodb';
-import { decodeCursor, encodeCursor } from '../domain/cursor.js';
+import { cursorTime, decodeCursor, encodeCursor } from '../domain/cursor.js';
 import { newId } from '../domain/ids.js';
 import { LIMITS, optionalString, pageSize, requireString } from '../domain/limits.js';
 import { isDuplicateKey } from '../adapters/mongo/db.js';
@@ -148,7 +148,7 @@ export async function listLogEntries(deps: AppDeps, req: ListLogEntriesRequest):
     const c = decodeCursor(req.pageToken);
     if (c.f !== field || typeof c.k !== 'string') throw AppError.invalid('page_token', 'token belongs to another listing');
     const op = dir === 1 ? '$gt' : '$lt';
-    const k = new Date(c.k);
+    const k = cursorTime(c);
     and.push({ $or: [{ [field]: { [op]: k } }, { [field]: k, _id: { [op]: c.id } }] });
   }
   const docs = await deps.cols.logEntries

@@ -12,7 +12,7 @@ import {
   type RecordOutboundMessageRequest,
   type SendMessageRequest,
 } from '@ue/proto';
-import { decodeCursor, encodeCursor } from '../domain/cursor.js';
+import { cursorTime, decodeCursor, encodeCursor } from '../domain/cursor.js';
 import { messageIdFor, newId } from '../domain/ids.js';
 import { LIMITS, optionalString, pageSize, requireString } from '../domain/limits.js';
 import { textTerms } from '../domain/search.js';
@@ -34,7 +34,7 @@ export async function listMessages(deps: AppDeps, req: ListMessagesRequest): Pro
   const c = req.pageToken ? decodeCursor(req.pageToken) : undefined;
   if (c && (typeof c.k !== 'string' || !c.d)) throw AppError.invalid('page_token', 'not a message page token');
   if (!(await deps.users.findById(userId))) throw AppError.notFound('user');
-  const after = c ? { at: new Date(c.k as string), id: c.id, direction: c.d ?? 'older' } : undefined;
+  const after = c ? { at: cursorTime(c), id: c.id, direction: c.d ?? 'older' } : undefined;
   const raw = await deps.messages.page({ userId, limit, after });
   const more = raw.length > limit;
   const window = raw.slice(0, limit);

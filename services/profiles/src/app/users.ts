@@ -2,7 +2,7 @@
 import { AppError } from '@ue/kit';
 import { UserSort, type GetUserRequest, type ListUsersRequest, type ListUsersResponse } from '@ue/proto';
 import type { Filter } from 'mongodb';
-import { decodeCursor, encodeCursor } from '../domain/cursor.js';
+import { cursorTime, decodeCursor, encodeCursor } from '../domain/cursor.js';
 import { LIMITS, optionalString, pageSize, normalizeTag, requireString } from '../domain/limits.js';
 import { normalizePhone } from '../domain/phone.js';
 import { escapeRegex, parseSearchQuery } from '../domain/search.js';
@@ -88,7 +88,7 @@ export async function listUsers(deps: AppDeps, req: ListUsersRequest, maxTimeMS:
   if (req.pageToken) {
     const c = decodeCursor(req.pageToken);
     if (c.f !== sort.name || typeof c.k !== 'string') throw AppError.invalid('page_token', 'token belongs to another sort');
-    const k = new Date(c.k);
+    const k = cursorTime(c);
     const op = sort.dir === -1 ? '$lt' : '$gt';
     and.push({ $or: [{ [sort.field]: { [op]: k } }, { [sort.field]: k, _id: { [op]: c.id } }] });
   }

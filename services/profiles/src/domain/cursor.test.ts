@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '@ue/kit';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { cursorTime, decodeCursor, encodeCursor } from './cursor.js';
 
 describe('cursors', () => {
   it('round-trip and reject foreign tokens with INVALID_ARGUMENT', () => {
@@ -8,5 +8,6 @@ describe('cursors', () => {
     expect(decodeCursor(encodeCursor(c))).toEqual(c);
     expect(() => decodeCursor('%%%')).toThrow(AppError);
     expect(() => decodeCursor(Buffer.from('{"k":1}').toString('base64url'))).toThrow('page_token: malformed or foreign page token');
+    expect(() => cursorTime({ k: 'yesterday', id: 'x' })).toThrow('page_token: malformed or foreign page token');
   });
 });

@@ -11,6 +11,13 @@ export interface Cursor {
   f?: string;
 }
 
+/** The time key of a cursor; a tampered one is INVALID_ARGUMENT, not a database error. */
+export function cursorTime(c: Cursor, field = 'page_token'): Date {
+  const d = typeof c.k === 'string' ? new Date(c.k) : new Date(NaN);
+  if (Number.isNaN(d.getTime())) throw AppError.invalid(field, 'malformed or foreign page token');
+  return d;
+}
+
 export function encodeCursor(c: Cursor): string {
   return Buffer.from(JSON.stringify(c), 'utf8').toString('base64url');
 }

@@ -1,6 +1,5 @@
 // gRPC handlers: validate, call the use case, map documents to the contract. Every handler goes
 // through the one wrapper (auth, error mapping, deadlines, single reply).
-import { AppError } from '@ue/kit';
 import type { ProfilesServiceServer } from '@ue/proto';
 import type { AppDeps } from '../../app/deps.js';
 import { actorOf } from '../../app/actors.js';
@@ -61,8 +60,4 @@ export function createHandlers(deps: AppDeps, w: Wrapper, watch: WatchDeps): Pro
     exportUser: w.stream('ExportUser', (req, ctx, write) => exportUser(deps, req.userId, write, () => ctx.isCancelled())),
     eraseUser: w.unary('EraseUser', (req, ctx) => eraseUser(deps, req, actorOf('actor', req.actor, ctx.caller))),
   };
-}
-
-export function notImplemented(what: string): never {
-  throw new AppError('FAILED_PRECONDITION', `${what} is not available`);
 }
