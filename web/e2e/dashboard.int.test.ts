@@ -29,11 +29,11 @@ const FIXTURE_FILES = [
   'document-pdf.json',
 ];
 
-async function screenshot(page: Page, name: string): Promise<void> {
+async function screenshot(page: Page, name: string, fullPage = false): Promise<void> {
   // CI runs must not dirty the tree: PNGs are rewritten only on request.
   const dir = process.env.UPDATE_SCREENSHOTS === '1' ? SHOTS : join(tmpdir(), 'ue-e2e-shots');
   mkdirSync(dir, { recursive: true });
-  await page.screenshot({ path: join(dir, `${name}.png`), fullPage: false });
+  await page.screenshot({ path: join(dir, `${name}.png`), fullPage });
 }
 
 describe('admin dashboard in Chromium', () => {
@@ -192,7 +192,7 @@ describe('admin dashboard in Chromium', () => {
     await expect.poll(() => page.locator('#messages .bubble.out').first().textContent(), { timeout: 15_000 }).toContain('Schicken Sie mir einfach');
     expect(await page.locator('#messages .bubble.out').first().textContent()).toContain(ADMIN.email);
     await page.evaluate(() => window.scrollTo(0, 0));
-    await screenshot(page, 'user');
+    await screenshot(page, 'user', true);
   });
 
   it('renders hostile names and texts as text: nothing executes and the layout holds at 375 px', async () => {
