@@ -158,6 +158,20 @@ describe('more ListUsers filters and identities', () => {
     expect(o.counters?.inboundMessages).toBe(1);
   });
 
+  it('links new business-scoped ids on the same number (user_changed_user_id) without touching the wa_id', async () => {
+    const before = ref('4917400000030', 'DE.111');
+    const after = ref('4917400000030', 'DE.222');
+    await call(c, 'applyWebhookEvents', { events: [inboundText('wamid.BS1', before, 'hi', t(0))], deliveries: [] });
+    const change = WebhookEvent.fromPartial({ accountId: ACCOUNT, occurredAt: t(1), event: { $case: 'numberChange', numberChange: { wamid: 'wamid.BS2', oldUser: before, newUser: after, body: 'new ids' } } });
+    expect((await call(c, 'applyWebhookEvents', { events: [change], deliveries: [] })).applied).toBe(1);
+    const byNew = (await call(c, 'getUser', { lookup: { $case: 'accountUser', accountUser: { accountId: ACCOUNT, user: ref('', 'DE.222') } } })).user!;
+    const byOld = (await call(c, 'getUser', { lookup: { $case: 'accountUser', accountUser: { accountId: ACCOUNT, user: ref('', 'DE.111') } } })).user!;
+    expect(byNew.id).toBe(byOld.id);
+    expect(byNew).toMatchObject({ waId: '4917400000030', bsuid: 'DE.222', previousWaIds: [] });
+    const noTarget = WebhookEvent.fromPartial({ accountId: ACCOUNT, occurredAt: t(2), event: { $case: 'reaction', reaction: { wamid: 'wamid.BS3', from: after, targetWamid: '', emoji: '👍' } } });
+    expect((await call(c, 'applyWebhookEvents', { events: [noTarget], deliveries: [] })).duplicates).toBe(1);
+  });
+
   it('refuses a send by an agent while the user is paused, but not by an admin', async () => {
     const p = ref('4917400000020');
     await call(c, 'applyWebhookEvents', { events: [inboundText('wamid.PA1', p, 'help', new Date())], deliveries: [] });

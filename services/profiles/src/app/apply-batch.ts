@@ -33,21 +33,27 @@ function checkEvent(f: string, e: WebhookEvent): void {
       requireString(`${f}.status.wamid`, ev.status.wamid, 256);
       if (Number(ev.status.status) <= 0) throw AppError.invalid(`${f}.status.status`, 'required');
       return;
+    // A reaction, edit or revoke without a target cannot change anything: it is accepted (the raw
+    // delivery keeps it) and counted as a no-op rather than failing the provider's whole batch.
     case 'reaction':
-      requireString(`${f}.reaction.target_wamid`, ev.reaction.targetWamid, 256);
+      optionalString(`${f}.reaction.target_wamid`, ev.reaction.targetWamid, 256);
       requireString(`${f}.reaction.wamid`, ev.reaction.wamid, 256);
       checkRef(`${f}.reaction.from`, ev.reaction.from);
+      optionalString(`${f}.reaction.emoji`, ev.reaction.emoji, 64);
       return;
     case 'edit':
-      requireString(`${f}.edit.target_wamid`, ev.edit.targetWamid, 256);
+      optionalString(`${f}.edit.target_wamid`, ev.edit.targetWamid, 256);
       requireString(`${f}.edit.wamid`, ev.edit.wamid, 256);
+      optionalString(`${f}.edit.content.text`, ev.edit.content?.text, 65_536);
       return;
     case 'revoke':
-      requireString(`${f}.revoke.target_wamid`, ev.revoke.targetWamid, 256);
+      optionalString(`${f}.revoke.target_wamid`, ev.revoke.targetWamid, 256);
       return;
     case 'numberChange':
       checkRef(`${f}.number_change.old_user`, ev.numberChange.oldUser);
-      checkRef(`${f}.number_change.new_user`, ev.numberChange.newUser);
+      if (ev.numberChange.newUser?.waId && !/^\d{4,20}$/.test(ev.numberChange.newUser.waId)) {
+        throw AppError.invalid(`${f}.number_change.new_user.wa_id`, 'digits only');
+      }
       return;
     case 'sendResult':
       requireString(`${f}.send_result.message_id`, ev.sendResult.messageId, LIMITS.idLength);

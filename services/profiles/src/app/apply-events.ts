@@ -15,7 +15,7 @@ import {
 import { messageIdFor } from '../domain/ids.js';
 import { e164FromWaId, phoneTerms } from '../domain/phone.js';
 import { textTerms } from '../domain/search.js';
-import type { UpdateFilter } from 'mongodb';
+import type { Filter, UpdateFilter } from 'mongodb';
 import type { MessageDoc, UserDoc } from '../adapters/mongo/docs.js';
 import { messageToProto, previewOf, userToProto } from '../adapters/mongo/to-proto.js';
 import type { Identity } from '../adapters/mongo/user-repo.js';
@@ -121,24 +121,41 @@ async function applyInbound(deps: AppDeps, e: WebhookEvent, m: InboundMessageEve
 async function applyNumberChange(deps: AppDeps, e: WebhookEvent, n: NumberChangeEvent, at: Date): Promise<Outcome> {
   const oldUserId = await deps.users.resolve(identityOf(e, n.oldUser), at);
   const created = n.wamid ? await storeSystemNotice(deps, e, n, oldUserId, at) : false;
-  const newId = identityOf(e, n.newUser);
-  const oldWa = n.oldUser?.waId ?? '';
-  const owner = await deps.users.lookupIdentity(newId);
+  const next = identityOf(e, n.newUser);
+  let changed = false;
+  if (next.waId && next.waId !== (n.oldUser?.waId ?? '')) changed = await moveNumber(deps, oldUserId, n.oldUser?.waId ?? '', next, at);
+  // user_changed_user_id: same number, new business-scoped ids.
+  if (next.bsuid && next.bsuid !== (n.oldUser?.bsuid ?? '')) changed = (await changeBsuid(deps, oldUserId, next)) || changed;
+  return changed || created ? 'applied' : 'duplicate';
+}
+
+async function moveNumber(deps: AppDeps, oldUserId: string, oldWa: string, next: Identity, at: Date): Promise<boolean> {
+  const owner = await deps.users.lookupIdentity({ ...next, bsuid: '' });
   const target = owner && owner !== oldUserId ? owner : oldUserId;
-  const phone = newId.waId ? e164FromWaId(newId.waId) : undefined;
+  const phone = e164FromWaId(next.waId);
   const update: UpdateFilter<UserDoc> = {
-    $push: { previousWaIds: oldWa },
-    $addToSet: { searchTerms: { $each: phoneTerms(phone, newId.waId) } },
+    $addToSet: { searchTerms: { $each: phoneTerms(phone, next.waId) } },
     $max: { updatedAt: at },
   };
-  if (target === oldUserId && newId.waId) update.$set = { waId: newId.waId, 'profile.phoneE164': phone };
-  const moved = await deps.users.users.updateOne({ _id: target, previousWaIds: { $ne: oldWa } }, update);
-  if (target === oldUserId) {
-    if (newId.waId) await deps.users.linkIdentity(`${e.accountId}|wa|${newId.waId}`, oldUserId);
-    if (newId.bsuid) await deps.users.linkIdentity(`${e.accountId}|bsuid|${newId.bsuid}`, oldUserId);
-  }
+  if (oldWa) update.$push = { previousWaIds: oldWa };
+  if (target === oldUserId) update.$set = { waId: next.waId, 'profile.phoneE164': phone };
+  const filter: Filter<UserDoc> = oldWa ? { _id: target, previousWaIds: { $ne: oldWa } } : { _id: target, waId: { $ne: next.waId } };
+  const moved = await deps.users.users.updateOne(filter, update);
+  if (target === oldUserId) await deps.users.linkIdentity(`${next.accountId}|wa|${next.waId}`, oldUserId);
   if (moved.modifiedCount > 0) await publishUser(deps, target);
-  return moved.modifiedCount > 0 || created ? 'applied' : 'duplicate';
+  return moved.modifiedCount > 0;
+}
+
+async function changeBsuid(deps: AppDeps, userId: string, next: Identity): Promise<boolean> {
+  const owner = await deps.users.lookupIdentity({ ...next, waId: '' });
+  if (owner && owner !== userId) return false; // another user holds it: keep both, merge nothing
+  await deps.users.linkIdentity(`${next.accountId}|bsuid|${next.bsuid}`, userId);
+  const res = await deps.users.users.updateOne(
+    { _id: userId, bsuid: { $ne: next.bsuid } },
+    { $set: { bsuid: next.bsuid, parentBsuid: next.parentBsuid ?? '' }, $addToSet: { searchTerms: next.bsuid.toLowerCase() } },
+  );
+  if (res.modifiedCount > 0) await publishUser(deps, userId);
+  return res.modifiedCount > 0;
 }
 
 async function storeSystemNotice(deps: AppDeps, e: WebhookEvent, n: NumberChangeEvent, userId: string, at: Date) {
