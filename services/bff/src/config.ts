@@ -17,6 +17,7 @@ const schema = z.object({
   LOG_LEVEL: env.logLevel(),
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
   SESSION_TTL_SECONDS: z.coerce.number().int().min(60).default(8 * 3600),
+  TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
   USERS_PAGE_SIZE: z.coerce.number().int().min(1).max(200).default(50),
   DISPLAY_TIME_ZONE: z
     .string()
@@ -51,6 +52,8 @@ export interface Config {
   timeZone: string;
   /** Rows per users-list page (each further page loads on scroll). */
   usersPageSize: number;
+  /** How many reverse proxies append to X-Forwarded-For (0: use the socket address). */
+  trustedProxies: number;
 }
 
 export function normaliseBasePath(p: string): string {
@@ -74,5 +77,6 @@ export function loadConfig(source: NodeJS.ProcessEnv): Readonly<Config> {
     sessionTtlSeconds: e.SESSION_TTL_SECONDS,
     timeZone: e.DISPLAY_TIME_ZONE,
     usersPageSize: e.USERS_PAGE_SIZE,
+    trustedProxies: e.TRUSTED_PROXIES,
   });
 }

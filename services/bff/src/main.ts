@@ -39,6 +39,7 @@ async function main(): Promise<void> {
       timeZone: config.timeZone,
       staticRoot: publicDir,
       pageSizes: { users: config.usersPageSize, messages: 40 },
+      trustedProxies: config.trustedProxies,
     },
   });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: '0.0.0.0' }, (info) =>

@@ -18,6 +18,8 @@ export interface AppDeps {
     sessionSecret: string;
     cookieSecure: 'auto' | 'true' | 'false';
     sessionTtlSeconds: number;
+    /** Reverse proxies in front of the bff whose X-Forwarded-For entries are trusted. */
+    trustedProxies?: number;
     timeZone: string;
     /** Absolute path of web/public. */
     staticRoot: string;

@@ -20,12 +20,21 @@ export function safeNext(base: string, next: unknown): string {
   return next.startsWith(`${base}/login`) ? fallback : next;
 }
 
-function clientIp(c: Parameters<typeof getConnInfo>[0]): string {
+/**
+ * The client's address for rate limiting. Behind `trustedProxies` reverse proxies the socket
+ * peer is the proxy, so the address is taken that many entries from the right of
+ * X-Forwarded-For (entries further left are client-controlled and never trusted).
+ */
+export function clientIp(c: Parameters<typeof getConnInfo>[0], trustedProxies = 0): string {
+  let peer = 'unknown';
   try {
-    return getConnInfo(c).remote.address ?? 'unknown';
+    peer = getConnInfo(c).remote.address ?? 'unknown';
   } catch {
-    return 'unknown';
+    // app.request() in tests has no socket
   }
+  if (trustedProxies <= 0) return peer;
+  const chain = (c.req.header('x-forwarded-for') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  return chain[chain.length - trustedProxies] ?? chain[0] ?? peer;
 }
 
 export function authRoutes(deps: AppDeps): Hono<AppEnv> {
@@ -50,7 +59,7 @@ export function authRoutes(deps: AppDeps): Hono<AppEnv> {
     if (!expected || !tokensMatch(expected, typeof given === 'string' ? given : undefined)) {
       return renderLogin(c, { email, error: 'The form expired. Please try again.', next }, 403);
     }
-    const ip = clientIp(c);
+    const ip = clientIp(c, deps.settings.trustedProxies ?? 0);
     const wait = await deps.limiter.blockedFor(ip, email);
     if (wait > 0) {
       return renderLogin(c, { email, error: `Too many attempts. Try again in ${Math.ceil(wait / 60)} min.`, next }, 429);
