@@ -102,7 +102,8 @@ async function applyInbound(deps: AppDeps, e: WebhookEvent, m: InboundMessageEve
   const doc = inboundDoc(e, m, userId, at, deps.now());
   const created = await deps.messages.insert(doc);
   // Times and preview are idempotent ($max / guarded set); the counter only moves on creation.
-  await deps.users.countMessage(userId, previewOf(doc), created);
+  // System notices are history, not something the user said: no counter, preview or reply due.
+  if (doc.content?.type !== MessageType.SYSTEM) await deps.users.countMessage(userId, previewOf(doc), created);
   if (m.referral) await deps.users.setReferralIfAbsent(userId, m.referral);
   if (!created) return 'duplicate';
   await deps.users.addTerms(userId, doc.terms ?? [], true);

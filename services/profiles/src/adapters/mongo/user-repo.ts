@@ -63,13 +63,17 @@ function newUserDoc(_id: string, id: Identity): Omit<UserDoc, 'createdAt' | 'upd
 export function createUserRepo(cols: Collections) {
   const { users, identities } = cols;
 
-  async function lookupIdentity(keys: string[]): Promise<string | undefined> {
-    if (keys.length === 0) return undefined;
+  async function lookupKeys(keys: string[]): Promise<{ userId?: string; missing: string[] }> {
+    if (keys.length === 0) return { missing: [] };
     const found = await identities.find({ _id: { $in: keys } }).toArray();
     // wa_id links first: a number change points the old wa_id at the surviving user.
     const byKey = new Map(found.map((f) => [f._id, f.userId]));
-    for (const k of keys) if (byKey.has(k)) return byKey.get(k);
-    return undefined;
+    const first = keys.find((k) => byKey.has(k));
+    return { userId: first ? byKey.get(first) : undefined, missing: keys.filter((k) => !byKey.has(k)) };
+  }
+
+  async function lookupIdentity(keys: string[]): Promise<string | undefined> {
+    return (await lookupKeys(keys)).userId;
   }
 
   async function linkIdentity(key: string, userId: string): Promise<void> {
@@ -82,7 +86,8 @@ export function createUserRepo(cols: Collections) {
   async function resolve(id: Identity, at: Date): Promise<string> {
     const keys = identityKeys(id);
     if (keys.length === 0) throw AppError.invalid('user', 'wa_id or bsuid required');
-    let userId = await lookupIdentity(keys);
+    const found = await lookupKeys(keys);
+    let userId = found.userId;
     if (!userId) {
       userId = userIdFor(id.accountId, id.waId ? 'wa' : 'bsuid', id.waId || id.bsuid);
       // An erased user keeps its (anonymous) document: the same person writing again is a new user.
@@ -94,8 +99,11 @@ export function createUserRepo(cols: Collections) {
         if (!isDuplicateKey(e)) throw e; // a concurrent batch created it first
       }
     }
-    for (const k of keys) await linkIdentity(k, userId);
-    await fillIdentity(userId, id);
+    // Known identities need no linking or filling: the common case costs one find and one update.
+    if (found.missing.length > 0) {
+      for (const k of found.missing) await linkIdentity(k, userId);
+      await fillIdentity(userId, id);
+    }
     await users.updateOne({ _id: userId }, { $min: { createdAt: at }, $max: { updatedAt: at, lastInteractionAt: at } });
     return userId;
   }
