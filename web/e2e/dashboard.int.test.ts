@@ -29,9 +29,9 @@ const FIXTURE_FILES = [
   'document-pdf.json',
 ];
 
-async function screenshot(page: Page, name: string, fullPage = false): Promise<void> {
+async function screenshot(page: Page, name: string, fullPage = false, forDocs = true): Promise<void> {
   // CI runs must not dirty the tree: PNGs are rewritten only on request.
-  const dir = process.env.UPDATE_SCREENSHOTS === '1' ? SHOTS : join(tmpdir(), 'ue-e2e-shots');
+  const dir = process.env.UPDATE_SCREENSHOTS === '1' && forDocs ? SHOTS : join(tmpdir(), 'ue-e2e-shots');
   mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: join(dir, `${name}.png`), fullPage });
 }
@@ -209,6 +209,7 @@ describe('admin dashboard in Chromium', () => {
       await page.goto(url);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow, url).toBeLessThanOrEqual(0);
+      await screenshot(page, `hostile-375-${new URL(url).pathname.split('/').pop() ?? ''}`, true, false);
     }
     await page.setViewportSize({ width: 1366, height: 900 });
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
@@ -219,7 +220,7 @@ describe('admin dashboard in Chromium', () => {
     expect(await page.locator('h1').textContent()).toBe('Overview');
     await expect.poll(() => page.locator('figure.chart svg rect.bar').count()).toBeGreaterThan(5);
     expect(await page.locator('#overdue-h').textContent()).toBe('Overdue follow-ups');
-    expect(await page.locator('ul.overdue').textContent()).toContain('Confirm Friday delivery with Chloé');
+    expect(await page.locator('ul.overdue').textContent()).toContain('Chloé Dubois: Confirm Friday delivery with Chloé');
     await screenshot(page, 'overview');
     await page.goto(`${stack.bffUrl}/users`);
     await expect.poll(() => page.locator('tr.user-row').count()).toBeGreaterThanOrEqual(10);

@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import { StatsBucket } from '@ue/proto';
 import type { AppDeps, AppEnv } from '../http/types.js';
+import { displayName } from '../views/format.js';
 import { OverviewPage } from '../views/overview-page.js';
 
 const DAYS = 14;
@@ -16,7 +17,11 @@ export function overviewRoutes(deps: AppDeps): Hono<AppEnv> {
       deps.profiles.getStats({ from, to: ctx.now, bucket: StatsBucket.DAY, timeZone: ctx.timeZone }),
       deps.profiles.listLogEntries({ overdueOnly: true, pageSize: 50 }),
     ]);
-    return c.html(<OverviewPage stats={stats} overdue={overdue.entries} days={DAYS} ctx={ctx} />);
+    // Name who each overdue follow-up is about (a handful of lookups, in parallel).
+    const ids = [...new Set(overdue.entries.map((e) => e.userId))];
+    const users = await Promise.all(ids.map((id) => deps.profiles.getUser({ lookup: { $case: 'id', id } }).catch(() => undefined)));
+    const names = Object.fromEntries(users.flatMap((r) => (r?.user ? [[r.user.id, displayName(r.user)]] : [])));
+    return c.html(<OverviewPage stats={stats} overdue={overdue.entries} names={names} days={DAYS} ctx={ctx} />);
   });
   return app;
 }

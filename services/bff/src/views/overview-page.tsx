@@ -8,6 +8,8 @@ import { Time } from './time.js';
 export interface OverviewModel {
   stats: GetStatsResponse;
   overdue: LogEntry[];
+  /** Display names of the users the overdue entries belong to, by user id. */
+  names: Record<string, string>;
   days: number;
   ctx: ViewCtx;
 }
@@ -77,8 +79,9 @@ export function OverviewPage(m: OverviewModel) {
           {m.overdue.map((e) => (
             <li>
               <a href={href(ctx, `/users/${encodeURIComponent(e.userId)}`)} dir="auto">
-                {e.text}
-              </a>{' '}
+                {m.names[e.userId] ?? 'Unknown user'}
+              </a>
+              : <bdi>{e.text}</bdi>{' '}
               <span class="error-text small">
                 due <Time at={e.dueAt} ctx={ctx} />
               </span>

@@ -150,6 +150,11 @@ function CardActions(props: { user: User; ctx: ViewCtx }) {
           <label>
             Status{' '}
             <select name="status">
+              {u.status ? null : (
+                <option value="" disabled selected>
+                  No status yet
+                </option>
+              )}
               {STATUS_LABELS.map(([v, l]) => (
                 <option value={String(v)} selected={u.status === v}>
                   {l}

@@ -64,6 +64,7 @@ describe('views with hostile data', () => {
         <OverviewPage
           stats={GetStatsResponse.fromPartial({ series: [{ bucketStart: NOW, inboundMessages: 3 }], statusMix: [{ status: UserStatus.SPAM, users: 2 }], totals: { users: 2 } })}
           overdue={[LogEntry.fromPartial({ id: 'l', userId: 'u1', text: HOSTILE, dueAt: NOW })]}
+          names={{ u1: HOSTILE }}
           days={14}
           ctx={ctx}
         />
