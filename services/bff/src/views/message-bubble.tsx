@@ -9,6 +9,16 @@ export function bubbleId(id: string): string {
   return `msg-${id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 }
 
+/** Anchor of a message named by its provider id (facts may cite either id). */
+export function wamidAnchor(wamid: string): string {
+  return `wa-${wamid.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+}
+
+/** The in-page anchor for a message id or wamid. */
+export function messageAnchor(idOrWamid: string): string {
+  return idOrWamid.startsWith('wamid.') ? wamidAnchor(idOrWamid) : bubbleId(idOrWamid);
+}
+
 function Media(props: { c: MessageContent }) {
   const { c } = props;
   const m = c.media;
@@ -162,6 +172,7 @@ export function MessageBubble(props: { m: Message; ctx: ViewCtx; oob?: boolean }
       id={bubbleId(m.id)}
       hx-swap-oob={props.oob ? 'true' : undefined}
       class={`bubble ${out ? 'out' : 'in'}${m.revoked ? ' revoked' : ''}${failed ? ' failed' : ''}`}>
+      {m.wamid ? <span id={wamidAnchor(m.wamid)} class="anchor"></span> : null}
       {m.context?.forwarded ? <p class="muted small">↪ Forwarded{m.context.frequentlyForwarded ? ' many times' : ''}</p> : null}
       {m.context?.replyToMessageId || m.context?.replyToWamid ? (
         <p class="quote small">

@@ -2,7 +2,7 @@
 import { LogEntryKind, LogEntryState, type Fact, type LogEntry, type User } from '@ue/proto';
 import type { ViewCtx } from './context.js';
 import { logKindLabel, logStateLabel } from './format.js';
-import { bubbleId } from './message-bubble.js';
+import { messageAnchor } from './message-bubble.js';
 import { Time } from './time.js';
 import { userPath } from './user-path.js';
 
@@ -25,7 +25,7 @@ export function FactsSection(props: { user: User; facts: Fact[]; history?: Fact[
               {f.sourceMessageId ? (
                 <>
                   {' '}
-                  · <a href={`#${bubbleId(f.sourceMessageId)}`}>source message</a>
+                  · <a href={`#${messageAnchor(f.sourceMessageId)}`}>source message</a>
                 </>
               ) : null}
             </span>

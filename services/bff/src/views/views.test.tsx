@@ -1,7 +1,7 @@
 // Every page and partial rendered with hostile data: what users wrote comes out as text,
 // never as markup, script, event handler or javascript: link.
 import { describe, expect, it } from 'vitest';
-import { GetStatsResponse, LogEntry, UserStatus } from '@ue/proto';
+import { Fact, GetStatsResponse, LogEntry, UserStatus } from '@ue/proto';
 import { HOSTILE, hostileFacts, hostileLog, hostileMessages, hostileUser, NOW } from '../../test/fixtures.js';
 import type { ViewCtx } from './context.js';
 import { LoginPage } from './login-page.js';
@@ -107,6 +107,18 @@ describe('views with hostile data', () => {
     expect(html).toContain('<span class="chip">button reply</span>');
     expect(html).toContain('<span class="filename"> · &quot;&gt;&lt;svg onload=alert(1)&gt;.png</span>');
     expect(html).toContain('↩ Reply to <a href="#msg-m2">an earlier message</a>');
+  });
+
+  it('links a fact to the message it came from, by message id or wamid', async () => {
+    const facts = [
+      Fact.fromPartial({ key: 'a', value: '1', sourceMessageId: 'm5' }),
+      Fact.fromPartial({ key: 'b', value: '2', sourceMessageId: 'wamid.HBg+/=' }),
+    ];
+    const html = await render(<FactsSection user={hostileUser()} facts={facts} ctx={ctx} />);
+    expect(html).toContain('<a href="#msg-m5">source message</a>');
+    expect(html).toContain('<a href="#wa-wamid_HBg___">source message</a>');
+    const bubble = await render(<MessageBubble m={{ ...hostileMessages()[0]!, wamid: 'wamid.HBg+/=' }} ctx={ctx} />);
+    expect(bubble).toContain('<span id="wa-wamid_HBg___" class="anchor"></span>');
   });
 
   it('disables the reply box with the reason outside the 24 h window', async () => {
