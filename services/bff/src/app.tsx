@@ -28,9 +28,9 @@ export const CSP = {
   formAction: ["'self'"],
 };
 
-export function createApp(deps: AppDeps): Hono {
+export function createApp(deps: AppDeps): Hono<AppEnv> {
   const base = deps.settings.basePath;
-  const root = new Hono();
+  const root = new Hono<AppEnv>();
 
   const health = async (c: { json: (v: unknown, s: 200 | 503) => Response }) => {
     const [profiles, redis] = await Promise.all([
@@ -95,6 +95,9 @@ export function createApp(deps: AppDeps): Hono {
     return c.html(<ErrorPage base={base} status={status} message={message} />, status);
   });
 
+  // "/dev/user-engagement/" (what a proxy usually forwards) is not the same route as the bare
+  // mount path in Hono; send it to the users page, which is guarded like everything else.
+  if (base) root.get(`${base}/`, requireSession(deps), (c) => c.redirect(`${base}/users`, 302));
   root.route(base || '/', app);
   return root;
 }

@@ -167,6 +167,22 @@ describe('login, logout and expiry', () => {
     await h2.close();
   });
 
+  it('answers the bare mount path with the users page, with or without a trailing slash', async () => {
+    const h2 = await buildHarness(fakeProfiles());
+    const c = new Client(h2.app);
+    for (const path of [`${BASE}/`, BASE]) {
+      const anon = await c.request(path);
+      expect(anon.status, path).toBe(302);
+      expect(anon.headers.get('location'), path).toMatch(new RegExp(`^${BASE}/login`));
+    }
+    await c.login();
+    for (const path of [`${BASE}/`, BASE]) {
+      const res = await c.request(path);
+      expect(res.headers.get('location'), path).toBe(`${BASE}/users`);
+    }
+    await h2.close();
+  });
+
   it('an expired session sends an htmx request to the login page', async () => {
     const h2 = await buildHarness(fakeProfiles(), { ttlSeconds: 60 });
     const c = new Client(h2.app);

@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import { createLogger } from '@ue/kit';
 import { publicDir } from '@ue/web';
 import type { Hono } from 'hono';
+import type { AppEnv } from '../src/http/types.js';
 import { createApp } from '../src/app.js';
 import { createAdminStore, type AdminStore } from '../src/auth/admins.js';
 import { createLoginLimiter } from '../src/auth/login-limiter.js';
@@ -15,7 +16,7 @@ export const BASE = '/dev/user-engagement';
 export const ADMIN = { email: 'ana@example.com', password: 'correct horse battery' };
 
 export interface Harness {
-  app: Hono;
+  app: Hono<AppEnv>;
   redis: Redis;
   admins: AdminStore;
   sessions: SessionStore;
@@ -48,7 +49,7 @@ export async function buildHarness(
 export class Client {
   cookies = new Map<string, string>();
   csrf = '';
-  constructor(private app: Hono) {}
+  constructor(private app: Hono<AppEnv>) {}
 
   async request(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
