@@ -177,6 +177,7 @@ describe('pages over real profiles', () => {
   it('pushes a new message to an open page over SSE', async () => {
     const res = await c.request(`${BASE}/users/${joseId}/events`, { headers: { accept: 'text/event-stream' } });
     expect(res.headers.get('content-type')).toContain('text/event-stream');
+    expect(res.headers.get('x-accel-buffering')).toBe('no');
     const reader = res.body!.getReader();
     const dec = new TextDecoder();
     let buf = '';

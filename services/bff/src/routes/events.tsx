@@ -18,6 +18,8 @@ export function eventsRoutes(deps: AppDeps): Hono<AppEnv> {
     if (!isSafeId(userId)) throw AppError.notFound('user');
     const cursor = (c.req.header('last-event-id') ?? '').slice(0, 512);
     const ctx = c.get('view');
+    // Reverse proxies (nginx) must pass events through as they come, not buffer them.
+    c.header('X-Accel-Buffering', 'no');
     return streamSSE(c, async (stream) => {
       const abort = new AbortController();
       stream.onAbort(() => abort.abort());
