@@ -107,6 +107,7 @@ export async function startStack(label: string): Promise<Stack> {
           DISPLAY_TIME_ZONE: 'Europe/Berlin',
           // Small pages so the test scrolls through several of them.
           USERS_PAGE_SIZE: '4',
+          REDIS_KEY_PREFIX: `${ns}:bff:`,
           LOG_LEVEL: 'warn',
         },
         healthy(`http://127.0.0.1:${bPort}/healthz`),

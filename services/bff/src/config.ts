@@ -17,6 +17,7 @@ const schema = z.object({
   LOG_LEVEL: env.logLevel(),
   COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
   SESSION_TTL_SECONDS: z.coerce.number().int().min(60).default(8 * 3600),
+  REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, 'letters, digits, :, _ and - only').default('ue:bff:'),
   TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
   USERS_PAGE_SIZE: z.coerce.number().int().min(1).max(200).default(50),
   DISPLAY_TIME_ZONE: z
@@ -54,6 +55,8 @@ export interface Config {
   usersPageSize: number;
   /** How many reverse proxies append to X-Forwarded-For (0: use the socket address). */
   trustedProxies: number;
+  /** Prefix of every Redis key the bff writes (admins, sessions, rate limits). */
+  redisKeyPrefix: string;
 }
 
 export function normaliseBasePath(p: string): string {
@@ -78,5 +81,6 @@ export function loadConfig(source: NodeJS.ProcessEnv): Readonly<Config> {
     timeZone: e.DISPLAY_TIME_ZONE,
     usersPageSize: e.USERS_PAGE_SIZE,
     trustedProxies: e.TRUSTED_PROXIES,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
   });
 }

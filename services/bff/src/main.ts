@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
   redis.on('error', (err) => log.warn({ err: err.message }, 'redis error'));
   const profiles = createProfilesClient({ addr: config.profilesAddr, token: config.profilesToken });
-  const admins = createAdminStore(redis);
+  const admins = createAdminStore(redis, config.redisKeyPrefix);
 
   if (config.bootstrapAdmin && (await admins.count()) === 0) {
     const admin = await admins.create(config.bootstrapAdmin.email, config.bootstrapAdmin.password);
@@ -27,8 +27,8 @@ async function main(): Promise<void> {
   const app = createApp({
     profiles,
     admins,
-    sessions: createSessionStore(redis, config.sessionTtlSeconds),
-    limiter: createLoginLimiter(redis),
+    sessions: createSessionStore(redis, config.sessionTtlSeconds, config.redisKeyPrefix),
+    limiter: createLoginLimiter(redis, { prefix: `${config.redisKeyPrefix}login` }),
     redisReachable: async () => (await redis.ping()) === 'PONG',
     log,
     settings: {

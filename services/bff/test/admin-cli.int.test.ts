@@ -9,9 +9,13 @@ import { createAdminStore } from '../src/auth/admins.js';
 
 const cli = fileURLToPath(new URL('../dist/cli/admin.js', import.meta.url));
 
-function run(args: string[], stdin: string, env: Record<string, string> = {}): Promise<{ code: number | null; out: string }> {
+// Its own key prefix: other test files (and the browser tests) bootstrap admins in this Redis.
+const prefix = `${uniqueName('cli')}:`;
+
+function run(args: string[], stdin: string): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], { env: { PATH: process.env.PATH ?? '', REDIS_URL: requireEnv('REDIS_URL'), ...env } });
+    const env = { PATH: process.env.PATH ?? '', REDIS_URL: requireEnv('REDIS_URL'), REDIS_KEY_PREFIX: prefix };
+    const child = spawn(process.execPath, [cli, ...args], { env });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -29,7 +33,7 @@ describe('admin CLI', () => {
     const created = await run(['create', '--email', email, '--name', 'Cli Admin'], 'a long enough password\n');
     expect(created.out).toContain(`created admin ${email}`);
     expect(created.code).toBe(0);
-    const admins = createAdminStore(redis);
+    const admins = createAdminStore(redis, prefix);
     expect(await admins.verify(email, 'a long enough password')).toMatchObject({ email, name: 'Cli Admin' });
     expect(await admins.verify(email, 'wrong password!')).toBeUndefined();
 

@@ -1,7 +1,7 @@
 // Admin accounts from the command line:
 //   npm run admin -w @ue/bff -- create --email ana@example.com [--name "Ana"]
 // The password comes from ADMIN_PASSWORD or, when unset, the first line of stdin.
-// Needs REDIS_URL only.
+// Needs REDIS_URL (and REDIS_KEY_PREFIX when the bff uses a non-default one).
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
@@ -30,10 +30,13 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const email = z.email().parse(values.email);
-  const cfg = parseEnv(z.object({ REDIS_URL: env.url(['redis:', 'rediss:']) }), process.env);
+  const cfg = parseEnv(
+    z.object({ REDIS_URL: env.url(['redis:', 'rediss:']), REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/).default('ue:bff:') }),
+    process.env,
+  );
   const redis = new Redis(cfg.REDIS_URL, { maxRetriesPerRequest: 2 });
   try {
-    const admin = await createAdminStore(redis).create(email, await readPassword(), values.name);
+    const admin = await createAdminStore(redis, cfg.REDIS_KEY_PREFIX).create(email, await readPassword(), values.name);
     process.stdout.write(`created admin ${admin.email} (${admin.id})\n`);
   } finally {
     redis.disconnect();
