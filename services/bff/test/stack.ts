@@ -12,7 +12,7 @@ import {
   type MessageContent,
   type WebhookEvent,
 } from '@ue/proto';
-import { freePort, requireEnv, startProcess, testMongoUrl, type RunningProcess } from '@ue/testing';
+import { freePort, requireEnv, startProcess, testMongoUrl, uniqueName, type RunningProcess } from '@ue/testing';
 
 const require = createRequire(import.meta.url);
 
@@ -37,6 +37,9 @@ export async function startProfiles(label: string): Promise<ProfilesProcess> {
       PROFILES_TOKENS: `bff:${bffToken},test:${testToken}`,
       PORT: String(port),
       METRICS_PORT: String(metricsPort),
+      // Other packages' tests share this Redis: keep events and queues apart.
+      EVENTS_STREAM: `${uniqueName(label)}:events`,
+      BULLMQ_PREFIX: uniqueName(label),
       LOG_LEVEL: 'warn',
     },
     async () => (await fetch(`http://127.0.0.1:${metricsPort}/healthz`)).status === 200,
