@@ -98,6 +98,7 @@ describe('admin dashboard in Chromium', () => {
     await page.getByLabel('Password').fill('wrong password!!');
     await page.getByRole('button', { name: 'Log in' }).click();
     await expect.poll(() => page.locator('[role=alert]').textContent()).toBe('Wrong email or password.');
+    await screenshot(page, 'login-error', false, false);
     await page.getByLabel('Password').fill(ADMIN.password);
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.waitForURL(`${stack.bffUrl}/users`);
@@ -113,6 +114,21 @@ describe('admin dashboard in Chromium', () => {
       .toBe(total);
     expect(await page.locator('tr.more').count()).toBe(0);
     expect(await page.locator('tr.user-row', { hasText: 'Jürgen Weiß' }).locator('.c-phone').textContent()).toBe('+49 1511 2345678');
+  });
+
+  it('is keyboard usable: a visible skip link first, then focus lands on labelled controls', async () => {
+    await page.keyboard.press('Tab');
+    const skip = page.getByRole('link', { name: 'Skip to content' });
+    expect(await skip.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect((await skip.boundingBox())!.x).toBeGreaterThanOrEqual(0);
+    const outline = await skip.evaluate((el) => getComputedStyle(el).outlineStyle);
+    expect(outline).not.toBe('none');
+    await page.keyboard.press('Enter');
+    await page.getByRole('searchbox').focus();
+    await page.keyboard.type('jürgen');
+    await expect.poll(() => page.locator('tr.user-row').count()).toBe(1);
+    await page.getByRole('searchbox').fill('');
+    await expect.poll(() => page.locator('tr.user-row').count()).toBeGreaterThan(1);
   });
 
   it('searches by an accented name and by a phone written with +, spaces and dashes', async () => {
