@@ -188,7 +188,8 @@ describe('pages over real profiles', () => {
         buf += dec.decode(value);
       }
     };
-    await readUntil('event: ready');
+    // A heartbeat means the watch is running: whatever happens from here on is delivered.
+    await readUntil('event: heartbeat');
     await hook.inbound({ waId: '4915112345678', name: 'José Álvarez', text: 'Live <i>update</i> ✓' });
     await readUntil('Live &lt;i&gt;update&lt;/i&gt;');
     expect(buf).toContain('event: message-created');
@@ -214,7 +215,7 @@ describe('pages over real profiles', () => {
       };
     };
     const first = await open();
-    await first.until('event: ready');
+    await first.until('event: heartbeat');
     await hook.inbound({ waId: '4915112345678', name: 'José Álvarez', text: 'before the drop' });
     const seen = await first.until('before the drop');
     const block = seen.slice(seen.lastIndexOf('event: message-created'));
@@ -226,5 +227,12 @@ describe('pages over real profiles', () => {
     const replay = await second.until('while disconnected');
     expect(replay).not.toContain('before the drop');
     await second.close();
+
+    // A forged Last-Event-ID does not break the page: the stream starts from now.
+    const forged = await open('not-a-cursor');
+    await forged.until('event: heartbeat');
+    await hook.inbound({ waId: '4915112345678', name: 'José Álvarez', text: 'after a forged id' });
+    await forged.until('after a forged id');
+    await forged.close();
   });
 });

@@ -40,6 +40,8 @@ export async function startProfiles(label: string): Promise<ProfilesProcess> {
       // Other packages' tests share this Redis: keep events and queues apart.
       EVENTS_STREAM: `${uniqueName(label)}:events`,
       BULLMQ_PREFIX: uniqueName(label),
+      // Frequent heartbeats: a test knows a watch is live once it has seen one.
+      WATCH_HEARTBEAT_MS: '200',
       LOG_LEVEL: 'warn',
     },
     async () => (await fetch(`http://127.0.0.1:${metricsPort}/healthz`)).status === 200,

@@ -2,13 +2,42 @@
 // HTML fragments over SSE. The SSE id is profiles' cursor, so a reconnect resumes with
 // Last-Event-ID where it left off.
 import { Hono } from 'hono';
-import { streamSSE } from 'hono/streaming';
+import { streamSSE, type SSEMessage } from 'hono/streaming';
 import { AppError } from '@ue/kit';
-import { EventKind } from '@ue/proto';
+import { EventKind, type WatchEventsResponse } from '@ue/proto';
 import type { AppDeps, AppEnv } from '../http/types.js';
+import type { ViewCtx } from '../views/context.js';
 import { MessageBubble } from '../views/message-bubble.js';
 import { ReplyForm, replyWindowOpen, UserCard } from '../views/user-page.js';
 import { isSafeId } from './users-query.js';
+
+const KINDS = [EventKind.MESSAGE_CREATED, EventKind.MESSAGE_UPDATED, EventKind.STATUS_CHANGED, EventKind.USER_UPDATED];
+
+/** Per-stream memory: whether the reply box was last drawn open. */
+interface StreamState {
+  windowOpen: boolean;
+}
+
+/** The SSE message for one profiles event, or undefined when the page has nothing to show. */
+export async function toSse(ev: WatchEventsResponse, ctx: ViewCtx, state: StreamState): Promise<SSEMessage | undefined> {
+  if (ev.heartbeat) return { event: 'heartbeat', data: '', id: ev.cursor };
+  const view = { ...ctx, now: new Date() };
+  if (ev.payload?.$case === 'user') {
+    // The card follows the user (status, tags, last interaction); the reply box is re-drawn
+    // only when the 24 h window opens or closes, so a draft is never wiped.
+    const user = ev.payload.user;
+    const open = replyWindowOpen(user, view.now);
+    const card: string = await (<UserCard user={user} ctx={view} oob={true} />);
+    const reply: string = open !== state.windowOpen ? await (<ReplyForm user={user} ctx={view} oob={true} />) : '';
+    state.windowOpen = open;
+    return { event: 'user-updated', data: card + reply, id: ev.cursor };
+  }
+  if (ev.payload?.$case !== 'message') return undefined;
+  const created = ev.kind === EventKind.MESSAGE_CREATED;
+  // Updates replace the bubble in place (out-of-band swap by its id).
+  const data: string = await (<MessageBubble m={ev.payload.message} ctx={view} oob={!created} />);
+  return { event: created ? 'message-created' : 'message-updated', data, id: ev.cursor };
+}
 
 export function eventsRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -16,7 +45,7 @@ export function eventsRoutes(deps: AppDeps): Hono<AppEnv> {
   app.get('/users/:id/events', (c) => {
     const userId = c.req.param('id');
     if (!isSafeId(userId)) throw AppError.notFound('user');
-    const cursor = (c.req.header('last-event-id') ?? '').slice(0, 512);
+    const lastEventId = (c.req.header('last-event-id') ?? '').slice(0, 512);
     const ctx = c.get('view');
     // Reverse proxies (nginx) must pass events through as they come, not buffer them.
     c.header('X-Accel-Buffering', 'no');
@@ -24,37 +53,23 @@ export function eventsRoutes(deps: AppDeps): Hono<AppEnv> {
       const abort = new AbortController();
       stream.onAbort(() => abort.abort());
       const initial = await deps.profiles.getUser({ lookup: { $case: 'id', id: userId } }).catch(() => undefined);
-      let windowOpen = initial?.user ? replyWindowOpen(initial.user, new Date()) : false;
+      const state: StreamState = { windowOpen: initial?.user ? replyWindowOpen(initial.user, new Date()) : false };
       await stream.writeSSE({ event: 'ready', data: '' });
-      try {
-        for await (const ev of deps.profiles.watchEvents(
-          { userId, cursor, kinds: [EventKind.MESSAGE_CREATED, EventKind.MESSAGE_UPDATED, EventKind.STATUS_CHANGED, EventKind.USER_UPDATED] },
-          abort.signal,
-        )) {
-          if (ev.heartbeat) {
-            await stream.writeSSE({ event: 'heartbeat', data: '', id: ev.cursor });
-            continue;
-          }
-          const now = new Date();
-          if (ev.payload?.$case === 'user') {
-            // The card follows the user (status, tags, last interaction); the reply box is
-            // re-drawn only when the 24 h window opens or closes, so a draft is never wiped.
-            const user = ev.payload.user;
-            const open = replyWindowOpen(user, now);
-            const card: string = await (<UserCard user={user} ctx={{ ...ctx, now }} oob={true} />);
-            const reply: string = open !== windowOpen ? await (<ReplyForm user={user} ctx={{ ...ctx, now }} oob={true} />) : '';
-            windowOpen = open;
-            await stream.writeSSE({ event: 'user-updated', data: card + reply, id: ev.cursor });
-            continue;
-          }
-          if (ev.payload?.$case !== 'message') continue;
-          const created = ev.kind === EventKind.MESSAGE_CREATED;
-          // Updates replace the bubble in place (out-of-band swap by its id).
-          const html = <MessageBubble m={ev.payload.message} ctx={{ ...ctx, now }} oob={!created} />;
-          const data: string = await html;
-          await stream.writeSSE({ event: created ? 'message-created' : 'message-updated', data, id: ev.cursor });
+      const pump = async (cursor: string): Promise<void> => {
+        for await (const ev of deps.profiles.watchEvents({ userId, cursor, kinds: KINDS }, abort.signal)) {
+          const msg = await toSse(ev, ctx, state);
+          if (msg) await stream.writeSSE(msg);
         }
+      };
+      try {
+        await pump(lastEventId).catch((err: unknown) => {
+          // A Last-Event-ID profiles does not recognise: start from now rather than have the
+          // browser reconnect with it forever.
+          if (lastEventId && err instanceof AppError && err.code === 'INVALID_ARGUMENT') return pump('');
+          throw err;
+        });
       } catch (err) {
+        // Ending the response makes the browser reconnect (with Last-Event-ID) shortly.
         if (!abort.signal.aborted) deps.log.warn({ err, userId }, 'watch stream ended');
       }
     });
