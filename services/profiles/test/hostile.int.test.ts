@@ -60,4 +60,18 @@ describe('hostile input', () => {
     expect(e.code).toBe(Code.UNAUTHENTICATED);
     expect(e.details).toContain('Bearer');
   });
+
+  it('honours a short deadline on a big batch, and the retry completes it exactly', async () => {
+    const from = ref('4917500000009');
+    const events = Array.from({ length: 200 }, (_, i) => inboundText(`wamid.D${i}`, from, `m ${i}`, t(i)));
+    const err = await new Promise<{ code?: number }>((resolve) =>
+      h.client.applyWebhookEvents({ events, deliveries: [] }, auth(), { deadline: Date.now() + 30 }, (e) => resolve(e ?? {})),
+    );
+    expect(err.code).toBe(Code.DEADLINE_EXCEEDED);
+    await new Promise((r) => setTimeout(r, 200)); // let the server notice and stop
+    const retry = await call(h.client, 'applyWebhookEvents', { events, deliveries: [] });
+    expect(retry.applied + retry.duplicates).toBe(200);
+    const u = (await call(h.client, 'getUser', { lookup: { $case: 'accountUser', accountUser: { accountId: ACCOUNT, user: from } } })).user!;
+    expect(u.counters?.inboundMessages).toBe(200);
+  });
 });

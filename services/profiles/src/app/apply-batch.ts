@@ -7,6 +7,8 @@ import { LIMITS, optionalString, requireString } from '../domain/limits.js';
 import type { AppDeps } from './deps.js';
 import { applyEvent } from './apply-events.js';
 
+const BATCH_CONCURRENCY = 4;
+
 function checkRef(field: string, ref: UserRef | undefined): void {
   if (!ref || (!ref.waId && !ref.bsuid)) throw AppError.invalid(field, 'wa_id or bsuid required');
   if (ref.waId && !/^\d{4,20}$/.test(ref.waId)) throw AppError.invalid(`${field}.wa_id`, 'digits only');
@@ -63,7 +65,12 @@ function checkEvent(f: string, e: WebhookEvent): void {
   }
 }
 
-export async function applyBatch(deps: AppDeps, req: ApplyWebhookEventsRequest): Promise<ApplyWebhookEventsResponse> {
+/** Apply a batch; stops between events once the caller is gone (every event is idempotent, so a retry resumes). */
+export async function applyBatch(
+  deps: AppDeps,
+  req: ApplyWebhookEventsRequest,
+  cancelled: () => boolean = () => false,
+): Promise<ApplyWebhookEventsResponse> {
   if (req.events.length > LIMITS.eventsPerBatch) throw AppError.invalid('events', `at most ${LIMITS.eventsPerBatch} per call`);
   if (req.deliveries.length > LIMITS.deliveriesPerBatch) throw AppError.invalid('deliveries', `at most ${LIMITS.deliveriesPerBatch} per call`);
   req.events.forEach((e, i) => checkEvent(`events[${i}]`, e));
@@ -76,11 +83,18 @@ export async function applyBatch(deps: AppDeps, req: ApplyWebhookEventsRequest):
     const stored = await deps.deliveries.store(sha256Hex(d.body), Buffer.from(d.body), d.receivedAt ?? deps.now(), d.provider || 'whatsapp');
     if (stored) res.deliveriesStored += 1;
   }
-  for (const e of req.events) {
-    const outcome = await applyEvent(deps, e);
-    if (outcome === 'applied') res.applied += 1;
-    else if (outcome === 'duplicate') res.duplicates += 1;
-    else res.orphaned += 1;
-  }
+  // Events are order-independent by design (see ADR 0005), so a batch is applied by a few
+  // concurrent workers: same final state, much less waiting on database round trips.
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < req.events.length) {
+      if (cancelled()) throw new AppError('DEADLINE_EXCEEDED', 'deadline exceeded or call cancelled; retry the batch');
+      const outcome = await applyEvent(deps, req.events[next++]!);
+      if (outcome === 'applied') res.applied += 1;
+      else if (outcome === 'duplicate') res.duplicates += 1;
+      else res.orphaned += 1;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(BATCH_CONCURRENCY, req.events.length) }, worker));
   return res;
 }

@@ -33,8 +33,8 @@ export async function publishUser(deps: AppDeps, userId: string): Promise<void> 
   if (u) await deps.events.publish({ kind: EventKind.USER_UPDATED, userId, accountId: u.accountId, payload: { $case: 'user', user: userToProto(u) } });
 }
 
-export async function publishMessage(deps: AppDeps, kind: EventKind, id: string): Promise<void> {
-  const m = await deps.messages.findById(id);
+export async function publishMessage(deps: AppDeps, kind: EventKind, id: string, doc?: MessageDoc): Promise<void> {
+  const m = doc ?? (await deps.messages.findById(id));
   if (m) await deps.events.publish({ kind, userId: m.userId, accountId: m.accountId, payload: { $case: 'message', message: messageToProto(m) } });
 }
 
@@ -107,7 +107,7 @@ async function applyInbound(deps: AppDeps, e: WebhookEvent, m: InboundMessageEve
   if (m.referral) await deps.users.setReferralIfAbsent(userId, m.referral);
   if (!created) return 'duplicate';
   await deps.users.addTerms(userId, doc.terms ?? [], true);
-  await publishMessage(deps, EventKind.MESSAGE_CREATED, doc._id);
+  await publishMessage(deps, EventKind.MESSAGE_CREATED, doc._id, doc);
   await attachOrphans(deps, e.accountId, m.wamid);
   await publishUser(deps, userId);
   return 'applied';

@@ -18,7 +18,7 @@ import { watchEvents } from './watch.js';
 
 export function createHandlers(deps: AppDeps, w: Wrapper, watch: WatchDeps): ProfilesServiceServer {
   return {
-    applyWebhookEvents: w.unary('ApplyWebhookEvents', (req) => applyBatch(deps, req)),
+    applyWebhookEvents: w.unary('ApplyWebhookEvents', (req, ctx) => applyBatch(deps, req, () => ctx.isCancelled())),
     getUser: w.unary('GetUser', async (req) => ({ user: userToProto(await getUser(deps, req)) })),
     listUsers: w.unary('ListUsers', async (req, ctx) => {
       const { docs, next } = await listUsers(deps, req, ctx.timeLeftMs());

@@ -77,7 +77,8 @@ export function createUserRepo(cols: Collections) {
   }
 
   async function linkIdentity(key: string, userId: string): Promise<void> {
-    await identities.updateOne({ _id: key }, { $setOnInsert: { userId } }, { upsert: true }).catch((e: unknown) => {
+    // Insert-if-absent: the first link of an identity wins (a later duplicate is a no-op).
+    await identities.insertOne({ _id: key, userId }).catch((e: unknown) => {
       if (!isDuplicateKey(e)) throw e;
     });
   }
@@ -88,22 +89,24 @@ export function createUserRepo(cols: Collections) {
     if (keys.length === 0) throw AppError.invalid('user', 'wa_id or bsuid required');
     const found = await lookupKeys(keys);
     let userId = found.userId;
+    let created = false;
     if (!userId) {
       userId = userIdFor(id.accountId, id.waId ? 'wa' : 'bsuid', id.waId || id.bsuid);
       // An erased user keeps its (anonymous) document: the same person writing again is a new user.
       if (await users.findOne({ _id: userId, erasedAt: { $exists: true } }, { projection: { _id: 1 } })) userId = newId('u');
       // insertOne, not an upsert with $setOnInsert: FerretDB 1.24 drops empty arrays from $setOnInsert.
       try {
-        await users.insertOne({ ...newUserDoc(userId, id), createdAt: at, updatedAt: at });
+        await users.insertOne({ ...newUserDoc(userId, id), createdAt: at, updatedAt: at, lastInteractionAt: at });
+        created = true;
       } catch (e) {
         if (!isDuplicateKey(e)) throw e; // a concurrent batch created it first
       }
     }
-    // Known identities need no linking or filling: the common case costs one find and one update.
-    if (found.missing.length > 0) {
-      for (const k of found.missing) await linkIdentity(k, userId);
-      await fillIdentity(userId, id);
-    }
+    // Known identities need no linking or filling, a user just created from this identity needs
+    // no filling or time update: updates are the expensive part on FerretDB.
+    for (const k of found.missing) await linkIdentity(k, userId);
+    if (created) return userId;
+    if (found.missing.length > 0) await fillIdentity(userId, id);
     await users.updateOne({ _id: userId }, { $min: { createdAt: at }, $max: { updatedAt: at, lastInteractionAt: at } });
     return userId;
   }
