@@ -144,6 +144,23 @@ describe('more ListUsers filters and identities', () => {
     expect(needs.users.map((u) => u.waId)).toContain('4917400000001');
   });
 
+  it('pages users by creation without skipping or repeating while new users arrive', async () => {
+    const acct = '990000000000001';
+    const initial = Array.from({ length: 9 }, (_, i) => inboundText(`wamid.CU${i}`, ref(`49178000000${i}`), 'x', t(-9000 + i), acct));
+    await call(c, 'applyWebhookEvents', { events: initial, deliveries: [] });
+    const seenIds: string[] = [];
+    let token = '';
+    let k = 0;
+    do {
+      const r = await call(c, 'listUsers', ListUsersRequest.fromPartial({ accountId: acct, sort: UserSort.CREATED_DESC, pageSize: 2, pageToken: token }));
+      seenIds.push(...r.users.map((u) => u.waId));
+      await call(c, 'applyWebhookEvents', { events: [inboundText(`wamid.CN${k}`, ref(`49179000000${k}`), 'new', t(9000 + k), acct)], deliveries: [] });
+      k += 1;
+      token = r.nextPageToken;
+    } while (token);
+    expect(seenIds).toEqual(Array.from({ length: 9 }, (_, i) => `49178000000${8 - i}`));
+  });
+
   it('keeps both users when a number change targets a wa_id that already has its own user', async () => {
     const oldRef = ref('4917400000010');
     const newRef = ref('4917400000011');

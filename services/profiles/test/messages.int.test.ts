@@ -4,7 +4,7 @@ import { status as Code } from '@grpc/grpc-js';
 import { ActorKind, DeliveryStatus, MessageContent, MessageType, OUTBOUND_QUEUE, OutboundJob, WebhookEvent } from '@ue/proto';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACCOUNT, inboundText, reaction, ref, status, t } from './events.js';
+import { ACCOUNT, inboundText, reaction, ref, seen, status, t } from './events.js';
 import { call, callError, startHarness, type Harness, type ReqOf } from './harness.js';
 
 let h: Harness;
@@ -85,6 +85,17 @@ describe('concurrency', () => {
     expect(u.lastMessage?.text).toBe('msg 29');
     expect(u.needsReply).toBe(true);
     expect(u.serviceWindowExpiresAt).toEqual(new Date(t(39).getTime() + 86_400_000));
+  });
+});
+
+describe('profile names', () => {
+  it('keeps the name seen latest by provider time, whatever the arrival order', async () => {
+    const who = ref('4917000000008');
+    await apply([seen(who, 'Newer Name', t(20)), seen(who, 'Older Name', t(10))]);
+    await apply([seen(who, 'Older Name', t(10))]);
+    expect((await userOf('4917000000008')).profile?.name).toBe('Newer Name');
+    await apply([seen(who, 'Newest Name', t(30))]);
+    expect((await userOf('4917000000008')).profile?.name).toBe('Newest Name');
   });
 });
 
