@@ -182,6 +182,10 @@ describe('admin dashboard in Chromium', () => {
 
   it('shows a webhook posted now on the open page without reload', async () => {
     await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
+    // One heartbeat through the page's own stream proves the watch is live before the webhook.
+    await page.evaluate(
+      () => new Promise<void>((resolve) => document.getElementById('sse-heartbeat')!.addEventListener('htmx:sseMessage', () => resolve(), { once: true })),
+    );
     const text = 'Danke! Kann ich die Lieferadresse noch ändern? 🏠';
     expect(await stack.postWebhook(textWebhook({ waId: '4915112345678', name: 'Jürgen Weiß', text }))).toBe(200);
     await expect.poll(() => page.locator('#messages .bubble').first().textContent(), { timeout: 15_000 }).toContain(text);
@@ -252,6 +256,8 @@ describe('admin dashboard in Chromium', () => {
     // A second tab stays open on the users page while the first one logs out.
     const other = await context.newPage();
     await other.goto(`${stack.bffUrl}/users`);
+    // Let its infinite scroll finish first, so the search below is its next request.
+    await expect.poll(() => other.locator('tr.more').count()).toBe(0);
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.waitForURL(`${stack.bffUrl}/login`);
     // Its next htmx request (typing a search) meets the dead session and lands on the login page.
