@@ -79,6 +79,11 @@ describe('UpdateUser', () => {
     expect(texts).toContain('Status changed from none to Opportunity by Ana');
     expect(texts).toContain('Agent paused (human takeover) by Ana');
     expect(texts).toContain('Tags removed by Ana: vip');
+    const named = await call(c, 'updateUser', UpdateUserRequest.fromPartial({ userId: user!.id, actor, displayName: 'Ana Customer', email: 'ana@example.com' }));
+    expect(named.user?.profile).toMatchObject({ displayName: 'Ana Customer', email: 'ana@example.com' });
+    const cleared = await call(c, 'updateUser', UpdateUserRequest.fromPartial({ userId: user!.id, actor, displayName: '' }));
+    expect(cleared.user?.profile?.displayName).toBeUndefined();
+    expect(cleared.user?.profile?.email).toBe('ana@example.com');
     const bad = await callError(c, 'updateUser', UpdateUserRequest.fromPartial({ userId: user!.id, addTags: ['<script>'], removeTags: [] }));
     expect(bad.details).toMatch(/^add_tags\[0\]:/);
   });

@@ -63,10 +63,15 @@ export async function updateUser(deps: AppDeps, req: UpdateUserRequest, actor: A
   const set: Record<string, unknown> = { updatedAt: now };
   if (p.status !== undefined) Object.assign(set, { status: p.status, statusChanged: change });
   if (p.paused !== undefined) Object.assign(set, { paused: p.paused, pausedChanged: change });
-  if (p.displayName !== undefined) set['profile.displayName'] = p.displayName || undefined;
-  if (p.email !== undefined) set['profile.email'] = p.email || undefined;
+  // An empty display name or email clears the correction.
+  const unset: Record<string, ''> = {};
+  if (p.displayName) set['profile.displayName'] = p.displayName;
+  else if (p.displayName === '') unset['profile.displayName'] = '';
+  if (p.email) set['profile.email'] = p.email;
+  else if (p.email === '') unset['profile.email'] = '';
   const terms = [...textTerms(p.displayName ?? ''), ...emailTerms(p.email ?? '')];
   const update: UpdateFilter<UserDoc> = { $set: set };
+  if (Object.keys(unset).length) update.$unset = unset;
   if (p.add.length || terms.length) update.$addToSet = { ...(p.add.length ? { tags: { $each: p.add } } : {}), ...(terms.length ? { searchTerms: { $each: terms } } : {}) } as never;
   const before = await deps.users.users.findOneAndUpdate({ _id: p.userId, erasedAt: { $exists: false } }, update, { returnDocument: 'before' });
   if (!before) throw AppError.notFound('user');
