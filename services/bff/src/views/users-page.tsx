@@ -1,11 +1,21 @@
 import { Direction, type User } from '@ue/proto';
 import { href, type ViewCtx } from './context.js';
-import { ACTIVITY_LABEL, activityOf, displayName, formatPhone, statusLabel, STATUS_LABELS } from './format.js';
+import {
+  ACTIVITY_LABEL,
+  activityOf,
+  displayName,
+  formatPhone,
+  statusLabel,
+  STATUS_LABELS,
+} from './format.js';
 import { Layout } from './layout.js';
 import { Time } from './time.js';
 import { ACTIVE_WINDOWS, usersQueryParams, type UsersQuery } from '../routes/users-query.js';
 
-export function ActivityDot(props: { user: Pick<User, 'paused' | 'lastInteractionAt'>; ctx: ViewCtx }) {
+export function ActivityDot(props: {
+  user: Pick<User, 'paused' | 'lastInteractionAt'>;
+  ctx: ViewCtx;
+}) {
   const a = activityOf(props.user, props.ctx.now);
   return (
     <span class={`dot dot-${a}`} title={ACTIVITY_LABEL[a]}>
@@ -47,12 +57,20 @@ export function UserRow(props: { user: User; ctx: ViewCtx }) {
         {u.accountId}
       </td>
       <td class="c-status" data-label="Status">
-        <span class="status">{statusLabel(u.status)}</span> <Tags tags={u.tags} />
+        {u.status ? (
+          <span class="status">{statusLabel(u.status)}</span>
+        ) : (
+          <span class="muted">no status</span>
+        )}{' '}
+        <Tags tags={u.tags} />
       </td>
       <td class="c-last" data-label="Last message">
         {last ? (
           <span class="preview">
-            <span class="dir" title={last.direction === Direction.OUTBOUND ? 'sent by us' : 'received'}>
+            <span
+              class="dir"
+              title={last.direction === Direction.OUTBOUND ? 'sent by us' : 'received'}
+            >
               {last.direction === Direction.OUTBOUND ? '↗ ' : '↙ '}
             </span>
             <bdi>{last.text}</bdi>
