@@ -27,7 +27,8 @@ const schema = z.object({
   WEBHOOK_ENQUEUE_TIMEOUT_MS: positive(2000),
   WEBHOOK_CONCURRENCY: positive(16),
   WEBHOOK_BATCH_WINDOW_MS: positive(100),
-  WEBHOOK_BATCH_MAX_EVENTS: positive(500),
+  // profiles accepts at most 500 events per ApplyWebhookEvents call.
+  WEBHOOK_BATCH_MAX_EVENTS: positive(500).pipe(z.number().max(500)),
   // Defaults keep a job retrying for about a week (Meta itself retries for 7 days).
   WEBHOOK_ATTEMPTS: positive(2100),
   RETRY_BASE_MS: positive(1000),

@@ -1,100 +1,69 @@
-// Composition root: read config, open Redis / gRPC / queues, start HTTP and workers, and close
-// them in reverse order on SIGTERM/SIGINT (HTTP stops accepting first, workers finish or hand
-// back in-flight jobs, then connections close).
-import { serve } from '@hono/node-server';
-import { createLogger, exitOnStartupError, handleShutdown, type Closer } from '@ue/kit';
-import { Queue } from 'bullmq';
+// Composition root: read config, open Redis / gRPC / queues, start workers and HTTP, and close
+// everything in reverse order on SIGTERM/SIGINT: HTTP stops accepting first, then the workers
+// finish their in-flight jobs (unfinished ones return to the queue), then connections close.
 import type { Server } from 'node:http';
+import { serve } from '@hono/node-server';
+import { createLogger, exitOnStartupError, handleShutdown, type Closer, type Logger } from '@ue/kit';
+import { OUTBOUND_QUEUE } from '@ue/proto';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { createApp } from './app.js';
-import { createProfilesClient } from './clients/profiles.js';
+import { createProfilesClient, type ProfilesClient } from './clients/profiles.js';
 import { loadConfig, type Config } from './config.js';
 import { createApplyWebhook } from './jobs/apply-webhook.js';
 import { EventBatcher } from './jobs/event-batcher.js';
-import { createMetrics } from './ops/metrics.js';
-import { startWebhookWorker } from './queue/webhook-worker.js';
 import { createSendOutbound } from './jobs/send-outbound.js';
+import { createMetrics, type Metrics } from './ops/metrics.js';
 import { sendMessage } from './providers/whatsapp/send-api.js';
-import { createRateLimiter } from './queue/rate-limiter.js';
 import { startOutboundWorker } from './queue/outbound-worker.js';
-import { Redis } from 'ioredis';
+import { createRateLimiter } from './queue/rate-limiter.js';
 import { createFailFastRedis, withTimeout } from './queue/redis.js';
-import { WEBHOOK_QUEUE, WHATSAPP_DELIVERY, webhookJobId, webhookJobOptions, type WebhookJobData } from './queue/webhook-queue.js';
+import { WEBHOOK_QUEUE, WHATSAPP_DELIVERY, webhookJobId, webhookJobOptions, type RetryPolicy } from './queue/webhook-queue.js';
+import { startWebhookWorker } from './queue/webhook-worker.js';
 
-async function main(config: Config): Promise<void> {
-  const log = createLogger('ingest', config.LOG_LEVEL);
-  const closers: Closer[] = [];
-  handleShutdown(log, closers, config.SHUTDOWN_GRACE_MS);
-  const timeoutMs = config.WEBHOOK_ENQUEUE_TIMEOUT_MS;
-  const retry = { attempts: config.WEBHOOK_ATTEMPTS, baseMs: config.RETRY_BASE_MS, maxMs: config.RETRY_MAX_MS };
+interface Shared {
+  config: Config;
+  log: Logger;
+  closers: Closer[];
+  metrics: Metrics;
+  profiles: ProfilesClient;
+  retry: RetryPolicy;
+}
 
-  const redis = createFailFastRedis(config.REDIS_URL, timeoutMs);
-  redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
-  closers.push({ name: 'redis', close: () => redis.quit().catch(() => redis.disconnect()) });
-
-  const queue = new Queue<WebhookJobData>(WEBHOOK_QUEUE, { connection: redis, prefix: config.BULLMQ_PREFIX });
-  queue.on('error', (err) => log.warn({ err: err.message }, 'webhook queue error'));
-  closers.push({ name: 'webhook queue', close: () => queue.close() });
-
-  const profiles = createProfilesClient({ addr: config.PROFILES_ADDR, token: config.PROFILES_TOKEN, deadlineMs: config.PROFILES_DEADLINE_MS });
-  closers.push({ name: 'profiles client', close: () => Promise.resolve(profiles.close()) });
-
-  const metrics = createMetrics(async () => {
-    const counts = await withTimeout(queue.getJobCounts('waiting', 'active', 'delayed', 'failed'), timeoutMs, 'job counts');
-    return Object.entries(counts).map(([state, count]) => ({ queue: WEBHOOK_QUEUE, state, count }));
+function startWebhookPipeline({ config, log, closers, metrics, profiles, retry }: Shared): void {
+  const batcher = new EventBatcher({
+    windowMs: config.WEBHOOK_BATCH_WINDOW_MS,
+    maxEvents: config.WEBHOOK_BATCH_MAX_EVENTS,
+    maxBytes: 3 * 1024 * 1024,
+    apply: (req) => profiles.applyWebhookEvents(req),
+    onBatch: (items) => metrics.applyBatchSize.observe(items),
   });
+  const process = createApplyWebhook({ batcher, maxEvents: config.WEBHOOK_BATCH_MAX_EVENTS, metrics, log });
+  const w = startWebhookWorker({ redisUrl: config.REDIS_URL, prefix: config.BULLMQ_PREFIX, concurrency: config.WEBHOOK_CONCURRENCY, retry, process, batcher, metrics, log });
+  closers.push({ name: 'webhook worker', close: w.close });
+}
 
-  const app = createApp({
-    verifyToken: config.WHATSAPP_VERIFY_TOKEN,
-    appSecrets: config.WHATSAPP_APP_SECRET,
-    maxBytes: config.WEBHOOK_MAX_BYTES,
+function startSender({ config, log, closers, metrics, profiles, retry }: Shared): void {
+  const limiterRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 });
+  limiterRedis.on('error', (err) => log.warn({ err: err.message }, 'rate limiter redis error'));
+  closers.push({ name: 'rate limiter redis', close: () => limiterRedis.quit().catch(() => limiterRedis.disconnect()) });
+  const api = { baseUrl: config.WHATSAPP_API_BASE_URL, accessToken: config.WHATSAPP_ACCESS_TOKEN, timeoutMs: config.OUTBOUND_TIMEOUT_MS };
+  const process = createSendOutbound({
+    send: (job) => sendMessage(api, job),
+    report: (event) => profiles.applyWebhookEvents({ events: [event], deliveries: [] }),
+    limiter: createRateLimiter(limiterRedis, config.BULLMQ_PREFIX, config.OUTBOUND_RATE_PER_SECOND),
+    maxTries: config.OUTBOUND_ATTEMPTS,
+    retry,
     metrics,
     log,
-    enqueue: async (data) => {
-      await withTimeout(queue.add(WHATSAPP_DELIVERY, data, webhookJobOptions(webhookJobId(data.sha256), retry)), timeoutMs, 'enqueue');
-    },
-    health: async () => {
-      const [redisUp, profilesUp] = await Promise.all([
-        withTimeout(redis.ping(), 1000, 'redis ping').then(() => true, () => false),
-        profiles.reachable(1000),
-      ]);
-      return { redis: redisUp, profiles: profilesUp };
-    },
   });
+  const w = startOutboundWorker({ redisUrl: config.REDIS_URL, prefix: config.BULLMQ_PREFIX, concurrency: config.OUTBOUND_CONCURRENCY, process, metrics, log });
+  closers.push({ name: 'outbound worker', close: w.close });
+}
 
-  if (config.INGEST_ROLES.includes('webhook-worker')) {
-    const batcher = new EventBatcher({
-      windowMs: config.WEBHOOK_BATCH_WINDOW_MS,
-      maxEvents: config.WEBHOOK_BATCH_MAX_EVENTS,
-      maxBytes: 3 * 1024 * 1024,
-      apply: (req) => profiles.applyWebhookEvents(req),
-      onBatch: (items) => metrics.applyBatchSize.observe(items),
-    });
-    const process = createApplyWebhook({ batcher, metrics, log });
-    const w = startWebhookWorker({ redisUrl: config.REDIS_URL, prefix: config.BULLMQ_PREFIX, concurrency: config.WEBHOOK_CONCURRENCY, retry, process, batcher, metrics, log });
-    closers.push({ name: 'webhook worker', close: w.close });
-  }
-
-  if (config.INGEST_ROLES.includes('outbound-worker')) {
-    const limiterRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 });
-    limiterRedis.on('error', (err) => log.warn({ err: err.message }, 'rate limiter redis error'));
-    closers.push({ name: 'rate limiter redis', close: () => limiterRedis.quit().catch(() => limiterRedis.disconnect()) });
-    const api = { baseUrl: config.WHATSAPP_API_BASE_URL, accessToken: config.WHATSAPP_ACCESS_TOKEN, timeoutMs: config.OUTBOUND_TIMEOUT_MS };
-    const process = createSendOutbound({
-      send: (job) => sendMessage(api, job),
-      report: (event) => profiles.applyWebhookEvents({ events: [event], deliveries: [] }),
-      limiter: createRateLimiter(limiterRedis, config.BULLMQ_PREFIX, config.OUTBOUND_RATE_PER_SECOND),
-      maxTries: config.OUTBOUND_ATTEMPTS,
-      retry,
-      metrics,
-      log,
-    });
-    const w = startOutboundWorker({ redisUrl: config.REDIS_URL, prefix: config.BULLMQ_PREFIX, concurrency: config.OUTBOUND_CONCURRENCY, process, metrics, log });
-    closers.push({ name: 'outbound worker', close: w.close });
-  }
-
-  if (!config.INGEST_ROLES.includes('http')) return;
+async function listen(config: Config, fetch: (req: Request) => Response | Promise<Response>, closers: Closer[]): Promise<void> {
   const server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(s as Server));
+    const s = serve({ fetch, port: config.PORT, hostname: config.HOST }, () => resolve(s as Server));
   });
   closers.push({
     name: 'http',
@@ -104,7 +73,59 @@ async function main(config: Config): Promise<void> {
         server.closeIdleConnections();
       }),
   });
-  log.info({ port: config.PORT, profiles: config.PROFILES_ADDR, prefix: config.BULLMQ_PREFIX }, 'ingest listening');
+}
+
+async function main(config: Config): Promise<void> {
+  const log = createLogger('ingest', config.LOG_LEVEL);
+  const closers: Closer[] = [];
+  handleShutdown(log, closers, config.SHUTDOWN_GRACE_MS);
+  const timeoutMs = config.WEBHOOK_ENQUEUE_TIMEOUT_MS;
+  const retry = { attempts: config.WEBHOOK_ATTEMPTS, baseMs: config.RETRY_BASE_MS, maxMs: config.RETRY_MAX_MS };
+
+  // The request path's Redis: fails fast, so a provider request never waits on an outage.
+  const redis = createFailFastRedis(config.REDIS_URL, timeoutMs);
+  redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
+  closers.push({ name: 'redis', close: () => redis.quit().catch(() => redis.disconnect()) });
+  const queues = [WEBHOOK_QUEUE, OUTBOUND_QUEUE].map((name) => {
+    const q = new Queue(name, { connection: redis, prefix: config.BULLMQ_PREFIX });
+    q.on('error', (err) => log.warn({ err: err.message, queue: name }, 'queue error'));
+    closers.push({ name: `${name} queue`, close: () => q.close() });
+    return q;
+  });
+  const webhooks = queues[0]!;
+
+  const profiles = createProfilesClient({ addr: config.PROFILES_ADDR, token: config.PROFILES_TOKEN, deadlineMs: config.PROFILES_DEADLINE_MS });
+  closers.push({ name: 'profiles client', close: () => Promise.resolve(profiles.close()) });
+
+  const metrics = createMetrics(async () => {
+    const counts = await Promise.all(queues.map((q) => withTimeout(q.getJobCounts('waiting', 'active', 'delayed', 'failed'), timeoutMs, 'job counts')));
+    return counts.flatMap((c, i) => Object.entries(c).map(([state, count]) => ({ queue: queues[i]!.name, state, count })));
+  });
+
+  const shared: Shared = { config, log, closers, metrics, profiles, retry };
+  if (config.INGEST_ROLES.includes('webhook-worker')) startWebhookPipeline(shared);
+  if (config.INGEST_ROLES.includes('outbound-worker')) startSender(shared);
+  if (config.INGEST_ROLES.includes('http')) {
+    const app = createApp({
+      verifyToken: config.WHATSAPP_VERIFY_TOKEN,
+      appSecrets: config.WHATSAPP_APP_SECRET,
+      maxBytes: config.WEBHOOK_MAX_BYTES,
+      metrics,
+      log,
+      enqueue: async (data) => {
+        await withTimeout(webhooks.add(WHATSAPP_DELIVERY, data, webhookJobOptions(webhookJobId(data.sha256), retry)), timeoutMs, 'enqueue');
+      },
+      health: async () => {
+        const [redisUp, profilesUp] = await Promise.all([
+          withTimeout(redis.ping(), 1000, 'redis ping').then(() => true, () => false),
+          profiles.reachable(1000),
+        ]);
+        return { redis: redisUp, profiles: profilesUp };
+      },
+    });
+    await listen(config, app.fetch, closers);
+  }
+  log.info({ port: config.PORT, roles: config.INGEST_ROLES, profiles: config.PROFILES_ADDR, prefix: config.BULLMQ_PREFIX }, 'ingest started');
 }
 
 let config: Config;

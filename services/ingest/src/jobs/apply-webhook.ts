@@ -11,6 +11,8 @@ import type { EventBatcher } from './event-batcher.js';
 
 export interface ApplyWebhookDeps {
   batcher: Pick<EventBatcher, 'submit'>;
+  /** Events per ApplyWebhookEvents call: a bigger delivery (up to 1000 updates) is split. */
+  maxEvents: number;
   metrics: Metrics;
   log: Logger;
   now?: () => Date;
@@ -46,9 +48,16 @@ export function createApplyWebhook(deps: ApplyWebhookDeps): (job: Job<WebhookJob
       for (const err of e.event.providerError.errors) deps.metrics.providerErrors.inc({ code: String(err.code) });
       deps.log.warn({ job: job.id, ...describeEvent(e), titles: e.event.providerError.errors.map((x) => x.title) }, 'provider reported an error');
     }
+    if (parsed.events.length === 0 && parsed.problems.length > 0) {
+      // Nothing readable: the dead letter itself keeps the bytes for a fixed parser to replay.
+      throw new UnrecoverableError(`malformed delivery: ${parsed.problems.slice(0, 5).join('; ')}`);
+    }
     const delivery: RawDelivery = { sha256: data.sha256, body, receivedAt, provider: 'whatsapp' };
     try {
-      await deps.batcher.submit({ events: parsed.events, delivery });
+      // In order, one part after the other; a retry re-sends all parts (applying is idempotent).
+      for (let i = 0; i === 0 || i < parsed.events.length; i += deps.maxEvents) {
+        await deps.batcher.submit({ events: parsed.events.slice(i, i + deps.maxEvents), ...(i === 0 ? { delivery } : {}) });
+      }
     } catch (err) {
       if (err instanceof AppError && err.code === 'INVALID_ARGUMENT') throw new UnrecoverableError(`profiles refused the events: ${err.message}`);
       throw err;

@@ -13,6 +13,8 @@ export interface BatchItem {
 export interface BatcherOptions {
   windowMs: number;
   maxEvents: number;
+  /** Deliveries per call (profiles accepts at most 50). */
+  maxDeliveries?: number;
   /** Rough bound on the request size (profiles' gRPC receive limit is a few MB). */
   maxBytes: number;
   /** The call that applies one batch; rejects with AppError. */
@@ -42,7 +44,8 @@ export class EventBatcher {
       const p: Pending = { ...item, bytes: sizeOf(item), resolve, reject };
       const events = this.pending.reduce((n, x) => n + x.events.length, 0);
       const bytes = this.pending.reduce((n, x) => n + x.bytes, 0);
-      if (this.pending.length > 0 && (events + p.events.length > this.opts.maxEvents || bytes + p.bytes > this.opts.maxBytes)) this.flush();
+      const full = this.pending.length >= (this.opts.maxDeliveries ?? 50);
+      if (this.pending.length > 0 && (full || events + p.events.length > this.opts.maxEvents || bytes + p.bytes > this.opts.maxBytes)) this.flush();
       this.pending.push(p);
       if (p.events.length >= this.opts.maxEvents || p.bytes >= this.opts.maxBytes) this.flush();
       else this.timer ??= setTimeout(() => this.flush(), this.opts.windowMs);
