@@ -23,6 +23,9 @@ const STATUSES: Record<string, DeliveryStatus> = {
   failed: DeliveryStatus.FAILED,
 };
 
+// profiles keeps at most 64 KiB of raw JSON per message.
+const MAX_RAW_JSON = 60_000;
+
 const NUMBER_CHANGES = new Set(['user_changed_number', 'customer_changed_number', 'user_changed_user_id']);
 
 interface Scope {
@@ -110,9 +113,15 @@ function onMessage(scope: Scope, m: JsonObject, path: string): void {
       context: messageContext(obj(m.context)),
       referral: referral(obj(m.referral)),
       errors: providerErrors(m.errors),
-      rawJson: keepRaw ? JSON.stringify(m) : '',
+      rawJson: keepRaw ? rawJsonOf(m) : '',
     },
   });
+}
+
+/** The message's JSON, unless it is huge (the stored raw delivery still has it then). */
+function rawJsonOf(m: JsonObject): string {
+  const raw = JSON.stringify(m);
+  return raw.length <= MAX_RAW_JSON ? raw : '';
 }
 
 function onStatus(scope: Scope, s: JsonObject, path: string): void {

@@ -1,0 +1,34 @@
+import { ConfigError } from '@ue/kit';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config.js';
+
+const required = {
+  REDIS_URL: 'redis://127.0.0.1:6379',
+  PROFILES_ADDR: '127.0.0.1:7204',
+  PROFILES_TOKEN: 'ingest-token-123',
+  WHATSAPP_APP_SECRET: 'old-secret, new-secret',
+  WHATSAPP_VERIFY_TOKEN: 'verify',
+  WHATSAPP_ACCESS_TOKEN: 'access',
+};
+
+describe('loadConfig', () => {
+  it('applies the documented defaults and splits rotated secrets', () => {
+    const c = loadConfig(required);
+    expect(c.WHATSAPP_APP_SECRET).toEqual(['old-secret', 'new-secret']);
+    expect([c.PORT, c.WHATSAPP_API_BASE_URL, c.BULLMQ_PREFIX, c.WEBHOOK_MAX_BYTES, c.OUTBOUND_RATE_PER_SECOND]).toEqual([7203, 'https://graph.facebook.com/v24.0', 'bull', 3 * 1024 * 1024, 80]);
+    expect(c.INGEST_ROLES).toEqual(['http', 'webhook-worker', 'outbound-worker']);
+  });
+
+  it('names every missing or malformed variable', () => {
+    const err = (() => {
+      try {
+        loadConfig({ ...required, REDIS_URL: 'http://nope', PROFILES_ADDR: 'no-port', WHATSAPP_APP_SECRET: '', INGEST_ROLES: 'http,bogus', WEBHOOK_BATCH_MAX_EVENTS: '900' });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(ConfigError);
+    const names = (err as ConfigError).problems.map((p) => p.split(':')[0]);
+    expect(names.sort()).toEqual(['INGEST_ROLES.1', 'PROFILES_ADDR', 'REDIS_URL', 'WEBHOOK_BATCH_MAX_EVENTS', 'WHATSAPP_APP_SECRET']);
+  });
+});
