@@ -109,8 +109,10 @@ async function logChanges(deps: AppDeps, before: UserDoc, p: Parsed, actor: Acto
   if (added.length) lines.push(`Tags added by ${who}: ${added.join(', ')}`);
   if (removed.length) lines.push(`Tags removed by ${who}: ${removed.join(', ')}`);
   if (p.displayName !== undefined && p.displayName !== (before.profile?.displayName ?? '')) {
-    lines.push(`Display name set to "${p.displayName}" by ${who}`);
+    lines.push(p.displayName ? `Display name set to "${p.displayName}" by ${who}` : `Display name cleared by ${who}`);
   }
-  if (p.email !== undefined && p.email !== (before.profile?.email ?? '')) lines.push(`Email set to "${p.email}" by ${who}`);
+  if (p.email !== undefined && p.email !== (before.profile?.email ?? '')) {
+    lines.push(p.email ? `Email set to "${p.email}" by ${who}` : `Email cleared by ${who}`);
+  }
   for (const text of lines) await insertSystemEntry(deps, before._id, before.accountId, text, actor);
 }
