@@ -28,12 +28,13 @@ const schema = z.object({
   WEBHOOK_CONCURRENCY: positive(16),
   WEBHOOK_BATCH_WINDOW_MS: positive(100),
   // profiles accepts at most 500 events per ApplyWebhookEvents call.
-  WEBHOOK_BATCH_MAX_EVENTS: positive(500).pipe(z.number().max(500)),
+  WEBHOOK_BATCH_MAX_EVENTS: positive(100).pipe(z.number().max(500)),
   // Defaults keep a job retrying for about a week (Meta itself retries for 7 days).
   WEBHOOK_ATTEMPTS: positive(2100),
   RETRY_BASE_MS: positive(1000),
   RETRY_MAX_MS: positive(300_000),
-  PROFILES_DEADLINE_MS: positive(10_000),
+  // Generous: a batch is applied event by event, and a deadline hit means the whole batch again.
+  PROFILES_DEADLINE_MS: positive(30_000),
   OUTBOUND_CONCURRENCY: positive(8),
   OUTBOUND_RATE_PER_SECOND: positive(80),
   OUTBOUND_ATTEMPTS: positive(12),

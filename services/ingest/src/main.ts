@@ -14,6 +14,7 @@ import { createApplyWebhook } from './jobs/apply-webhook.js';
 import { EventBatcher } from './jobs/event-batcher.js';
 import { createSendOutbound } from './jobs/send-outbound.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
+import { throttledWarn } from './ops/throttle.js';
 import { sendMessage } from './providers/whatsapp/send-api.js';
 import { startOutboundWorker } from './queue/outbound-worker.js';
 import { createRateLimiter } from './queue/rate-limiter.js';
@@ -45,7 +46,7 @@ function startWebhookPipeline({ config, log, closers, metrics, profiles, retry }
 
 function startSender({ config, log, closers, metrics, profiles, retry }: Shared): void {
   const limiterRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 });
-  limiterRedis.on('error', (err) => log.warn({ err: err.message }, 'rate limiter redis error'));
+  limiterRedis.on('error', throttledWarn(log, 'rate limiter redis error'));
   closers.push({ name: 'rate limiter redis', close: () => limiterRedis.quit().catch(() => limiterRedis.disconnect()) });
   const api = { baseUrl: config.WHATSAPP_API_BASE_URL, accessToken: config.WHATSAPP_ACCESS_TOKEN, timeoutMs: config.OUTBOUND_TIMEOUT_MS };
   const process = createSendOutbound({
@@ -84,11 +85,11 @@ async function main(config: Config): Promise<void> {
 
   // The request path's Redis: fails fast, so a provider request never waits on an outage.
   const redis = createFailFastRedis(config.REDIS_URL, timeoutMs);
-  redis.on('error', (err) => log.warn({ err: err.message }, 'redis connection error'));
+  redis.on('error', throttledWarn(log, 'redis connection error'));
   closers.push({ name: 'redis', close: () => redis.quit().catch(() => redis.disconnect()) });
   const queues = [WEBHOOK_QUEUE, OUTBOUND_QUEUE].map((name) => {
     const q = new Queue(name, { connection: redis, prefix: config.BULLMQ_PREFIX });
-    q.on('error', (err) => log.warn({ err: err.message, queue: name }, 'queue error'));
+    q.on('error', throttledWarn(log, `${name} queue error`));
     closers.push({ name: `${name} queue`, close: () => q.close() });
     return q;
   });

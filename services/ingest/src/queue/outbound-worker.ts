@@ -4,6 +4,7 @@ import { OUTBOUND_QUEUE } from '@ue/proto';
 import { Worker, type Job } from 'bullmq';
 import type { OutboundJobData, SenderState } from '../jobs/send-outbound.js';
 import type { Metrics } from '../ops/metrics.js';
+import { throttledWarn } from '../ops/throttle.js';
 import { workerConnection } from './redis.js';
 import { isFinalFailure } from './webhook-worker.js';
 
@@ -29,6 +30,6 @@ export function startOutboundWorker(o: OutboundWorkerOptions): { worker: Worker;
     (final ? o.metrics.jobsDeadLettered : o.metrics.jobsRetried).inc({ queue: OUTBOUND_QUEUE });
     o.log[final ? 'error' : 'warn']({ job: job.id, attempts: job.attemptsMade, reason: err.message }, final ? 'outbound job dead-lettered' : 'outbound job will be retried');
   });
-  worker.on('error', (err) => o.log.warn({ err: err.message }, 'outbound worker error'));
+  worker.on('error', throttledWarn(o.log, 'outbound worker error'));
   return { worker, close: () => worker.close() };
 }

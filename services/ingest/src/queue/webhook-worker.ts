@@ -6,6 +6,7 @@ import { Worker, type Job } from 'bullmq';
 import type { ApplyWebhookResult } from '../jobs/apply-webhook.js';
 import type { EventBatcher } from '../jobs/event-batcher.js';
 import type { Metrics } from '../ops/metrics.js';
+import { throttledWarn } from '../ops/throttle.js';
 import { workerConnection } from './redis.js';
 import { WEBHOOK_QUEUE, backoffDelay, type RetryPolicy, type WebhookJobData } from './webhook-queue.js';
 
@@ -43,7 +44,7 @@ export function startWebhookWorker(o: WebhookWorkerOptions): { worker: Worker; c
       o.log.warn({ job: job.id, attempts: job.attemptsMade, reason: err.message }, 'webhook delivery will be retried');
     }
   });
-  worker.on('error', (err) => o.log.warn({ err: err.message }, 'webhook worker error'));
+  worker.on('error', throttledWarn(o.log, 'webhook worker error'));
   return {
     worker,
     close: async () => {
