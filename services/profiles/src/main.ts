@@ -30,6 +30,10 @@ async function main(): Promise<void> {
     return conn;
   };
   const watch = { connect: watchConnection, stream: config.EVENTS_STREAM, heartbeatMs: config.WATCH_HEARTBEAT_MS };
+  // Publish events kept while Redis was unreachable.
+  const flusher = setInterval(() => {
+    app.outbox.flush().catch((err: unknown) => log.debug({ err }, 'outbox not flushed yet'));
+  }, 2000);
   const { server, health } = createServer({ app, watch, tokens: config.PROFILES_TOKENS, log, registry });
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(`0.0.0.0:${config.PORT}`, ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
@@ -39,6 +43,7 @@ async function main(): Promise<void> {
   log.info({ port, metricsPort: config.METRICS_PORT }, 'profiles listening');
   handleShutdown(log, [
     { name: 'mongo', close: () => mongo.client.close() },
+    { name: 'outbox-flusher', close: () => Promise.resolve(clearInterval(flusher)) },
     { name: 'redis', close: () => redis.quit() },
     { name: 'outbound-queue', close: () => outbound.close() },
     { name: 'http', close: () => new Promise((r) => http.close(() => r(undefined))) },

@@ -5,7 +5,8 @@ import type { Mongo } from '../adapters/mongo/db.js';
 import { createDeliveryRepo, createOrphanRepo } from '../adapters/mongo/aux-repos.js';
 import { createMessageRepo } from '../adapters/mongo/message-repo.js';
 import { createUserRepo } from '../adapters/mongo/user-repo.js';
-import { createEventPublisher, type EventPublisher } from '../adapters/redis/event-stream.js';
+import { createEventPublisher } from '../adapters/redis/event-stream.js';
+import { createEventOutbox } from '../adapters/mongo/event-outbox.js';
 import type { OutboundQueue } from '../adapters/redis/outbound-queue.js';
 import type { AppDeps } from './deps.js';
 
@@ -19,29 +20,19 @@ export interface DepsInput {
 }
 
 /**
- * The live feed must not fail the data path: the change is stored already, and a retry would be
- * a duplicate that publishes nothing. A failed publish is logged (and lost for watchers).
+ * The live feed must not fail the data path (the change is stored; a retry would be a duplicate
+ * that publishes nothing): events Redis refuses wait in the MongoDB outbox instead.
  */
-function resilient(p: EventPublisher, log: Logger): EventPublisher {
-  return {
-    async publish(e) {
-      try {
-        await p.publish(e);
-      } catch (err) {
-        log.error({ err, kind: e.kind, userId: e.userId }, 'event not published');
-      }
-    },
-  };
-}
-
 export function createAppDeps(i: DepsInput): AppDeps {
+  const outbox = createEventOutbox(i.mongo.cols, createEventPublisher(i.redis, i.stream.name, i.stream.maxLen), i.log);
   return {
     cols: i.mongo.cols,
     users: createUserRepo(i.mongo.cols),
     messages: createMessageRepo(i.mongo.cols),
     orphans: createOrphanRepo(i.mongo.cols),
     deliveries: createDeliveryRepo(i.mongo.cols),
-    events: resilient(createEventPublisher(i.redis, i.stream.name, i.stream.maxLen), i.log),
+    events: outbox.publisher,
+    outbox,
     outbound: i.outbound,
     log: i.log,
     now: i.now ?? (() => new Date()),

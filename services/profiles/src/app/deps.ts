@@ -5,6 +5,7 @@ import type { Collections } from '../adapters/mongo/db.js';
 import type { MessageRepo } from '../adapters/mongo/message-repo.js';
 import type { UserRepo } from '../adapters/mongo/user-repo.js';
 import type { EventPublisher } from '../adapters/redis/event-stream.js';
+import type { EventOutbox } from '../adapters/mongo/event-outbox.js';
 import type { OutboundQueue } from '../adapters/redis/outbound-queue.js';
 
 export interface AppDeps {
@@ -14,6 +15,7 @@ export interface AppDeps {
   orphans: OrphanRepo;
   deliveries: DeliveryRepo;
   events: EventPublisher;
+  outbox: EventOutbox;
   outbound: OutboundQueue;
   log: Logger;
   now: () => Date;

@@ -2,6 +2,7 @@
 // MongoDB and FerretDB 1.x support (DESIGN §4): plain, compound, unique and multikey indexes.
 import { MongoClient, type Collection, type Db, type IndexDescription } from 'mongodb';
 import { createKeyedLock, serializeWrites } from './serialize.js';
+import type { OutboxDoc } from './event-outbox.js';
 import type { FactDoc, LogEntryDoc, MessageDoc, UserDoc } from './docs.js';
 
 export interface IdentityDoc { _id: string; userId: string }
@@ -28,6 +29,7 @@ export interface Collections {
   logEntries: Collection<LogEntryDoc>;
   deliveries: Collection<DeliveryDoc>;
   audit: Collection<AuditDoc>;
+  outbox: Collection<OutboxDoc>;
 }
 
 export interface Mongo {
@@ -62,6 +64,7 @@ export function openMongo(url: string, selectionMs = 5000): Mongo {
     logEntries: serializeWrites(db.collection('log_entries'), lock),
     deliveries: serializeWrites(db.collection('deliveries'), lock),
     audit: serializeWrites(db.collection('audit'), lock),
+    outbox: serializeWrites(db.collection('outbox'), lock),
   };
   return { client, db, cols };
 }
@@ -100,6 +103,7 @@ const INDEXES: Record<keyof Collections, IndexDescription[]> = {
   ],
   deliveries: [],
   audit: [{ key: { userId: 1, at: -1 } }],
+  outbox: [],
 };
 
 export async function ensureIndexes(cols: Collections): Promise<void> {

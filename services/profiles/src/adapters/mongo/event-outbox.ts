@@ -1,0 +1,56 @@
+// Events that could not be published (Redis down) are kept in MongoDB and published later, so a
+// change is never lost to watchers; they arrive late and after newer events, but exactly once
+// per stored change (the outbox entry is deleted only after its XADD succeeded).
+import type { Logger } from '@ue/kit';
+import { WatchEventsResponse } from '@ue/proto';
+import type { EventPublisher, StreamEvent } from '../redis/event-stream.js';
+import { newId } from '../../domain/ids.js';
+import type { Collections } from './db.js';
+
+export interface OutboxDoc {
+  _id: string;
+  /** WatchEventsResponse (kind, user, account, payload) as base64 protobuf. */
+  event: string;
+  storedAt: Date;
+}
+
+export interface EventOutbox {
+  publisher: EventPublisher;
+  /** Publish what is waiting, oldest first; returns how many were published. */
+  flush(limit?: number): Promise<number>;
+}
+
+const encode = (e: StreamEvent): string =>
+  Buffer.from(
+    WatchEventsResponse.encode({ cursor: '', kind: e.kind, at: undefined, userId: e.userId, accountId: e.accountId, heartbeat: false, payload: e.payload }).finish(),
+  ).toString('base64');
+
+function decode(s: string): StreamEvent {
+  const r = WatchEventsResponse.decode(Buffer.from(s, 'base64'));
+  return { kind: r.kind, userId: r.userId, accountId: r.accountId, payload: r.payload };
+}
+
+export function createEventOutbox(cols: Collections, direct: EventPublisher, log: Logger): EventOutbox {
+  return {
+    publisher: {
+      async publish(e) {
+        try {
+          await direct.publish(e);
+        } catch (err) {
+          log.warn({ err, kind: e.kind, userId: e.userId }, 'event kept in the outbox until Redis answers');
+          await cols.outbox.insertOne({ _id: newId('e'), event: encode(e), storedAt: new Date() });
+        }
+      },
+    },
+    async flush(limit = 500) {
+      const waiting = await cols.outbox.find({}).sort({ _id: 1 }).limit(limit).toArray();
+      let published = 0;
+      for (const doc of waiting) {
+        await direct.publish(decode(doc.event));
+        await cols.outbox.deleteOne({ _id: doc._id });
+        published += 1;
+      }
+      return published;
+    },
+  };
+}
