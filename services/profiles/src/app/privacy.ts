@@ -51,6 +51,7 @@ export async function eraseUser(deps: AppDeps, req: EraseUserRequest, actor: Act
   await deps.cols.factHeads.deleteMany({ _id: { $regex: `^${userId}\\|` } });
   const log = await deps.cols.logEntries.deleteMany({ userId });
   await deps.cols.identities.deleteMany({ userId });
+  await deps.cols.outbox.deleteMany({ userId });
   await deps.users.users.updateOne({ _id: userId }, { $set: { 'counters.openFollowUps': 0 } });
   const counts = { messagesErased: messages.deletedCount, factsErased: facts.deletedCount, logEntriesErased: log.deletedCount };
   await deps.cols.audit.insertOne({ _id: newId('a'), kind: 'user_erased', userId, actor, reason, at: now, counts });

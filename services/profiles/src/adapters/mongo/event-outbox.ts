@@ -11,6 +11,8 @@ export interface OutboxDoc {
   _id: string;
   /** WatchEventsResponse (kind, user, account, payload) as base64 protobuf. */
   event: string;
+  /** So EraseUser can remove waiting events that carry the user's data. */
+  userId: string;
   storedAt: Date;
 }
 
@@ -38,7 +40,7 @@ export function createEventOutbox(cols: Collections, direct: EventPublisher, log
           await direct.publish(e);
         } catch (err) {
           log.warn({ err, kind: e.kind, userId: e.userId }, 'event kept in the outbox until Redis answers');
-          await cols.outbox.insertOne({ _id: newId('e'), event: encode(e), storedAt: new Date() });
+          await cols.outbox.insertOne({ _id: newId('e'), event: encode(e), userId: e.userId, storedAt: new Date() });
         }
       },
     },
