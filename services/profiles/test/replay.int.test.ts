@@ -128,6 +128,8 @@ describe('replaying every fixture', () => {
     expect(edited.context?.replyToMessageId).toBe(reminder.id);
     const revoked = mm.find((m) => m.wamid.endsWith('cyOUM4OTgzAA=='))!;
     expect(revoked.revoked).toBe(true);
+    expect(maria.lastMessage?.messageId).toBe(revoked.id);
+    expect(maria.lastMessage?.text).toBe('[deleted]');
     expect(revoked.content?.text).toBe('Perdón, era para otra persona 🙈');
 
     const tomas = await get('353871234567');

@@ -5,6 +5,7 @@ import { stableId } from '../domain/ids.js';
 import type { DeliveryState } from '../domain/status.js';
 import { textTerms } from '../domain/search.js';
 import type { MessageDoc } from '../adapters/mongo/docs.js';
+import { messageToProto, previewOf } from '../adapters/mongo/to-proto.js';
 import type { StatusChange } from '../adapters/mongo/message-repo.js';
 import type { AppDeps } from './deps.js';
 import { identityOf, publishMessage, type Outcome } from './apply-events.js';
@@ -75,8 +76,18 @@ async function applyToMessage(deps: AppDeps, e: WebhookEvent, msg: MessageDoc, a
   } else if (ev?.$case === 'revoke') {
     changed = await deps.messages.applyRevoke(msg._id, at);
   }
+  if (changed && (ev?.$case === 'edit' || ev?.$case === 'revoke')) await refreshPreview(deps, msg._id);
   if (changed) await publishMessage(deps, kind, msg._id);
   return changed ? 'applied' : 'duplicate';
+}
+
+/** A user's list-row preview follows an edit or a revoke of the message it shows. */
+async function refreshPreview(deps: AppDeps, messageId: string): Promise<void> {
+  const doc = await deps.messages.findById(messageId);
+  if (!doc) return;
+  const current = messageToProto(doc);
+  const text = doc.revoked ? '[deleted]' : previewOf({ ...doc, content: current.content }).text;
+  await deps.cols.users.updateOne({ _id: doc.userId, 'lastMessage.messageId': messageId }, { $set: { 'lastMessage.text': text } });
 }
 
 async function applyStatus(deps: AppDeps, msg: MessageDoc, change: StatusChange): Promise<boolean> {
