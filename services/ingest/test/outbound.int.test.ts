@@ -120,7 +120,7 @@ describe('outbound replies', () => {
       .then((r) => r.message!.id);
     const sent = await eventually(async () => {
       const m = await message(id);
-      return m?.wamid ? m : undefined;
+      return m?.wamid && m.status === DeliveryStatus.SENT ? m : undefined;
     }, 15_000, 'wamid recorded');
     const req = standIn.seen.find((s) => (s.body.text as { body: string }).body.startsWith('Ja, Ihre'));
     expect(req).toMatchObject({ path: `/v24.0/${A}/messages`, authorization: 'Bearer test-access-token' });
@@ -149,7 +149,7 @@ describe('outbound replies', () => {
     const id = await sendText('Einen Moment bitte [busy]', 'busy-1');
     const m = await eventually(async () => {
       const x = await message(id);
-      return x?.wamid ? x : undefined;
+      return x?.wamid && x.status === DeliveryStatus.SENT ? x : undefined;
     }, 20_000, 'sent after retry');
     const tries = standIn.seen.filter((s) => (s.body.text as { body: string }).body === 'Einen Moment bitte [busy]');
     expect(tries).toHaveLength(2);
