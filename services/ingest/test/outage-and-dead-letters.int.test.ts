@@ -124,3 +124,42 @@ describe('dead letters', () => {
     expect(await deadLetters(prefix, 'list')).toContain('1 dead letter(s)');
   });
 });
+
+describe('graceful shutdown with work in flight', () => {
+  const prefix = uniqueName('ingest_shutdown');
+  let profiles: Profiles | undefined;
+  let queue: Queue;
+
+  beforeAll(() => {
+    queue = new Queue('webhooks', { connection: { url: redisUrl }, prefix });
+  });
+
+  afterAll(async () => {
+    await queue?.close();
+    await profiles?.proc.stop();
+  });
+
+  it('SIGTERM while a delivery waits on profiles: exit 0, the job stays queued, a new instance applies it', async () => {
+    const port = await freePort();
+    const env = ingestEnv({ redisUrl, prefix, profilesAddr: `127.0.0.1:${port}`, extra: { PROFILES_DEADLINE_MS: '3000', RETRY_BASE_MS: '500' } });
+    const first = await startIngest(env);
+    const body = fixture('location-pin.json');
+    expect(await post(first, body)).toBe(200);
+    await eventually(async () => ((await queue.getActiveCount()) === 1 ? true : undefined), 10_000, 'job in flight');
+    expect(await first.proc.stop('SIGTERM')).toBe(0);
+    const jobs = await queue.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed']);
+    expect(await Promise.all(jobs.map((j) => j.getState()))).toEqual([expect.stringMatching(/^(waiting|delayed|wait)$/)]);
+
+    profiles = await startProfiles({ mongoUrl: testMongoUrl('ingest_shutdown'), redisUrl, prefix, port });
+    const second = await startIngest(env);
+    try {
+      await drained(queue, 30_000);
+      const client = testProfilesClient(profiles.addr, AGENT_TOKEN);
+      const tomas = await client.user(A, { waId: '353871234567' });
+      expect((await client.messages(tomas!.id)).map((m) => m.content?.location?.latitude)).toEqual([53.3438053]);
+      client.close();
+    } finally {
+      await second.proc.stop();
+    }
+  });
+});
