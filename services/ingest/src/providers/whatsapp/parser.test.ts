@@ -225,6 +225,19 @@ describe('parseWhatsappDelivery: reactions, edits, revokes, system, unsupported'
     });
   });
 
+  it('user_changed_user_id (BSUID era): same number, new BSUIDs', () => {
+    const body = JSON.stringify({
+      object: 'whatsapp_business_account',
+      entry: [{ id: 'w', changes: [{ field: 'messages', value: { metadata: { phone_number_id: A }, messages: [
+        { from: '919876543210', from_user_id: 'IN.1', from_parent_user_id: 'IN.ENT.1', id: 'wamid.S1', timestamp: '1794303120', type: 'system', system: { type: 'user_changed_user_id', body: 'changed', user_id: 'IN.2', parent_user_id: 'IN.ENT.2' } },
+      ] } }] }],
+    });
+    expect(all(parseWhatsappDelivery(body, RECEIVED), 'numberChange')[0]?.event.numberChange).toMatchObject({
+      oldUser: { waId: '919876543210', bsuid: 'IN.1', parentBsuid: 'IN.ENT.1' },
+      newUser: { waId: '919876543210', bsuid: 'IN.2', parentBsuid: 'IN.ENT.2' },
+    });
+  });
+
   it('unsupported-message: a placeholder with the unsupported type, errors and raw JSON', () => {
     const m = inbound(parse('unsupported-message.json'));
     expect(m.content).toMatchObject({ type: MessageType.UNSUPPORTED, unsupportedType: 'poll_creation' });
@@ -273,6 +286,12 @@ describe('parseWhatsappDelivery: statuses', () => {
     expect([d.event.status.wamid, d.event.status.status, d.occurredAt, d.event.status.pricing?.category]).toEqual([maria, DeliveryStatus.DELIVERED, at(1794300660), 'utility']);
     const r = all(parse('status-read.json'), 'status')[0]!;
     expect([r.event.status.wamid, r.event.status.status, r.occurredAt, r.event.status.pricing]).toEqual([maria, DeliveryStatus.READ, at(1794301170), undefined]);
+  });
+
+  it('a status to a group has no user wa_id as recipient', () => {
+    const body = readFileSync(FIXTURES + 'status-read.json', 'utf8').replace('"recipient_id": "5215512345678",', '"recipient_id": "120363025246125486", "recipient_type": "group",');
+    const s = all(parseWhatsappDelivery(body, RECEIVED), 'status')[0]?.event.status;
+    expect(s?.recipient).toEqual({ waId: '', bsuid: 'MX.5509133777812044110', parentBsuid: '' });
   });
 
   it('status-failed: the provider error with its details, no BSUID', () => {

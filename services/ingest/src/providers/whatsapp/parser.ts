@@ -137,7 +137,10 @@ function onStatus(scope: Scope, s: JsonObject, path: string): void {
     return;
   }
   const isGroup = str(s.recipient_type) === 'group';
-  const recipient = joinContact(scope, isGroup ? '' : str(s.recipient_id), str(s.recipient_user_id), str(s.recipient_parent_user_id));
+  // A group status names the group, not a user: no wa_id, and no contact to join.
+  const recipient = isGroup
+    ? ref('', s.recipient_user_id, s.recipient_parent_user_id)
+    : joinContact(scope, str(s.recipient_id), str(s.recipient_user_id), str(s.recipient_parent_user_id));
   const pricing = obj(s.pricing);
   const conversation = obj(s.conversation);
   push(scope, unixTime(s.timestamp), {
