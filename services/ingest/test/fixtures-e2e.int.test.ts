@@ -107,6 +107,7 @@ describe('every fixture reaches profiles as the README says', () => {
     expect(m.status).toBe(DeliveryStatus.READ);
     expect([m.statusTimes?.sentAt, m.statusTimes?.deliveredAt, m.statusTimes?.readAt]).toEqual([at(1794300600), at(1794300660), at(1794301170)]);
     expect(m.pricing?.category).toBe('utility');
+    expect(m.bizOpaqueCallbackData).toBe('ticket=88231;agent=42');
   });
 
   it('status-failed: our message to Tomás failed with 131047 and its details', async () => {

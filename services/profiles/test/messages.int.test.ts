@@ -129,6 +129,25 @@ describe('outbound', () => {
     expect(bad.details).toMatch(/^wamid:/);
   });
 
+  it("keeps the provider's callback data from a later status of a recorded message", async () => {
+    const sent = (wamid: string) => {
+      const ev = status(wamid, DeliveryStatus.SENT, t(1));
+      if (ev.event?.$case === 'status') ev.event.status.bizOpaqueCallbackData = 'ticket=88231;agent=42';
+      return ev;
+    };
+    // Recorded first, statuses later; and statuses first (kept as orphans), recorded later.
+    await call(h.client, 'recordOutboundMessage', record('wamid.CB1', '4917000000006'));
+    await apply([sent('wamid.CB1'), status('wamid.CB1', DeliveryStatus.DELIVERED, t(2))]);
+    await apply([sent('wamid.CB2'), status('wamid.CB2', DeliveryStatus.DELIVERED, t(2))]);
+    await call(h.client, 'recordOutboundMessage', record('wamid.CB2', '4917000000006'));
+    const page = await call(h.client, 'listMessages', { userId: (await userOf('4917000000006')).id, pageSize: 10, pageToken: '' });
+    for (const wamid of ['wamid.CB1', 'wamid.CB2']) {
+      const msg = page.messages.find((m) => m.wamid === wamid);
+      expect(msg?.status).toBe(DeliveryStatus.DELIVERED);
+      expect(msg?.bizOpaqueCallbackData).toBe('ticket=88231;agent=42');
+    }
+  });
+
   it('sends: refuses free text outside the window, queues a job, and follows send results', async () => {
     const queue = new Queue(OUTBOUND_QUEUE, { prefix: h.bullPrefix, connection: { url: h.redisUrl } });
     try {
