@@ -1,6 +1,6 @@
 // The real stack for browser tests: profiles, ingest and bff as child processes on free
 // ports (built dist/main.js), plus helpers to post signed webhooks like Meta does.
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +16,7 @@ import {
   UpsertFactsRequest,
   type User,
 } from '@ue/proto';
-import { freePort, requireEnv, startProcess, testMongoUrl, uniqueName, type RunningProcess } from '@ue/testing';
+import { freePort, requireEnv, signWebhook, startProcess, testMongoUrl, uniqueName, type RunningProcess } from '@ue/testing';
 
 const require = createRequire(import.meta.url);
 // Not a declared dependency: @ue/bff depends on @ue/web, so the reverse edge would be a cycle.
@@ -129,7 +129,7 @@ export async function startStack(label: string): Promise<Stack> {
     ingestUrl: `http://127.0.0.1:${iPort}`,
     async postWebhook(body) {
       const bytes = typeof body === 'string' ? Buffer.from(body) : body;
-      const sig = `sha256=${createHmac('sha256', APP_SECRET).update(bytes).digest('hex')}`;
+      const sig = signWebhook(bytes, APP_SECRET);
       const res = await fetch(`http://127.0.0.1:${iPort}/webhooks/whatsapp`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-hub-signature-256': sig },
@@ -170,58 +170,7 @@ export function fixture(name: string): Buffer {
   return readFileSync(`${FIXTURES}${name}`);
 }
 
-/** A WhatsApp Cloud API text message webhook, timestamped now. */
-export function textWebhook(opts: { waId: string; name: string; text: string; phoneNumberId?: string }): string {
-  return JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: '104857600112233',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '15550123401', phone_number_id: opts.phoneNumberId ?? '117733559900011' },
-              contacts: [{ profile: { name: opts.name }, wa_id: opts.waId }],
-              messages: [
-                {
-                  from: opts.waId,
-                  id: `wamid.${randomBytes(12).toString('hex')}`,
-                  timestamp: String(Math.floor(Date.now() / 1000)),
-                  type: 'text',
-                  text: { body: opts.text },
-                },
-              ],
-            },
-          },
-        ],
-      },
-    ],
-  });
-}
-
-/** A delivery status webhook for a message we sent. */
-export function statusWebhook(opts: { wamid: string; waId: string; status: 'sent' | 'delivered' | 'read'; at: Date }): string {
-  return JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: '104857600112233',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '15550123401', phone_number_id: '117733559900011' },
-              statuses: [{ id: opts.wamid, status: opts.status, timestamp: String(Math.floor(opts.at.getTime() / 1000)), recipient_id: opts.waId }],
-            },
-          },
-        ],
-      },
-    ],
-  });
-}
+export { statusWebhook, textWebhook } from '@ue/testing';
 
 /** Poll until `check` holds (conditions, not sleeps). */
 export async function eventually<T>(fn: () => Promise<T>, check: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
