@@ -18,6 +18,16 @@ export default tseslint.config(
     },
   },
   {
+    // Our own browser script (served as is, no build step).
+    files: ['web/public/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      sourceType: 'script',
+      globals: { document: 'readonly', CSS: 'readonly', MutationObserver: 'readonly' },
+    },
+  },
+  {
     files: ['**/*.test.ts', '**/*.int.test.ts', '**/test/**', '**/scripts/**', '**/examples/**', 'bench/**'],
     rules: { 'no-console': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
   },

@@ -28,6 +28,7 @@ export function Document(props: { title: string; base: string; children: Child; 
         <link rel="stylesheet" href={`${props.base}/static/app.css`} />
         <script src={`${props.base}/static/vendor/htmx.min.js`}></script>
         <script src={`${props.base}/static/vendor/sse.js`}></script>
+        <script src={`${props.base}/static/app.js`} defer></script>
       </head>
       <body {...(props.bodyAttrs ?? {})}>{props.children}</body>
     </html>

@@ -27,9 +27,9 @@ function attributes(html: string): { tag: string; name: string; value: string }[
 }
 
 function assertInert(html: string): void {
-  // The only scripts are our own vendored files.
+  // The only scripts are our own files: vendored htmx + SSE extension, and app.js.
   const scripts = html.match(/<script[^>]*>/gi) ?? [];
-  for (const s of scripts) expect(s).toMatch(/^<script src="\/dev\/ue\/static\/vendor\/[a-z.]+\.js">$/);
+  for (const s of scripts) expect(s).toMatch(/^<script src="\/dev\/ue\/static\/(vendor\/[a-z.]+|app)\.js"( defer="")?>$/);
   // No tag carries an event handler attribute, no element is an image/svg/iframe from data.
   const attrs = attributes(html);
   expect(attrs.length).toBeGreaterThan(5);
@@ -38,7 +38,7 @@ function assertInert(html: string): void {
   // No link or resource points to javascript:, and no user data reaches hx-vals or style.
   expect(attrs.filter((a) => /^\s*javascript:/i.test(a.value))).toEqual([]);
   expect(attrs.filter((a) => a.name === 'hx-vals' || a.name === 'style')).toEqual([]);
-  for (const a of attrs.filter((x) => x.tag === 'script')) expect(a.value).toMatch(/^\/dev\/ue\/static\/vendor\//);
+  for (const a of attrs.filter((x) => x.tag === 'script' && x.name === 'src')) expect(a.value).toMatch(/^\/dev\/ue\/static\/(vendor\/[a-z.]+|app)\.js$/);
   // The hostile text is there, escaped.
   expect(html).toContain('&lt;script&gt;');
 }
