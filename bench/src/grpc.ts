@@ -18,11 +18,18 @@ export function auth(token: string): Metadata {
 
 /** Promisify one unary call: call(client.getUser.bind(client), req, md). */
 export function unary<Req, Res>(
-  fn: (req: Req, md: Metadata, opts: { deadline: number }, cb: (err: ServiceError | null, res: Res) => void) => unknown,
+  fn: (
+    req: Req,
+    md: Metadata,
+    opts: { deadline: number },
+    cb: (err: ServiceError | null, res: Res) => void,
+  ) => unknown,
   req: Req,
   md: Metadata,
 ): Promise<Res> {
   return new Promise((resolve, reject) => {
-    fn(req, md, { deadline: Date.now() + 30_000 }, (err, res) => (err ? reject(err) : resolve(res)));
+    fn(req, md, { deadline: Date.now() + 30_000 }, (err, res) =>
+      err ? reject(err) : resolve(res),
+    );
   });
 }

@@ -39,13 +39,22 @@ async function webhookAccept(): Promise<void> {
         setupRequest: (req) => {
           seq += 1;
           const body = benchTextWebhook(1000 + (seq % 500), seq, `acc${runId}`, now);
-          return { ...req, body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(body, SECRET) } };
+          return {
+            ...req,
+            body,
+            headers: {
+              'content-type': 'application/json',
+              'x-hub-signature-256': sign(body, SECRET),
+            },
+          };
         },
       },
     ],
   });
   const ok = result['2xx'];
-  out(`| webhook accept (POST, verify HMAC, BullMQ add) | ${CONNECTIONS} connections, ${ACCEPT_SECONDS} s | ${Math.round(result.requests.average)} req/s | ${result.latency.p50} | ${result.latency.p99} | ${ok} ok, ${result.non2xx} non-2xx, ${result.errors} errors |`);
+  out(
+    `| webhook accept (POST, verify HMAC, BullMQ add) | ${CONNECTIONS} connections, ${ACCEPT_SECONDS} s | ${Math.round(result.requests.average)} req/s | ${result.latency.p50} | ${result.latency.p99} | ${ok} ok, ${result.non2xx} non-2xx, ${result.errors} errors |`,
+  );
 }
 
 async function pipeline(profiles: Profiles, token: string): Promise<void> {
@@ -54,13 +63,18 @@ async function pipeline(profiles: Profiles, token: string): Promise<void> {
   const md = auth(token);
   const now = Math.floor(Date.now() / 1000);
   const bodies: string[] = [];
-  for (let s = 0; s < perUser; s++) for (let u = 0; u < users; u++) bodies.push(benchTextWebhook(u, s, `pipe${runId}`, now));
+  for (let s = 0; s < perUser; s++)
+    for (let u = 0; u < users; u++) bodies.push(benchTextWebhook(u, s, `pipe${runId}`, now));
   const t0 = performance.now();
   let next = 0;
   const post = async (): Promise<void> => {
     while (next < bodies.length) {
       const body = bodies[next++]!;
-      const res = await fetch(`${INGEST}/webhooks/whatsapp`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(body, SECRET) } });
+      const res = await fetch(`${INGEST}/webhooks/whatsapp`, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(body, SECRET) },
+      });
       if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
     }
   };
@@ -71,7 +85,16 @@ async function pipeline(profiles: Profiles, token: string): Promise<void> {
     let total = 0;
     await Promise.all(
       Array.from({ length: users }, async (_, u) => {
-        const r = await unary(profiles.getUser.bind(profiles), GetUserRequest.fromPartial({ lookup: { $case: 'accountUser', accountUser: { accountId: BENCH_ACCOUNT, user: { waId: benchWaId(u) } } } }), md).catch(() => undefined);
+        const r = await unary(
+          profiles.getUser.bind(profiles),
+          GetUserRequest.fromPartial({
+            lookup: {
+              $case: 'accountUser',
+              accountUser: { accountId: BENCH_ACCOUNT, user: { waId: benchWaId(u) } },
+            },
+          }),
+          md,
+        ).catch(() => undefined);
         total += (r?.user?.counters?.inboundMessages ?? 0) - (baseline.get(u) ?? 0);
       }),
     );
@@ -84,7 +107,9 @@ async function pipeline(profiles: Profiles, token: string): Promise<void> {
     applied = await counted();
   }
   const total = performance.now() - t0;
-  out(`| webhook → queue → worker → profiles, applied | ${bodies.length} messages, ${users} users | ${Math.round((applied / total) * 1000)} msg/s | all accepted in ${fmtMs(accepted)} ms | all applied in ${fmtMs(total)} ms | ${applied}/${bodies.length} applied |`);
+  out(
+    `| webhook → queue → worker → profiles, applied | ${bodies.length} messages, ${users} users | ${Math.round((applied / total) * 1000)} msg/s | all accepted in ${fmtMs(accepted)} ms | all applied in ${fmtMs(total)} ms | ${applied}/${bodies.length} applied |`,
+  );
 }
 
 async function grpcLoad(name: string, call: () => Promise<unknown>): Promise<void> {
@@ -104,23 +129,51 @@ async function grpcLoad(name: string, call: () => Promise<unknown>): Promise<voi
   };
   await Promise.all(Array.from({ length: 8 }, worker));
   const s = summarize(samples);
-  out(`| profiles ${name} | 8 concurrent, ${SECONDS} s | ${Math.round(s.count / SECONDS)} calls/s | ${fmtMs(s.p50)} | ${fmtMs(s.p99)} | ${errors} errors |`);
+  out(
+    `| profiles ${name} | 8 concurrent, ${SECONDS} s | ${Math.round(s.count / SECONDS)} calls/s | ${fmtMs(s.p50)} | ${fmtMs(s.p99)} | ${errors} errors |`,
+  );
 }
 
 async function main(): Promise<void> {
   const profiles = connect(env('PROFILES_ADDR', '127.0.0.1:7204'));
   const token = env('PROFILES_TOKEN');
   const md = auth(token);
-  out(`Run ${new Date().toISOString()} on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`);
+  out(
+    `Run ${new Date().toISOString()} on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`,
+  );
   out();
   out('| benchmark | load | throughput | p50 ms | p99 ms | notes |');
   out('|---|---|---|---|---|---|');
   // The pipeline first, on an idle queue; the accept test last, because it leaves thousands of
   // queued jobs that the worker drains afterwards.
   await pipeline(profiles, token);
-  await grpcLoad('ListUsers (first page, by last activity)', () => unary(profiles.listUsers.bind(profiles), ListUsersRequest.fromPartial({ sort: UserSort.LAST_ACTIVITY_DESC, pageSize: 50 }), md));
-  await grpcLoad('ListUsers search "bench user 4"', () => unary(profiles.listUsers.bind(profiles), ListUsersRequest.fromPartial({ query: 'bench user 4', sort: UserSort.LAST_ACTIVITY_DESC, pageSize: 50 }), md));
-  await grpcLoad('GetUser by phone "+49 170 09000042"', () => unary(profiles.getUser.bind(profiles), GetUserRequest.fromPartial({ lookup: { $case: 'phone', phone: { phone: '+49 170 09000042' } } }), md));
+  await grpcLoad('ListUsers (first page, by last activity)', () =>
+    unary(
+      profiles.listUsers.bind(profiles),
+      ListUsersRequest.fromPartial({ sort: UserSort.LAST_ACTIVITY_DESC, pageSize: 50 }),
+      md,
+    ),
+  );
+  await grpcLoad('ListUsers search "bench user 4"', () =>
+    unary(
+      profiles.listUsers.bind(profiles),
+      ListUsersRequest.fromPartial({
+        query: 'bench user 4',
+        sort: UserSort.LAST_ACTIVITY_DESC,
+        pageSize: 50,
+      }),
+      md,
+    ),
+  );
+  await grpcLoad('GetUser by phone "+49 170 09000042"', () =>
+    unary(
+      profiles.getUser.bind(profiles),
+      GetUserRequest.fromPartial({
+        lookup: { $case: 'phone', phone: { phone: '+49 170 09000042' } },
+      }),
+      md,
+    ),
+  );
   await webhookAccept();
   profiles.close();
 }

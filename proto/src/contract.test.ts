@@ -12,9 +12,22 @@ describe('engagement.v1 contract', () => {
     const rpcs = Object.values(ProfilesServiceService).map((d) => d.path.split('/').pop());
     expect(rpcs.sort()).toEqual(
       [
-        'AddLogEntry', 'ApplyWebhookEvents', 'EraseUser', 'ExportUser', 'GetStats', 'GetUser',
-        'ListFacts', 'ListLogEntries', 'ListMessages', 'ListUsers', 'RecordOutboundMessage',
-        'SendMessage', 'UpdateLogEntry', 'UpdateUser', 'UpsertFacts', 'WatchEvents',
+        'AddLogEntry',
+        'ApplyWebhookEvents',
+        'EraseUser',
+        'ExportUser',
+        'GetStats',
+        'GetUser',
+        'ListFacts',
+        'ListLogEntries',
+        'ListMessages',
+        'ListUsers',
+        'RecordOutboundMessage',
+        'SendMessage',
+        'UpdateLogEntry',
+        'UpdateUser',
+        'UpsertFacts',
+        'WatchEvents',
       ].sort(),
     );
     expect(ProfilesServiceService.watchEvents.responseStream).toBe(true);
@@ -52,7 +65,9 @@ describe('engagement.v1 contract', () => {
     const back = ApplyWebhookEventsRequest.decode(ApplyWebhookEventsRequest.encode(req).finish());
     expect(back).toEqual(req);
     const ev = back.events[0]?.event;
-    expect(ev?.$case === 'inboundMessage' && ev.inboundMessage.content?.media?.mediaId).toBe('27251809591113344');
+    expect(ev?.$case === 'inboundMessage' && ev.inboundMessage.content?.media?.mediaId).toBe(
+      '27251809591113344',
+    );
     expect(back.events[0]?.occurredAt?.toISOString()).toBe(at.toISOString());
   });
 });

@@ -6,11 +6,22 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, BASE, eventually, fixture, startStack, statusWebhook, textWebhook, type Stack } from './stack.js';
+import {
+  ADMIN,
+  BASE,
+  eventually,
+  fixture,
+  startStack,
+  statusWebhook,
+  textWebhook,
+  type Stack,
+} from './stack.js';
 
 const SHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
-const HOSTILE_NAME = '<script>window.__xss=1</script>"><img src=x onerror="window.__xss=2"> مرحبا 🧨';
-const HOSTILE_TEXT = 'javascript:window.__xss=3 "><svg onload="window.__xss=4"> \u202Eevil\u202C 👩🏽‍💻 <b>bold?</b>';
+const HOSTILE_NAME =
+  '<script>window.__xss=1</script>"><img src=x onerror="window.__xss=2"> مرحبا 🧨';
+const HOSTILE_TEXT =
+  'javascript:window.__xss=3 "><svg onload="window.__xss=4"> \u202Eevil\u202C 👩🏽‍💻 <b>bold?</b>';
 
 const FIXTURE_FILES = [
   'text-basic.json',
@@ -29,9 +40,15 @@ const FIXTURE_FILES = [
   'document-pdf.json',
 ];
 
-async function screenshot(page: Page, name: string, fullPage = false, forDocs = true): Promise<void> {
+async function screenshot(
+  page: Page,
+  name: string,
+  fullPage = false,
+  forDocs = true,
+): Promise<void> {
   // CI runs must not dirty the tree: PNGs are rewritten only on request.
-  const dir = process.env.UPDATE_SCREENSHOTS === '1' && forDocs ? SHOTS : join(tmpdir(), 'ue-e2e-shots');
+  const dir =
+    process.env.UPDATE_SCREENSHOTS === '1' && forDocs ? SHOTS : join(tmpdir(), 'ue-e2e-shots');
   mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: join(dir, `${name}.png`), fullPage });
 }
@@ -47,27 +64,57 @@ describe('admin dashboard in Chromium', () => {
   beforeAll(async () => {
     stack = await startStack('e2e_dashboard');
     for (const f of FIXTURE_FILES) expect(await stack.postWebhook(fixture(f)), f).toBe(200);
-    expect(await stack.postWebhook(textWebhook({ waId: '14155550199', name: HOSTILE_NAME, text: HOSTILE_TEXT }))).toBe(200);
-    const users = await eventually(() => stack.listUsers(''), (list) => list.length >= 4 && list.some((u) => u.profile?.name === HOSTILE_NAME));
+    expect(
+      await stack.postWebhook(
+        textWebhook({ waId: '14155550199', name: HOSTILE_NAME, text: HOSTILE_TEXT }),
+      ),
+    ).toBe(200);
+    const users = await eventually(
+      () => stack.listUsers(''),
+      (list) => list.length >= 4 && list.some((u) => u.profile?.name === HOSTILE_NAME),
+    );
     // What Carol the agent adds over gRPC: a reply with delivery ticks, facts, a follow-up.
     const juergen = users.find((u) => u.waId === '4915112345678')!;
     const sentAt = new Date(juergen.lastInboundAt!.getTime() + 90_000);
-    await stack.agent.recordOutbound(juergen.id, 'Hallo Jürgen! Ihre Bestellung #4711 ist unterwegs und kommt am Freitag. 📦', 'wamid.e2e.carol.1', sentAt);
+    await stack.agent.recordOutbound(
+      juergen.id,
+      'Hallo Jürgen! Ihre Bestellung #4711 ist unterwegs und kommt am Freitag. 📦',
+      'wamid.e2e.carol.1',
+      sentAt,
+    );
     for (const status of ['sent', 'delivered', 'read'] as const) {
-      expect(await stack.postWebhook(statusWebhook({ wamid: 'wamid.e2e.carol.1', waId: '4915112345678', status, at: sentAt }))).toBe(200);
+      expect(
+        await stack.postWebhook(
+          statusWebhook({ wamid: 'wamid.e2e.carol.1', waId: '4915112345678', status, at: sentAt }),
+        ),
+      ).toBe(200);
     }
     await stack.agent.upsertFacts(juergen.id, [
       { key: 'city', value: 'Köln', confidence: 0.9 },
       { key: 'order_id', value: '4711', confidence: 1 },
     ]);
     const chloe = users.find((u) => u.profile?.name === 'Chloé Dubois');
-    if (chloe) await stack.agent.addFollowUp(chloe.id, 'Confirm Friday delivery with Chloé', new Date(Date.now() - 3600_000));
+    if (chloe)
+      await stack.agent.addFollowUp(
+        chloe.id,
+        'Confirm Friday delivery with Chloé',
+        new Date(Date.now() - 3600_000),
+      );
     profileDir = mkdtempSync(join(tmpdir(), 'ue-chromium-'));
     // A fresh profile directory per run (playwright's way of passing --user-data-dir).
     context = await chromium.launchPersistentContext(profileDir, {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
       viewport: { width: 1366, height: 900 },
     });
     page = context.pages()[0] ?? (await context.newPage());
@@ -77,11 +124,13 @@ describe('admin dashboard in Chromium', () => {
       void d.dismiss();
     });
     page.on('console', (m) => {
-      if (/Content Security Policy|Refused to|htmx/i.test(m.text())) problems.push(`console: ${m.text()}`);
+      if (/Content Security Policy|Refused to|htmx/i.test(m.text()))
+        problems.push(`console: ${m.text()}`);
     });
     // Any failing asset or request, except the deliberate wrong-password login (401).
     page.on('response', (r) => {
-      if (r.status() >= 400 && !r.url().endsWith('/login')) problems.push(`${r.status()} ${r.url()}`);
+      if (r.status() >= 400 && !r.url().endsWith('/login'))
+        problems.push(`${r.status()} ${r.url()}`);
     });
   });
 
@@ -97,7 +146,9 @@ describe('admin dashboard in Chromium', () => {
     await page.getByLabel('Email').fill(ADMIN.email);
     await page.getByLabel('Password').fill('wrong password!!');
     await page.getByRole('button', { name: 'Log in' }).click();
-    await expect.poll(() => page.locator('[role=alert]').textContent()).toBe('Wrong email or password.');
+    await expect
+      .poll(() => page.locator('[role=alert]').textContent())
+      .toBe('Wrong email or password.');
     await screenshot(page, 'login-error', false, false);
     await page.getByLabel('Password').fill(ADMIN.password);
     await page.getByRole('button', { name: 'Log in' }).click();
@@ -113,7 +164,12 @@ describe('admin dashboard in Chromium', () => {
       })
       .toBe(total);
     expect(await page.locator('tr.more').count()).toBe(0);
-    expect(await page.locator('tr.user-row', { hasText: 'Jürgen Weiß' }).locator('.c-phone').textContent()).toBe('+49 1511 2345678');
+    expect(
+      await page
+        .locator('tr.user-row', { hasText: 'Jürgen Weiß' })
+        .locator('.c-phone')
+        .textContent(),
+    ).toBe('+49 1511 2345678');
   });
 
   it('is keyboard usable: a visible skip link first, then focus lands on labelled controls', async () => {
@@ -134,12 +190,18 @@ describe('admin dashboard in Chromium', () => {
   it('searches by an accented name and by a phone written with +, spaces and dashes', async () => {
     const search = page.getByRole('searchbox');
     await search.fill('jürgen');
-    await expect.poll(() => page.locator('tr.user-row').allTextContents()).toEqual([expect.stringContaining('Jürgen Weiß')]);
+    await expect
+      .poll(() => page.locator('tr.user-row').allTextContents())
+      .toEqual([expect.stringContaining('Jürgen Weiß')]);
     await expect.poll(() => decodeURIComponent(page.url())).toContain('/users?q=jürgen');
     await search.fill('+49 151-1234-5678');
-    await expect.poll(() => page.locator('tr.user-row').allTextContents()).toEqual([expect.stringContaining('Jürgen Weiß')]);
+    await expect
+      .poll(() => page.locator('tr.user-row').allTextContents())
+      .toEqual([expect.stringContaining('Jürgen Weiß')]);
     await search.fill('no such person anywhere');
-    await expect.poll(() => page.locator('tr.empty').textContent()).toBe('No users match these filters.');
+    await expect
+      .poll(() => page.locator('tr.empty').textContent())
+      .toBe('No users match these filters.');
     // The address bar holds the search: reloading keeps it.
     await page.reload();
     expect(await page.getByRole('searchbox').inputValue()).toBe('no such person anywhere');
@@ -158,21 +220,29 @@ describe('admin dashboard in Chromium', () => {
 
     await page.getByLabel('Note').fill('Asked about order #4711 — called back ✓');
     await page.getByRole('button', { name: 'Add note' }).click();
-    await expect.poll(() => page.locator('#log .log-item').first().textContent()).toContain('called back ✓');
+    await expect
+      .poll(() => page.locator('#log .log-item').first().textContent())
+      .toContain('called back ✓');
 
     await page.getByPlaceholder('Add a tag').fill('vip');
     await page.getByRole('button', { name: 'Add tag' }).click();
-    await expect.poll(() => page.locator('#user-card .tags .tag').allTextContents()).toEqual([expect.stringContaining('vip')]);
+    await expect
+      .poll(() => page.locator('#user-card .tags .tag').allTextContents())
+      .toEqual([expect.stringContaining('vip')]);
 
     await page.getByLabel('Follow-up').fill('Send the tracking link');
     await page.getByLabel(/^Due/).fill('2030-01-02T09:30');
     await page.getByRole('button', { name: 'Add follow-up' }).click();
     await expect.poll(() => page.locator('#log').textContent()).toContain('Send the tracking link');
-    expect(await page.locator('#log .log-item', { hasText: 'Send the tracking link' }).textContent()).toContain('open, due');
+    expect(
+      await page.locator('#log .log-item', { hasText: 'Send the tracking link' }).textContent(),
+    ).toContain('open, due');
 
     await page.getByLabel('Status').selectOption({ label: 'Quote request' });
     await page.getByRole('button', { name: 'Change status' }).click();
-    await expect.poll(() => page.locator('#user-card .status').first().textContent()).toBe('Quote request');
+    await expect
+      .poll(() => page.locator('#user-card .status').first().textContent())
+      .toBe('Quote request');
 
     // All of it is stored in profiles, not just drawn.
     const [user] = await stack.listUsers('Jürgen');
@@ -181,34 +251,76 @@ describe('admin dashboard in Chromium', () => {
   });
 
   it('shows a webhook posted now on the open page without reload', async () => {
-    await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
+    await page.evaluate(
+      () => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true),
+    );
     // One heartbeat through the page's own stream proves the watch is live before the webhook.
     await page.evaluate(
-      () => new Promise<void>((resolve) => document.getElementById('sse-heartbeat')!.addEventListener('htmx:sseMessage', () => resolve(), { once: true })),
+      () =>
+        new Promise<void>((resolve) =>
+          document
+            .getElementById('sse-heartbeat')!
+            .addEventListener('htmx:sseMessage', () => resolve(), { once: true }),
+        ),
     );
     const text = 'Danke! Kann ich die Lieferadresse noch ändern? 🏠';
-    expect(await stack.postWebhook(textWebhook({ waId: '4915112345678', name: 'Jürgen Weiß', text }))).toBe(200);
-    await expect.poll(() => page.locator('#messages .bubble').first().textContent(), { timeout: 15_000 }).toContain(text);
+    expect(
+      await stack.postWebhook(textWebhook({ waId: '4915112345678', name: 'Jürgen Weiß', text })),
+    ).toBe(200);
+    await expect
+      .poll(() => page.locator('#messages .bubble').first().textContent(), { timeout: 15_000 })
+      .toContain(text);
     // The 24 h window just opened: the reply box comes alive, still without a reload.
     await expect.poll(() => page.getByRole('button', { name: 'Send' }).isEnabled()).toBe(true);
     expect(await page.locator('#user-card').textContent()).toContain('open, closes');
-    expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+    expect(
+      await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument),
+    ).toBe(true);
     expect(await page.locator('#messages .bubble.out .ticks-read').count()).toBe(1);
     // An agent's message appears, then its ticks move as statuses arrive: the bubble is updated in place.
     const [juergen] = await stack.listUsers('Jürgen');
-    await stack.agent.recordOutbound(juergen!.id, 'Natürlich, welche Adresse?', 'wamid.e2e.carol.2', new Date());
+    await stack.agent.recordOutbound(
+      juergen!.id,
+      'Natürlich, welche Adresse?',
+      'wamid.e2e.carol.2',
+      new Date(),
+    );
     const carolBubble = page.locator('#messages .bubble.out', { hasText: 'welche Adresse' });
     await expect.poll(() => carolBubble.count(), { timeout: 15_000 }).toBe(1);
-    expect(await stack.postWebhook(statusWebhook({ wamid: 'wamid.e2e.carol.2', waId: '4915112345678', status: 'delivered', at: new Date() }))).toBe(200);
-    await expect.poll(() => carolBubble.locator('.ticks').getAttribute('class'), { timeout: 15_000 }).toBe('ticks ticks-delivered');
-    expect(await stack.postWebhook(statusWebhook({ wamid: 'wamid.e2e.carol.2', waId: '4915112345678', status: 'read', at: new Date() }))).toBe(200);
-    await expect.poll(() => carolBubble.locator('.ticks').getAttribute('class'), { timeout: 15_000 }).toBe('ticks ticks-read');
+    expect(
+      await stack.postWebhook(
+        statusWebhook({
+          wamid: 'wamid.e2e.carol.2',
+          waId: '4915112345678',
+          status: 'delivered',
+          at: new Date(),
+        }),
+      ),
+    ).toBe(200);
+    await expect
+      .poll(() => carolBubble.locator('.ticks').getAttribute('class'), { timeout: 15_000 })
+      .toBe('ticks ticks-delivered');
+    expect(
+      await stack.postWebhook(
+        statusWebhook({
+          wamid: 'wamid.e2e.carol.2',
+          waId: '4915112345678',
+          status: 'read',
+          at: new Date(),
+        }),
+      ),
+    ).toBe(200);
+    await expect
+      .poll(() => carolBubble.locator('.ticks').getAttribute('class'), { timeout: 15_000 })
+      .toBe('ticks ticks-read');
     expect(await carolBubble.count()).toBe(1);
     // A late "created" event for a message already on the page (a resume racing the page load)
     // inserts the same bubble again, as the SSE swap would: the page keeps a single copy.
     await page.evaluate(() => {
       const log = document.getElementById('messages')!;
-      const existing = Array.from(log.querySelectorAll('.bubble.out')).find((b) => b.textContent?.includes('welche Adresse'))!;
+      const existing = Array.from(log.querySelectorAll('.bubble.out')).find((b) =>
+        b.textContent?.includes('welche Adresse'),
+      )!;
       log.insertAdjacentHTML('afterbegin', existing.outerHTML);
     });
     await expect.poll(() => carolBubble.count()).toBe(1);
@@ -216,9 +328,15 @@ describe('admin dashboard in Chromium', () => {
     // A reply goes to profiles' SendMessage and comes back over SSE as a pending bubble.
     await page.getByLabel('Reply').fill('Ja, klar! Schicken Sie mir einfach die neue Adresse.');
     await page.getByRole('button', { name: 'Send' }).click();
-    await expect.poll(() => page.locator('#reply [role=status]').textContent()).toContain('Reply queued');
-    await expect.poll(() => page.locator('#messages .bubble.out').first().textContent(), { timeout: 15_000 }).toContain('Schicken Sie mir einfach');
-    expect(await page.locator('#messages .bubble.out').first().textContent()).toContain(ADMIN.email);
+    await expect
+      .poll(() => page.locator('#reply [role=status]').textContent())
+      .toContain('Reply queued');
+    await expect
+      .poll(() => page.locator('#messages .bubble.out').first().textContent(), { timeout: 15_000 })
+      .toContain('Schicken Sie mir einfach');
+    expect(await page.locator('#messages .bubble.out').first().textContent()).toContain(
+      ADMIN.email,
+    );
     await page.evaluate(() => window.scrollTo(0, 0));
     await screenshot(page, 'user', true);
   });
@@ -230,17 +348,28 @@ describe('admin dashboard in Chromium', () => {
     await page.waitForURL(/\/users\/[^/]+$/);
     expect(await page.locator('h1').textContent()).toBe(HOSTILE_NAME);
     await expect.poll(() => page.locator('#messages').textContent()).toContain('<svg onload=');
-    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(
+      await page.evaluate(() => (window as unknown as { __xss?: number }).__xss),
+    ).toBeUndefined();
     expect(await page.locator('#main img, #main svg[onload], #main script').count()).toBe(0);
     for (const url of [page.url(), `${stack.bffUrl}/users`, `${stack.bffUrl}/overview`]) {
       await page.setViewportSize({ width: 375, height: 800 });
       await page.goto(url);
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - window.innerWidth,
+      );
       expect(overflow, url).toBeLessThanOrEqual(0);
-      await screenshot(page, `hostile-375-${new URL(url).pathname.split('/').pop() ?? ''}`, true, false);
+      await screenshot(
+        page,
+        `hostile-375-${new URL(url).pathname.split('/').pop() ?? ''}`,
+        true,
+        false,
+      );
     }
     await page.setViewportSize({ width: 1366, height: 900 });
-    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(
+      await page.evaluate(() => (window as unknown as { __xss?: number }).__xss),
+    ).toBeUndefined();
   });
 
   it('draws the overview charts as server-side SVG', async () => {
@@ -248,7 +377,9 @@ describe('admin dashboard in Chromium', () => {
     expect(await page.locator('h1').textContent()).toBe('Overview');
     await expect.poll(() => page.locator('figure.chart svg rect.bar').count()).toBeGreaterThan(5);
     expect(await page.locator('#overdue-h').textContent()).toBe('Overdue follow-ups');
-    expect(await page.locator('ul.overdue').textContent()).toContain('Chloé Dubois: Confirm Friday delivery with Chloé');
+    expect(await page.locator('ul.overdue').textContent()).toContain(
+      'Chloé Dubois: Confirm Friday delivery with Chloé',
+    );
     await screenshot(page, 'overview');
     await page.goto(`${stack.bffUrl}/users`);
     await expect.poll(() => page.locator('tr.user-row').count()).toBeGreaterThanOrEqual(10);
@@ -274,18 +405,37 @@ describe('admin dashboard in Chromium', () => {
     expect(await other.getByRole('button', { name: 'Log in' }).isVisible()).toBe(true);
     await other.close();
     const userPath = new URL(userUrl).pathname;
-    for (const path of ['/users', '/overview', userPath, `${userPath}/messages`, `${userPath}/facts?history=1`, '/export/users.csv', `${userPath}/transcript.csv`]) {
-      await page.goto(`${stack.bffUrl.replace(BASE, '')}${path.startsWith(BASE) ? path : BASE + path}`);
+    for (const path of [
+      '/users',
+      '/overview',
+      userPath,
+      `${userPath}/messages`,
+      `${userPath}/facts?history=1`,
+      '/export/users.csv',
+      `${userPath}/transcript.csv`,
+    ]) {
+      await page.goto(
+        `${stack.bffUrl.replace(BASE, '')}${path.startsWith(BASE) ? path : BASE + path}`,
+      );
       expect(new URL(page.url()).pathname, path).toBe(`${BASE}/login`);
     }
     for (const path of ['/users/rows?q=j', `${userPath.replace(BASE, '')}/log`]) {
-      const res = await page.request.get(`${stack.bffUrl}${path}`, { headers: { 'HX-Request': 'true' }, maxRedirects: 0 });
+      const res = await page.request.get(`${stack.bffUrl}${path}`, {
+        headers: { 'HX-Request': 'true' },
+        maxRedirects: 0,
+      });
       expect(res.status(), path).toBe(401);
       expect(res.headers()['hx-redirect']).toBe(`${BASE}/login`);
     }
-    const stream = await page.request.get(`${stack.bffUrl}${userPath.replace(BASE, '')}/events`, { headers: { accept: 'text/event-stream' }, maxRedirects: 0 });
+    const stream = await page.request.get(`${stack.bffUrl}${userPath.replace(BASE, '')}/events`, {
+      headers: { accept: 'text/event-stream' },
+      maxRedirects: 0,
+    });
     expect(stream.status()).toBe(401);
-    const post = await page.request.post(`${stack.bffUrl}${userPath.replace(BASE, '')}/notes`, { form: { text: 'after logout' }, maxRedirects: 0 });
+    const post = await page.request.post(`${stack.bffUrl}${userPath.replace(BASE, '')}/notes`, {
+      form: { text: 'after logout' },
+      maxRedirects: 0,
+    });
     expect(post.status()).toBe(401);
   });
 });

@@ -16,13 +16,23 @@ import {
   UpsertFactsRequest,
   type User,
 } from '@ue/proto';
-import { freePort, requireEnv, signWebhook, startProcess, testMongoUrl, uniqueName, type RunningProcess } from '@ue/testing';
+import {
+  freePort,
+  requireEnv,
+  signWebhook,
+  startProcess,
+  testMongoUrl,
+  uniqueName,
+  type RunningProcess,
+} from '@ue/testing';
 
 const require = createRequire(import.meta.url);
 // Not a declared dependency: @ue/bff depends on @ue/web, so the reverse edge would be a cycle.
 // web/turbo.json makes test:int wait for @ue/bff#build instead.
 const BFF_MAIN = fileURLToPath(new URL('../../services/bff/dist/main.js', import.meta.url));
-export const FIXTURES = fileURLToPath(new URL('../../../shared/fixtures/whatsapp/', import.meta.url));
+export const FIXTURES = fileURLToPath(
+  new URL('../../../shared/fixtures/whatsapp/', import.meta.url),
+);
 
 export const BASE = '/dev/user-engagement';
 export const ADMIN = { email: 'e2e-admin@example.com', password: 'e2e correct horse battery' };
@@ -35,7 +45,10 @@ export interface Stack {
   listUsers(query: string): Promise<User[]>;
   /** What an agent would do over gRPC: facts, its own outbound messages, follow-ups. */
   agent: {
-    upsertFacts(userId: string, facts: { key: string; value: string; confidence: number }[]): Promise<void>;
+    upsertFacts(
+      userId: string,
+      facts: { key: string; value: string; confidence: number }[],
+    ): Promise<void>;
     recordOutbound(userId: string, text: string, wamid: string, sentAt: Date): Promise<string>;
     addFollowUp(userId: string, text: string, dueAt: Date): Promise<void>;
   };
@@ -47,8 +60,17 @@ const healthy = (url: string) => async () => (await fetch(url)).status === 200;
 export async function startStack(label: string): Promise<Stack> {
   const redis = requireEnv('REDIS_URL');
   const ns = uniqueName(label);
-  const tokens = { bff: randomBytes(12).toString('hex'), ingest: randomBytes(12).toString('hex'), test: randomBytes(12).toString('hex') };
-  const [pPort, pMetrics, iPort, bPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const tokens = {
+    bff: randomBytes(12).toString('hex'),
+    ingest: randomBytes(12).toString('hex'),
+    test: randomBytes(12).toString('hex'),
+  };
+  const [pPort, pMetrics, iPort, bPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
   const procs: RunningProcess[] = [];
   const stop = async (): Promise<void> => {
     for (const p of procs.reverse()) await p.stop();
@@ -139,16 +161,30 @@ export async function startStack(label: string): Promise<Stack> {
     },
     listUsers: (query) =>
       new Promise((resolve, reject) =>
-        client.listUsers(ListUsersRequest.fromPartial({ query, pageSize: 200 }), md, (err, res) => (err ? reject(err) : resolve(res.users))),
+        client.listUsers(ListUsersRequest.fromPartial({ query, pageSize: 200 }), md, (err, res) =>
+          err ? reject(err) : resolve(res.users),
+        ),
       ),
     agent: {
       async upsertFacts(userId, facts) {
-        await unary((cb) => client.upsertFacts(UpsertFactsRequest.fromPartial({ userId, facts, author: carol }), md, cb));
+        await unary((cb) =>
+          client.upsertFacts(
+            UpsertFactsRequest.fromPartial({ userId, facts, author: carol }),
+            md,
+            cb,
+          ),
+        );
       },
       async recordOutbound(userId, text, wamid, sentAt) {
         const res = await unary<{ message?: { id: string } }>((cb) =>
           client.recordOutboundMessage(
-            RecordOutboundMessageRequest.fromPartial({ userId, wamid, content: { type: MessageType.TEXT, text }, author: carol, sentAt }),
+            RecordOutboundMessageRequest.fromPartial({
+              userId,
+              wamid,
+              content: { type: MessageType.TEXT, text },
+              author: carol,
+              sentAt,
+            }),
             md,
             cb,
           ),
@@ -156,7 +192,20 @@ export async function startStack(label: string): Promise<Stack> {
         return res.message?.id ?? '';
       },
       async addFollowUp(userId, text, dueAt) {
-        await unary((cb) => client.addLogEntry(AddLogEntryRequest.fromPartial({ userId, kind: LogEntryKind.FOLLOW_UP, text, dueAt, author: carol, clientId: randomBytes(8).toString('hex') }), md, cb));
+        await unary((cb) =>
+          client.addLogEntry(
+            AddLogEntryRequest.fromPartial({
+              userId,
+              kind: LogEntryKind.FOLLOW_UP,
+              text,
+              dueAt,
+              author: carol,
+              clientId: randomBytes(8).toString('hex'),
+            }),
+            md,
+            cb,
+          ),
+        );
       },
     },
     async stop() {
@@ -173,12 +222,19 @@ export function fixture(name: string): Buffer {
 export { statusWebhook, textWebhook } from '@ue/testing';
 
 /** Poll until `check` holds (conditions, not sleeps). */
-export async function eventually<T>(fn: () => Promise<T>, check: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
+export async function eventually<T>(
+  fn: () => Promise<T>,
+  check: (v: T) => boolean,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
     if (check(v)) return v;
-    if (Date.now() > deadline) throw new Error(`condition not met after ${timeoutMs} ms: ${JSON.stringify(v).slice(0, 500)}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `condition not met after ${timeoutMs} ms: ${JSON.stringify(v).slice(0, 500)}`,
+      );
     await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -1,9 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { AppError, ConfigError, env, errorCodeOfGrpc, grpcStatusOf, httpStatusOf, maskPhone, parseEnv } from './index.js';
+import {
+  AppError,
+  ConfigError,
+  env,
+  errorCodeOfGrpc,
+  grpcStatusOf,
+  httpStatusOf,
+  maskPhone,
+  parseEnv,
+} from './index.js';
 
 describe('parseEnv', () => {
-  const schema = z.object({ MONGO_URL: env.url(['mongodb:']), PORT: env.port(7204), PROFILES_TOKENS: env.list() });
+  const schema = z.object({
+    MONGO_URL: env.url(['mongodb:']),
+    PORT: env.port(7204),
+    PROFILES_TOKENS: env.list(),
+  });
 
   it('names every missing or malformed variable', () => {
     let err: unknown;
@@ -20,8 +33,16 @@ describe('parseEnv', () => {
   });
 
   it('applies defaults, treats empty as unset and freezes the result', () => {
-    const cfg = parseEnv(schema, { MONGO_URL: 'mongodb://h:1/db', PORT: '', PROFILES_TOKENS: 'a:1, b:2' });
-    expect(cfg).toEqual({ MONGO_URL: 'mongodb://h:1/db', PORT: 7204, PROFILES_TOKENS: ['a:1', 'b:2'] });
+    const cfg = parseEnv(schema, {
+      MONGO_URL: 'mongodb://h:1/db',
+      PORT: '',
+      PROFILES_TOKENS: 'a:1, b:2',
+    });
+    expect(cfg).toEqual({
+      MONGO_URL: 'mongodb://h:1/db',
+      PORT: 7204,
+      PROFILES_TOKENS: ['a:1', 'b:2'],
+    });
     expect(Object.isFrozen(cfg)).toBe(true);
   });
 });

@@ -4,13 +4,32 @@ import { pino, type Logger } from 'pino';
 export type { Logger };
 
 const REDACT = [
-  'authorization', '*.authorization', 'headers.authorization', 'headers.cookie', '*.cookie',
-  'token', '*.token', 'secret', '*.secret', 'password', '*.password', 'accessToken', '*.accessToken',
-  'appSecret', '*.appSecret', 'sessionSecret', '*.sessionSecret',
+  'authorization',
+  '*.authorization',
+  'headers.authorization',
+  'headers.cookie',
+  '*.cookie',
+  'token',
+  '*.token',
+  'secret',
+  '*.secret',
+  'password',
+  '*.password',
+  'accessToken',
+  '*.accessToken',
+  'appSecret',
+  '*.appSecret',
+  'sessionSecret',
+  '*.sessionSecret',
 ];
 
 export function createLogger(name: string, level = 'info'): Logger {
-  return pino({ name, level, redact: { paths: REDACT, censor: '[redacted]' }, base: { service: name } });
+  return pino({
+    name,
+    level,
+    redact: { paths: REDACT, censor: '[redacted]' },
+    base: { service: name },
+  });
 }
 
 /** "4915112345678" -> "49151*****78": enough to correlate, not enough to identify. */

@@ -7,7 +7,11 @@ export interface Closer {
   close: () => Promise<unknown>;
 }
 
-export function handleShutdown(log: Logger, closers: Closer[], graceMs = 15_000): () => Promise<void> {
+export function handleShutdown(
+  log: Logger,
+  closers: Closer[],
+  graceMs = 15_000,
+): () => Promise<void> {
   let closing: Promise<void> | undefined;
   const run = async (): Promise<void> => {
     for (const c of [...closers].reverse()) {

@@ -7,7 +7,10 @@ describe('backing servers from global-setup', () => {
   const mongo = new MongoClient(testMongoUrl('harness'), { serverSelectionTimeoutMS: 5000 });
   const redis = new Redis(requireEnv('REDIS_URL'), { lazyConnect: true, maxRetriesPerRequest: 1 });
   afterAll(async () => {
-    await mongo.db().dropDatabase().catch(() => undefined);
+    await mongo
+      .db()
+      .dropDatabase()
+      .catch(() => undefined);
     await mongo.close();
     redis.disconnect();
   });

@@ -33,11 +33,15 @@ export async function waitForPort(port: number, timeoutMs: number): Promise<void
   for (;;) {
     const ok = await new Promise<boolean>((resolve) => {
       const s = connect(port, '127.0.0.1');
-      s.once('connect', () => { s.destroy(); resolve(true); });
+      s.once('connect', () => {
+        s.destroy();
+        resolve(true);
+      });
       s.once('error', () => resolve(false));
     });
     if (ok) return;
-    if (Date.now() > deadline) throw new Error(`nothing listens on 127.0.0.1:${port} after ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`nothing listens on 127.0.0.1:${port} after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -54,7 +58,9 @@ async function dockerServers(needMongo: boolean, needRedis: boolean): Promise<Se
   const mongo = needMongo ? await new MongoDBContainer('mongo:7').start() : undefined;
   const redis = needRedis ? await new RedisContainer('redis:7').start() : undefined;
   return {
-    mongoUrl: mongo ? `${mongo.getConnectionString()}/engagement?directConnection=true` : process.env.MONGO_URL!,
+    mongoUrl: mongo
+      ? `${mongo.getConnectionString()}/engagement?directConnection=true`
+      : process.env.MONGO_URL!,
     redisUrl: redis ? redis.getConnectionUrl() : process.env.REDIS_URL!,
     how: 'testcontainers (mongo:7, redis:7)',
     async stop() {
@@ -66,9 +72,16 @@ async function dockerServers(needMongo: boolean, needRedis: boolean): Promise<Se
 function ferretdbBinary(): string {
   const bin =
     process.env.UE_FERRETDB_BIN ??
-    join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'user-engagement', 'ferretdb-v1.24.2', 'ferretdb');
+    join(
+      process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'),
+      'user-engagement',
+      'ferretdb-v1.24.2',
+      'ferretdb',
+    );
   if (!existsSync(bin)) {
-    throw new Error(`FerretDB not found at ${bin}: run ./dev setup, or set MONGO_URL to a MongoDB server`);
+    throw new Error(
+      `FerretDB not found at ${bin}: run ./dev setup, or set MONGO_URL to a MongoDB server`,
+    );
   }
   return bin;
 }
@@ -96,7 +109,22 @@ async function localServers(needMongo: boolean, needRedis: boolean): Promise<Ser
     if (needRedis) {
       const port = await freePort();
       children.push(
-        spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' }),
+        spawn(
+          'redis-server',
+          [
+            '--port',
+            String(port),
+            '--bind',
+            '127.0.0.1',
+            '--save',
+            '',
+            '--appendonly',
+            'no',
+            '--dir',
+            dir,
+          ],
+          { stdio: 'ignore' },
+        ),
       );
       await waitForPort(port, 10_000);
       redisUrl = `redis://127.0.0.1:${port}`;
@@ -106,7 +134,15 @@ async function localServers(needMongo: boolean, needRedis: boolean): Promise<Ser
       children.push(
         spawn(
           ferretdbBinary(),
-          ['--handler=sqlite', `--sqlite-url=file:${dir}/`, `--state-dir=${dir}`, `--listen-addr=127.0.0.1:${port}`, '--debug-addr=-', '--telemetry=disable', '--log-level=error'],
+          [
+            '--handler=sqlite',
+            `--sqlite-url=file:${dir}/`,
+            `--state-dir=${dir}`,
+            `--listen-addr=127.0.0.1:${port}`,
+            '--debug-addr=-',
+            '--telemetry=disable',
+            '--log-level=error',
+          ],
           { stdio: 'ignore' },
         ),
       );
@@ -125,7 +161,14 @@ export async function provideServers(): Promise<Servers> {
   const needMongo = !process.env.MONGO_URL;
   const needRedis = !process.env.REDIS_URL;
   if (!needMongo && !needRedis) {
-    return { mongoUrl: process.env.MONGO_URL!, redisUrl: process.env.REDIS_URL!, how: 'MONGO_URL / REDIS_URL', stop: async () => {} };
+    return {
+      mongoUrl: process.env.MONGO_URL!,
+      redisUrl: process.env.REDIS_URL!,
+      how: 'MONGO_URL / REDIS_URL',
+      stop: async () => {},
+    };
   }
-  return dockerLikelyAvailable() ? dockerServers(needMongo, needRedis) : localServers(needMongo, needRedis);
+  return dockerLikelyAvailable()
+    ? dockerServers(needMongo, needRedis)
+    : localServers(needMongo, needRedis);
 }

@@ -3,7 +3,11 @@ import { randomBytes } from 'node:crypto';
 
 /** A short unique name, safe as a MongoDB database name or a BullMQ prefix. */
 export function uniqueName(label: string): string {
-  const clean = label.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 24);
+  const clean = label
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 24);
   return `t_${clean || 'x'}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
 }
 

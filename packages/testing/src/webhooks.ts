@@ -15,7 +15,11 @@ function envelope(phoneNumberId: string, value: Record<string, unknown>): string
         changes: [
           {
             field: 'messages',
-            value: { messaging_product: 'whatsapp', metadata: { display_phone_number: DISPLAY, phone_number_id: phoneNumberId }, ...value },
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: DISPLAY, phone_number_id: phoneNumberId },
+              ...value,
+            },
           },
         ],
       },
@@ -26,7 +30,14 @@ function envelope(phoneNumberId: string, value: Record<string, unknown>): string
 const unixSeconds = (d: Date): string => String(Math.floor(d.getTime() / 1000));
 
 /** One inbound text message with its contact. */
-export function textWebhook(opts: { waId: string; name: string; text: string; phoneNumberId?: string; wamid?: string; at?: Date }): string {
+export function textWebhook(opts: {
+  waId: string;
+  name: string;
+  text: string;
+  phoneNumberId?: string;
+  wamid?: string;
+  at?: Date;
+}): string {
   return envelope(opts.phoneNumberId ?? ACCOUNT, {
     contacts: [{ profile: { name: opts.name }, wa_id: opts.waId }],
     messages: [
@@ -42,9 +53,22 @@ export function textWebhook(opts: { waId: string; name: string; text: string; ph
 }
 
 /** A delivery status for a message we sent. */
-export function statusWebhook(opts: { wamid: string; waId: string; status: 'sent' | 'delivered' | 'read'; at: Date; phoneNumberId?: string }): string {
+export function statusWebhook(opts: {
+  wamid: string;
+  waId: string;
+  status: 'sent' | 'delivered' | 'read';
+  at: Date;
+  phoneNumberId?: string;
+}): string {
   return envelope(opts.phoneNumberId ?? ACCOUNT, {
-    statuses: [{ id: opts.wamid, status: opts.status, timestamp: unixSeconds(opts.at), recipient_id: opts.waId }],
+    statuses: [
+      {
+        id: opts.wamid,
+        status: opts.status,
+        timestamp: unixSeconds(opts.at),
+        recipient_id: opts.waId,
+      },
+    ],
   });
 }
 

@@ -38,7 +38,13 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       deps.redisReachable().catch(() => false),
     ]);
     const ok = profiles && redis;
-    return c.json({ status: ok ? 'ok' : 'degraded', checks: { profiles: profiles ? 'ok' : 'unreachable', redis: redis ? 'ok' : 'unreachable' } }, ok ? 200 : 503);
+    return c.json(
+      {
+        status: ok ? 'ok' : 'degraded',
+        checks: { profiles: profiles ? 'ok' : 'unreachable', redis: redis ? 'ok' : 'unreachable' },
+      },
+      ok ? 200 : 503,
+    );
   };
   // Reachable both at the root (probes, `curl :7202/healthz`) and under BASE_PATH (through the proxy).
   root.get('/healthz', health);
@@ -56,12 +62,16 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   );
   app.use('*', async (c, next) => {
     await next();
-    if (!c.res.headers.has('cache-control') && !c.req.path.startsWith(`${base}/static/`)) c.header('Cache-Control', 'no-store');
+    if (!c.res.headers.has('cache-control') && !c.req.path.startsWith(`${base}/static/`))
+      c.header('Cache-Control', 'no-store');
   });
   if (base) app.get('/healthz', health);
   app.get(
     '/static/*',
-    serveStatic({ root: deps.settings.staticRoot, rewriteRequestPath: (p) => p.slice(`${base}/static`.length) }),
+    serveStatic({
+      root: deps.settings.staticRoot,
+      rewriteRequestPath: (p) => p.slice(`${base}/static`.length),
+    }),
   );
   app.route('/', authRoutes(deps));
 

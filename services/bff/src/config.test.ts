@@ -1,30 +1,60 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig, normaliseBasePath } from './config.js';
 
-const base = { REDIS_URL: 'redis://127.0.0.1:6379', PROFILES_ADDR: 'profiles:7204', PROFILES_TOKEN: 'abcdefghijkl', SESSION_SECRET: 's'.repeat(32) };
+const base = {
+  REDIS_URL: 'redis://127.0.0.1:6379',
+  PROFILES_ADDR: 'profiles:7204',
+  PROFILES_TOKEN: 'abcdefghijkl',
+  SESSION_SECRET: 's'.repeat(32),
+};
 
 describe('bff config', () => {
   it('applies the documented defaults', () => {
     const c = loadConfig(base);
-    expect(c).toMatchObject({ port: 7202, basePath: '', cookieSecure: 'auto', timeZone: 'UTC', logLevel: 'info', usersPageSize: 50 });
+    expect(c).toMatchObject({
+      port: 7202,
+      basePath: '',
+      cookieSecure: 'auto',
+      timeZone: 'UTC',
+      logLevel: 'info',
+      usersPageSize: 50,
+    });
     expect(c.bootstrapAdmin).toBeUndefined();
   });
 
   it('normalises BASE_PATH for mounting and links', () => {
-    expect(loadConfig({ ...base, BASE_PATH: '/dev/user-engagement/' }).basePath).toBe('/dev/user-engagement');
+    expect(loadConfig({ ...base, BASE_PATH: '/dev/user-engagement/' }).basePath).toBe(
+      '/dev/user-engagement',
+    );
     expect(normaliseBasePath('/')).toBe('');
-    expect(() => loadConfig({ ...base, BASE_PATH: 'javascript:alert(1)' })).toThrow(/BASE_PATH: must be a path/);
+    expect(() => loadConfig({ ...base, BASE_PATH: 'javascript:alert(1)' })).toThrow(
+      /BASE_PATH: must be a path/,
+    );
   });
 
   it('names every bad variable at once', () => {
-    expect(() => loadConfig({ REDIS_URL: 'http://x', SESSION_SECRET: 'short', DISPLAY_TIME_ZONE: 'Mars/Base', COOKIE_SECURE: 'maybe' })).toThrow(
+    expect(() =>
+      loadConfig({
+        REDIS_URL: 'http://x',
+        SESSION_SECRET: 'short',
+        DISPLAY_TIME_ZONE: 'Mars/Base',
+        COOKIE_SECURE: 'maybe',
+      }),
+    ).toThrow(
       /REDIS_URL: must be a URL[\s\S]*PROFILES_ADDR: required but not set[\s\S]*PROFILES_TOKEN: required but not set[\s\S]*SESSION_SECRET: [^\n]*32[\s\S]*COOKIE_SECURE[\s\S]*DISPLAY_TIME_ZONE: must be an IANA time zone/,
     );
   });
 
   it('bootstraps an admin only from both variables, and refuses half of them', () => {
-    expect(loadConfig({ ...base, ADMIN_EMAIL: 'a@b.co', ADMIN_PASSWORD: 'long enough pw' }).bootstrapAdmin).toEqual({ email: 'a@b.co', password: 'long enough pw' });
-    expect(() => loadConfig({ ...base, ADMIN_EMAIL: 'a@b.co' })).toThrow(/ADMIN_PASSWORD: set ADMIN_EMAIL and ADMIN_PASSWORD together/);
-    expect(() => loadConfig({ ...base, ADMIN_EMAIL: 'a@b.co', ADMIN_PASSWORD: 'short' })).toThrow(/ADMIN_PASSWORD: [^\n]*12/);
+    expect(
+      loadConfig({ ...base, ADMIN_EMAIL: 'a@b.co', ADMIN_PASSWORD: 'long enough pw' })
+        .bootstrapAdmin,
+    ).toEqual({ email: 'a@b.co', password: 'long enough pw' });
+    expect(() => loadConfig({ ...base, ADMIN_EMAIL: 'a@b.co' })).toThrow(
+      /ADMIN_PASSWORD: set ADMIN_EMAIL and ADMIN_PASSWORD together/,
+    );
+    expect(() => loadConfig({ ...base, ADMIN_EMAIL: 'a@b.co', ADMIN_PASSWORD: 'short' })).toThrow(
+      /ADMIN_PASSWORD: [^\n]*12/,
+    );
   });
 });

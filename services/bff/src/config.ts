@@ -2,41 +2,54 @@
 import { env, parseEnv } from '@ue/kit';
 import { z } from 'zod';
 
-const schema = z.object({
-  REDIS_URL: env.url(['redis:', 'rediss:']),
-  PROFILES_ADDR: env.hostPort(),
-  PROFILES_TOKEN: z.string().min(8, 'must be at least 8 characters'),
-  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters'),
-  BASE_PATH: z
-    .string()
-    .regex(/^\/([A-Za-z0-9._~-]+\/?)*$/, 'must be a path like / or /dev/user-engagement/')
-    .default('/'),
-  PORT: env.port(7202),
-  ADMIN_EMAIL: z.email('must be an email address').optional(),
-  ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
-  LOG_LEVEL: env.logLevel(),
-  COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
-  SESSION_TTL_SECONDS: z.coerce.number().int().min(60).default(8 * 3600),
-  REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, 'letters, digits, :, _ and - only').default('ue:bff:'),
-  TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
-  USERS_PAGE_SIZE: z.coerce.number().int().min(1).max(200).default(50),
-  DISPLAY_TIME_ZONE: z
-    .string()
-    .refine((tz) => {
-      try {
-        new Intl.DateTimeFormat('en', { timeZone: tz });
-        return true;
-      } catch {
-        return false;
-      }
-    }, 'must be an IANA time zone such as Europe/Berlin')
-    .default('UTC'),
-}).superRefine((v, ctx) => {
-  // Half a bootstrap is a mistake worth stopping for, not a silent no-op.
-  if (Boolean(v.ADMIN_EMAIL) !== Boolean(v.ADMIN_PASSWORD)) {
-    ctx.addIssue({ code: 'custom', path: [v.ADMIN_EMAIL ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL'], message: 'set ADMIN_EMAIL and ADMIN_PASSWORD together' });
-  }
-});
+const schema = z
+  .object({
+    REDIS_URL: env.url(['redis:', 'rediss:']),
+    PROFILES_ADDR: env.hostPort(),
+    PROFILES_TOKEN: z.string().min(8, 'must be at least 8 characters'),
+    SESSION_SECRET: z.string().min(32, 'must be at least 32 characters'),
+    BASE_PATH: z
+      .string()
+      .regex(/^\/([A-Za-z0-9._~-]+\/?)*$/, 'must be a path like / or /dev/user-engagement/')
+      .default('/'),
+    PORT: env.port(7202),
+    ADMIN_EMAIL: z.email('must be an email address').optional(),
+    ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+    LOG_LEVEL: env.logLevel(),
+    COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
+    SESSION_TTL_SECONDS: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .default(8 * 3600),
+    REDIS_KEY_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9:_-]{1,64}$/, 'letters, digits, :, _ and - only')
+      .default('ue:bff:'),
+    TRUSTED_PROXIES: z.coerce.number().int().min(0).max(10).default(0),
+    USERS_PAGE_SIZE: z.coerce.number().int().min(1).max(200).default(50),
+    DISPLAY_TIME_ZONE: z
+      .string()
+      .refine((tz) => {
+        try {
+          new Intl.DateTimeFormat('en', { timeZone: tz });
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be an IANA time zone such as Europe/Berlin')
+      .default('UTC'),
+  })
+  .superRefine((v, ctx) => {
+    // Half a bootstrap is a mistake worth stopping for, not a silent no-op.
+    if (Boolean(v.ADMIN_EMAIL) !== Boolean(v.ADMIN_PASSWORD)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [v.ADMIN_EMAIL ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL'],
+        message: 'set ADMIN_EMAIL and ADMIN_PASSWORD together',
+      });
+    }
+  });
 
 export interface Config {
   redisUrl: string;
@@ -66,7 +79,10 @@ export function normaliseBasePath(p: string): string {
 
 export function loadConfig(source: NodeJS.ProcessEnv): Readonly<Config> {
   const e = parseEnv(schema, source);
-  const admin = e.ADMIN_EMAIL && e.ADMIN_PASSWORD ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD } : undefined;
+  const admin =
+    e.ADMIN_EMAIL && e.ADMIN_PASSWORD
+      ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD }
+      : undefined;
   return Object.freeze({
     redisUrl: e.REDIS_URL,
     profilesAddr: e.PROFILES_ADDR,

@@ -14,7 +14,11 @@ const prefix = `${uniqueName('cli')}:`;
 
 function run(args: string[], stdin: string): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
-    const env = { PATH: process.env.PATH ?? '', REDIS_URL: requireEnv('REDIS_URL'), REDIS_KEY_PREFIX: prefix };
+    const env = {
+      PATH: process.env.PATH ?? '',
+      REDIS_URL: requireEnv('REDIS_URL'),
+      REDIS_KEY_PREFIX: prefix,
+    };
     const child = spawn(process.execPath, [cli, ...args], { env });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -30,11 +34,17 @@ describe('admin CLI', () => {
 
   it('creates an admin from stdin whose password then verifies, and refuses duplicates and weak passwords', async () => {
     const email = `${uniqueName('cli')}@example.com`;
-    const created = await run(['create', '--email', email, '--name', 'Cli Admin'], 'a long enough password\n');
+    const created = await run(
+      ['create', '--email', email, '--name', 'Cli Admin'],
+      'a long enough password\n',
+    );
     expect(created.out).toContain(`created admin ${email}`);
     expect(created.code).toBe(0);
     const admins = createAdminStore(redis, prefix);
-    expect(await admins.verify(email, 'a long enough password')).toMatchObject({ email, name: 'Cli Admin' });
+    expect(await admins.verify(email, 'a long enough password')).toMatchObject({
+      email,
+      name: 'Cli Admin',
+    });
     expect(await admins.verify(email, 'wrong password!')).toBeUndefined();
 
     const again = await run(['create', '--email', email], 'another long password\n');

@@ -23,7 +23,8 @@ export function fakeProfiles(users: User[] = [hostileUser()]): ProfilesApi & { c
       calls.push('updateUser');
       return Promise.resolve({ user: find(req.userId ?? '') });
     },
-    listMessages: () => Promise.resolve({ messages: hostileMessages(), nextPageToken: '', prevPageToken: '' }),
+    listMessages: () =>
+      Promise.resolve({ messages: hostileMessages(), nextPageToken: '', prevPageToken: '' }),
     sendMessage: () => {
       calls.push('sendMessage');
       return Promise.resolve({ message: hostileMessages()[1] });

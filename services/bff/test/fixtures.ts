@@ -32,7 +32,13 @@ export function hostileUser(over: Partial<User> = {}): User {
     id: 'u1',
     accountId: '100200300',
     waId: '4915112345678',
-    profile: { name: HOSTILE, phoneE164: '+4915112345678', email: '"><script>x</script>@evil.test', username: '<b>u</b>', avatarUrl: 'javascript:alert(1)' },
+    profile: {
+      name: HOSTILE,
+      phoneE164: '+4915112345678',
+      email: '"><script>x</script>@evil.test',
+      username: '<b>u</b>',
+      avatarUrl: 'javascript:alert(1)',
+    },
     sourcePlatform: 'whatsapp',
     referral: { sourceUrl: 'javascript:alert(1)', sourceType: 'ad', headline: HOSTILE },
     status: UserStatus.IN_PROGRESS,
@@ -42,7 +48,13 @@ export function hostileUser(over: Partial<User> = {}): User {
     lastInteractionAt: ago(5),
     lastInboundAt: ago(5),
     serviceWindowExpiresAt: new Date(NOW.getTime() + 3600_000),
-    lastMessage: { messageId: 'm1', direction: Direction.INBOUND, type: MessageType.TEXT, text: HOSTILE, at: ago(5) },
+    lastMessage: {
+      messageId: 'm1',
+      direction: Direction.INBOUND,
+      type: MessageType.TEXT,
+      text: HOSTILE,
+      at: ago(5),
+    },
     needsReply: true,
     ...over,
   });
@@ -51,28 +63,174 @@ export function hostileUser(over: Partial<User> = {}): User {
 export function hostileMessages(): Message[] {
   const base = { accountId: '100200300', userId: 'u1' };
   return [
-    Message.fromPartial({ ...base, id: 'm1', direction: Direction.INBOUND, content: { type: MessageType.TEXT, text: HOSTILE }, sentAt: ago(5), reactions: [{ emoji: '<img src=x onerror=alert(2)>' }], context: { replyToMessageId: 'm2', replyToWamid: 'wamid.x' } }),
-    Message.fromPartial({ ...base, id: 'm2', direction: Direction.OUTBOUND, content: { type: MessageType.TEXT, text: HOSTILE }, status: DeliveryStatus.READ, author: { kind: ActorKind.AGENT, id: 'carol', displayName: '<script>carol</script>' }, sentAt: ago(10) }),
-    Message.fromPartial({ ...base, id: 'm3', direction: Direction.OUTBOUND, content: { type: MessageType.TEXT, text: 'failed one' }, status: DeliveryStatus.FAILED, errors: [{ code: 131026, title: '<script>err</script>', details: HOSTILE }], sentAt: ago(11) }),
-    Message.fromPartial({ ...base, id: 'm4', direction: Direction.INBOUND, content: { type: MessageType.IMAGE, text: HOSTILE, media: { filename: '"><svg onload=alert(1)>.png', mimeType: 'image/png', url: 'javascript:alert(1)' } }, sentAt: ago(12) }),
-    Message.fromPartial({ ...base, id: 'm5', direction: Direction.INBOUND, content: { type: MessageType.LOCATION, location: { latitude: 52.52, longitude: 13.405, name: HOSTILE, address: '<b>addr</b>', url: 'javascript:alert(1)' } }, sentAt: ago(13) }),
-    Message.fromPartial({ ...base, id: 'm6', direction: Direction.INBOUND, content: { type: MessageType.CONTACTS, contacts: [{ formattedName: HOSTILE, phones: [{ phone: '<script>1</script>' }], emails: [{ email: 'a@b.c' }], urls: ['javascript:alert(1)'] }] }, sentAt: ago(14) }),
-    Message.fromPartial({ ...base, id: 'm7', direction: Direction.INBOUND, content: { type: MessageType.INTERACTIVE, interactive: { kind: 'button_reply', title: HOSTILE } }, sentAt: ago(15) }),
-    Message.fromPartial({ ...base, id: 'm8', direction: Direction.INBOUND, content: { type: MessageType.ORDER, order: { text: HOSTILE, items: [{ productRetailerId: '<i>sku</i>', quantity: 2, itemPrice: 9.5, currency: 'EUR' }] } }, sentAt: ago(16) }),
-    Message.fromPartial({ ...base, id: 'm9', direction: Direction.INBOUND, content: { type: MessageType.TEXT, text: 'now edited' }, edits: [{ previousText: HOSTILE, editedAt: ago(17) }], sentAt: ago(18) }),
-    Message.fromPartial({ ...base, id: 'm10', direction: Direction.INBOUND, content: { type: MessageType.TEXT, text: HOSTILE }, revoked: true, revokedAt: ago(19), sentAt: ago(20) }),
-    Message.fromPartial({ ...base, id: 'm11', direction: Direction.INBOUND, content: { type: MessageType.UNSUPPORTED, unsupportedType: '<script>poll</script>' }, sentAt: ago(21) }),
-    Message.fromPartial({ ...base, id: 'm12', direction: Direction.INBOUND, content: { type: MessageType.BUTTON, button: { text: HOSTILE, payload: 'javascript:x' } }, sentAt: ago(22) }),
+    Message.fromPartial({
+      ...base,
+      id: 'm1',
+      direction: Direction.INBOUND,
+      content: { type: MessageType.TEXT, text: HOSTILE },
+      sentAt: ago(5),
+      reactions: [{ emoji: '<img src=x onerror=alert(2)>' }],
+      context: { replyToMessageId: 'm2', replyToWamid: 'wamid.x' },
+    }),
+    Message.fromPartial({
+      ...base,
+      id: 'm2',
+      direction: Direction.OUTBOUND,
+      content: { type: MessageType.TEXT, text: HOSTILE },
+      status: DeliveryStatus.READ,
+      author: { kind: ActorKind.AGENT, id: 'carol', displayName: '<script>carol</script>' },
+      sentAt: ago(10),
+    }),
+    Message.fromPartial({
+      ...base,
+      id: 'm3',
+      direction: Direction.OUTBOUND,
+      content: { type: MessageType.TEXT, text: 'failed one' },
+      status: DeliveryStatus.FAILED,
+      errors: [{ code: 131026, title: '<script>err</script>', details: HOSTILE }],
+      sentAt: ago(11),
+    }),
+    Message.fromPartial({
+      ...base,
+      id: 'm4',
+      direction: Direction.INBOUND,
+      content: {
+        type: MessageType.IMAGE,
+        text: HOSTILE,
+        media: {
+          filename: '"><svg onload=alert(1)>.png',
+          mimeType: 'image/png',
+          url: 'javascript:alert(1)',
+        },
+      },
+      sentAt: ago(12),
+    }),
+    Message.fromPartial({
+      ...base,
+      id: 'm5',
+      direction: Direction.INBOUND,
+      content: {
+        type: MessageType.LOCATION,
+        location: {
+          latitude: 52.52,
+          longitude: 13.405,
+          name: HOSTILE,
+          address: '<b>addr</b>',
+          url: 'javascript:alert(1)',
+        },
+      },
+      sentAt: ago(13),
+    }),
+    Message.fromPartial({
+      ...base,
+      id: 'm6',
+      direction: Direction.INBOUND,
+      content: {
+        type: MessageType.CONTACTS,
+        contacts: [
+          {
+            formattedName: HOSTILE,
+            phones: [{ phone: '<script>1</script>' }],
+            emails: [{ email: 'a@b.c' }],
+            urls: ['javascript:alert(1)'],
+          },
+        ],
+      },
+      sentAt: ago(14),
+    }),
+    Message.fromPartial({
+      ...base,
+      id: 'm7',
+      direction: Direction.INBOUND,
+      content: {
+        type: MessageType.INTERACTIVE,
+        interactive: { kind: 'button_reply', title: HOSTILE },
+      },
+      sentAt: ago(15),
+    }),
+    Message.fromPartial({
+      ...base,
+      id: 'm8',
+      direction: Direction.INBOUND,
+      content: {
+        type: MessageType.ORDER,
+        order: {
+          text: HOSTILE,
+          items: [
+            { productRetailerId: '<i>sku</i>', quantity: 2, itemPrice: 9.5, currency: 'EUR' },
+          ],
+        },
+      },
+      sentAt: ago(16),
+    }),
+    Message.fromPartial({
+      ...base,
+      id: 'm9',
+      direction: Direction.INBOUND,
+      content: { type: MessageType.TEXT, text: 'now edited' },
+      edits: [{ previousText: HOSTILE, editedAt: ago(17) }],
+      sentAt: ago(18),
+    }),
+    Message.fromPartial({
+      ...base,
+      id: 'm10',
+      direction: Direction.INBOUND,
+      content: { type: MessageType.TEXT, text: HOSTILE },
+      revoked: true,
+      revokedAt: ago(19),
+      sentAt: ago(20),
+    }),
+    Message.fromPartial({
+      ...base,
+      id: 'm11',
+      direction: Direction.INBOUND,
+      content: { type: MessageType.UNSUPPORTED, unsupportedType: '<script>poll</script>' },
+      sentAt: ago(21),
+    }),
+    Message.fromPartial({
+      ...base,
+      id: 'm12',
+      direction: Direction.INBOUND,
+      content: { type: MessageType.BUTTON, button: { text: HOSTILE, payload: 'javascript:x' } },
+      sentAt: ago(22),
+    }),
   ];
 }
 
 export function hostileFacts(): Fact[] {
-  return [Fact.fromPartial({ userId: 'u1', key: '<script>k</script>', value: HOSTILE, confidence: 0.8, sourceMessageId: '"><img onerror=1>', author: { kind: ActorKind.AGENT, id: 'carol', displayName: HOSTILE }, recordedAt: ago(30), version: 2 })];
+  return [
+    Fact.fromPartial({
+      userId: 'u1',
+      key: '<script>k</script>',
+      value: HOSTILE,
+      confidence: 0.8,
+      sourceMessageId: '"><img onerror=1>',
+      author: { kind: ActorKind.AGENT, id: 'carol', displayName: HOSTILE },
+      recordedAt: ago(30),
+      version: 2,
+    }),
+  ];
 }
 
 export function hostileLog(): LogEntry[] {
   return [
-    LogEntry.fromPartial({ id: 'l1', userId: 'u1', kind: LogEntryKind.NOTE, text: HOSTILE, author: { kind: ActorKind.ADMIN, id: 'a', displayName: HOSTILE }, createdAt: ago(40), state: LogEntryState.OPEN }),
-    LogEntry.fromPartial({ id: 'l2', userId: 'u1', kind: LogEntryKind.FOLLOW_UP, text: HOSTILE, dueAt: ago(30), createdAt: ago(50), state: LogEntryState.OPEN }),
+    LogEntry.fromPartial({
+      id: 'l1',
+      userId: 'u1',
+      kind: LogEntryKind.NOTE,
+      text: HOSTILE,
+      author: { kind: ActorKind.ADMIN, id: 'a', displayName: HOSTILE },
+      createdAt: ago(40),
+      state: LogEntryState.OPEN,
+    }),
+    LogEntry.fromPartial({
+      id: 'l2',
+      userId: 'u1',
+      kind: LogEntryKind.FOLLOW_UP,
+      text: HOSTILE,
+      dueAt: ago(30),
+      createdAt: ago(50),
+      state: LogEntryState.OPEN,
+    }),
   ];
 }

@@ -4,10 +4,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, BASE, buildHarness, Client, type Harness } from './harness.js';
 import { fakeProfiles } from './fake-profiles.js';
 
-const PUBLIC = new Set(['GET /healthz', `GET ${BASE}/healthz`, `GET ${BASE}/login`, `POST ${BASE}/login`, `GET ${BASE}/static/*`]);
+const PUBLIC = new Set([
+  'GET /healthz',
+  `GET ${BASE}/healthz`,
+  `GET ${BASE}/login`,
+  `POST ${BASE}/login`,
+  `GET ${BASE}/static/*`,
+]);
 
 function concrete(path: string): string {
-  return path.replace(/:id/g, 'u1').replace(/:entry/g, 'l2').replace(/\*$/, '');
+  return path
+    .replace(/:id/g, 'u1')
+    .replace(/:entry/g, 'l2')
+    .replace(/\*$/, '');
 }
 
 describe('route guards', () => {
@@ -17,9 +26,13 @@ describe('route guards', () => {
     h = await buildHarness(fakeProfiles(), { perAccount: 3 });
     const seen = new Set<string>();
     routes = h.app.routes
-      .filter((r) => r.method !== 'ALL' && !r.path.endsWith('*') && !PUBLIC.has(`${r.method} ${r.path}`))
+      .filter(
+        (r) => r.method !== 'ALL' && !r.path.endsWith('*') && !PUBLIC.has(`${r.method} ${r.path}`),
+      )
       .map((r) => ({ method: r.method, path: concrete(r.path) }))
-      .filter((r) => !seen.has(`${r.method} ${r.path}`) && Boolean(seen.add(`${r.method} ${r.path}`)));
+      .filter(
+        (r) => !seen.has(`${r.method} ${r.path}`) && Boolean(seen.add(`${r.method} ${r.path}`)),
+      );
   });
   afterAll(() => h.close());
 
@@ -55,7 +68,10 @@ describe('route guards', () => {
       } else {
         expect(res.status, `${r.method} ${r.path}`).toBe(401);
       }
-      const hx = await anon.request(r.path, { method: r.method, headers: { 'HX-Request': 'true' } });
+      const hx = await anon.request(r.path, {
+        method: r.method,
+        headers: { 'HX-Request': 'true' },
+      });
       expect(hx.status, `htmx ${r.path}`).toBe(401);
       expect(hx.headers.get('hx-redirect'), r.path).toBe(`${BASE}/login`);
     }
@@ -63,7 +79,10 @@ describe('route guards', () => {
 
   it('a forged session cookie is refused like no cookie at all', async () => {
     const forged = new Client(h.app);
-    forged.cookies.set('ue_session', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.ZmFrZQ%3D%3D');
+    forged.cookies.set(
+      'ue_session',
+      'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.ZmFrZQ%3D%3D',
+    );
     expect((await forged.request(`${BASE}/users`)).status).toBe(302);
   });
 
@@ -76,15 +95,34 @@ describe('route guards', () => {
     const mutations = routes.filter((r) => r.method !== 'GET');
     expect(mutations.length).toBeGreaterThanOrEqual(8);
     for (const r of mutations) {
-      const form = new URLSearchParams({ text: 'x', tag: 't', status: '1', paused: 'yes', due: '2030-01-01T10:00' });
+      const form = new URLSearchParams({
+        text: 'x',
+        tag: 't',
+        status: '1',
+        paused: 'yes',
+        due: '2030-01-01T10:00',
+      });
       expect((await c.request(r.path, { method: r.method, body: form })).status, r.path).toBe(403);
-      expect((await c.request(r.path, { method: r.method, body: form, headers: { 'X-CSRF-Token': 'wrong' } })).status, r.path).toBe(403);
+      expect(
+        (
+          await c.request(r.path, {
+            method: r.method,
+            body: form,
+            headers: { 'X-CSRF-Token': 'wrong' },
+          })
+        ).status,
+        r.path,
+      ).toBe(403);
       form.set('_csrf', `${c.csrf}x`);
       expect((await c.request(r.path, { method: r.method, body: form })).status, r.path).toBe(403);
     }
     expect(profiles.calls.filter((x) => x !== 'getUser')).toEqual([]);
     // The same request with the token goes through.
-    const ok = await c.request(`${BASE}/users/u1/notes`, { method: 'POST', body: new URLSearchParams({ text: 'hi' }), headers: { 'X-CSRF-Token': c.csrf, 'HX-Request': 'true' } });
+    const ok = await c.request(`${BASE}/users/u1/notes`, {
+      method: 'POST',
+      body: new URLSearchParams({ text: 'hi' }),
+      headers: { 'X-CSRF-Token': c.csrf, 'HX-Request': 'true' },
+    });
     expect(ok.status).toBe(200);
     expect(profiles.calls).toContain('addLogEntry');
     await h2.close();
@@ -108,7 +146,10 @@ describe('login, logout and expiry', () => {
     expect(page.headers.get('x-frame-options')).toBe('DENY');
     expect(page.headers.get('referrer-policy')).toBe('same-origin');
     const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
-    const res = await c.request(`${BASE}/login`, { method: 'POST', body: new URLSearchParams({ ...ADMIN, _csrf: token, next: `${BASE}/overview` }) });
+    const res = await c.request(`${BASE}/login`, {
+      method: 'POST',
+      body: new URLSearchParams({ ...ADMIN, _csrf: token, next: `${BASE}/overview` }),
+    });
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe(`${BASE}/overview`);
     const cookie = res.headers.getSetCookie().find((s) => s.startsWith('ue_session='))!;
@@ -123,7 +164,11 @@ describe('login, logout and expiry', () => {
     const c = new Client(h.app);
     const page = await c.request(`${BASE}/login`);
     const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
-    const res = await c.request(`${BASE}/login`, { method: 'POST', body: new URLSearchParams({ ...ADMIN, _csrf: token }), headers: { 'x-forwarded-proto': 'https' } });
+    const res = await c.request(`${BASE}/login`, {
+      method: 'POST',
+      body: new URLSearchParams({ ...ADMIN, _csrf: token }),
+      headers: { 'x-forwarded-proto': 'https' },
+    });
     expect(res.headers.getSetCookie().find((s) => s.startsWith('ue_session='))).toMatch(/Secure/);
   });
 
@@ -145,7 +190,10 @@ describe('login, logout and expiry', () => {
 
   it('rejects a login post without the form token', async () => {
     const c = new Client(h.app);
-    const res = await c.request(`${BASE}/login`, { method: 'POST', body: new URLSearchParams({ email: 'x@example.com', password: 'y' }) });
+    const res = await c.request(`${BASE}/login`, {
+      method: 'POST',
+      body: new URLSearchParams({ email: 'x@example.com', password: 'y' }),
+    });
     expect(res.status).toBe(403);
   });
 
@@ -155,7 +203,10 @@ describe('login, logout and expiry', () => {
     await c.login();
     const saved = new Map(c.cookies);
     expect((await c.request(`${BASE}/users`)).status).toBe(200);
-    const out = await c.request(`${BASE}/logout`, { method: 'POST', body: new URLSearchParams({ _csrf: c.csrf }) });
+    const out = await c.request(`${BASE}/logout`, {
+      method: 'POST',
+      body: new URLSearchParams({ _csrf: c.csrf }),
+    });
     expect(out.status).toBe(303);
     expect(out.headers.get('location')).toBe(`${BASE}/login`);
     c.cookies = saved; // a stolen copy of the cookie
@@ -187,7 +238,9 @@ describe('login, logout and expiry', () => {
     const h2 = await buildHarness(fakeProfiles(), { ttlSeconds: 60 });
     const c = new Client(h2.app);
     await c.login();
-    expect((await c.request(`${BASE}/users/rows`, { headers: { 'HX-Request': 'true' } })).status).toBe(200);
+    expect(
+      (await c.request(`${BASE}/users/rows`, { headers: { 'HX-Request': 'true' } })).status,
+    ).toBe(200);
     // Expire it the way Redis would.
     for (const key of await h2.redis.keys(`${h2.prefix}session:*`)) await h2.redis.pexpire(key, 1);
     await new Promise((r) => setTimeout(r, 20));

@@ -26,7 +26,11 @@ export interface Harness {
 
 export async function buildHarness(
   profiles: ProfilesApi,
-  opts: { ttlSeconds?: number; perAccount?: number; pageSizes?: { users: number; messages: number } } = {},
+  opts: {
+    ttlSeconds?: number;
+    perAccount?: number;
+    pageSizes?: { users: number; messages: number };
+  } = {},
 ): Promise<Harness> {
   const redis = new Redis(requireEnv('REDIS_URL'));
   const prefix = `${uniqueName('bff')}:`;
@@ -37,10 +41,21 @@ export async function buildHarness(
     profiles,
     admins,
     sessions,
-    limiter: createLoginLimiter(redis, { prefix: `${prefix}login`, perAccount: opts.perAccount ?? 5 }),
+    limiter: createLoginLimiter(redis, {
+      prefix: `${prefix}login`,
+      perAccount: opts.perAccount ?? 5,
+    }),
     redisReachable: async () => (await redis.ping()) === 'PONG',
     log: createLogger('bff-test', 'silent'),
-    settings: { basePath: BASE, sessionSecret: 'x'.repeat(40), cookieSecure: 'auto', sessionTtlSeconds: opts.ttlSeconds ?? 3600, timeZone: 'Europe/Berlin', staticRoot: publicDir, ...(opts.pageSizes ? { pageSizes: opts.pageSizes } : {}) },
+    settings: {
+      basePath: BASE,
+      sessionSecret: 'x'.repeat(40),
+      cookieSecure: 'auto',
+      sessionTtlSeconds: opts.ttlSeconds ?? 3600,
+      timeZone: 'Europe/Berlin',
+      staticRoot: publicDir,
+      ...(opts.pageSizes ? { pageSizes: opts.pageSizes } : {}),
+    },
   });
   return { app, redis, admins, sessions, prefix, close: async () => void (await redis.quit()) };
 }
@@ -53,8 +68,13 @@ export class Client {
 
   async request(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
-    if (this.cookies.size) headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
-    const res = await this.app.request(`http://localhost${path}`, { ...init, headers, redirect: 'manual' });
+    if (this.cookies.size)
+      headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
+    const res = await this.app.request(`http://localhost${path}`, {
+      ...init,
+      headers,
+      redirect: 'manual',
+    });
     for (const c of res.headers.getSetCookie()) {
       const [pair] = c.split(';');
       const i = pair!.indexOf('=');
@@ -68,7 +88,10 @@ export class Client {
   async login(email = ADMIN.email, password = ADMIN.password): Promise<Response> {
     const page = await (await this.request(`${BASE}/login`)).text();
     const token = /name="_csrf" value="([^"]+)"/.exec(page)?.[1] ?? '';
-    const res = await this.request(`${BASE}/login`, { method: 'POST', body: new URLSearchParams({ email, password, _csrf: token }) });
+    const res = await this.request(`${BASE}/login`, {
+      method: 'POST',
+      body: new URLSearchParams({ email, password, _csrf: token }),
+    });
     if (res.status === 303) {
       const html = await (await this.request(`${BASE}/users`)).text();
       this.csrf = /X-CSRF-Token&quot;:&quot;([^&]+)&quot;/.exec(html)?.[1] ?? '';

@@ -7,7 +7,11 @@ import { startProfiles, webhookClient, type ProfilesProcess } from './stack.js';
 
 describe('with profiles down', () => {
   it('shows a readable 503 instead of crashing, and /healthz says which dependency is missing', async () => {
-    const dead = createProfilesClient({ addr: '127.0.0.1:1', token: 'whatever-token', deadlineMs: 500 });
+    const dead = createProfilesClient({
+      addr: '127.0.0.1:1',
+      token: 'whatever-token',
+      deadlineMs: 500,
+    });
     const h = await buildHarness(dead);
     const c = new Client(h.app);
     await c.login();
@@ -16,7 +20,10 @@ describe('with profiles down', () => {
     expect(await res.text()).toContain('The profiles service is unavailable. Try again shortly.');
     const health = await c.request('/healthz');
     expect(health.status).toBe(503);
-    expect(await health.json()).toEqual({ status: 'degraded', checks: { profiles: 'unreachable', redis: 'ok' } });
+    expect(await health.json()).toEqual({
+      status: 'degraded',
+      checks: { profiles: 'unreachable', redis: 'ok' },
+    });
     dead.close();
     await h.close();
   });
@@ -34,8 +41,16 @@ describe('pages over real profiles', () => {
     profiles = await startProfiles('bff_pages');
     api = createProfilesClient({ addr: profiles.addr, token: profiles.bffToken });
     hook = webhookClient(profiles.addr, profiles.testToken);
-    await hook.inbound({ waId: '4915112345678', name: 'José Álvarez', text: 'Hola, quiero un presupuesto' });
-    await hook.inbound({ waId: '14155550123', name: '<script>alert(1)</script> Eve', text: '"><img src=x onerror=alert(1)>' });
+    await hook.inbound({
+      waId: '4915112345678',
+      name: 'José Álvarez',
+      text: 'Hola, quiero un presupuesto',
+    });
+    await hook.inbound({
+      waId: '14155550123',
+      name: '<script>alert(1)</script> Eve',
+      text: '"><img src=x onerror=alert(1)>',
+    });
     await hook.inbound({ waId: '4915112345678', name: 'José Álvarez', text: 'Segundo mensaje' });
     h = await buildHarness(api);
     c = new Client(h.app);
@@ -65,7 +80,9 @@ describe('pages over real profiles', () => {
     await c.login();
     const first = await (await c.request(`${BASE}/users`)).text();
     expect(first.match(/class="user-row"/g)).toHaveLength(1);
-    const next = /<tr class="more" hx-get="([^"]+)" hx-trigger="revealed" hx-swap="outerHTML">/.exec(first)?.[1]?.replace(/&amp;/g, '&');
+    const next = /<tr class="more" hx-get="([^"]+)" hx-trigger="revealed" hx-swap="outerHTML">/
+      .exec(first)?.[1]
+      ?.replace(/&amp;/g, '&');
     expect(next).toMatch(new RegExp(`^${BASE}/users/rows\\?page_token=`));
     const second = await (await c.request(next!)).text();
     expect(second.match(/class="user-row"/g)).toHaveLength(1);
@@ -76,19 +93,25 @@ describe('pages over real profiles', () => {
     const page = await (await c.request(`${BASE}/users/${joseId}`)).text();
     expect(page).toContain('Segundo mensaje');
     expect(page).not.toContain('Hola, quiero un presupuesto');
-    const older = /<div class="older" hx-get="([^"]+)" hx-trigger="intersect once"/.exec(page)?.[1]?.replace(/&amp;/g, '&');
+    const older = /<div class="older" hx-get="([^"]+)" hx-trigger="intersect once"/
+      .exec(page)?.[1]
+      ?.replace(/&amp;/g, '&');
     const olderHtml = await (await c.request(older!)).text();
     expect(olderHtml).toContain('Hola, quiero un presupuesto');
     await small.close();
   });
 
   it('searches by an accented name and by a phone written with +, spaces and dashes', async () => {
-    const byName = await c.request(`${BASE}/users/rows?q=${encodeURIComponent('josé')}`, { headers: { 'HX-Request': 'true' } });
+    const byName = await c.request(`${BASE}/users/rows?q=${encodeURIComponent('josé')}`, {
+      headers: { 'HX-Request': 'true' },
+    });
     const nameHtml = await byName.text();
     expect(nameHtml).toContain('José Álvarez');
     expect(nameHtml).not.toContain('Eve');
     expect(byName.headers.get('hx-replace-url')).toBe(`${BASE}/users?q=jos%C3%A9`);
-    const byPhone = await (await c.request(`${BASE}/users/rows?q=${encodeURIComponent('+49 151-1234-5678')}`)).text();
+    const byPhone = await (
+      await c.request(`${BASE}/users/rows?q=${encodeURIComponent('+49 151-1234-5678')}`)
+    ).text();
     expect(byPhone).toContain('José Álvarez');
     expect(byPhone).not.toContain('Eve');
     const none = await (await c.request(`${BASE}/users/rows?q=zzzznotthere`)).text();
@@ -105,15 +128,39 @@ describe('pages over real profiles', () => {
 
   it('adds a note, a tag, a follow-up and changes the status, attributed to the admin', async () => {
     const hx = { 'X-CSRF-Token': c.csrf, 'HX-Request': 'true' };
-    const note = await (await c.request(`${BASE}/users/${joseId}/notes`, { method: 'POST', headers: hx, body: new URLSearchParams({ text: 'Called <b>back</b>' }) })).text();
+    const note = await (
+      await c.request(`${BASE}/users/${joseId}/notes`, {
+        method: 'POST',
+        headers: hx,
+        body: new URLSearchParams({ text: 'Called <b>back</b>' }),
+      })
+    ).text();
     expect(note).toContain('Called &lt;b&gt;back&lt;/b&gt;');
     expect(note).toContain('Ana Admin');
-    const tag = await (await c.request(`${BASE}/users/${joseId}/tags`, { method: 'POST', headers: hx, body: new URLSearchParams({ tag: 'VIP' }) })).text();
+    const tag = await (
+      await c.request(`${BASE}/users/${joseId}/tags`, {
+        method: 'POST',
+        headers: hx,
+        body: new URLSearchParams({ tag: 'VIP' }),
+      })
+    ).text();
     expect(tag).toContain('<li class="tag">vip');
-    const fu = await (await c.request(`${BASE}/users/${joseId}/follow-ups`, { method: 'POST', headers: hx, body: new URLSearchParams({ text: 'Send the quote', due: '2020-01-01T09:00' }) })).text();
+    const fu = await (
+      await c.request(`${BASE}/users/${joseId}/follow-ups`, {
+        method: 'POST',
+        headers: hx,
+        body: new URLSearchParams({ text: 'Send the quote', due: '2020-01-01T09:00' }),
+      })
+    ).text();
     expect(fu).toContain('Send the quote');
     expect(fu).toContain('overdue since');
-    const st = await (await c.request(`${BASE}/users/${joseId}/status`, { method: 'POST', headers: hx, body: new URLSearchParams({ status: '4' }) })).text();
+    const st = await (
+      await c.request(`${BASE}/users/${joseId}/status`, {
+        method: 'POST',
+        headers: hx,
+        body: new URLSearchParams({ status: '4' }),
+      })
+    ).text();
     expect(st).toContain('<span class="status">Quote request</span>');
     const user = (await api.getUser({ lookup: { $case: 'id', id: joseId } })).user!;
     expect(user.tags).toContain('vip');
@@ -125,10 +172,18 @@ describe('pages over real profiles', () => {
   it('pauses and resumes the agent, removes a tag and closes a follow-up', async () => {
     const hx = { 'X-CSRF-Token': c.csrf, 'HX-Request': 'true' };
     const post = async (path: string, form: Record<string, string>) =>
-      (await c.request(`${BASE}/users/${joseId}${path}`, { method: 'POST', headers: hx, body: new URLSearchParams(form) })).text();
+      (
+        await c.request(`${BASE}/users/${joseId}${path}`, {
+          method: 'POST',
+          headers: hx,
+          body: new URLSearchParams(form),
+        })
+      ).text();
     expect(await post('/pause', { paused: 'yes' })).toContain('Resume agent');
     expect((await api.getUser({ lookup: { $case: 'id', id: joseId } })).user?.paused).toBe(true);
-    expect(await (await c.request(`${BASE}/users/rows?paused=yes`)).text()).toContain('José Álvarez');
+    expect(await (await c.request(`${BASE}/users/rows?paused=yes`)).text()).toContain(
+      'José Álvarez',
+    );
     expect(await post('/pause', { paused: 'no' })).toContain('Pause agent (take over)');
     expect(await post('/tags/remove', { tag: 'vip' })).not.toContain('<li class="tag">vip');
     const log = await (await c.request(`${BASE}/users/${joseId}/log`)).text();
@@ -143,11 +198,17 @@ describe('pages over real profiles', () => {
     await hook.facts(joseId, [{ key: 'city', value: 'Sevilla', confidence: 0.6 }]);
     await hook.facts(joseId, [{ key: 'city', value: 'Madrid <b>', confidence: 0.9 }]);
     const page = await (await c.request(`${BASE}/users/${joseId}`)).text();
-    expect(page).toMatch(/<span class="fact-key">city<\/span> <strong dir="auto">Madrid &lt;b&gt;<\/strong>/);
+    expect(page).toMatch(
+      /<span class="fact-key">city<\/span> <strong dir="auto">Madrid &lt;b&gt;<\/strong>/,
+    );
     expect(page).toContain('90%');
     expect(page).toContain('Carol');
     expect(page).not.toContain('Sevilla');
-    const history = await (await c.request(`${BASE}/users/${joseId}/facts?history=1`, { headers: { 'HX-Request': 'true' } })).text();
+    const history = await (
+      await c.request(`${BASE}/users/${joseId}/facts?history=1`, {
+        headers: { 'HX-Request': 'true' },
+      })
+    ).text();
     expect(history).toContain('Every version');
     expect(history).toContain('Sevilla');
     expect(history).toContain('Madrid &lt;b&gt;');
@@ -168,14 +229,20 @@ describe('pages over real profiles', () => {
     const page = await c.request(`${BASE}/users/u_doesnotexist`);
     expect(page.status).toBe(404);
     expect(await page.text()).toContain('<h1>Not found</h1>');
-    const hx = await c.request(`${BASE}/users/u_doesnotexist/notes`, { method: 'POST', headers: { 'X-CSRF-Token': c.csrf, 'HX-Request': 'true' }, body: new URLSearchParams({ text: '' }) });
+    const hx = await c.request(`${BASE}/users/u_doesnotexist/notes`, {
+      method: 'POST',
+      headers: { 'X-CSRF-Token': c.csrf, 'HX-Request': 'true' },
+      body: new URLSearchParams({ text: '' }),
+    });
     expect(hx.status).toBe(400);
     expect(hx.headers.get('hx-retarget')).toBe('#flash');
     expect(await hx.text()).toContain('text: required');
   });
 
   it('pushes a new message to an open page over SSE', async () => {
-    const res = await c.request(`${BASE}/users/${joseId}/events`, { headers: { accept: 'text/event-stream' } });
+    const res = await c.request(`${BASE}/users/${joseId}/events`, {
+      headers: { accept: 'text/event-stream' },
+    });
     expect(res.headers.get('content-type')).toContain('text/event-stream');
     expect(res.headers.get('x-accel-buffering')).toBe('no');
     const reader = res.body!.getReader();
@@ -190,7 +257,11 @@ describe('pages over real profiles', () => {
     };
     // A heartbeat means the watch is running: whatever happens from here on is delivered.
     await readUntil('event: heartbeat');
-    await hook.inbound({ waId: '4915112345678', name: 'José Álvarez', text: 'Live <i>update</i> ✓' });
+    await hook.inbound({
+      waId: '4915112345678',
+      name: 'José Álvarez',
+      text: 'Live <i>update</i> ✓',
+    });
     await readUntil('Live &lt;i&gt;update&lt;/i&gt;');
     expect(buf).toContain('event: message-created');
     await reader.cancel();
@@ -198,7 +269,12 @@ describe('pages over real profiles', () => {
 
   it('resumes a dropped stream from Last-Event-ID without losing what happened meanwhile', async () => {
     const open = async (lastEventId?: string) => {
-      const res = await c.request(`${BASE}/users/${joseId}/events`, { headers: { accept: 'text/event-stream', ...(lastEventId ? { 'last-event-id': lastEventId } : {}) } });
+      const res = await c.request(`${BASE}/users/${joseId}/events`, {
+        headers: {
+          accept: 'text/event-stream',
+          ...(lastEventId ? { 'last-event-id': lastEventId } : {}),
+        },
+      });
       const reader = res.body!.getReader();
       const dec = new TextDecoder();
       let buf = '';

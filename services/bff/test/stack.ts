@@ -12,7 +12,14 @@ import {
   type MessageContent,
   type WebhookEvent,
 } from '@ue/proto';
-import { freePort, requireEnv, startProcess, testMongoUrl, uniqueName, type RunningProcess } from '@ue/testing';
+import {
+  freePort,
+  requireEnv,
+  startProcess,
+  testMongoUrl,
+  uniqueName,
+  type RunningProcess,
+} from '@ue/testing';
 
 const require = createRequire(import.meta.url);
 
@@ -47,7 +54,13 @@ export async function startProfiles(label: string): Promise<ProfilesProcess> {
     async () => (await fetch(`http://127.0.0.1:${metricsPort}/healthz`)).status === 200,
     45_000,
   );
-  return { addr: `127.0.0.1:${port}`, bffToken, testToken, proc, stop: async () => void (await proc.stop()) };
+  return {
+    addr: `127.0.0.1:${port}`,
+    bffToken,
+    testToken,
+    proc,
+    stop: async () => void (await proc.stop()),
+  };
 }
 
 /** Create users and messages the way ingest does: through ApplyWebhookEvents. */
@@ -57,18 +70,35 @@ export function webhookClient(addr: string, token: string) {
   md.set('authorization', `Bearer ${token}`);
   const apply = (events: Partial<WebhookEvent>[]): Promise<ApplyWebhookEventsResponse> =>
     new Promise((resolve, reject) =>
-      client.applyWebhookEvents(ApplyWebhookEventsRequest.fromPartial({ events }), md, (err, res) =>
-        err ? reject(err) : resolve(res),
+      client.applyWebhookEvents(
+        ApplyWebhookEventsRequest.fromPartial({ events }),
+        md,
+        (err, res) => (err ? reject(err) : resolve(res)),
       ),
     );
   return {
     apply,
     /** One inbound text message from a new or known user. */
-    inbound(opts: { account?: string; waId: string; name?: string; text: string; at?: Date; wamid?: string; content?: Partial<MessageContent> }) {
+    inbound(opts: {
+      account?: string;
+      waId: string;
+      name?: string;
+      text: string;
+      at?: Date;
+      wamid?: string;
+      content?: Partial<MessageContent>;
+    }) {
       const account = opts.account ?? '100200300';
       const at = opts.at ?? new Date();
       return apply([
-        { accountId: account, occurredAt: at, event: { $case: 'userSeen', userSeen: { user: { waId: opts.waId, bsuid: '', parentBsuid: '' }, name: opts.name } } },
+        {
+          accountId: account,
+          occurredAt: at,
+          event: {
+            $case: 'userSeen',
+            userSeen: { user: { waId: opts.waId, bsuid: '', parentBsuid: '' }, name: opts.name },
+          },
+        },
         {
           accountId: account,
           occurredAt: at,
@@ -88,10 +118,17 @@ export function webhookClient(addr: string, token: string) {
       ]);
     },
     /** What an agent learned, written as agent "carol". */
-    facts: (userId: string, facts: { key: string; value: string; confidence: number; sourceMessageId?: string }[]) =>
+    facts: (
+      userId: string,
+      facts: { key: string; value: string; confidence: number; sourceMessageId?: string }[],
+    ) =>
       new Promise<void>((resolve, reject) =>
         client.upsertFacts(
-          UpsertFactsRequest.fromPartial({ userId, facts, author: { kind: ActorKind.AGENT, id: 'carol', displayName: 'Carol' } }),
+          UpsertFactsRequest.fromPartial({
+            userId,
+            facts,
+            author: { kind: ActorKind.AGENT, id: 'carol', displayName: 'Carol' },
+          }),
           md,
           (err) => (err ? reject(err) : resolve()),
         ),

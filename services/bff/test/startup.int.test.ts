@@ -10,7 +10,10 @@ const entry = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
 function runToExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [entry], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [entry], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -30,7 +33,11 @@ describe('bff startup', () => {
     expect(output).toContain('SESSION_SECRET: ');
     expect(output).toContain('at least 32');
 
-    const missing = await runToExit({ REDIS_URL: 'redis://127.0.0.1:1', PROFILES_TOKEN: 'abcdefghijkl', SESSION_SECRET: 'x'.repeat(40) });
+    const missing = await runToExit({
+      REDIS_URL: 'redis://127.0.0.1:1',
+      PROFILES_TOKEN: 'abcdefghijkl',
+      SESSION_SECRET: 'x'.repeat(40),
+    });
     expect(missing.code).not.toBe(0);
     expect(missing.output).toContain('PROFILES_ADDR: required but not set');
   });
@@ -70,9 +77,13 @@ describe('bff startup', () => {
     });
 
     it('sends a browser without a session to the login page under BASE_PATH', async () => {
-      const res = await fetch(`http://127.0.0.1:${port}/dev/user-engagement/users`, { redirect: 'manual' });
+      const res = await fetch(`http://127.0.0.1:${port}/dev/user-engagement/users`, {
+        redirect: 'manual',
+      });
       expect(res.status).toBe(302);
-      expect(res.headers.get('location')).toBe('/dev/user-engagement/login?next=%2Fdev%2Fuser-engagement%2Fusers');
+      expect(res.headers.get('location')).toBe(
+        '/dev/user-engagement/login?next=%2Fdev%2Fuser-engagement%2Fusers',
+      );
       const login = await fetch(`http://127.0.0.1:${port}/dev/user-engagement/login`);
       expect(login.status).toBe(200);
       expect(login.headers.get('content-security-policy')).toContain("script-src 'self'");

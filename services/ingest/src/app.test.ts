@@ -24,21 +24,36 @@ function app(over: Partial<AppDeps> = {}) {
 
 const body = Buffer.from('{"object":"whatsapp_business_account","entry":[]}');
 const post = (b: Uint8Array, signature: string) =>
-  ({ method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature }, body: b }) as RequestInit;
+  ({
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature },
+    body: b,
+  }) as RequestInit;
 
 describe('webhook endpoint', () => {
   it('queues a signed body with its hash and receipt time, answering 200', async () => {
     const { http, queued } = app();
     const res = await http.request('/webhooks/whatsapp', post(body, sign(body, 's1')));
     expect([res.status, await res.text()]).toEqual([200, 'EVENT_RECEIVED']);
-    expect(queued).toEqual([{ provider: 'whatsapp', bodyBase64: body.toString('base64'), sha256: expect.stringMatching(/^[0-9a-f]{64}$/) as string, receivedAt: '2026-11-10T12:00:00.000Z' }]);
+    expect(queued).toEqual([
+      {
+        provider: 'whatsapp',
+        bodyBase64: body.toString('base64'),
+        sha256: expect.stringMatching(/^[0-9a-f]{64}$/) as string,
+        receivedAt: '2026-11-10T12:00:00.000Z',
+      },
+    ]);
   });
 
   it('answers 503 (the provider retries) when the queue cannot take it, and counts why', async () => {
-    const { http, metrics } = app({ enqueue: () => Promise.reject(new Error('Stream isn\'t writeable')) });
+    const { http, metrics } = app({
+      enqueue: () => Promise.reject(new Error("Stream isn't writeable")),
+    });
     const res = await http.request('/webhooks/whatsapp', post(body, sign(body, 's1')));
     expect(res.status).toBe(503);
-    expect(await metrics.registry.metrics()).toMatch(/ingest_webhooks_rejected_total\{reason="redis"\} 1/);
+    expect(await metrics.registry.metrics()).toMatch(
+      /ingest_webhooks_rejected_total\{reason="redis"\} 1/,
+    );
   });
 
   it('refuses oversized, unsigned and non-JSON bodies before queueing anything', async () => {
@@ -58,7 +73,12 @@ describe('webhook endpoint', () => {
 describe('health', () => {
   it('is 200 only when Redis and profiles are both up, with detail', async () => {
     expect((await app().http.request('/healthz')).status).toBe(200);
-    const down = await app({ health: () => Promise.resolve({ redis: true, profiles: false }) }).http.request('/healthz');
-    expect([down.status, await down.json()]).toEqual([503, { status: 'degraded', redis: 'up', profiles: 'down' }]);
+    const down = await app({
+      health: () => Promise.resolve({ redis: true, profiles: false }),
+    }).http.request('/healthz');
+    expect([down.status, await down.json()]).toEqual([
+      503,
+      { status: 'degraded', redis: 'up', profiles: 'down' },
+    ]);
   });
 });

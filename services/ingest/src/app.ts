@@ -19,7 +19,11 @@ export function createApp(deps: AppDeps): Hono {
   app.get('/healthz', async (c) => {
     const h = await deps.health();
     const ok = h.redis && h.profiles;
-    const detail = { status: ok ? 'ok' : 'degraded', redis: h.redis ? 'up' : 'down', profiles: h.profiles ? 'up' : 'down' };
+    const detail = {
+      status: ok ? 'ok' : 'degraded',
+      redis: h.redis ? 'up' : 'down',
+      profiles: h.profiles ? 'up' : 'down',
+    };
     return c.json(detail, ok ? 200 : 503);
   });
 

@@ -15,20 +15,39 @@ describe('loadConfig', () => {
   it('applies the documented defaults and splits rotated secrets', () => {
     const c = loadConfig(required);
     expect(c.WHATSAPP_APP_SECRET).toEqual(['old-secret', 'new-secret']);
-    expect([c.PORT, c.WHATSAPP_API_BASE_URL, c.BULLMQ_PREFIX, c.WEBHOOK_MAX_BYTES, c.OUTBOUND_RATE_PER_SECOND]).toEqual([7203, 'https://graph.facebook.com/v24.0', 'bull', 3 * 1024 * 1024, 80]);
+    expect([
+      c.PORT,
+      c.WHATSAPP_API_BASE_URL,
+      c.BULLMQ_PREFIX,
+      c.WEBHOOK_MAX_BYTES,
+      c.OUTBOUND_RATE_PER_SECOND,
+    ]).toEqual([7203, 'https://graph.facebook.com/v24.0', 'bull', 3 * 1024 * 1024, 80]);
     expect(c.INGEST_ROLES).toEqual(['http', 'webhook-worker', 'outbound-worker']);
   });
 
   it('names every missing or malformed variable', () => {
     const err = (() => {
       try {
-        loadConfig({ ...required, REDIS_URL: 'http://nope', PROFILES_ADDR: 'no-port', WHATSAPP_APP_SECRET: '', INGEST_ROLES: 'http,bogus', WEBHOOK_BATCH_MAX_EVENTS: '900' });
+        loadConfig({
+          ...required,
+          REDIS_URL: 'http://nope',
+          PROFILES_ADDR: 'no-port',
+          WHATSAPP_APP_SECRET: '',
+          INGEST_ROLES: 'http,bogus',
+          WEBHOOK_BATCH_MAX_EVENTS: '900',
+        });
       } catch (e) {
         return e;
       }
     })();
     expect(err).toBeInstanceOf(ConfigError);
     const names = (err as ConfigError).problems.map((p) => p.split(':')[0]);
-    expect(names.sort()).toEqual(['INGEST_ROLES.1', 'PROFILES_ADDR', 'REDIS_URL', 'WEBHOOK_BATCH_MAX_EVENTS', 'WHATSAPP_APP_SECRET']);
+    expect(names.sort()).toEqual([
+      'INGEST_ROLES.1',
+      'PROFILES_ADDR',
+      'REDIS_URL',
+      'WEBHOOK_BATCH_MAX_EVENTS',
+      'WHATSAPP_APP_SECRET',
+    ]);
   });
 });

@@ -20,7 +20,10 @@ const schema = z.object({
   HOST: z.string().default('0.0.0.0'),
   LOG_LEVEL: env.logLevel(),
   // Must match profiles' BULLMQ_PREFIX: the outbound queue is shared with it.
-  BULLMQ_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').default('bull'),
+  BULLMQ_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
+    .default('bull'),
   // Meta's documented maximum webhook payload is 3 MB.
   WEBHOOK_MAX_BYTES: positive(3 * 1024 * 1024),
   // Bound on any Redis command made while a provider request waits (then 503).

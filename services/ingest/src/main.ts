@@ -3,7 +3,13 @@
 // finish their in-flight jobs (unfinished ones return to the queue), then connections close.
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
-import { createLogger, exitOnStartupError, handleShutdown, type Closer, type Logger } from '@ue/kit';
+import {
+  createLogger,
+  exitOnStartupError,
+  handleShutdown,
+  type Closer,
+  type Logger,
+} from '@ue/kit';
 import { OUTBOUND_QUEUE } from '@ue/proto';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -19,7 +25,13 @@ import { sendMessage } from './providers/whatsapp/send-api.js';
 import { startOutboundWorker } from './queue/outbound-worker.js';
 import { createRateLimiter } from './queue/rate-limiter.js';
 import { createFailFastRedis, withTimeout } from './queue/redis.js';
-import { WEBHOOK_QUEUE, WHATSAPP_DELIVERY, webhookJobId, webhookJobOptions, type RetryPolicy } from './queue/webhook-queue.js';
+import {
+  WEBHOOK_QUEUE,
+  WHATSAPP_DELIVERY,
+  webhookJobId,
+  webhookJobOptions,
+  type RetryPolicy,
+} from './queue/webhook-queue.js';
 import { startWebhookWorker } from './queue/webhook-worker.js';
 
 interface Shared {
@@ -39,16 +51,37 @@ function startWebhookPipeline({ config, log, closers, metrics, profiles, retry }
     apply: (req) => profiles.applyWebhookEvents(req),
     onBatch: (items) => metrics.applyBatchSize.observe(items),
   });
-  const process = createApplyWebhook({ batcher, maxEvents: config.WEBHOOK_BATCH_MAX_EVENTS, metrics, log });
-  const w = startWebhookWorker({ redisUrl: config.REDIS_URL, prefix: config.BULLMQ_PREFIX, concurrency: config.WEBHOOK_CONCURRENCY, retry, process, batcher, metrics, log });
+  const process = createApplyWebhook({
+    batcher,
+    maxEvents: config.WEBHOOK_BATCH_MAX_EVENTS,
+    metrics,
+    log,
+  });
+  const w = startWebhookWorker({
+    redisUrl: config.REDIS_URL,
+    prefix: config.BULLMQ_PREFIX,
+    concurrency: config.WEBHOOK_CONCURRENCY,
+    retry,
+    process,
+    batcher,
+    metrics,
+    log,
+  });
   closers.push({ name: 'webhook worker', close: w.close });
 }
 
 function startSender({ config, log, closers, metrics, profiles, retry }: Shared): void {
   const limiterRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 });
   limiterRedis.on('error', throttledWarn(log, 'rate limiter redis error'));
-  closers.push({ name: 'rate limiter redis', close: () => limiterRedis.quit().catch(() => limiterRedis.disconnect()) });
-  const api = { baseUrl: config.WHATSAPP_API_BASE_URL, accessToken: config.WHATSAPP_ACCESS_TOKEN, timeoutMs: config.OUTBOUND_TIMEOUT_MS };
+  closers.push({
+    name: 'rate limiter redis',
+    close: () => limiterRedis.quit().catch(() => limiterRedis.disconnect()),
+  });
+  const api = {
+    baseUrl: config.WHATSAPP_API_BASE_URL,
+    accessToken: config.WHATSAPP_ACCESS_TOKEN,
+    timeoutMs: config.OUTBOUND_TIMEOUT_MS,
+  };
   const process = createSendOutbound({
     send: (job) => sendMessage(api, job),
     report: (event) => profiles.applyWebhookEvents({ events: [event], deliveries: [] }),
@@ -58,13 +91,26 @@ function startSender({ config, log, closers, metrics, profiles, retry }: Shared)
     metrics,
     log,
   });
-  const w = startOutboundWorker({ redisUrl: config.REDIS_URL, prefix: config.BULLMQ_PREFIX, concurrency: config.OUTBOUND_CONCURRENCY, process, metrics, log });
+  const w = startOutboundWorker({
+    redisUrl: config.REDIS_URL,
+    prefix: config.BULLMQ_PREFIX,
+    concurrency: config.OUTBOUND_CONCURRENCY,
+    process,
+    metrics,
+    log,
+  });
   closers.push({ name: 'outbound worker', close: w.close });
 }
 
-async function listen(config: Config, fetch: (req: Request) => Response | Promise<Response>, closers: Closer[]): Promise<void> {
+async function listen(
+  config: Config,
+  fetch: (req: Request) => Response | Promise<Response>,
+  closers: Closer[],
+): Promise<void> {
   const server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch, port: config.PORT, hostname: config.HOST }, () => resolve(s as Server));
+    const s = serve({ fetch, port: config.PORT, hostname: config.HOST }, () =>
+      resolve(s as Server),
+    );
   });
   closers.push({
     name: 'http',
@@ -81,7 +127,11 @@ async function main(config: Config): Promise<void> {
   const closers: Closer[] = [];
   handleShutdown(log, closers, config.SHUTDOWN_GRACE_MS);
   const timeoutMs = config.WEBHOOK_ENQUEUE_TIMEOUT_MS;
-  const retry = { attempts: config.WEBHOOK_ATTEMPTS, baseMs: config.RETRY_BASE_MS, maxMs: config.RETRY_MAX_MS };
+  const retry = {
+    attempts: config.WEBHOOK_ATTEMPTS,
+    baseMs: config.RETRY_BASE_MS,
+    maxMs: config.RETRY_MAX_MS,
+  };
 
   // The request path's Redis: fails fast, so a provider request never waits on an outage.
   const redis = createFailFastRedis(config.REDIS_URL, timeoutMs);
@@ -95,12 +145,26 @@ async function main(config: Config): Promise<void> {
   });
   const webhooks = queues[0]!;
 
-  const profiles = createProfilesClient({ addr: config.PROFILES_ADDR, token: config.PROFILES_TOKEN, deadlineMs: config.PROFILES_DEADLINE_MS });
+  const profiles = createProfilesClient({
+    addr: config.PROFILES_ADDR,
+    token: config.PROFILES_TOKEN,
+    deadlineMs: config.PROFILES_DEADLINE_MS,
+  });
   closers.push({ name: 'profiles client', close: () => Promise.resolve(profiles.close()) });
 
   const metrics = createMetrics(async () => {
-    const counts = await Promise.all(queues.map((q) => withTimeout(q.getJobCounts('waiting', 'active', 'delayed', 'failed'), timeoutMs, 'job counts')));
-    return counts.flatMap((c, i) => Object.entries(c).map(([state, count]) => ({ queue: queues[i]!.name, state, count })));
+    const counts = await Promise.all(
+      queues.map((q) =>
+        withTimeout(
+          q.getJobCounts('waiting', 'active', 'delayed', 'failed'),
+          timeoutMs,
+          'job counts',
+        ),
+      ),
+    );
+    return counts.flatMap((c, i) =>
+      Object.entries(c).map(([state, count]) => ({ queue: queues[i]!.name, state, count })),
+    );
   });
 
   const shared: Shared = { config, log, closers, metrics, profiles, retry };
@@ -114,11 +178,22 @@ async function main(config: Config): Promise<void> {
       metrics,
       log,
       enqueue: async (data) => {
-        await withTimeout(webhooks.add(WHATSAPP_DELIVERY, data, webhookJobOptions(webhookJobId(data.sha256), retry)), timeoutMs, 'enqueue');
+        await withTimeout(
+          webhooks.add(
+            WHATSAPP_DELIVERY,
+            data,
+            webhookJobOptions(webhookJobId(data.sha256), retry),
+          ),
+          timeoutMs,
+          'enqueue',
+        );
       },
       health: async () => {
         const [redisUp, profilesUp] = await Promise.all([
-          withTimeout(redis.ping(), 1000, 'redis ping').then(() => true, () => false),
+          withTimeout(redis.ping(), 1000, 'redis ping').then(
+            () => true,
+            () => false,
+          ),
           profiles.reachable(1000),
         ]);
         return { redis: redisUp, profiles: profilesUp };
@@ -126,7 +201,15 @@ async function main(config: Config): Promise<void> {
     });
     await listen(config, app.fetch, closers);
   }
-  log.info({ port: config.PORT, roles: config.INGEST_ROLES, profiles: config.PROFILES_ADDR, prefix: config.BULLMQ_PREFIX }, 'ingest started');
+  log.info(
+    {
+      port: config.PORT,
+      roles: config.INGEST_ROLES,
+      profiles: config.PROFILES_ADDR,
+      prefix: config.BULLMQ_PREFIX,
+    },
+    'ingest started',
+  );
 }
 
 let config: Config;

@@ -7,10 +7,14 @@ import { freePort, startProcess, type RunningProcess } from '@ue/testing';
 import type { Queue } from 'bullmq';
 
 /** shared/ sits beside the repository (CI clones it there). */
-export const FIXTURES = fileURLToPath(new URL('../../../../shared/fixtures/whatsapp/', import.meta.url));
+export const FIXTURES = fileURLToPath(
+  new URL('../../../../shared/fixtures/whatsapp/', import.meta.url),
+);
 
 export function fixtureNames(): string[] {
-  return readdirSync(FIXTURES).filter((f) => f.endsWith('.json')).sort();
+  return readdirSync(FIXTURES)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
 }
 
 export function fixture(name: string): Buffer {
@@ -35,21 +39,35 @@ export interface Ingest {
 export async function startIngest(env: Record<string, string>): Promise<Ingest> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const proc = await startProcess(INGEST_ENTRY, { LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env, PORT: String(port) }, async () => {
-    const res = await fetch(`${url}/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=${env.WHATSAPP_VERIFY_TOKEN ?? ''}&hub.challenge=1`);
-    return res.status === 200;
-  });
+  const proc = await startProcess(
+    INGEST_ENTRY,
+    { LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env, PORT: String(port) },
+    async () => {
+      const res = await fetch(
+        `${url}/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=${env.WHATSAPP_VERIFY_TOKEN ?? ''}&hub.challenge=1`,
+      );
+      return res.status === 200;
+    },
+  );
   return { url, port, proc };
 }
 
-export async function postWebhook(url: string, body: Uint8Array, signature?: string): Promise<Response> {
+export async function postWebhook(
+  url: string,
+  body: Uint8Array,
+  signature?: string,
+): Promise<Response> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (signature !== undefined) headers['x-hub-signature-256'] = signature;
   return fetch(`${url}/webhooks/whatsapp`, { method: 'POST', headers, body });
 }
 
 /** Poll until check() returns a value (not undefined) or time runs out. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 15_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastErr: unknown;
   for (;;) {
@@ -59,7 +77,10 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
     } catch (err) {
       lastErr = err;
     }
-    if (Date.now() > deadline) throw new Error(`${what} not reached after ${timeoutMs} ms${lastErr instanceof Error ? `: ${lastErr.message}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `${what} not reached after ${timeoutMs} ms${lastErr instanceof Error ? `: ${lastErr.message}` : ''}`,
+      );
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -76,7 +97,12 @@ export interface Profiles {
 }
 
 /** Start profiles' built server (real gRPC over a socket); ready when its /healthz answers 200. */
-export async function startProfiles(o: { mongoUrl: string; redisUrl: string; prefix: string; port?: number }): Promise<Profiles> {
+export async function startProfiles(o: {
+  mongoUrl: string;
+  redisUrl: string;
+  prefix: string;
+  port?: number;
+}): Promise<Profiles> {
   const port = o.port ?? (await freePort());
   const metricsPort = await freePort();
   const proc = await startProcess(
@@ -98,7 +124,12 @@ export async function startProfiles(o: { mongoUrl: string; redisUrl: string; pre
 }
 
 /** Environment for an ingest process wired to a profiles address, tuned for fast tests. */
-export function ingestEnv(o: { redisUrl: string; prefix: string; profilesAddr: string; extra?: Record<string, string> }): Record<string, string> {
+export function ingestEnv(o: {
+  redisUrl: string;
+  prefix: string;
+  profilesAddr: string;
+  extra?: Record<string, string>;
+}): Record<string, string> {
   return {
     REDIS_URL: o.redisUrl,
     PROFILES_ADDR: o.profilesAddr,
@@ -117,8 +148,21 @@ export function ingestEnv(o: { redisUrl: string; prefix: string; profilesAddr: s
 
 /** Resolve once the webhook queue holds no waiting, active or delayed job. */
 export async function drained(queue: Queue, timeoutMs = 30_000): Promise<Record<string, number>> {
-  return eventually(async () => {
-    const c = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed');
-    return (c.waiting ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0) === 0 ? c : undefined;
-  }, timeoutMs, 'queue drained');
+  return eventually(
+    async () => {
+      const c = await queue.getJobCounts(
+        'waiting',
+        'active',
+        'delayed',
+        'prioritized',
+        'completed',
+        'failed',
+      );
+      return (c.waiting ?? 0) + (c.active ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0) === 0
+        ? c
+        : undefined;
+    },
+    timeoutMs,
+    'queue drained',
+  );
 }

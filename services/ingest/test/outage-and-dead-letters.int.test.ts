@@ -7,7 +7,20 @@ import { promisify } from 'node:util';
 import { freePort, requireEnv, testMongoUrl, uniqueName } from '@ue/testing';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AGENT_TOKEN, APP_SECRET, drained, eventually, fixture, ingestEnv, postWebhook, signBody, startIngest, startProfiles, type Ingest, type Profiles } from './helpers.js';
+import {
+  AGENT_TOKEN,
+  APP_SECRET,
+  drained,
+  eventually,
+  fixture,
+  ingestEnv,
+  postWebhook,
+  signBody,
+  startIngest,
+  startProfiles,
+  type Ingest,
+  type Profiles,
+} from './helpers.js';
 import { testProfilesClient, type TestProfilesClient } from './profiles-client.js';
 
 const A = '117733559900011';
@@ -16,7 +29,9 @@ const redisUrl = requireEnv('REDIS_URL');
 const mongoUrl = testMongoUrl('ingest_outage');
 
 async function deadLetters(prefix: string, ...args: string[]): Promise<string> {
-  const { stdout } = await promisify(execFile)(process.execPath, [CLI, ...args], { env: { ...process.env, REDIS_URL: redisUrl, BULLMQ_PREFIX: prefix } });
+  const { stdout } = await promisify(execFile)(process.execPath, [CLI, ...args], {
+    env: { ...process.env, REDIS_URL: redisUrl, BULLMQ_PREFIX: prefix },
+  });
   return stdout;
 }
 
@@ -34,7 +49,14 @@ describe('profiles down, then back', () => {
 
   beforeAll(async () => {
     port = await freePort();
-    ingest = await startIngest(ingestEnv({ redisUrl, prefix, profilesAddr: `127.0.0.1:${port}`, extra: { PROFILES_DEADLINE_MS: '1500' } }));
+    ingest = await startIngest(
+      ingestEnv({
+        redisUrl,
+        prefix,
+        profilesAddr: `127.0.0.1:${port}`,
+        extra: { PROFILES_DEADLINE_MS: '1500' },
+      }),
+    );
     queue = new Queue('webhooks', { connection: { url: redisUrl }, prefix });
   });
 
@@ -46,21 +68,40 @@ describe('profiles down, then back', () => {
   });
 
   it('accepts webhooks while profiles is stopped, retries, then applies every event exactly once', async () => {
-    const names = ['text-basic.json', 'document-pdf.json', 'text-forwarded.json', 'batch-3-messages-2-contacts.json', 'image-with-caption.json'];
+    const names = [
+      'text-basic.json',
+      'document-pdf.json',
+      'text-forwarded.json',
+      'batch-3-messages-2-contacts.json',
+      'image-with-caption.json',
+    ];
     for (const name of names) expect(await post(ingest, fixture(name))).toBe(200);
     const health = await fetch(`${ingest.url}/healthz`);
-    expect([health.status, await health.json()]).toEqual([503, { status: 'degraded', redis: 'up', profiles: 'down' }]);
-    await eventually(async () => {
-      const jobs = await queue.getJobs(['delayed', 'waiting', 'active']);
-      return jobs.filter((j) => j.attemptsMade >= 2).length === names.length ? true : undefined;
-    }, 20_000, 'every job retried twice');
+    expect([health.status, await health.json()]).toEqual([
+      503,
+      { status: 'degraded', redis: 'up', profiles: 'down' },
+    ]);
+    await eventually(
+      async () => {
+        const jobs = await queue.getJobs(['delayed', 'waiting', 'active']);
+        return jobs.filter((j) => j.attemptsMade >= 2).length === names.length ? true : undefined;
+      },
+      20_000,
+      'every job retried twice',
+    );
 
     profiles = await startProfiles({ mongoUrl, redisUrl, prefix, port });
     client = testProfilesClient(profiles.addr, AGENT_TOKEN);
     const counts = await drained(queue, 30_000);
     expect([counts.completed, counts.failed]).toEqual([names.length, 0]);
 
-    const expected: Array<[string, number]> = [['4915112345678', 2], ['33612345678', 2], ['971501234567', 2], ['447700900123', 1], ['819012345678', 1]];
+    const expected: Array<[string, number]> = [
+      ['4915112345678', 2],
+      ['33612345678', 2],
+      ['971501234567', 2],
+      ['447700900123', 1],
+      ['819012345678', 1],
+    ];
     for (const [waId, n] of expected) {
       const user = await client.user(A, { waId });
       expect([waId, user?.counters?.inboundMessages]).toEqual([waId, n]);
@@ -82,11 +123,20 @@ describe('dead letters', () => {
   let port: number;
   const good = fixture('text-bsuid-username-no-phone.json');
   // Signed and JSON, but not something the parser can apply: no phone_number_id.
-  const malformed = Buffer.from('{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"metadata":{},"messages":[]}}]}]}');
+  const malformed = Buffer.from(
+    '{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"metadata":{},"messages":[]}}]}]}',
+  );
 
   beforeAll(async () => {
     port = await freePort();
-    ingest = await startIngest(ingestEnv({ redisUrl, prefix, profilesAddr: `127.0.0.1:${port}`, extra: { WEBHOOK_ATTEMPTS: '2', RETRY_BASE_MS: '100', PROFILES_DEADLINE_MS: '3000' } }));
+    ingest = await startIngest(
+      ingestEnv({
+        redisUrl,
+        prefix,
+        profilesAddr: `127.0.0.1:${port}`,
+        extra: { WEBHOOK_ATTEMPTS: '2', RETRY_BASE_MS: '100', PROFILES_DEADLINE_MS: '3000' },
+      }),
+    );
     queue = new Queue('webhooks', { connection: { url: redisUrl }, prefix });
   });
 
@@ -99,25 +149,48 @@ describe('dead letters', () => {
   it('keeps failed deliveries with their reason; the command lists them and replays one', async () => {
     // Profiles is down and this instance gives up after 2 attempts: a dead letter.
     expect(await post(ingest, good)).toBe(200);
-    await eventually(async () => ((await queue.getFailedCount()) === 1 ? true : undefined), 20_000, 'first dead letter');
-    profiles = await startProfiles({ mongoUrl: testMongoUrl('ingest_dead'), redisUrl, prefix, port });
+    await eventually(
+      async () => ((await queue.getFailedCount()) === 1 ? true : undefined),
+      20_000,
+      'first dead letter',
+    );
+    profiles = await startProfiles({
+      mongoUrl: testMongoUrl('ingest_dead'),
+      redisUrl,
+      prefix,
+      port,
+    });
     // Malformed input fails for good at once, without retries; the dead letter keeps its bytes.
     expect(await post(ingest, malformed)).toBe(200);
-    await eventually(async () => ((await queue.getFailedCount()) === 2 ? true : undefined), 20_000, 'second dead letter');
+    await eventually(
+      async () => ((await queue.getFailedCount()) === 2 ? true : undefined),
+      20_000,
+      'second dead letter',
+    );
 
     const listed = await deadLetters(prefix, 'list');
-    expect(listed).toMatch(/attempts 1\t.*malformed delivery: entry\[0\]\.changes\[0\]\.value: value without metadata\.phone_number_id/);
+    expect(listed).toMatch(
+      /attempts 1\t.*malformed delivery: entry\[0\]\.changes\[0\]\.value: value without metadata\.phone_number_id/,
+    );
     expect(listed).toMatch(/attempts 2\t.*profiles: /);
     expect(listed).toContain('2 dead letter(s)');
 
-    const goodId = (await queue.getFailed()).find((j) => j.failedReason.startsWith('profiles'))!.id!;
+    const goodId = (await queue.getFailed()).find((j) =>
+      j.failedReason.startsWith('profiles'),
+    )!.id!;
     expect(await deadLetters(prefix, 'replay', goodId)).toContain(`replayed ${goodId}`);
-    await eventually(async () => ((await queue.getCompletedCount()) === 1 ? true : undefined), 20_000, 'replayed job completed');
+    await eventually(
+      async () => ((await queue.getCompletedCount()) === 1 ? true : undefined),
+      20_000,
+      'replayed job completed',
+    );
 
     const client = testProfilesClient(profiles.addr, AGENT_TOKEN);
     try {
       const lucas = await client.user(A, { bsuid: 'BR.8734521098765432101' });
-      expect((await client.messages(lucas!.id)).map((m) => m.content?.text)).toEqual(['Oi! Vocês entregam em Curitiba?']);
+      expect((await client.messages(lucas!.id)).map((m) => m.content?.text)).toEqual([
+        'Oi! Vocês entregam em Curitiba?',
+      ]);
     } finally {
       client.close();
     }
@@ -141,22 +214,40 @@ describe('graceful shutdown with work in flight', () => {
 
   it('SIGTERM while a delivery waits on profiles: exit 0, the job stays queued, a new instance applies it', async () => {
     const port = await freePort();
-    const env = ingestEnv({ redisUrl, prefix, profilesAddr: `127.0.0.1:${port}`, extra: { PROFILES_DEADLINE_MS: '3000', RETRY_BASE_MS: '500' } });
+    const env = ingestEnv({
+      redisUrl,
+      prefix,
+      profilesAddr: `127.0.0.1:${port}`,
+      extra: { PROFILES_DEADLINE_MS: '3000', RETRY_BASE_MS: '500' },
+    });
     const first = await startIngest(env);
     const body = fixture('location-pin.json');
     expect(await post(first, body)).toBe(200);
-    await eventually(async () => ((await queue.getActiveCount()) === 1 ? true : undefined), 10_000, 'job in flight');
+    await eventually(
+      async () => ((await queue.getActiveCount()) === 1 ? true : undefined),
+      10_000,
+      'job in flight',
+    );
     expect(await first.proc.stop('SIGTERM')).toBe(0);
     const jobs = await queue.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed']);
-    expect(await Promise.all(jobs.map((j) => j.getState()))).toEqual([expect.stringMatching(/^(waiting|delayed|wait)$/)]);
+    expect(await Promise.all(jobs.map((j) => j.getState()))).toEqual([
+      expect.stringMatching(/^(waiting|delayed|wait)$/),
+    ]);
 
-    profiles = await startProfiles({ mongoUrl: testMongoUrl('ingest_shutdown'), redisUrl, prefix, port });
+    profiles = await startProfiles({
+      mongoUrl: testMongoUrl('ingest_shutdown'),
+      redisUrl,
+      prefix,
+      port,
+    });
     const second = await startIngest(env);
     try {
       await drained(queue, 30_000);
       const client = testProfilesClient(profiles.addr, AGENT_TOKEN);
       const tomas = await client.user(A, { waId: '353871234567' });
-      expect((await client.messages(tomas!.id)).map((m) => m.content?.location?.latitude)).toEqual([53.3438053]);
+      expect((await client.messages(tomas!.id)).map((m) => m.content?.location?.latitude)).toEqual([
+        53.3438053,
+      ]);
       client.close();
     } finally {
       await second.proc.stop();

@@ -45,7 +45,13 @@ export function testProfilesClient(addr: string, token: string): TestProfilesCli
     async user(accountId, ref) {
       const user = { waId: ref.waId ?? '', bsuid: ref.bsuid ?? '', parentBsuid: '' };
       try {
-        const res = await grpcCall<{ user?: User }>((cb) => raw.getUser({ lookup: { $case: 'accountUser', accountUser: { accountId, user } } }, metadata(), cb));
+        const res = await grpcCall<{ user?: User }>((cb) =>
+          raw.getUser(
+            { lookup: { $case: 'accountUser', accountUser: { accountId, user } } },
+            metadata(),
+            cb,
+          ),
+        );
         return res.user;
       } catch (err) {
         if ((err as ServiceError).code === status.NOT_FOUND) return undefined;
@@ -57,7 +63,9 @@ export function testProfilesClient(addr: string, token: string): TestProfilesCli
       let pageToken = '';
       do {
         const req = ListMessagesRequest.fromPartial({ userId, pageSize: 200, pageToken });
-        const res = await grpcCall<{ messages: Message[]; nextPageToken: string }>((cb) => raw.listMessages(req, metadata(), cb));
+        const res = await grpcCall<{ messages: Message[]; nextPageToken: string }>((cb) =>
+          raw.listMessages(req, metadata(), cb),
+        );
         out.push(...res.messages);
         pageToken = res.nextPageToken;
       } while (pageToken);
@@ -68,14 +76,20 @@ export function testProfilesClient(addr: string, token: string): TestProfilesCli
       let pageToken = '';
       do {
         const req = ListUsersRequest.fromPartial({ pageSize: 200, pageToken });
-        const res = await grpcCall<{ users: User[]; nextPageToken: string }>((cb) => raw.listUsers(req, metadata(), cb));
+        const res = await grpcCall<{ users: User[]; nextPageToken: string }>((cb) =>
+          raw.listUsers(req, metadata(), cb),
+        );
         out.push(...res.users);
         pageToken = res.nextPageToken;
       } while (pageToken);
       return out;
     },
-    send: (req) => grpcCall((cb) => raw.sendMessage(SendMessageRequest.fromPartial(req), metadata(), cb)),
-    record: (req) => grpcCall((cb) => raw.recordOutboundMessage(RecordOutboundMessageRequest.fromPartial(req), metadata(), cb)),
+    send: (req) =>
+      grpcCall((cb) => raw.sendMessage(SendMessageRequest.fromPartial(req), metadata(), cb)),
+    record: (req) =>
+      grpcCall((cb) =>
+        raw.recordOutboundMessage(RecordOutboundMessageRequest.fromPartial(req), metadata(), cb),
+      ),
     close: () => raw.close(),
   };
 }

@@ -14,7 +14,11 @@ describe('per-number rate limiter', () => {
     const limiter = createRateLimiter(redis, uniqueName('rate'), 5);
     const seconds: number[] = [];
     const started = Date.now();
-    await Promise.all(Array.from({ length: 12 }, () => limiter.acquire('117733559900011').then(() => seconds.push(Math.floor(Date.now() / 1000)))));
+    await Promise.all(
+      Array.from({ length: 12 }, () =>
+        limiter.acquire('117733559900011').then(() => seconds.push(Math.floor(Date.now() / 1000))),
+      ),
+    );
     // 12 sends at 5 per second need at least three one-second windows.
     expect(new Set(seconds).size).toBeGreaterThanOrEqual(3);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);

@@ -4,7 +4,20 @@ import { ActorKind, MessageContent, MessageType, type Message, type User } from 
 import { requireEnv, testMongoUrl, uniqueName } from '@ue/testing';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AGENT_TOKEN, APP_SECRET, drained, fixture, fixtureNames, ingestEnv, postWebhook, signBody, startIngest, startProfiles, type Ingest, type Profiles } from './helpers.js';
+import {
+  AGENT_TOKEN,
+  APP_SECRET,
+  drained,
+  fixture,
+  fixtureNames,
+  ingestEnv,
+  postWebhook,
+  signBody,
+  startIngest,
+  startProfiles,
+  type Ingest,
+  type Profiles,
+} from './helpers.js';
 import { testProfilesClient, type TestProfilesClient } from './profiles-client.js';
 
 interface Stack {
@@ -21,7 +34,12 @@ async function startStack(label: string): Promise<Stack> {
   const prefix = uniqueName(label);
   const profiles = await startProfiles({ mongoUrl: testMongoUrl(label), redisUrl, prefix });
   const ingest = await startIngest(ingestEnv({ redisUrl, prefix, profilesAddr: profiles.addr }));
-  const stack = { profiles, ingest, queue: new Queue('webhooks', { connection: { url: redisUrl }, prefix }), client: testProfilesClient(profiles.addr, AGENT_TOKEN) };
+  const stack = {
+    profiles,
+    ingest,
+    queue: new Queue('webhooks', { connection: { url: redisUrl }, prefix }),
+    client: testProfilesClient(profiles.addr, AGENT_TOKEN),
+  };
   stacks.push(stack);
   return stack;
 }
@@ -67,7 +85,10 @@ async function recordOurMessages(stack: Stack): Promise<void> {
     await stack.client.record({
       recipient: { accountId: '117733559900011', user: { waId, bsuid: '', parentBsuid: '' } },
       wamid,
-      content: MessageContent.fromPartial({ type: MessageType.TEXT, text: `our message ${wamid.slice(-6)}` }),
+      content: MessageContent.fromPartial({
+        type: MessageType.TEXT,
+        text: `our message ${wamid.slice(-6)}`,
+      }),
       author: { kind: ActorKind.AGENT, id: 'carol', displayName: 'Carol' },
       sentAt: new Date(sentAt * 1000),
     });
@@ -75,21 +96,38 @@ async function recordOurMessages(stack: Stack): Promise<void> {
 }
 
 // Fields that record when profiles happened to store something, not what was sent.
-const VOLATILE = new Set(['id', 'userId', 'messageId', 'receivedAt', 'createdAt', 'updatedAt', 'replyToMessageId']);
+const VOLATILE = new Set([
+  'id',
+  'userId',
+  'messageId',
+  'receivedAt',
+  'createdAt',
+  'updatedAt',
+  'replyToMessageId',
+]);
 
 function normalize(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(normalize);
   if (v instanceof Date || v === null || typeof v !== 'object') return v;
-  return Object.fromEntries(Object.entries(v).filter(([k]) => !VOLATILE.has(k)).map(([k, x]) => [k, normalize(x)]));
+  return Object.fromEntries(
+    Object.entries(v)
+      .filter(([k]) => !VOLATILE.has(k))
+      .map(([k, x]) => [k, normalize(x)]),
+  );
 }
 
 async function snapshot(stack: Stack): Promise<unknown[]> {
   const users: User[] = await stack.client.users();
-  users.sort((a, b) => `${a.accountId}|${a.waId}|${a.bsuid}`.localeCompare(`${b.accountId}|${b.waId}|${b.bsuid}`));
+  users.sort((a, b) =>
+    `${a.accountId}|${a.waId}|${a.bsuid}`.localeCompare(`${b.accountId}|${b.waId}|${b.bsuid}`),
+  );
   const out = [];
   for (const u of users) {
     const messages: Message[] = await stack.client.messages(u.id);
-    out.push({ user: normalize(u), messages: messages.sort((a, b) => a.wamid.localeCompare(b.wamid)).map(normalize) });
+    out.push({
+      user: normalize(u),
+      messages: messages.sort((a, b) => a.wamid.localeCompare(b.wamid)).map(normalize),
+    });
   }
   return out;
 }
@@ -98,7 +136,10 @@ let inOrder: unknown[];
 let replayed: unknown[];
 
 beforeAll(async () => {
-  const [once, twice] = await Promise.all([startStack('ingest_order_once'), startStack('ingest_order_twice')]);
+  const [once, twice] = await Promise.all([
+    startStack('ingest_order_once'),
+    startStack('ingest_order_twice'),
+  ]);
   const names = fixtureNames();
   await postAll(once, names);
   await postAll(twice, shuffled([...names, ...names], 20261121));
@@ -118,7 +159,10 @@ afterAll(async () => {
 describe('duplicates and disorder', () => {
   it('every fixture twice, shuffled, gives the same users, messages, statuses and reactions as once in order', () => {
     expect(inOrder).toHaveLength(13);
-    const messages = (inOrder as Array<{ messages: unknown[] }>).reduce((n, u) => n + u.messages.length, 0);
+    const messages = (inOrder as Array<{ messages: unknown[] }>).reduce(
+      (n, u) => n + u.messages.length,
+      0,
+    );
     expect(messages).toBe(27 + 3); // inbound chat messages in the fixtures + our three sends
     expect(replayed).toEqual(inOrder);
   });

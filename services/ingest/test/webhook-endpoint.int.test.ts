@@ -4,7 +4,14 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { freePort, requireEnv, uniqueName } from '@ue/testing';
 import { Queue } from 'bullmq';
-import { INGEST_ENTRY, fixture, postWebhook, signBody, startIngest, type Ingest } from './helpers.js';
+import {
+  INGEST_ENTRY,
+  fixture,
+  postWebhook,
+  signBody,
+  startIngest,
+  type Ingest,
+} from './helpers.js';
 
 const OLD_SECRET = 'old-app-secret-1';
 const NEW_SECRET = 'new-app-secret-2';
@@ -43,15 +50,21 @@ afterAll(async () => {
 
 describe('GET /webhooks/whatsapp (subscription handshake)', () => {
   it('echoes hub.challenge exactly, as plain text, for the right token', async () => {
-    const res = await fetch(`${ingest.url}/webhooks/whatsapp?hub.mode=subscribe&hub.challenge=0804512337&hub.verify_token=verify-me`);
+    const res = await fetch(
+      `${ingest.url}/webhooks/whatsapp?hub.mode=subscribe&hub.challenge=0804512337&hub.verify_token=verify-me`,
+    );
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(await res.text()).toBe('0804512337');
   });
 
   it('refuses a wrong token or mode with 403', async () => {
-    const wrong = await fetch(`${ingest.url}/webhooks/whatsapp?hub.mode=subscribe&hub.challenge=1&hub.verify_token=nope`);
-    const mode = await fetch(`${ingest.url}/webhooks/whatsapp?hub.mode=unsubscribe&hub.challenge=1&hub.verify_token=verify-me`);
+    const wrong = await fetch(
+      `${ingest.url}/webhooks/whatsapp?hub.mode=subscribe&hub.challenge=1&hub.verify_token=nope`,
+    );
+    const mode = await fetch(
+      `${ingest.url}/webhooks/whatsapp?hub.mode=unsubscribe&hub.challenge=1&hub.verify_token=verify-me`,
+    );
     expect([wrong.status, mode.status]).toEqual([403, 403]);
   });
 });
@@ -62,10 +75,18 @@ describe('POST /webhooks/whatsapp refusals (nothing queued)', () => {
   it.each([
     ['no signature header', body, undefined],
     ['a wrong secret', body, signBody(body, 'not-the-secret')],
-    ['a signature without the sha256= prefix', body, signBody(body, NEW_SECRET).slice('sha256='.length)],
+    [
+      'a signature without the sha256= prefix',
+      body,
+      signBody(body, NEW_SECRET).slice('sha256='.length),
+    ],
     ['a signature of the wrong length', body, signBody(body, NEW_SECRET).slice(0, -2)],
     // Re-serialising writes é as UTF-8 and "/" unescaped: the provider's HMAC no longer matches.
-    ['a re-serialized body (unicode escapes changed)', Buffer.from(JSON.stringify(JSON.parse(body.toString()))), signBody(body, NEW_SECRET)],
+    [
+      'a re-serialized body (unicode escapes changed)',
+      Buffer.from(JSON.stringify(JSON.parse(body.toString()))),
+      signBody(body, NEW_SECRET),
+    ],
     ['a truncated body', body.subarray(0, body.length - 10), signBody(body, NEW_SECRET)],
   ])('answers 401 for %s', async (_what, sent, signature) => {
     const before = await totalJobs();
@@ -89,7 +110,10 @@ describe('POST /webhooks/whatsapp refusals (nothing queued)', () => {
     expect(declared.status).toBe(413);
     const streamed = await fetch(`${ingest.url}/webhooks/whatsapp`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(big, NEW_SECRET) },
+      headers: {
+        'content-type': 'application/json',
+        'x-hub-signature-256': signBody(big, NEW_SECRET),
+      },
       body: new ReadableStream({
         start(c) {
           for (let i = 0; i < big.length; i += 65536) c.enqueue(big.subarray(i, i + 65536));
@@ -116,7 +140,9 @@ describe('POST /webhooks/whatsapp acceptance', () => {
     const data = job!.data as { bodyBase64: string; sha256: string; receivedAt: string };
     expect(Buffer.from(data.bodyBase64, 'base64').equals(body)).toBe(true);
     expect(Date.parse(data.receivedAt)).toBeGreaterThan(Date.now() - 60_000);
-    const ids = (await queue.getJobs(['waiting', 'active', 'delayed', 'completed', 'failed'])).map((j) => j.id);
+    const ids = (await queue.getJobs(['waiting', 'active', 'delayed', 'completed', 'failed'])).map(
+      (j) => j.id,
+    );
     expect(ids.filter((id) => id === jobId(body))).toHaveLength(1);
   });
 
@@ -147,12 +173,27 @@ describe('outages and configuration', () => {
   });
 
   it('exits non-zero naming each missing or malformed variable', () => {
-    const env: Record<string, string> = { ...process.env, REDIS_URL: requireEnv('REDIS_URL'), PROFILES_ADDR: '127.0.0.1:1', PORT: 'abc' };
-    for (const k of ['WHATSAPP_APP_SECRET', 'WHATSAPP_VERIFY_TOKEN', 'WHATSAPP_ACCESS_TOKEN', 'PROFILES_TOKEN']) delete env[k];
+    const env: Record<string, string> = {
+      ...process.env,
+      REDIS_URL: requireEnv('REDIS_URL'),
+      PROFILES_ADDR: '127.0.0.1:1',
+      PORT: 'abc',
+    };
+    for (const k of [
+      'WHATSAPP_APP_SECRET',
+      'WHATSAPP_VERIFY_TOKEN',
+      'WHATSAPP_ACCESS_TOKEN',
+      'PROFILES_TOKEN',
+    ])
+      delete env[k];
     env.WHATSAPP_VERIFY_TOKEN = 'v';
     env.WHATSAPP_ACCESS_TOKEN = 'a';
     env.PROFILES_TOKEN = 'a-long-enough-token';
-    const run = spawnSync(process.execPath, [INGEST_ENTRY], { env, encoding: 'utf8', timeout: 15_000 });
+    const run = spawnSync(process.execPath, [INGEST_ENTRY], {
+      env,
+      encoding: 'utf8',
+      timeout: 15_000,
+    });
     expect(run.status).not.toBe(0);
     expect(run.stderr).toContain('WHATSAPP_APP_SECRET: required but not set');
     expect(run.stderr).toMatch(/PORT: /);

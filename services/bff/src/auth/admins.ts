@@ -18,7 +18,12 @@ export interface AdminStore {
   count(): Promise<number>;
 }
 
-const ARGON = { algorithm: 2 /* Argon2id (a const enum upstream) */, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+const ARGON = {
+  algorithm: 2 /* Argon2id (a const enum upstream) */,
+  memoryCost: 19456,
+  timeCost: 2,
+  parallelism: 1,
+} as const;
 // Verified against when the email is unknown, so timing does not reveal which emails exist.
 let dummyHash: Promise<string> | undefined;
 
@@ -34,13 +39,22 @@ export function createAdminStore(redis: Redis, prefix = 'ue:bff:'): AdminStore {
   return {
     async create(email, password, name) {
       if (password.length < 12) throw new Error('password must be at least 12 characters');
-      const admin: Admin = { id: randomUUID(), email: normaliseEmail(email), name: name?.trim() || normaliseEmail(email) };
+      const admin: Admin = {
+        id: randomUUID(),
+        email: normaliseEmail(email),
+        name: name?.trim() || normaliseEmail(email),
+      };
       const passwordHash = await hash(password, ARGON);
       const created = await redis.hsetnx(byEmail(email), 'id', admin.id);
       if (!created) throw new Error(`an admin with email ${admin.email} already exists`);
       await redis
         .multi()
-        .hset(byEmail(email), { id: admin.id, email: admin.email, name: admin.name, hash: passwordHash })
+        .hset(byEmail(email), {
+          id: admin.id,
+          email: admin.email,
+          name: admin.name,
+          hash: passwordHash,
+        })
         .hset(byId(admin.id), { id: admin.id, email: admin.email, name: admin.name })
         .sadd(index, admin.id)
         .exec();

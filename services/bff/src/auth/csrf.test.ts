@@ -33,7 +33,9 @@ describe('post-login destination', () => {
 describe('client address for rate limiting', () => {
   const app = new Hono().get('/', (c) => c.text(clientIp(c, Number(c.req.query('hops') ?? 0))));
   const ip = async (hops: number, xff?: string) =>
-    (await app.request(`/?hops=${hops}`, { headers: xff ? { 'x-forwarded-for': xff } : {} })).text();
+    (
+      await app.request(`/?hops=${hops}`, { headers: xff ? { 'x-forwarded-for': xff } : {} })
+    ).text();
 
   it('ignores X-Forwarded-For unless proxies are trusted', async () => {
     expect(await ip(0, '6.6.6.6')).toBe('unknown');

@@ -17,9 +17,25 @@ export function createLoginLimiter(
 ): LoginLimiter {
   const windowSeconds = opts.windowSeconds ?? 15 * 60;
   const prefix = opts.prefix ?? 'ue:bff:login';
-  const byIp = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}:ip`, points: opts.perIp ?? 50, duration: windowSeconds, blockDuration: windowSeconds });
-  const byAccount = new RateLimiterRedis({ storeClient: redis, keyPrefix: `${prefix}:acct`, points: opts.perAccount ?? 5, duration: windowSeconds, blockDuration: windowSeconds });
-  const remainingWait = async (limiter: RateLimiterRedis, key: string, max: number): Promise<number> => {
+  const byIp = new RateLimiterRedis({
+    storeClient: redis,
+    keyPrefix: `${prefix}:ip`,
+    points: opts.perIp ?? 50,
+    duration: windowSeconds,
+    blockDuration: windowSeconds,
+  });
+  const byAccount = new RateLimiterRedis({
+    storeClient: redis,
+    keyPrefix: `${prefix}:acct`,
+    points: opts.perAccount ?? 5,
+    duration: windowSeconds,
+    blockDuration: windowSeconds,
+  });
+  const remainingWait = async (
+    limiter: RateLimiterRedis,
+    key: string,
+    max: number,
+  ): Promise<number> => {
     const res = await limiter.get(key);
     return res && res.consumedPoints >= max ? Math.ceil(res.msBeforeNext / 1000) : 0;
   };

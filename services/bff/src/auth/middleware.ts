@@ -14,14 +14,18 @@ export function requireSession(deps: AppDeps) {
     const session = id ? await deps.sessions.touch(id) : undefined;
     if (!session) {
       const url = new URL(c.req.url);
-      const back = c.req.method === 'GET' && !c.req.header('hx-request') ? `${url.pathname}${url.search}` : '';
+      const back =
+        c.req.method === 'GET' && !c.req.header('hx-request') ? `${url.pathname}${url.search}` : '';
       const login = `${base}/login${back ? `?next=${encodeURIComponent(back)}` : ''}`;
       if (c.req.header('hx-request')) {
         // htmx follows HX-Redirect whatever the status, so an expired session lands on the login page.
         c.header('HX-Redirect', `${base}/login`);
         return c.text('session expired: log in again', 401);
       }
-      if ((c.req.header('accept') ?? '').includes('text/event-stream') || isStateChanging(c.req.method)) {
+      if (
+        (c.req.header('accept') ?? '').includes('text/event-stream') ||
+        isStateChanging(c.req.method)
+      ) {
         return c.text('log in first', 401);
       }
       return c.redirect(login, 302);
@@ -47,7 +51,8 @@ export function requireCsrf() {
       const v = body[CSRF_FIELD];
       token = typeof v === 'string' ? v : undefined;
     }
-    if (!tokensMatch(c.get('session').csrf, token)) return c.text('invalid or missing CSRF token', 403);
+    if (!tokensMatch(c.get('session').csrf, token))
+      return c.text('invalid or missing CSRF token', 403);
     await next();
   });
 }

@@ -20,7 +20,11 @@ export interface SessionStore {
   destroy(id: string): Promise<void>;
 }
 
-export function createSessionStore(redis: Redis, ttlSeconds: number, prefix = 'ue:bff:'): SessionStore {
+export function createSessionStore(
+  redis: Redis,
+  ttlSeconds: number,
+  prefix = 'ue:bff:',
+): SessionStore {
   const key = (id: string): string => `${prefix}session:${id}`;
   return {
     async create(admin) {

@@ -26,17 +26,29 @@ async function main(): Promise<void> {
     options: { email: { type: 'string' }, name: { type: 'string' } },
   });
   if (positionals[0] !== 'create' || !values.email) {
-    process.stderr.write('usage: admin create --email <email> [--name <name>]  (password from ADMIN_PASSWORD or stdin)\n');
+    process.stderr.write(
+      'usage: admin create --email <email> [--name <name>]  (password from ADMIN_PASSWORD or stdin)\n',
+    );
     process.exit(2);
   }
   const email = z.email().parse(values.email);
   const cfg = parseEnv(
-    z.object({ REDIS_URL: env.url(['redis:', 'rediss:']), REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/).default('ue:bff:') }),
+    z.object({
+      REDIS_URL: env.url(['redis:', 'rediss:']),
+      REDIS_KEY_PREFIX: z
+        .string()
+        .regex(/^[A-Za-z0-9:_-]{1,64}$/)
+        .default('ue:bff:'),
+    }),
     process.env,
   );
   const redis = new Redis(cfg.REDIS_URL, { maxRetriesPerRequest: 2 });
   try {
-    const admin = await createAdminStore(redis, cfg.REDIS_KEY_PREFIX).create(email, await readPassword(), values.name);
+    const admin = await createAdminStore(redis, cfg.REDIS_KEY_PREFIX).create(
+      email,
+      await readPassword(),
+      values.name,
+    );
     process.stdout.write(`created admin ${admin.email} (${admin.id})\n`);
   } finally {
     redis.disconnect();

@@ -1,6 +1,12 @@
 // The bff's only way to data: profiles' gRPC API, with the bearer token on every call, a
 // deadline per call, and gRPC statuses turned into AppError (kit's one mapping table).
-import { credentials, Metadata, type CallOptions, type ClientUnaryCall, type ServiceError } from '@grpc/grpc-js';
+import {
+  credentials,
+  Metadata,
+  type CallOptions,
+  type ClientUnaryCall,
+  type ServiceError,
+} from '@grpc/grpc-js';
 import { AppError, errorCodeOfGrpc } from '@ue/kit';
 import {
   ProfilesServiceClient,
@@ -40,7 +46,10 @@ export interface ProfilesApi {
   listLogEntries(req: Partial<ListLogEntriesRequest>): Promise<ListLogEntriesResponse>;
   getStats(req: Partial<GetStatsRequest>): Promise<GetStatsResponse>;
   /** Live events until `signal` aborts; errors end the iteration with an AppError. */
-  watchEvents(req: Partial<WatchEventsRequest>, signal: AbortSignal): AsyncIterable<WatchEventsResponse>;
+  watchEvents(
+    req: Partial<WatchEventsRequest>,
+    signal: AbortSignal,
+  ): AsyncIterable<WatchEventsResponse>;
   /** True when a connection to profiles can be made within `timeoutMs`. */
   reachable(timeoutMs: number): Promise<boolean>;
   close(): void;
@@ -57,12 +66,23 @@ export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   const e = err as Partial<ServiceError>;
   if (typeof e.code === 'number') {
-    return new AppError(errorCodeOfGrpc(e.code), e.details || e.message || 'profiles call failed', undefined, { cause: err });
+    return new AppError(
+      errorCodeOfGrpc(e.code),
+      e.details || e.message || 'profiles call failed',
+      undefined,
+      { cause: err },
+    );
   }
-  return new AppError('INTERNAL', err instanceof Error ? err.message : String(err), undefined, { cause: err });
+  return new AppError('INTERNAL', err instanceof Error ? err.message : String(err), undefined, {
+    cause: err,
+  });
 }
 
-export function createProfilesClient(opts: { addr: string; token: string; deadlineMs?: number }): ProfilesApi {
+export function createProfilesClient(opts: {
+  addr: string;
+  token: string;
+  deadlineMs?: number;
+}): ProfilesApi {
   const client = new ProfilesServiceClient(opts.addr, credentials.createInsecure());
   const deadlineMs = opts.deadlineMs ?? 5000;
   const metadata = (): Metadata => {
@@ -82,15 +102,42 @@ export function createProfilesClient(opts: { addr: string; token: string; deadli
 
   return {
     getUser: call<GetUserRequest, GetUserResponse>(client.getUser.bind(client), GetUserRequest),
-    listUsers: call<ListUsersRequest, ListUsersResponse>(client.listUsers.bind(client), ListUsersRequest),
-    updateUser: call<UpdateUserRequest, UpdateUserResponse>(client.updateUser.bind(client), UpdateUserRequest),
-    listMessages: call<ListMessagesRequest, ListMessagesResponse>(client.listMessages.bind(client), ListMessagesRequest),
-    sendMessage: call<SendMessageRequest, SendMessageResponse>(client.sendMessage.bind(client), SendMessageRequest),
-    listFacts: call<ListFactsRequest, ListFactsResponse>(client.listFacts.bind(client), ListFactsRequest),
-    addLogEntry: call<AddLogEntryRequest, AddLogEntryResponse>(client.addLogEntry.bind(client), AddLogEntryRequest),
-    updateLogEntry: call<UpdateLogEntryRequest, UpdateLogEntryResponse>(client.updateLogEntry.bind(client), UpdateLogEntryRequest),
-    listLogEntries: call<ListLogEntriesRequest, ListLogEntriesResponse>(client.listLogEntries.bind(client), ListLogEntriesRequest),
-    getStats: call<GetStatsRequest, GetStatsResponse>(client.getStats.bind(client), GetStatsRequest),
+    listUsers: call<ListUsersRequest, ListUsersResponse>(
+      client.listUsers.bind(client),
+      ListUsersRequest,
+    ),
+    updateUser: call<UpdateUserRequest, UpdateUserResponse>(
+      client.updateUser.bind(client),
+      UpdateUserRequest,
+    ),
+    listMessages: call<ListMessagesRequest, ListMessagesResponse>(
+      client.listMessages.bind(client),
+      ListMessagesRequest,
+    ),
+    sendMessage: call<SendMessageRequest, SendMessageResponse>(
+      client.sendMessage.bind(client),
+      SendMessageRequest,
+    ),
+    listFacts: call<ListFactsRequest, ListFactsResponse>(
+      client.listFacts.bind(client),
+      ListFactsRequest,
+    ),
+    addLogEntry: call<AddLogEntryRequest, AddLogEntryResponse>(
+      client.addLogEntry.bind(client),
+      AddLogEntryRequest,
+    ),
+    updateLogEntry: call<UpdateLogEntryRequest, UpdateLogEntryResponse>(
+      client.updateLogEntry.bind(client),
+      UpdateLogEntryRequest,
+    ),
+    listLogEntries: call<ListLogEntriesRequest, ListLogEntriesResponse>(
+      client.listLogEntries.bind(client),
+      ListLogEntriesRequest,
+    ),
+    getStats: call<GetStatsRequest, GetStatsResponse>(
+      client.getStats.bind(client),
+      GetStatsRequest,
+    ),
     watchEvents: (req, signal) => watch(client, metadata(), req, signal),
     reachable: (timeoutMs) =>
       new Promise((resolve) => client.waitForReady(Date.now() + timeoutMs, (err) => resolve(!err))),

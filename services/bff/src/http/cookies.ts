@@ -3,7 +3,11 @@ import type { CookieOptions } from 'hono/utils/cookie';
 import type { AppDeps } from './types.js';
 
 /** Cookie attributes for this deployment: HttpOnly, SameSite=Lax, scoped to BASE_PATH, Secure behind HTTPS. */
-export function cookieOptions(c: Context, settings: AppDeps['settings'], maxAge?: number): CookieOptions {
+export function cookieOptions(
+  c: Context,
+  settings: AppDeps['settings'],
+  maxAge?: number,
+): CookieOptions {
   const https =
     settings.cookieSecure === 'true' ||
     (settings.cookieSecure === 'auto' &&

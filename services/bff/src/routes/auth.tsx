@@ -16,7 +16,13 @@ export const GENERIC_LOGIN_ERROR = 'Wrong email or password.';
 /** Only same-app paths may be a post-login destination. */
 export function safeNext(base: string, next: unknown): string {
   const fallback = `${base}/users`;
-  if (typeof next !== 'string' || !next.startsWith(`${base}/`) || next.startsWith('//') || /[\\\s]/.test(next)) return fallback;
+  if (
+    typeof next !== 'string' ||
+    !next.startsWith(`${base}/`) ||
+    next.startsWith('//') ||
+    /[\\\s]/.test(next)
+  )
+    return fallback;
   return next.startsWith(`${base}/login`) ? fallback : next;
 }
 
@@ -33,7 +39,10 @@ export function clientIp(c: Parameters<typeof getConnInfo>[0], trustedProxies = 
     // app.request() in tests has no socket
   }
   if (trustedProxies <= 0) return peer;
-  const chain = (c.req.header('x-forwarded-for') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const chain = (c.req.header('x-forwarded-for') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return chain[chain.length - trustedProxies] ?? chain[0] ?? peer;
 }
 
@@ -41,9 +50,19 @@ export function authRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const { basePath: base, sessionSecret } = deps.settings;
 
-  const renderLogin = async (c: Parameters<typeof clientIp>[0], view: { email?: string; error?: string; next?: string }, status: 200 | 401 | 403 | 429 = 200) => {
+  const renderLogin = async (
+    c: Parameters<typeof clientIp>[0],
+    view: { email?: string; error?: string; next?: string },
+    status: 200 | 401 | 403 | 429 = 200,
+  ) => {
     const csrf = randomBytes(24).toString('base64url');
-    await setSignedCookie(c, LOGIN_CSRF_COOKIE, csrf, sessionSecret, cookieOptions(c, deps.settings, 3600));
+    await setSignedCookie(
+      c,
+      LOGIN_CSRF_COOKIE,
+      csrf,
+      sessionSecret,
+      cookieOptions(c, deps.settings, 3600),
+    );
     return c.html(<LoginPage base={base} csrf={csrf} {...view} />, status);
   };
 
@@ -62,7 +81,11 @@ export function authRoutes(deps: AppDeps): Hono<AppEnv> {
     const ip = clientIp(c, deps.settings.trustedProxies ?? 0);
     const wait = await deps.limiter.blockedFor(ip, email);
     if (wait > 0) {
-      return renderLogin(c, { email, error: `Too many attempts. Try again in ${Math.ceil(wait / 60)} min.`, next }, 429);
+      return renderLogin(
+        c,
+        { email, error: `Too many attempts. Try again in ${Math.ceil(wait / 60)} min.`, next },
+        429,
+      );
     }
     const admin = await deps.admins.verify(email, password);
     if (!admin) {
@@ -73,7 +96,13 @@ export function authRoutes(deps: AppDeps): Hono<AppEnv> {
     await deps.limiter.recordSuccess(ip, email);
     const session = await deps.sessions.create(admin);
     deleteCookie(c, LOGIN_CSRF_COOKIE, { path: base || '/' });
-    await setSignedCookie(c, SESSION_COOKIE, session.id, sessionSecret, cookieOptions(c, deps.settings, deps.settings.sessionTtlSeconds));
+    await setSignedCookie(
+      c,
+      SESSION_COOKIE,
+      session.id,
+      sessionSecret,
+      cookieOptions(c, deps.settings, deps.settings.sessionTtlSeconds),
+    );
     deps.log.info({ adminId: admin.id }, 'login');
     return c.redirect(safeNext(base, next), 303);
   });

@@ -11,7 +11,12 @@ import { MessageBubble } from '../views/message-bubble.js';
 import { ReplyForm, replyWindowOpen, UserCard } from '../views/user-page.js';
 import { isSafeId } from './users-query.js';
 
-const KINDS = [EventKind.MESSAGE_CREATED, EventKind.MESSAGE_UPDATED, EventKind.STATUS_CHANGED, EventKind.USER_UPDATED];
+const KINDS = [
+  EventKind.MESSAGE_CREATED,
+  EventKind.MESSAGE_UPDATED,
+  EventKind.STATUS_CHANGED,
+  EventKind.USER_UPDATED,
+];
 
 /** Per-stream memory: whether the reply box was last drawn open. */
 interface StreamState {
@@ -19,7 +24,11 @@ interface StreamState {
 }
 
 /** The SSE message for one profiles event, or undefined when the page has nothing to show. */
-export async function toSse(ev: WatchEventsResponse, ctx: ViewCtx, state: StreamState): Promise<SSEMessage | undefined> {
+export async function toSse(
+  ev: WatchEventsResponse,
+  ctx: ViewCtx,
+  state: StreamState,
+): Promise<SSEMessage | undefined> {
   if (ev.heartbeat) return { event: 'heartbeat', data: '', id: ev.cursor };
   const view = { ...ctx, now: new Date() };
   if (ev.payload?.$case === 'user') {
@@ -28,7 +37,8 @@ export async function toSse(ev: WatchEventsResponse, ctx: ViewCtx, state: Stream
     const user = ev.payload.user;
     const open = replyWindowOpen(user, view.now);
     const card: string = await (<UserCard user={user} ctx={view} oob={true} />);
-    const reply: string = open !== state.windowOpen ? await (<ReplyForm user={user} ctx={view} oob={true} />) : '';
+    const reply: string =
+      open !== state.windowOpen ? await (<ReplyForm user={user} ctx={view} oob={true} />) : '';
     state.windowOpen = open;
     return { event: 'user-updated', data: card + reply, id: ev.cursor };
   }
@@ -52,11 +62,18 @@ export function eventsRoutes(deps: AppDeps): Hono<AppEnv> {
     return streamSSE(c, async (stream) => {
       const abort = new AbortController();
       stream.onAbort(() => abort.abort());
-      const initial = await deps.profiles.getUser({ lookup: { $case: 'id', id: userId } }).catch(() => undefined);
-      const state: StreamState = { windowOpen: initial?.user ? replyWindowOpen(initial.user, new Date()) : false };
+      const initial = await deps.profiles
+        .getUser({ lookup: { $case: 'id', id: userId } })
+        .catch(() => undefined);
+      const state: StreamState = {
+        windowOpen: initial?.user ? replyWindowOpen(initial.user, new Date()) : false,
+      };
       await stream.writeSSE({ event: 'ready', data: '' });
       const pump = async (cursor: string): Promise<void> => {
-        for await (const ev of deps.profiles.watchEvents({ userId, cursor, kinds: KINDS }, abort.signal)) {
+        for await (const ev of deps.profiles.watchEvents(
+          { userId, cursor, kinds: KINDS },
+          abort.signal,
+        )) {
           const msg = await toSse(ev, ctx, state);
           if (msg) await stream.writeSSE(msg);
         }
@@ -65,7 +82,8 @@ export function eventsRoutes(deps: AppDeps): Hono<AppEnv> {
         await pump(lastEventId).catch((err: unknown) => {
           // A Last-Event-ID profiles does not recognise: start from now rather than have the
           // browser reconnect with it forever.
-          if (lastEventId && err instanceof AppError && err.code === 'INVALID_ARGUMENT') return pump('');
+          if (lastEventId && err instanceof AppError && err.code === 'INVALID_ARGUMENT')
+            return pump('');
           throw err;
         });
       } catch (err) {

@@ -8,20 +8,50 @@ import { csvRows } from '../views/csv.js';
 import { deliveryLabel, displayName, statusLabel, typeLabel } from '../views/format.js';
 import { isSafeId, parseUsersQuery, toListUsersRequest } from './users-query.js';
 
-const USER_HEADER = ['user_id', 'name', 'phone', 'email', 'account', 'status', 'tags', 'paused', 'needs_reply', 'created_at', 'last_interaction_at', 'last_message'];
+const USER_HEADER = [
+  'user_id',
+  'name',
+  'phone',
+  'email',
+  'account',
+  'status',
+  'tags',
+  'paused',
+  'needs_reply',
+  'created_at',
+  'last_interaction_at',
+  'last_message',
+];
 
 function userRow(u: User): unknown[] {
-  return [u.id, displayName(u), u.profile?.phoneE164, u.profile?.email, u.accountId, statusLabel(u.status), u.tags.join(' '), u.paused, u.needsReply, u.createdAt, u.lastInteractionAt, u.lastMessage?.text];
+  return [
+    u.id,
+    displayName(u),
+    u.profile?.phoneE164,
+    u.profile?.email,
+    u.accountId,
+    statusLabel(u.status),
+    u.tags.join(' '),
+    u.paused,
+    u.needsReply,
+    u.createdAt,
+    u.lastInteractionAt,
+    u.lastMessage?.text,
+  ];
 }
 
 export function exportRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const headers = (name: string) => ({ 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${name}"` });
+  const headers = (name: string) => ({
+    'Content-Type': 'text/csv; charset=utf-8',
+    'Content-Disposition': `attachment; filename="${name}"`,
+  });
 
   app.get('/export/users.csv', async (c) => {
     const q = parseUsersQuery((n) => c.req.query(n));
     const now = c.get('view').now;
-    for (const [k, v] of Object.entries(headers(`users-${now.toISOString().slice(0, 10)}.csv`))) c.header(k, v);
+    for (const [k, v] of Object.entries(headers(`users-${now.toISOString().slice(0, 10)}.csv`)))
+      c.header(k, v);
     // The first page is fetched before answering, so a failing profiles gives an error status.
     let page = await deps.profiles.listUsers(toListUsersRequest(q, now, '', 200));
     return stream(c, async (s) => {
@@ -41,10 +71,28 @@ export function exportRoutes(deps: AppDeps): Hono<AppEnv> {
     for (const [k, v] of Object.entries(headers(`transcript-${id}.csv`))) c.header(k, v);
     return stream(c, async (s) => {
       // Newest first, as profiles pages it: a transcript of any length streams without buffering.
-      await s.write(csvRows([['sent_at', 'direction', 'author', 'type', 'text', 'delivery', 'edited', 'deleted', 'message_id']]));
+      await s.write(
+        csvRows([
+          [
+            'sent_at',
+            'direction',
+            'author',
+            'type',
+            'text',
+            'delivery',
+            'edited',
+            'deleted',
+            'message_id',
+          ],
+        ]),
+      );
       let token = '';
       do {
-        const page = await deps.profiles.listMessages({ userId: id, pageSize: 200, pageToken: token });
+        const page = await deps.profiles.listMessages({
+          userId: id,
+          pageSize: 200,
+          pageToken: token,
+        });
         const rows = page.messages.map((m) => [
           m.sentAt ?? m.receivedAt,
           m.direction === Direction.OUTBOUND ? 'out' : 'in',

@@ -14,14 +14,27 @@ export function overviewRoutes(deps: AppDeps): Hono<AppEnv> {
     const from = new Date(ctx.now.getTime() - (DAYS - 1) * 86400_000);
     from.setUTCHours(0, 0, 0, 0);
     const [stats, overdue] = await Promise.all([
-      deps.profiles.getStats({ from, to: ctx.now, bucket: StatsBucket.DAY, timeZone: ctx.timeZone }),
+      deps.profiles.getStats({
+        from,
+        to: ctx.now,
+        bucket: StatsBucket.DAY,
+        timeZone: ctx.timeZone,
+      }),
       deps.profiles.listLogEntries({ overdueOnly: true, pageSize: 50 }),
     ]);
     // Name who each overdue follow-up is about (a handful of lookups, in parallel).
     const ids = [...new Set(overdue.entries.map((e) => e.userId))];
-    const users = await Promise.all(ids.map((id) => deps.profiles.getUser({ lookup: { $case: 'id', id } }).catch(() => undefined)));
-    const names = Object.fromEntries(users.flatMap((r) => (r?.user ? [[r.user.id, displayName(r.user)]] : [])));
-    return c.html(<OverviewPage stats={stats} overdue={overdue.entries} names={names} days={DAYS} ctx={ctx} />);
+    const users = await Promise.all(
+      ids.map((id) =>
+        deps.profiles.getUser({ lookup: { $case: 'id', id } }).catch(() => undefined),
+      ),
+    );
+    const names = Object.fromEntries(
+      users.flatMap((r) => (r?.user ? [[r.user.id, displayName(r.user)]] : [])),
+    );
+    return c.html(
+      <OverviewPage stats={stats} overdue={overdue.entries} names={names} days={DAYS} ctx={ctx} />,
+    );
   });
   return app;
 }

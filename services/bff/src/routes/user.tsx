@@ -3,11 +3,26 @@
 import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { AppError } from '@ue/kit';
-import { ActorKind, LogEntryKind, LogEntryState, MessageContent, MessageType, type Actor, type User } from '@ue/proto';
+import {
+  ActorKind,
+  LogEntryKind,
+  LogEntryState,
+  MessageContent,
+  MessageType,
+  type Actor,
+  type User,
+} from '@ue/proto';
 import type { AppDeps, AppEnv } from '../http/types.js';
 import { href } from '../views/context.js';
 import { parseLocalDateTime, parseStatus } from '../views/format.js';
-import { FactsSection, LogSection, OlderMessages, ReplyForm, UserCard, UserPage } from '../views/user-page.js';
+import {
+  FactsSection,
+  LogSection,
+  OlderMessages,
+  ReplyForm,
+  UserCard,
+  UserPage,
+} from '../views/user-page.js';
 import { isSafeId } from './users-query.js';
 
 type C = Context<AppEnv>;
@@ -43,10 +58,15 @@ export function userRoutes(deps: AppDeps): Hono<AppEnv> {
     return res.user;
   };
   const olderUrl = (c: C, id: string, token: string): string | undefined =>
-    token ? href(c.get('view'), `/users/${encodeURIComponent(id)}/messages`, { page_token: token }) : undefined;
-  const logOf = async (id: string) => (await p.listLogEntries({ userId: id, pageSize: 100 })).entries;
-  const renderLog = async (c: C, id: string) => c.html(<LogSection user={await getUser(id)} log={await logOf(id)} ctx={c.get('view')} />);
-  const renderCard = async (c: C, user: User) => c.html(<UserCard user={user} ctx={c.get('view')} />);
+    token
+      ? href(c.get('view'), `/users/${encodeURIComponent(id)}/messages`, { page_token: token })
+      : undefined;
+  const logOf = async (id: string) =>
+    (await p.listLogEntries({ userId: id, pageSize: 100 })).entries;
+  const renderLog = async (c: C, id: string) =>
+    c.html(<LogSection user={await getUser(id)} log={await logOf(id)} ctx={c.get('view')} />);
+  const renderCard = async (c: C, user: User) =>
+    c.html(<UserCard user={user} ctx={c.get('view')} />);
 
   app.get('/users/:id', async (c) => {
     const id = userId(c);
@@ -70,15 +90,35 @@ export function userRoutes(deps: AppDeps): Hono<AppEnv> {
 
   app.get('/users/:id/messages', async (c) => {
     const id = userId(c);
-    const res = await p.listMessages({ userId: id, pageSize, pageToken: (c.req.query('page_token') ?? '').slice(0, 512) });
-    return c.html(<OlderMessages messages={res.messages} olderUrl={olderUrl(c, id, res.nextPageToken)} ctx={c.get('view')} />);
+    const res = await p.listMessages({
+      userId: id,
+      pageSize,
+      pageToken: (c.req.query('page_token') ?? '').slice(0, 512),
+    });
+    return c.html(
+      <OlderMessages
+        messages={res.messages}
+        olderUrl={olderUrl(c, id, res.nextPageToken)}
+        ctx={c.get('view')}
+      />,
+    );
   });
 
   app.get('/users/:id/facts', async (c) => {
     const id = userId(c);
     const withHistory = c.req.query('history') === '1';
-    const [user, res] = await Promise.all([getUser(id), p.listFacts({ userId: id, includeHistory: withHistory })]);
-    return c.html(<FactsSection user={user} facts={res.facts} history={withHistory ? res.history : undefined} ctx={c.get('view')} />);
+    const [user, res] = await Promise.all([
+      getUser(id),
+      p.listFacts({ userId: id, includeHistory: withHistory }),
+    ]);
+    return c.html(
+      <FactsSection
+        user={user}
+        facts={res.facts}
+        history={withHistory ? res.history : undefined}
+        ctx={c.get('view')}
+      />,
+    );
   });
 
   app.get('/users/:id/log', async (c) => renderLog(c, userId(c)));
@@ -86,7 +126,14 @@ export function userRoutes(deps: AppDeps): Hono<AppEnv> {
   app.post('/users/:id/notes', async (c) => {
     const id = userId(c);
     const text = await field(c, 'text', 4000);
-    await p.addLogEntry({ userId: id, kind: LogEntryKind.NOTE, text, author: actorOf(c), clientId: randomUUID(), dueAt: undefined });
+    await p.addLogEntry({
+      userId: id,
+      kind: LogEntryKind.NOTE,
+      text,
+      author: actorOf(c),
+      clientId: randomUUID(),
+      dueAt: undefined,
+    });
     return renderLog(c, id);
   });
 
@@ -95,7 +142,14 @@ export function userRoutes(deps: AppDeps): Hono<AppEnv> {
     const text = await field(c, 'text', 1000);
     const dueAt = parseLocalDateTime(await field(c, 'due', 40), c.get('view').timeZone);
     if (!dueAt) throw AppError.invalid('due', 'a date and time');
-    await p.addLogEntry({ userId: id, kind: LogEntryKind.FOLLOW_UP, text, dueAt, author: actorOf(c), clientId: randomUUID() });
+    await p.addLogEntry({
+      userId: id,
+      kind: LogEntryKind.FOLLOW_UP,
+      text,
+      dueAt,
+      author: actorOf(c),
+      clientId: randomUUID(),
+    });
     return renderLog(c, id);
   });
 
@@ -103,24 +157,45 @@ export function userRoutes(deps: AppDeps): Hono<AppEnv> {
     const id = userId(c);
     const entry = c.req.param('entry');
     if (!isSafeId(entry)) throw AppError.notFound('log entry');
-    await p.updateLogEntry({ id: entry, actor: actorOf(c), state: LogEntryState.DONE, dueAt: undefined });
+    await p.updateLogEntry({
+      id: entry,
+      actor: actorOf(c),
+      state: LogEntryState.DONE,
+      dueAt: undefined,
+    });
     return renderLog(c, id);
   });
 
-  const update = async (c: C, change: { status?: number; addTags?: string[]; removeTags?: string[]; paused?: boolean }) => {
-    const res = await p.updateUser({ userId: userId(c), actor: actorOf(c), addTags: [], removeTags: [], reason: '', ...change });
+  const update = async (
+    c: C,
+    change: { status?: number; addTags?: string[]; removeTags?: string[]; paused?: boolean },
+  ) => {
+    const res = await p.updateUser({
+      userId: userId(c),
+      actor: actorOf(c),
+      addTags: [],
+      removeTags: [],
+      reason: '',
+      ...change,
+    });
     if (!res.user) throw AppError.notFound('user');
     return renderCard(c, res.user);
   };
 
-  app.post('/users/:id/tags', async (c) => update(c, { addTags: [(await field(c, 'tag', 40)).toLowerCase()] }));
-  app.post('/users/:id/tags/remove', async (c) => update(c, { removeTags: [await field(c, 'tag', 40)] }));
+  app.post('/users/:id/tags', async (c) =>
+    update(c, { addTags: [(await field(c, 'tag', 40)).toLowerCase()] }),
+  );
+  app.post('/users/:id/tags/remove', async (c) =>
+    update(c, { removeTags: [await field(c, 'tag', 40)] }),
+  );
   app.post('/users/:id/status', async (c) => {
     const status = parseStatus(await field(c, 'status', 4));
     if (status === undefined) throw AppError.invalid('status', 'unknown status');
     return update(c, { status });
   });
-  app.post('/users/:id/pause', async (c) => update(c, { paused: (await field(c, 'paused', 3)) === 'yes' }));
+  app.post('/users/:id/pause', async (c) =>
+    update(c, { paused: (await field(c, 'paused', 3)) === 'yes' }),
+  );
 
   app.post('/users/:id/reply', async (c) => {
     const id = userId(c);
@@ -134,12 +209,28 @@ export function userRoutes(deps: AppDeps): Hono<AppEnv> {
         replyToMessageId: '',
       });
     } catch (err) {
-      if (err instanceof AppError && (err.code === 'FAILED_PRECONDITION' || err.code === 'INVALID_ARGUMENT')) {
-        return c.html(<ReplyForm user={await getUser(id)} ctx={c.get('view')} notice={`Not sent: ${err.message}`} />, 200);
+      if (
+        err instanceof AppError &&
+        (err.code === 'FAILED_PRECONDITION' || err.code === 'INVALID_ARGUMENT')
+      ) {
+        return c.html(
+          <ReplyForm
+            user={await getUser(id)}
+            ctx={c.get('view')}
+            notice={`Not sent: ${err.message}`}
+          />,
+          200,
+        );
       }
       throw err;
     }
-    return c.html(<ReplyForm user={await getUser(id)} ctx={c.get('view')} notice="Reply queued. It appears in the conversation with its delivery ticks." />);
+    return c.html(
+      <ReplyForm
+        user={await getUser(id)}
+        ctx={c.get('view')}
+        notice="Reply queued. It appears in the conversation with its delivery ticks."
+      />,
+    );
   });
 
   return app;

@@ -7,7 +7,17 @@ const parse = (q: Record<string, string>) => parseUsersQuery((n) => q[n]);
 
 describe('users query', () => {
   it('turns URL filters into a ListUsers request', () => {
-    const q = parse({ q: ' josé ', status: '4', tag: 'vip', account: '1177', active: '1h', needs_reply: '1', paused: 'yes', overdue: '1', sort: 'created' });
+    const q = parse({
+      q: ' josé ',
+      status: '4',
+      tag: 'vip',
+      account: '1177',
+      active: '1h',
+      needs_reply: '1',
+      paused: 'yes',
+      overdue: '1',
+      sort: 'created',
+    });
     expect(toListUsersRequest(q, now, 'tok', 25)).toEqual({
       query: 'josé',
       statuses: [UserStatus.QUOTE_REQUEST],
@@ -24,7 +34,13 @@ describe('users query', () => {
   });
 
   it('ignores values it does not know, and leaves defaults out of URLs', () => {
-    const q = parse({ status: '99', active: 'forever', paused: 'maybe', sort: 'random', needs_reply: 'true' });
+    const q = parse({
+      status: '99',
+      active: 'forever',
+      paused: 'maybe',
+      sort: 'random',
+      needs_reply: 'true',
+    });
     const req = toListUsersRequest(q, now);
     expect(req).toMatchObject({ statuses: [], sort: UserSort.LAST_ACTIVITY_DESC });
     expect(req).not.toHaveProperty('activeAfter');
@@ -34,12 +50,16 @@ describe('users query', () => {
   });
 
   it('finds users quiet for a week with an upper bound on activity', () => {
-    expect(toListUsersRequest(parse({ active: 'stale7d' }), now).activeBefore).toEqual(new Date('2026-11-14T12:00:00Z'));
+    expect(toListUsersRequest(parse({ active: 'stale7d' }), now).activeBefore).toEqual(
+      new Date('2026-11-14T12:00:00Z'),
+    );
   });
 
   it('round-trips filters through the URL', () => {
     const q = parse({ q: 'a b', tag: 'x', paused: 'no', sort: 'created_asc' });
-    const params = new URLSearchParams(Object.entries(usersQueryParams(q)).filter((e): e is [string, string] => Boolean(e[1])));
+    const params = new URLSearchParams(
+      Object.entries(usersQueryParams(q)).filter((e): e is [string, string] => Boolean(e[1])),
+    );
     expect(parse(Object.fromEntries(params))).toEqual(q);
   });
 

@@ -58,7 +58,12 @@ export function usersQueryParams(q: UsersQuery): Record<string, string | undefin
   };
 }
 
-export function toListUsersRequest(q: UsersQuery, now: Date, pageToken = '', pageSize = 50): Partial<ListUsersRequest> {
+export function toListUsersRequest(
+  q: UsersQuery,
+  now: Date,
+  pageToken = '',
+  pageSize = 50,
+): Partial<ListUsersRequest> {
   const window = ACTIVE_WINDOWS.find(([k]) => k === q.active)?.[2];
   const status = parseStatus(q.status);
   return {
@@ -66,12 +71,21 @@ export function toListUsersRequest(q: UsersQuery, now: Date, pageToken = '', pag
     statuses: status !== undefined ? [status] : [],
     tags: q.tag ? [q.tag] : [],
     accountId: q.account,
-    ...(window !== undefined && window > 0 ? { activeAfter: new Date(now.getTime() - window) } : {}),
-    ...(window !== undefined && window < 0 ? { activeBefore: new Date(now.getTime() + window) } : {}),
+    ...(window !== undefined && window > 0
+      ? { activeAfter: new Date(now.getTime() - window) }
+      : {}),
+    ...(window !== undefined && window < 0
+      ? { activeBefore: new Date(now.getTime() + window) }
+      : {}),
     ...(q.needsReply ? { needsReply: true } : {}),
     ...(q.paused ? { paused: q.paused === 'yes' } : {}),
     ...(q.overdue ? { hasOverdueFollowUp: true } : {}),
-    sort: q.sort === 'created' ? UserSort.CREATED_DESC : q.sort === 'created_asc' ? UserSort.CREATED_ASC : UserSort.LAST_ACTIVITY_DESC,
+    sort:
+      q.sort === 'created'
+        ? UserSort.CREATED_DESC
+        : q.sort === 'created_asc'
+          ? UserSort.CREATED_ASC
+          : UserSort.LAST_ACTIVITY_DESC,
     pageSize,
     pageToken,
   };

@@ -13,7 +13,9 @@ export function usersRoutes(deps: AppDeps): Hono<AppEnv> {
     const ctx = c.get('view');
     const q = parseUsersQuery((n) => c.req.query(n));
     const res = await deps.profiles.listUsers(toListUsersRequest(q, ctx.now, '', size));
-    const nextUrl = res.nextPageToken ? href(ctx, '/users/rows', { ...usersQueryParams(q), page_token: res.nextPageToken }) : undefined;
+    const nextUrl = res.nextPageToken
+      ? href(ctx, '/users/rows', { ...usersQueryParams(q), page_token: res.nextPageToken })
+      : undefined;
     return c.html(<UsersPage q={q} users={res.users} nextUrl={nextUrl} ctx={ctx} />);
   });
 
@@ -22,9 +24,12 @@ export function usersRoutes(deps: AppDeps): Hono<AppEnv> {
     const q = parseUsersQuery((n) => c.req.query(n));
     const token = (c.req.query('page_token') ?? '').slice(0, 512);
     const res = await deps.profiles.listUsers(toListUsersRequest(q, ctx.now, token, size));
-    const nextUrl = res.nextPageToken ? href(ctx, '/users/rows', { ...usersQueryParams(q), page_token: res.nextPageToken }) : undefined;
+    const nextUrl = res.nextPageToken
+      ? href(ctx, '/users/rows', { ...usersQueryParams(q), page_token: res.nextPageToken })
+      : undefined;
     // A new search (not a next page) puts its filters in the address bar, so the URL can be shared.
-    if (!token && c.req.header('hx-request')) c.header('HX-Replace-Url', href(ctx, '/users', usersQueryParams(q)));
+    if (!token && c.req.header('hx-request'))
+      c.header('HX-Replace-Url', href(ctx, '/users', usersQueryParams(q)));
     return c.html(
       <>
         <UserRows users={res.users} nextUrl={nextUrl} ctx={ctx} first={!token} />

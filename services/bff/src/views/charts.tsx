@@ -15,10 +15,16 @@ const PAD = { l: 36, r: 8, t: 10, b: 24 };
 function niceMax(v: number): number {
   if (v <= 5) return 5;
   const p = 10 ** Math.floor(Math.log10(v));
-  return ([1, 2, 2.5, 5, 10].map((m) => m * p).find((m) => m >= v) ?? 10 * p);
+  return [1, 2, 2.5, 5, 10].map((m) => m * p).find((m) => m >= v) ?? 10 * p;
 }
 
-export function BarChart(props: { id: string; title: string; labels: string[]; series: Series[]; unit?: string }) {
+export function BarChart(props: {
+  id: string;
+  title: string;
+  labels: string[];
+  series: Series[];
+  unit?: string;
+}) {
   const { labels, series } = props;
   const max = niceMax(Math.max(0, ...series.flatMap((s) => s.values)));
   const plotW = W - PAD.l - PAD.r;
@@ -37,7 +43,13 @@ export function BarChart(props: { id: string; title: string; labels: string[]; s
           ))}
         </span>
       </figcaption>
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={props.title} preserveAspectRatio="none" class="chart-svg">
+      <svg
+        viewBox={`0 0 ${W} ${H}`}
+        role="img"
+        aria-label={props.title}
+        preserveAspectRatio="none"
+        class="chart-svg"
+      >
         {[0, 0.5, 1].map((f) => (
           <g>
             <line x1={PAD.l} x2={W - PAD.r} y1={y(max * f)} y2={y(max * f)} class="grid" />
@@ -51,7 +63,13 @@ export function BarChart(props: { id: string; title: string; labels: string[]; s
             {series.map((s, j) => {
               const v = s.values[i] ?? 0;
               return (
-                <rect x={PAD.l + i * slot + slot * 0.1 + j * barW} y={y(v)} width={barW} height={Math.max(0, y(0) - y(v))} class={`bar ${s.cls}`}>
+                <rect
+                  x={PAD.l + i * slot + slot * 0.1 + j * barW}
+                  y={y(v)}
+                  width={barW}
+                  height={Math.max(0, y(0) - y(v))}
+                  class={`bar ${s.cls}`}
+                >
                   <title>{`${l} · ${s.label}: ${v}${props.unit ?? ''}`}</title>
                 </rect>
               );
@@ -95,13 +113,24 @@ export function Breakdown(props: { title: string; rows: { label: string; value: 
   return (
     <figure class="chart">
       <figcaption>{props.title}</figcaption>
-      <svg viewBox={`0 0 ${W} ${props.rows.length * 26 + 4}`} role="img" aria-label={props.title} class="chart-svg">
+      <svg
+        viewBox={`0 0 ${W} ${props.rows.length * 26 + 4}`}
+        role="img"
+        aria-label={props.title}
+        class="chart-svg"
+      >
         {props.rows.map((r, i) => (
           <g>
             <text x={0} y={i * 26 + 17} class="axis">
               {r.label}
             </text>
-            <rect x={170} y={i * 26 + 4} width={Math.max(1, (r.value / max) * (W - 230))} height={18} class="bar s-status">
+            <rect
+              x={170}
+              y={i * 26 + 4}
+              width={Math.max(1, (r.value / max) * (W - 230))}
+              height={18}
+              class="bar s-status"
+            >
               <title>{`${r.label}: ${r.value}`}</title>
             </rect>
             <text x={176 + (r.value / max) * (W - 230)} y={i * 26 + 17} class="axis">

@@ -10,7 +10,15 @@ export interface ViewCtx {
 }
 
 /** An app-internal URL under BASE_PATH; `path` must start with '/'. */
-export function href(ctx: Pick<ViewCtx, 'base'>, path: string, query?: Record<string, string | undefined>): string {
-  const qs = query ? new URLSearchParams(Object.entries(query).filter((e): e is [string, string] => Boolean(e[1]))).toString() : '';
+export function href(
+  ctx: Pick<ViewCtx, 'base'>,
+  path: string,
+  query?: Record<string, string | undefined>,
+): string {
+  const qs = query
+    ? new URLSearchParams(
+        Object.entries(query).filter((e): e is [string, string] => Boolean(e[1])),
+      ).toString()
+    : '';
   return `${ctx.base}${path}${qs ? `?${qs}` : ''}`;
 }

@@ -4,7 +4,13 @@ import { stringify } from 'csv-stringify/sync';
 
 export function neutraliseCell(v: unknown): string {
   const s =
-    v instanceof Date ? v.toISOString() : typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
+    v instanceof Date
+      ? v.toISOString()
+      : typeof v === 'string'
+        ? v
+        : typeof v === 'number' || typeof v === 'boolean'
+          ? String(v)
+          : '';
   return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
 }
 

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { Profile } from '@ue/proto';
-import { activityOf, displayName, formatPhone, initials, parseLocalDateTime, relativeTime, safeUrl } from './format.js';
+import {
+  activityOf,
+  displayName,
+  formatPhone,
+  initials,
+  parseLocalDateTime,
+  relativeTime,
+  safeUrl,
+} from './format.js';
 import { neutraliseCell, csvRows } from './csv.js';
 
 const now = new Date('2026-11-21T12:00:00Z');
@@ -30,8 +38,20 @@ describe('relative time', () => {
 describe('names and phones', () => {
   it('formats E.164 for humans and falls back through the profile', () => {
     expect(formatPhone('+4915112345678')).toBe('+49 1511 2345678');
-    expect(displayName({ profile: Profile.fromPartial({ displayName: 'Ana', name: 'x' }), waId: '1', bsuid: '' })).toBe('Ana');
-    expect(displayName({ profile: Profile.fromPartial({ phoneE164: '+14155550123' }), waId: '1', bsuid: '' })).toBe('+1 415 555 0123');
+    expect(
+      displayName({
+        profile: Profile.fromPartial({ displayName: 'Ana', name: 'x' }),
+        waId: '1',
+        bsuid: '',
+      }),
+    ).toBe('Ana');
+    expect(
+      displayName({
+        profile: Profile.fromPartial({ phoneE164: '+14155550123' }),
+        waId: '1',
+        bsuid: '',
+      }),
+    ).toBe('+1 415 555 0123');
     expect(displayName({ profile: undefined, waId: '', bsuid: 'US.1' })).toBe('US.1');
     expect(initials('José  Álvarez')).toBe('JÁ');
     expect(initials('"><img')).toBe('I');
@@ -44,9 +64,15 @@ describe('names and phones', () => {
   });
 
   it('reads a datetime-local value in the display zone', () => {
-    expect(parseLocalDateTime('2026-07-01T10:30', 'Europe/Berlin')?.toISOString()).toBe('2026-07-01T08:30:00.000Z');
-    expect(parseLocalDateTime('2026-01-01T10:30', 'Europe/Berlin')?.toISOString()).toBe('2026-01-01T09:30:00.000Z');
-    expect(parseLocalDateTime('2026-01-01T10:30', 'UTC')?.toISOString()).toBe('2026-01-01T10:30:00.000Z');
+    expect(parseLocalDateTime('2026-07-01T10:30', 'Europe/Berlin')?.toISOString()).toBe(
+      '2026-07-01T08:30:00.000Z',
+    );
+    expect(parseLocalDateTime('2026-01-01T10:30', 'Europe/Berlin')?.toISOString()).toBe(
+      '2026-01-01T09:30:00.000Z',
+    );
+    expect(parseLocalDateTime('2026-01-01T10:30', 'UTC')?.toISOString()).toBe(
+      '2026-01-01T10:30:00.000Z',
+    );
     expect(parseLocalDateTime('tomorrow', 'UTC')).toBeUndefined();
   });
 });

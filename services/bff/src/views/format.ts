@@ -1,6 +1,13 @@
 // Pure formatting used by the views: times, phones, names, labels, activity markers.
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import { DeliveryStatus, LogEntryKind, LogEntryState, MessageType, UserStatus, type User } from '@ue/proto';
+import {
+  DeliveryStatus,
+  LogEntryKind,
+  LogEntryState,
+  MessageType,
+  UserStatus,
+  type User,
+} from '@ue/proto';
 
 const RTF = new Intl.RelativeTimeFormat('en', { numeric: 'auto', style: 'short' });
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
@@ -24,7 +31,15 @@ export function relativeTime(at: Date, now: Date): string {
 }
 
 export function absoluteTime(at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone, timeZoneName: 'short' }).format(at);
+  return new Intl.DateTimeFormat('en-GB', {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone,
+    timeZoneName: 'short',
+  }).format(at);
 }
 
 export type Activity = 'paused' | 'live' | 'recent' | 'idle';
@@ -94,7 +109,7 @@ export function statusLabel(s: UserStatus): string {
 
 export function parseStatus(v: string | undefined): UserStatus | undefined {
   const n = Number(v);
-  return STATUS_LABELS.some(([s]) => Number(s) === n) ? (n) : undefined;
+  return STATUS_LABELS.some(([s]) => Number(s) === n) ? n : undefined;
 }
 
 export function typeLabel(t: MessageType): string {
@@ -121,15 +136,31 @@ export function deliveryLabel(s: DeliveryStatus): { ticks: string; label: string
 }
 
 export function logKindLabel(k: LogEntryKind): string {
-  return { [LogEntryKind.NOTE]: 'Note', [LogEntryKind.FOLLOW_UP]: 'Follow-up', [LogEntryKind.PROACTIVE]: 'Proactive', [LogEntryKind.SYSTEM]: 'System' }[k as number] ?? 'Entry';
+  return (
+    {
+      [LogEntryKind.NOTE]: 'Note',
+      [LogEntryKind.FOLLOW_UP]: 'Follow-up',
+      [LogEntryKind.PROACTIVE]: 'Proactive',
+      [LogEntryKind.SYSTEM]: 'System',
+    }[k as number] ?? 'Entry'
+  );
 }
 
 export function logStateLabel(s: LogEntryState): string {
-  return { [LogEntryState.OPEN]: 'open', [LogEntryState.DONE]: 'done', [LogEntryState.CANCELLED]: 'cancelled' }[s as number] ?? '';
+  return (
+    {
+      [LogEntryState.OPEN]: 'open',
+      [LogEntryState.DONE]: 'done',
+      [LogEntryState.CANCELLED]: 'cancelled',
+    }[s as number] ?? ''
+  );
 }
 
 /** Only http(s) URLs to hosts on the allow-list; anything else is not linked at all. */
-export function safeUrl(url: string | undefined, allowedHosts: readonly string[]): string | undefined {
+export function safeUrl(
+  url: string | undefined,
+  allowedHosts: readonly string[],
+): string | undefined {
   if (!url) return undefined;
   try {
     const u = new URL(url);
@@ -159,7 +190,10 @@ function zoneOffsetMs(at: Date, timeZone: string): number {
     second: '2-digit',
   }).formatToParts(at);
   const n = (t: string): number => Number(parts.find((p) => p.type === t)?.value ?? 0);
-  return Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second')) - Math.floor(at.getTime() / 1000) * 1000;
+  return (
+    Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second')) -
+    Math.floor(at.getTime() / 1000) * 1000
+  );
 }
 
 /** A `datetime-local` value ("2026-11-21T14:30") read as wall time in `timeZone`. */

@@ -16,7 +16,12 @@ const HTMX_CONFIG = JSON.stringify({
   ],
 });
 
-export function Document(props: { title: string; base: string; children: Child; bodyAttrs?: Record<string, string> }) {
+export function Document(props: {
+  title: string;
+  base: string;
+  children: Child;
+  bodyAttrs?: Record<string, string>;
+}) {
   return (
     <html lang="en">
       <head>
@@ -68,7 +73,10 @@ export function Layout(props: { title: string; ctx: ViewCtx; area: NavArea; chil
           <a href={href(ctx, '/users')} aria-current={props.area === 'users' ? 'page' : undefined}>
             Users
           </a>
-          <a href={href(ctx, '/overview')} aria-current={props.area === 'overview' ? 'page' : undefined}>
+          <a
+            href={href(ctx, '/overview')}
+            aria-current={props.area === 'overview' ? 'page' : undefined}
+          >
             Overview
           </a>
         </nav>

@@ -25,7 +25,13 @@ export function LoginPage(v: LoginView) {
           {v.next ? <input type="hidden" name="next" value={v.next} /> : null}
           <label>
             Email
-            <input type="email" name="email" autocomplete="username" required value={v.email ?? ''} />
+            <input
+              type="email"
+              name="email"
+              autocomplete="username"
+              required
+              value={v.email ?? ''}
+            />
           </label>
           <label>
             Password

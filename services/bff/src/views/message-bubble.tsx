@@ -1,6 +1,12 @@
 // One message as a chat bubble: every content type, reactions, quotes, edits, revokes and
 // outbound delivery ticks. Nothing a user wrote becomes a link or markup.
-import { DeliveryStatus, Direction, MessageType, type Message, type MessageContent } from '@ue/proto';
+import {
+  DeliveryStatus,
+  Direction,
+  MessageType,
+  type Message,
+  type MessageContent,
+} from '@ue/proto';
 import type { ViewCtx } from './context.js';
 import { deliveryLabel, typeLabel } from './format.js';
 import { Time } from './time.js';
@@ -132,7 +138,9 @@ function Content(props: { m: Message }) {
     case MessageType.BUTTON:
       return <Labelled label="button">{c.button?.text}</Labelled>;
     case MessageType.TEMPLATE:
-      return <Labelled label="template">{`${c.template?.name ?? ''} (${c.template?.language ?? ''}) ${c.text}`}</Labelled>;
+      return (
+        <Labelled label="template">{`${c.template?.name ?? ''} (${c.template?.language ?? ''}) ${c.text}`}</Labelled>
+      );
     case MessageType.SYSTEM:
       return (
         <p class="system-note" dir="auto">
@@ -142,7 +150,9 @@ function Content(props: { m: Message }) {
     default:
       return (
         <>
-          <p class="unsupported">Unsupported message{c.unsupportedType ? `: ${c.unsupportedType}` : ''}</p>
+          <p class="unsupported">
+            Unsupported message{c.unsupportedType ? `: ${c.unsupportedType}` : ''}
+          </p>
           <Text c={c} />
         </>
       );
@@ -171,16 +181,25 @@ export function MessageBubble(props: { m: Message; ctx: ViewCtx; oob?: boolean }
     <article
       id={bubbleId(m.id)}
       hx-swap-oob={props.oob ? 'true' : undefined}
-      class={`bubble ${out ? 'out' : 'in'}${m.revoked ? ' revoked' : ''}${failed ? ' failed' : ''}`}>
+      class={`bubble ${out ? 'out' : 'in'}${m.revoked ? ' revoked' : ''}${failed ? ' failed' : ''}`}
+    >
       {m.wamid ? <span id={wamidAnchor(m.wamid)} class="anchor"></span> : null}
-      {m.context?.forwarded ? <p class="muted small">↪ Forwarded{m.context.frequentlyForwarded ? ' many times' : ''}</p> : null}
+      {m.context?.forwarded ? (
+        <p class="muted small">↪ Forwarded{m.context.frequentlyForwarded ? ' many times' : ''}</p>
+      ) : null}
       {m.context?.replyToMessageId || m.context?.replyToWamid ? (
         <p class="quote small">
           ↩ Reply to{' '}
-          {m.context.replyToMessageId ? <a href={`#${bubbleId(m.context.replyToMessageId)}`}>an earlier message</a> : 'a message we do not have'}
+          {m.context.replyToMessageId ? (
+            <a href={`#${bubbleId(m.context.replyToMessageId)}`}>an earlier message</a>
+          ) : (
+            'a message we do not have'
+          )}
         </p>
       ) : null}
-      {m.revoked ? <p class="deleted small">🚫 Deleted by the sender — original kept for admins:</p> : null}
+      {m.revoked ? (
+        <p class="deleted small">🚫 Deleted by the sender — original kept for admins:</p>
+      ) : null}
       <Content m={m} />
       {m.edits.length > 0 ? (
         <details class="edits small">

@@ -15,7 +15,9 @@ export interface OverviewModel {
 }
 
 function dayLabel(d: Date | undefined, timeZone: string): string {
-  return d ? new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone }).format(d) : '';
+  return d
+    ? new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone }).format(d)
+    : '';
 }
 
 export function OverviewPage(m: OverviewModel) {
@@ -34,7 +36,9 @@ export function OverviewPage(m: OverviewModel) {
     <Layout title="Overview" ctx={ctx} area="overview">
       <div class="page-head">
         <h1>Overview</h1>
-        <p class="muted">Last {m.days} days, by day ({ctx.timeZone})</p>
+        <p class="muted">
+          Last {m.days} days, by day ({ctx.timeZone})
+        </p>
       </div>
       <ul class="tiles">
         {tiles.map(([k, v]) => (
@@ -68,9 +72,20 @@ export function OverviewPage(m: OverviewModel) {
           title="Median first response (minutes)"
           labels={labels}
           unit=" min"
-          series={[{ label: 'Median', cls: 's-frt', values: stats.series.map((p) => Math.round((p.medianFirstResponseSeconds ?? 0) / 6) / 10) }]}
+          series={[
+            {
+              label: 'Median',
+              cls: 's-frt',
+              values: stats.series.map(
+                (p) => Math.round((p.medianFirstResponseSeconds ?? 0) / 6) / 10,
+              ),
+            },
+          ]}
         />
-        <Breakdown title="Users by status" rows={stats.statusMix.map((s) => ({ label: statusLabel(s.status), value: s.users }))} />
+        <Breakdown
+          title="Users by status"
+          rows={stats.statusMix.map((s) => ({ label: statusLabel(s.status), value: s.users }))}
+        />
       </div>
       <section class="card" aria-labelledby="overdue-h">
         <h2 id="overdue-h">Overdue follow-ups</h2>

@@ -2,16 +2,36 @@
 // never as markup, script, event handler or javascript: link.
 import { describe, expect, it } from 'vitest';
 import { Fact, GetStatsResponse, LogEntry, UserStatus } from '@ue/proto';
-import { HOSTILE, hostileFacts, hostileLog, hostileMessages, hostileUser, NOW } from '../../test/fixtures.js';
+import {
+  HOSTILE,
+  hostileFacts,
+  hostileLog,
+  hostileMessages,
+  hostileUser,
+  NOW,
+} from '../../test/fixtures.js';
 import type { ViewCtx } from './context.js';
 import { LoginPage } from './login-page.js';
 import { MessageBubble } from './message-bubble.js';
 import { OverviewPage } from './overview-page.js';
-import { FactsSection, LogSection, OlderMessages, ReplyForm, UserCard, UserPage } from './user-page.js';
+import {
+  FactsSection,
+  LogSection,
+  OlderMessages,
+  ReplyForm,
+  UserCard,
+  UserPage,
+} from './user-page.js';
 import { UserRows, UsersPage } from './users-page.js';
 import { parseUsersQuery } from '../routes/users-query.js';
 
-const ctx: ViewCtx = { base: '/dev/ue', csrf: 'tok_ABC-123', adminName: HOSTILE, timeZone: 'Europe/Berlin', now: NOW };
+const ctx: ViewCtx = {
+  base: '/dev/ue',
+  csrf: 'tok_ABC-123',
+  adminName: HOSTILE,
+  timeZone: 'Europe/Berlin',
+  now: NOW,
+};
 
 async function render(el: unknown): Promise<string> {
   return String(await (el as Promise<string>));
@@ -21,7 +41,8 @@ async function render(el: unknown): Promise<string> {
 function attributes(html: string): { tag: string; name: string; value: string }[] {
   const out: { tag: string; name: string; value: string }[] = [];
   for (const t of html.matchAll(/<([a-zA-Z][\w-]*)((?:\s+[^\s=>"']+(?:="[^"]*")?)*)\s*\/?>/g)) {
-    for (const a of (t[2] ?? '').matchAll(/\s+([^\s=>"']+)(?:="([^"]*)")?/g)) out.push({ tag: t[1]!.toLowerCase(), name: a[1]!.toLowerCase(), value: a[2] ?? '' });
+    for (const a of (t[2] ?? '').matchAll(/\s+([^\s=>"']+)(?:="([^"]*)")?/g))
+      out.push({ tag: t[1]!.toLowerCase(), name: a[1]!.toLowerCase(), value: a[2] ?? '' });
   }
   return out;
 }
@@ -29,16 +50,20 @@ function attributes(html: string): { tag: string; name: string; value: string }[
 function assertInert(html: string): void {
   // The only scripts are our own files: vendored htmx + SSE extension, and app.js.
   const scripts = html.match(/<script[^>]*>/gi) ?? [];
-  for (const s of scripts) expect(s).toMatch(/^<script src="\/dev\/ue\/static\/(vendor\/[a-z.]+|app)\.js"( defer="")?>$/);
+  for (const s of scripts)
+    expect(s).toMatch(/^<script src="\/dev\/ue\/static\/(vendor\/[a-z.]+|app)\.js"( defer="")?>$/);
   // No tag carries an event handler attribute, no element is an image/svg/iframe from data.
   const attrs = attributes(html);
   expect(attrs.length).toBeGreaterThan(5);
   expect(attrs.filter((a) => a.name.startsWith('on') || a.name.startsWith('hx-on'))).toEqual([]);
-  expect(attrs.filter((a) => ['img', 'iframe', 'object', 'embed', 'image'].includes(a.tag))).toEqual([]);
+  expect(
+    attrs.filter((a) => ['img', 'iframe', 'object', 'embed', 'image'].includes(a.tag)),
+  ).toEqual([]);
   // No link or resource points to javascript:, and no user data reaches hx-vals or style.
   expect(attrs.filter((a) => /^\s*javascript:/i.test(a.value))).toEqual([]);
   expect(attrs.filter((a) => a.name === 'hx-vals' || a.name === 'style')).toEqual([]);
-  for (const a of attrs.filter((x) => x.tag === 'script' && x.name === 'src')) expect(a.value).toMatch(/^\/dev\/ue\/static\/(vendor\/[a-z.]+|app)\.js$/);
+  for (const a of attrs.filter((x) => x.tag === 'script' && x.name === 'src'))
+    expect(a.value).toMatch(/^\/dev\/ue\/static\/(vendor\/[a-z.]+|app)\.js$/);
   // The hostile text is there, escaped.
   expect(html).toContain('&lt;script&gt;');
 }
@@ -48,21 +73,56 @@ const hostileQuery = parseUsersQuery((n) => ({ q: HOSTILE, tag: '"><script>', ac
 describe('views with hostile data', () => {
   const user = hostileUser();
   const cases: [string, () => unknown][] = [
-    ['login page', () => <LoginPage base="/dev/ue" csrf="c" email={HOSTILE} error={HOSTILE} next={HOSTILE} />],
-    ['users page', () => <UsersPage q={hostileQuery} users={[user, hostileUser({ id: 'u2', paused: true })]} nextUrl="/dev/ue/users/rows?page_token=x" ctx={ctx} />],
+    [
+      'login page',
+      () => <LoginPage base="/dev/ue" csrf="c" email={HOSTILE} error={HOSTILE} next={HOSTILE} />,
+    ],
+    [
+      'users page',
+      () => (
+        <UsersPage
+          q={hostileQuery}
+          users={[user, hostileUser({ id: 'u2', paused: true })]}
+          nextUrl="/dev/ue/users/rows?page_token=x"
+          ctx={ctx}
+        />
+      ),
+    ],
     ['user rows partial', () => <UserRows users={[user]} ctx={ctx} first={false} />],
-    ['user page', () => <UserPage user={user} facts={hostileFacts()} log={hostileLog()} messages={hostileMessages()} olderUrl="/dev/ue/users/u1/messages?page_token=t" ctx={ctx} />],
+    [
+      'user page',
+      () => (
+        <UserPage
+          user={user}
+          facts={hostileFacts()}
+          log={hostileLog()}
+          messages={hostileMessages()}
+          olderUrl="/dev/ue/users/u1/messages?page_token=t"
+          ctx={ctx}
+        />
+      ),
+    ],
     ['user card partial', () => <UserCard user={user} ctx={ctx} notice={HOSTILE} />],
-    ['facts partial with history', () => <FactsSection user={user} facts={hostileFacts()} history={hostileFacts()} ctx={ctx} />],
+    [
+      'facts partial with history',
+      () => <FactsSection user={user} facts={hostileFacts()} history={hostileFacts()} ctx={ctx} />,
+    ],
     ['log partial', () => <LogSection user={user} log={hostileLog()} ctx={ctx} />],
     ['older messages partial', () => <OlderMessages messages={hostileMessages()} ctx={ctx} />],
     ['reply form partial', () => <ReplyForm user={user} ctx={ctx} notice={HOSTILE} />],
-    ['bubble (SSE fragment)', () => <MessageBubble m={hostileMessages()[0]!} ctx={ctx} oob={true} />],
+    [
+      'bubble (SSE fragment)',
+      () => <MessageBubble m={hostileMessages()[0]!} ctx={ctx} oob={true} />,
+    ],
     [
       'overview page',
       () => (
         <OverviewPage
-          stats={GetStatsResponse.fromPartial({ series: [{ bucketStart: NOW, inboundMessages: 3 }], statusMix: [{ status: UserStatus.SPAM, users: 2 }], totals: { users: 2 } })}
+          stats={GetStatsResponse.fromPartial({
+            series: [{ bucketStart: NOW, inboundMessages: 3 }],
+            statusMix: [{ status: UserStatus.SPAM, users: 2 }],
+            totals: { users: 2 },
+          })}
           overdue={[LogEntry.fromPartial({ id: 'l', userId: 'u1', text: HOSTILE, dueAt: NOW })]}
           names={{ u1: HOSTILE }}
           days={14}
@@ -79,7 +139,9 @@ describe('views with hostile data', () => {
   }
 
   it('never links a picture, referral or media URL a user supplied', async () => {
-    const html = await render(<UserPage user={user} facts={[]} log={[]} messages={hostileMessages()} ctx={ctx} />);
+    const html = await render(
+      <UserPage user={user} facts={[]} log={[]} messages={hostileMessages()} ctx={ctx} />,
+    );
     expect(html).not.toContain('<img');
     expect(html).not.toMatch(/href="[^"]*evil/);
     // The avatar falls back to initials.
@@ -89,8 +151,11 @@ describe('views with hostile data', () => {
   it('puts the CSRF token on <body> for htmx and every link under BASE_PATH', async () => {
     const html = await render(<UsersPage q={hostileQuery} users={[user]} ctx={ctx} />);
     expect(html).toContain('hx-headers="{&quot;X-CSRF-Token&quot;:&quot;tok_ABC-123&quot;}"');
-    const hrefs = [...html.matchAll(/(?:href|action|hx-get|hx-post|src)="([^"]*)"/g)].map((m) => m[1]!);
-    for (const h of hrefs) expect(h.startsWith('/dev/ue/') || h.startsWith('#') || h === 'data:,', h).toBe(true);
+    const hrefs = [...html.matchAll(/(?:href|action|hx-get|hx-post|src)="([^"]*)"/g)].map(
+      (m) => m[1]!,
+    );
+    for (const h of hrefs)
+      expect(h.startsWith('/dev/ue/') || h.startsWith('#') || h === 'data:,', h).toBe(true);
   });
 
   it('shows delivery ticks, failure reasons, edits and deletions', async () => {
@@ -105,7 +170,9 @@ describe('views with hostile data', () => {
     expect(html).toContain('🛒 Order (1 items)');
     expect(html).toContain('2 × &lt;i&gt;sku&lt;/i&gt; · 9.5 EUR');
     expect(html).toContain('<span class="chip">button reply</span>');
-    expect(html).toContain('<span class="filename"> · &quot;&gt;&lt;svg onload=alert(1)&gt;.png</span>');
+    expect(html).toContain(
+      '<span class="filename"> · &quot;&gt;&lt;svg onload=alert(1)&gt;.png</span>',
+    );
     expect(html).toContain('↩ Reply to <a href="#msg-m2">an earlier message</a>');
   });
 
@@ -117,7 +184,9 @@ describe('views with hostile data', () => {
     const html = await render(<FactsSection user={hostileUser()} facts={facts} ctx={ctx} />);
     expect(html).toContain('<a href="#msg-m5">source message</a>');
     expect(html).toContain('<a href="#wa-wamid_HBg___">source message</a>');
-    const bubble = await render(<MessageBubble m={{ ...hostileMessages()[0]!, wamid: 'wamid.HBg+/=' }} ctx={ctx} />);
+    const bubble = await render(
+      <MessageBubble m={{ ...hostileMessages()[0]!, wamid: 'wamid.HBg+/=' }} ctx={ctx} />,
+    );
     expect(bubble).toContain('<span id="wa-wamid_HBg___" class="anchor"></span>');
   });
 

@@ -3,8 +3,18 @@ import { parseArgs } from './dead-letters.js';
 
 describe('dead-letters arguments', () => {
   it('reads list / replay with ids, --all and --queue', () => {
-    expect(parseArgs(['list'])).toEqual({ command: 'list', queue: 'webhooks', ids: [], all: false });
-    expect(parseArgs(['replay', 'wa-1', 'wa-2', '--queue', 'outbound'])).toEqual({ command: 'replay', queue: 'outbound', ids: ['wa-1', 'wa-2'], all: false });
+    expect(parseArgs(['list'])).toEqual({
+      command: 'list',
+      queue: 'webhooks',
+      ids: [],
+      all: false,
+    });
+    expect(parseArgs(['replay', 'wa-1', 'wa-2', '--queue', 'outbound'])).toEqual({
+      command: 'replay',
+      queue: 'outbound',
+      ids: ['wa-1', 'wa-2'],
+      all: false,
+    });
     expect(parseArgs(['replay', '--all'])).toMatchObject({ all: true });
   });
 

@@ -20,7 +20,8 @@ export interface DeadLetterArgs {
 
 export function parseArgs(argv: string[]): DeadLetterArgs | string {
   const [command, ...rest] = argv;
-  if (command !== 'list' && command !== 'replay') return 'usage: dead-letters list|replay [<job-id>...|--all] [--queue webhooks|outbound]';
+  if (command !== 'list' && command !== 'replay')
+    return 'usage: dead-letters list|replay [<job-id>...|--all] [--queue webhooks|outbound]';
   let queue = WEBHOOK_QUEUE;
   const ids: string[] = [];
   let all = false;
@@ -30,7 +31,8 @@ export function parseArgs(argv: string[]): DeadLetterArgs | string {
     else if (a === '--queue') queue = rest[++i] ?? '';
     else ids.push(a);
   }
-  if (queue !== WEBHOOK_QUEUE && queue !== OUTBOUND_QUEUE) return `unknown queue "${queue}" (webhooks or outbound)`;
+  if (queue !== WEBHOOK_QUEUE && queue !== OUTBOUND_QUEUE)
+    return `unknown queue "${queue}" (webhooks or outbound)`;
   if (command === 'replay' && !all && ids.length === 0) return 'replay needs job ids or --all';
   return { command, queue, ids, all };
 }
@@ -38,12 +40,17 @@ export function parseArgs(argv: string[]): DeadLetterArgs | string {
 function describe(job: Job): string {
   const data = job.data as { receivedAt?: string; message_id?: string; messageId?: string };
   const when = job.finishedOn ? new Date(job.finishedOn).toISOString() : '?';
-  const what = data.receivedAt ? `received ${data.receivedAt}` : `message ${data.messageId ?? data.message_id ?? '?'}`;
+  const what = data.receivedAt
+    ? `received ${data.receivedAt}`
+    : `message ${data.messageId ?? data.message_id ?? '?'}`;
   return `${job.id}\tfailed ${when}\tattempts ${job.attemptsMade}\t${what}\t${job.failedReason}`;
 }
 
 export async function run(args: DeadLetterArgs, redisUrl: string, prefix: string): Promise<number> {
-  const queue = new Queue(args.queue, { connection: { url: redisUrl, maxRetriesPerRequest: 2 }, prefix });
+  const queue = new Queue(args.queue, {
+    connection: { url: redisUrl, maxRetriesPerRequest: 2 },
+    prefix,
+  });
   try {
     if (args.command === 'list') {
       const jobs = await queue.getFailed(0, -1);
@@ -51,7 +58,9 @@ export async function run(args: DeadLetterArgs, redisUrl: string, prefix: string
       out(`${jobs.length} dead letter(s) in ${prefix}:${args.queue}`);
       return 0;
     }
-    const jobs = args.all ? await queue.getFailed(0, -1) : await Promise.all(args.ids.map((id) => queue.getJob(id)));
+    const jobs = args.all
+      ? await queue.getFailed(0, -1)
+      : await Promise.all(args.ids.map((id) => queue.getJob(id)));
     let replayed = 0;
     let missing = 0;
     for (const [i, job] of jobs.entries()) {
@@ -71,12 +80,15 @@ export async function run(args: DeadLetterArgs, redisUrl: string, prefix: string
   }
 }
 
-const isMain = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'));
+const isMain =
+  process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'));
 if (isMain) {
   const args = parseArgs(process.argv.slice(2));
   const redisUrl = process.env.REDIS_URL;
   if (typeof args === 'string' || !redisUrl) {
-    process.stderr.write(`${typeof args === 'string' ? args : 'REDIS_URL: required but not set'}\n`);
+    process.stderr.write(
+      `${typeof args === 'string' ? args : 'REDIS_URL: required but not set'}\n`,
+    );
     process.exit(2);
   }
   run(args, redisUrl, process.env.BULLMQ_PREFIX || 'bull').then(

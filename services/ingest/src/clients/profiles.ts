@@ -26,7 +26,12 @@ export interface ProfilesClientOptions {
 }
 
 export function toAppError(err: ServiceError): AppError {
-  return new AppError(errorCodeOfGrpc(err.code), `profiles: ${err.details || err.message}`, undefined, { cause: err });
+  return new AppError(
+    errorCodeOfGrpc(err.code),
+    `profiles: ${err.details || err.message}`,
+    undefined,
+    { cause: err },
+  );
 }
 
 export function createProfilesClient(opts: ProfilesClientOptions): ProfilesClient {

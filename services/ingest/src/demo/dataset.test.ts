@@ -10,13 +10,21 @@ describe('demo data set', () => {
     expect(plan.users.length).toBeGreaterThanOrEqual(40);
     expect(new Set(PERSONAS.map((p) => p.account))).toEqual(new Set(['A', 'B']));
     expect(new Set(PERSONAS.map((p) => p.lang)).size).toBeGreaterThanOrEqual(7);
-    expect(new Set(plan.inbound.map((i) => i.message.type))).toEqual(new Set(['text', 'image', 'document', 'audio', 'location', 'reaction', 'unsupported']));
+    expect(new Set(plan.inbound.map((i) => i.message.type))).toEqual(
+      new Set(['text', 'image', 'document', 'audio', 'location', 'reaction', 'unsupported']),
+    );
     expect(plan.outbound.some((o) => o.statuses.some((s) => s.status === 'failed'))).toBe(true);
-    expect(plan.users.filter((u) => u.logs.some((l) => l.kind === 'follow_up' && (l.dueAt ?? 0) < NOW)).length).toBeGreaterThan(0);
+    expect(
+      plan.users.filter((u) => u.logs.some((l) => l.kind === 'follow_up' && (l.dueAt ?? 0) < NOW))
+        .length,
+    ).toBeGreaterThan(0);
   });
 
   it('spans several days and ends in the past, close to now', () => {
-    const times = [...demoPlan(NOW).inbound.map((i) => i.at), ...demoPlan(NOW).outbound.flatMap((o) => o.statuses.map((s) => s.at))];
+    const times = [
+      ...demoPlan(NOW).inbound.map((i) => i.at),
+      ...demoPlan(NOW).outbound.flatMap((o) => o.statuses.map((s) => s.at)),
+    ];
     expect(Math.max(...times)).toBeLessThanOrEqual(NOW);
     expect(Math.max(...times)).toBeGreaterThan(NOW - 600);
     expect(Math.min(...times)).toBeLessThan(NOW - 5 * 86_400);
@@ -34,7 +42,23 @@ describe('demo data set', () => {
   it('produces messages our own parser reads without problems', () => {
     for (const i of demoPlan(NOW).inbound) {
       const a = ACCOUNTS[i.persona.account];
-      const body = { object: 'whatsapp_business_account', entry: [{ id: a.waba, changes: [{ field: 'messages', value: { metadata: { phone_number_id: a.id }, messages: [{ from: i.persona.waId, from_user_id: i.persona.bsuid, ...i.message }] } }] }] };
+      const body = {
+        object: 'whatsapp_business_account',
+        entry: [
+          {
+            id: a.waba,
+            changes: [
+              {
+                field: 'messages',
+                value: {
+                  metadata: { phone_number_id: a.id },
+                  messages: [{ from: i.persona.waId, from_user_id: i.persona.bsuid, ...i.message }],
+                },
+              },
+            ],
+          },
+        ],
+      };
       const p = parseWhatsappDelivery(JSON.stringify(body), new Date(NOW * 1000));
       expect(p.problems).toEqual([]);
       expect(p.unknownTypes).toEqual([]);

@@ -1,7 +1,8 @@
 // Conversation snippets for the demo data set, per language: alternating user / agent lines.
 // {first} is the user's first name, {order} an order number.
 
-export type Lang = 'de' | 'es' | 'fr' | 'ja' | 'ar' | 'pt' | 'en' | 'it' | 'vi' | 'uk' | 'sv' | 'tr';
+export type Lang =
+  'de' | 'es' | 'fr' | 'ja' | 'ar' | 'pt' | 'en' | 'it' | 'vi' | 'uk' | 'sv' | 'tr';
 
 export interface LangBank {
   topics: string[][];

@@ -28,7 +28,8 @@ function sameText(a: string, b: string): boolean {
 export function whatsappWebhookRoutes(deps: WhatsappWebhookDeps): Hono {
   const app = new Hono();
   const now = deps.now ?? (() => new Date());
-  const reject = (reason: 'signature' | 'json' | 'size' | 'redis') => deps.metrics.webhooksRejected.inc({ reason });
+  const reject = (reason: 'signature' | 'json' | 'size' | 'redis') =>
+    deps.metrics.webhooksRejected.inc({ reason });
 
   app.get('/', (c) => {
     const mode = c.req.query('hub.mode');
@@ -51,7 +52,11 @@ export function whatsappWebhookRoutes(deps: WhatsappWebhookDeps): Hono {
       deps.log.warn({ maxBytes: deps.maxBytes }, 'webhook refused: body too large');
       return c.text('Payload Too Large', 413);
     }
-    const problem = checkSignature(body.bytes, c.req.header('x-hub-signature-256'), deps.appSecrets);
+    const problem = checkSignature(
+      body.bytes,
+      c.req.header('x-hub-signature-256'),
+      deps.appSecrets,
+    );
     if (problem) {
       reject('signature');
       deps.log.warn({ problem, bytes: body.bytes.byteLength }, 'webhook refused: bad signature');
@@ -76,7 +81,10 @@ export function whatsappWebhookRoutes(deps: WhatsappWebhookDeps): Hono {
       deps.log.info({ sha256, bytes: body.bytes.byteLength }, 'webhook accepted');
     } catch (err) {
       reject('redis');
-      deps.log.error({ err: (err as Error).message, sha256 }, 'webhook not queued: Redis unavailable');
+      deps.log.error(
+        { err: (err as Error).message, sha256 },
+        'webhook not queued: Redis unavailable',
+      );
       return c.text('Service Unavailable', 503, { 'Retry-After': '5' });
     }
     return c.text('EVENT_RECEIVED', 200);

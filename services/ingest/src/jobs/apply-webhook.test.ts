@@ -11,26 +11,65 @@ const log = createLogger('test', 'silent');
 
 function job(body: unknown): Job<WebhookJobData> {
   const raw = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
-  return { id: 'wa-1', data: { provider: 'whatsapp', bodyBase64: raw.toString('base64'), sha256: 'x', receivedAt: '2026-11-10T12:00:00Z' } } as Job<WebhookJobData>;
+  return {
+    id: 'wa-1',
+    data: {
+      provider: 'whatsapp',
+      bodyBase64: raw.toString('base64'),
+      sha256: 'x',
+      receivedAt: '2026-11-10T12:00:00Z',
+    },
+  } as Job<WebhookJobData>;
 }
 
 function statuses(n: number): unknown {
-  const list = Array.from({ length: n }, (_, i) => ({ id: `wamid.${i}`, status: 'delivered', timestamp: '1794300660', recipient_id: '4915112345678' }));
-  return { object: 'whatsapp_business_account', entry: [{ id: 'w', changes: [{ field: 'messages', value: { metadata: { phone_number_id: '1' }, statuses: list } }] }] };
+  const list = Array.from({ length: n }, (_, i) => ({
+    id: `wamid.${i}`,
+    status: 'delivered',
+    timestamp: '1794300660',
+    recipient_id: '4915112345678',
+  }));
+  return {
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: 'w',
+        changes: [
+          { field: 'messages', value: { metadata: { phone_number_id: '1' }, statuses: list } },
+        ],
+      },
+    ],
+  };
 }
 
 describe('apply-webhook job', () => {
   it('splits a big delivery into calls profiles accepts, sending the raw delivery once', async () => {
     const items: BatchItem[] = [];
-    const run = createApplyWebhook({ batcher: { submit: (i) => (items.push(i), Promise.resolve()) }, maxEvents: 500, metrics: createMetrics(), log });
+    const run = createApplyWebhook({
+      batcher: { submit: (i) => (items.push(i), Promise.resolve()) },
+      maxEvents: 500,
+      metrics: createMetrics(),
+      log,
+    });
     expect(await run(job(statuses(1000)))).toEqual({ events: 1000, ignoredFields: [] });
-    expect(items.map((i) => [i.events.length, Boolean(i.delivery)])).toEqual([[500, true], [500, false]]);
+    expect(items.map((i) => [i.events.length, Boolean(i.delivery)])).toEqual([
+      [500, true],
+      [500, false],
+    ]);
   });
 
   it('still stores a delivery without events, e.g. another webhook field', async () => {
     const items: BatchItem[] = [];
-    const run = createApplyWebhook({ batcher: { submit: (i) => (items.push(i), Promise.resolve()) }, maxEvents: 500, metrics: createMetrics(), log });
-    const body = { object: 'whatsapp_business_account', entry: [{ id: 'w', changes: [{ field: 'account_update', value: {} }] }] };
+    const run = createApplyWebhook({
+      batcher: { submit: (i) => (items.push(i), Promise.resolve()) },
+      maxEvents: 500,
+      metrics: createMetrics(),
+      log,
+    });
+    const body = {
+      object: 'whatsapp_business_account',
+      entry: [{ id: 'w', changes: [{ field: 'account_update', value: {} }] }],
+    };
     expect(await run(job(body))).toEqual({ events: 0, ignoredFields: ['account_update'] });
     expect(items).toHaveLength(1);
     expect(items[0]?.delivery?.body.toString()).toBe(JSON.stringify(body));
@@ -38,17 +77,40 @@ describe('apply-webhook job', () => {
 
   it('fails for good (a dead letter) on malformed input or a refusal, and retries otherwise', async () => {
     const items: BatchItem[] = [];
-    const ok = createApplyWebhook({ batcher: { submit: (i) => (items.push(i), Promise.resolve()) }, maxEvents: 500, metrics: createMetrics(), log });
-    await expect(ok(job('{"object":"whatsapp_business_account","entry":[{"changes":[{"field":"messages","value":{}}]}]}'))).rejects.toBeInstanceOf(UnrecoverableError);
+    const ok = createApplyWebhook({
+      batcher: { submit: (i) => (items.push(i), Promise.resolve()) },
+      maxEvents: 500,
+      metrics: createMetrics(),
+      log,
+    });
+    await expect(
+      ok(
+        job(
+          '{"object":"whatsapp_business_account","entry":[{"changes":[{"field":"messages","value":{}}]}]}',
+        ),
+      ),
+    ).rejects.toBeInstanceOf(UnrecoverableError);
     expect(items).toEqual([]);
     // Partly readable: the readable part is applied, then the job is kept as a dead letter.
-    const partly = statuses(2) as { entry: Array<{ changes: Array<{ value: { statuses: unknown[] } }> }> };
+    const partly = statuses(2) as {
+      entry: Array<{ changes: Array<{ value: { statuses: unknown[] } }> }>;
+    };
     partly.entry[0]!.changes[0]!.value.statuses.push(42);
     await expect(ok(job(partly))).rejects.toThrow(/statuses\[2\]: not an object/);
     expect(items.map((i) => i.events.length)).toEqual([2]);
-    const refused = createApplyWebhook({ batcher: { submit: () => Promise.reject(AppError.invalid('events[0]', 'bad')) }, maxEvents: 500, metrics: createMetrics(), log });
+    const refused = createApplyWebhook({
+      batcher: { submit: () => Promise.reject(AppError.invalid('events[0]', 'bad')) },
+      maxEvents: 500,
+      metrics: createMetrics(),
+      log,
+    });
     await expect(refused(job(statuses(1)))).rejects.toBeInstanceOf(UnrecoverableError);
-    const down = createApplyWebhook({ batcher: { submit: () => Promise.reject(new AppError('UNAVAILABLE', 'down')) }, maxEvents: 500, metrics: createMetrics(), log });
+    const down = createApplyWebhook({
+      batcher: { submit: () => Promise.reject(new AppError('UNAVAILABLE', 'down')) },
+      maxEvents: 500,
+      metrics: createMetrics(),
+      log,
+    });
     const err = await down(job(statuses(1))).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
     expect(err).not.toBeInstanceOf(UnrecoverableError);

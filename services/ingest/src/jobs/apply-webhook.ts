@@ -25,28 +25,50 @@ export interface ApplyWebhookResult {
 
 function describeEvent(e: WebhookEvent): Record<string, string> {
   const ev = e.event;
-  if (ev?.$case === 'providerError') return { account: e.accountId, codes: ev.providerError.errors.map((x) => x.code).join(',') };
-  if (ev?.$case === 'inboundMessage') return { account: e.accountId, from: maskPhone(ev.inboundMessage.from?.waId) };
+  if (ev?.$case === 'providerError')
+    return { account: e.accountId, codes: ev.providerError.errors.map((x) => x.code).join(',') };
+  if (ev?.$case === 'inboundMessage')
+    return { account: e.accountId, from: maskPhone(ev.inboundMessage.from?.waId) };
   return { account: e.accountId };
 }
 
-export function createApplyWebhook(deps: ApplyWebhookDeps): (job: Job<WebhookJobData>) => Promise<ApplyWebhookResult> {
+export function createApplyWebhook(
+  deps: ApplyWebhookDeps,
+): (job: Job<WebhookJobData>) => Promise<ApplyWebhookResult> {
   const now = deps.now ?? (() => new Date());
   return async (job) => {
     const data = job.data;
     const body = Buffer.from(data.bodyBase64 ?? '', 'base64');
     const receivedAt = new Date(data.receivedAt);
     if (data.provider !== 'whatsapp' || Number.isNaN(receivedAt.getTime())) {
-      throw new UnrecoverableError(`malformed job: provider ${String(data.provider)}, receivedAt ${String(data.receivedAt)}`);
+      throw new UnrecoverableError(
+        `malformed job: provider ${String(data.provider)}, receivedAt ${String(data.receivedAt)}`,
+      );
     }
     const parsed = parseWhatsappDelivery(body.toString('utf8'), receivedAt);
     for (const field of parsed.ignoredFields) deps.metrics.ignoredFields.inc({ field });
-    if (parsed.ignoredFields.length > 0) deps.log.info({ job: job.id, fields: parsed.ignoredFields }, 'webhook fields acknowledged without processing');
-    if (parsed.unknownTypes.length > 0) deps.log.warn({ job: job.id, types: parsed.unknownTypes }, 'unknown provider types kept as unsupported');
+    if (parsed.ignoredFields.length > 0)
+      deps.log.info(
+        { job: job.id, fields: parsed.ignoredFields },
+        'webhook fields acknowledged without processing',
+      );
+    if (parsed.unknownTypes.length > 0)
+      deps.log.warn(
+        { job: job.id, types: parsed.unknownTypes },
+        'unknown provider types kept as unsupported',
+      );
     for (const e of parsed.events) {
       if (e.event?.$case !== 'providerError') continue;
-      for (const err of e.event.providerError.errors) deps.metrics.providerErrors.inc({ code: String(err.code) });
-      deps.log.warn({ job: job.id, ...describeEvent(e), titles: e.event.providerError.errors.map((x) => x.title) }, 'provider reported an error');
+      for (const err of e.event.providerError.errors)
+        deps.metrics.providerErrors.inc({ code: String(err.code) });
+      deps.log.warn(
+        {
+          job: job.id,
+          ...describeEvent(e),
+          titles: e.event.providerError.errors.map((x) => x.title),
+        },
+        'provider reported an error',
+      );
     }
     if (parsed.events.length === 0 && parsed.problems.length > 0) {
       // Nothing readable: the dead letter itself keeps the bytes for a fixed parser to replay.
@@ -56,14 +78,21 @@ export function createApplyWebhook(deps: ApplyWebhookDeps): (job: Job<WebhookJob
     try {
       // In order, one part after the other; a retry re-sends all parts (applying is idempotent).
       for (let i = 0; i === 0 || i < parsed.events.length; i += deps.maxEvents) {
-        await deps.batcher.submit({ events: parsed.events.slice(i, i + deps.maxEvents), ...(i === 0 ? { delivery } : {}) });
+        await deps.batcher.submit({
+          events: parsed.events.slice(i, i + deps.maxEvents),
+          ...(i === 0 ? { delivery } : {}),
+        });
       }
     } catch (err) {
-      if (err instanceof AppError && err.code === 'INVALID_ARGUMENT') throw new UnrecoverableError(`profiles refused the events: ${err.message}`);
+      if (err instanceof AppError && err.code === 'INVALID_ARGUMENT')
+        throw new UnrecoverableError(`profiles refused the events: ${err.message}`);
       throw err;
     }
-    for (const e of parsed.events) deps.metrics.eventsApplied.inc({ type: e.event?.$case ?? 'none' });
-    deps.metrics.endToEndSeconds.observe(Math.max(0, now().getTime() - receivedAt.getTime()) / 1000);
+    for (const e of parsed.events)
+      deps.metrics.eventsApplied.inc({ type: e.event?.$case ?? 'none' });
+    deps.metrics.endToEndSeconds.observe(
+      Math.max(0, now().getTime() - receivedAt.getTime()) / 1000,
+    );
     if (parsed.problems.length > 0) {
       // The readable part is applied; the delivery stays as a dead letter for a fixed parser.
       throw new UnrecoverableError(`malformed delivery: ${parsed.problems.slice(0, 5).join('; ')}`);

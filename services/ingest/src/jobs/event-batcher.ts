@@ -3,7 +3,12 @@
 // batch is refused as invalid, its parts are retried alone so one bad delivery cannot sink
 // the others. Calls are sent one after another, in submission order.
 import { AppError } from '@ue/kit';
-import type { ApplyWebhookEventsRequest, ApplyWebhookEventsResponse, RawDelivery, WebhookEvent } from '@ue/proto';
+import type {
+  ApplyWebhookEventsRequest,
+  ApplyWebhookEventsResponse,
+  RawDelivery,
+  WebhookEvent,
+} from '@ue/proto';
 
 export interface BatchItem {
   events: WebhookEvent[];
@@ -28,7 +33,8 @@ interface Pending extends BatchItem {
   reject: (err: unknown) => void;
 }
 
-const sizeOf = (item: BatchItem): number => (item.delivery?.body.length ?? 0) + item.events.length * 512;
+const sizeOf = (item: BatchItem): number =>
+  (item.delivery?.body.length ?? 0) + item.events.length * 512;
 
 export class EventBatcher {
   private pending: Pending[] = [];
@@ -45,7 +51,13 @@ export class EventBatcher {
       const events = this.pending.reduce((n, x) => n + x.events.length, 0);
       const bytes = this.pending.reduce((n, x) => n + x.bytes, 0);
       const full = this.pending.length >= (this.opts.maxDeliveries ?? 50);
-      if (this.pending.length > 0 && (full || events + p.events.length > this.opts.maxEvents || bytes + p.bytes > this.opts.maxBytes)) this.flush();
+      if (
+        this.pending.length > 0 &&
+        (full ||
+          events + p.events.length > this.opts.maxEvents ||
+          bytes + p.bytes > this.opts.maxBytes)
+      )
+        this.flush();
       this.pending.push(p);
       if (p.events.length >= this.opts.maxEvents || p.bytes >= this.opts.maxBytes) this.flush();
       else this.timer ??= setTimeout(() => this.flush(), this.opts.windowMs);

@@ -31,19 +31,34 @@ export interface SendOutboundDeps {
   now?: () => Date;
 }
 
-async function later(job: Job<OutboundJobData>, token: string | undefined, state: SenderState, delayMs: number): Promise<never> {
+async function later(
+  job: Job<OutboundJobData>,
+  token: string | undefined,
+  state: SenderState,
+  delayMs: number,
+): Promise<never> {
   await job.updateData({ ...job.data, ingest: state });
   await job.moveToDelayed(Date.now() + delayMs, token);
   throw new DelayedError();
 }
 
-export function createSendOutbound(deps: SendOutboundDeps): (job: Job<OutboundJobData>, token?: string) => Promise<SenderState['result']> {
+export function createSendOutbound(
+  deps: SendOutboundDeps,
+): (job: Job<OutboundJobData>, token?: string) => Promise<SenderState['result']> {
   const now = deps.now ?? (() => new Date());
   return async (job, token) => {
     const out = OutboundJob.fromJSON(job.data);
-    if (!out.messageId || !out.accountId) throw new UnrecoverableError('malformed outbound job: message_id and account_id are required');
+    if (!out.messageId || !out.accountId)
+      throw new UnrecoverableError(
+        'malformed outbound job: message_id and account_id are required',
+      );
     const state: SenderState = { ...(job.data.ingest ?? {}) };
-    const who = { job: job.id, message: out.messageId, account: out.accountId, to: maskPhone(out.toWaId) };
+    const who = {
+      job: job.id,
+      message: out.messageId,
+      account: out.accountId,
+      to: maskPhone(out.toWaId),
+    };
 
     if (!state.result) {
       await deps.limiter.acquire(out.accountId);
@@ -53,15 +68,33 @@ export function createSendOutbound(deps: SendOutboundDeps): (job: Job<OutboundJo
         if (state.tries < deps.maxTries) {
           deps.metrics.outboundSent.inc({ result: 'retried' });
           const delay = outcome.retryAfterMs ?? backoffDelay(state.tries, deps.retry);
-          deps.log.warn({ ...who, tries: state.tries, delayMs: delay, reason: outcome.reason }, 'outbound send will be retried');
+          deps.log.warn(
+            { ...who, tries: state.tries, delayMs: delay, reason: outcome.reason },
+            'outbound send will be retried',
+          );
           return later(job, token, state, delay);
         }
-        state.result = { errors: [{ code: 0, title: 'Not sent', message: `gave up after ${state.tries} attempts`, details: outcome.reason, href: '' }] };
+        state.result = {
+          errors: [
+            {
+              code: 0,
+              title: 'Not sent',
+              message: `gave up after ${state.tries} attempts`,
+              details: outcome.reason,
+              href: '',
+            },
+          ],
+        };
       } else {
-        state.result = outcome.kind === 'accepted' ? { wamid: outcome.wamid } : { errors: outcome.errors };
+        state.result =
+          outcome.kind === 'accepted' ? { wamid: outcome.wamid } : { errors: outcome.errors };
       }
       deps.metrics.outboundSent.inc({ result: state.result.wamid ? 'accepted' : 'refused' });
-      if (state.result.errors) deps.log.warn({ ...who, errors: state.result.errors.map((e) => `${e.code} ${e.title}`) }, 'outbound message refused');
+      if (state.result.errors)
+        deps.log.warn(
+          { ...who, errors: state.result.errors.map((e) => `${e.code} ${e.title}`) },
+          'outbound message refused',
+        );
       else deps.log.info({ ...who, wamid: state.result.wamid }, 'outbound message accepted');
       await job.updateData({ ...job.data, ingest: state });
     }
@@ -70,14 +103,25 @@ export function createSendOutbound(deps: SendOutboundDeps): (job: Job<OutboundJo
       accountId: out.accountId,
       wabaId: '',
       occurredAt: now(),
-      event: { $case: 'sendResult', sendResult: { messageId: out.messageId, wamid: state.result.wamid ?? '', errors: state.result.errors ?? [] } },
+      event: {
+        $case: 'sendResult',
+        sendResult: {
+          messageId: out.messageId,
+          wamid: state.result.wamid ?? '',
+          errors: state.result.errors ?? [],
+        },
+      },
     };
     try {
       await deps.report(event);
     } catch (err) {
-      if (err instanceof AppError && err.code === 'INVALID_ARGUMENT') throw new UnrecoverableError(`profiles refused the send result: ${err.message}`);
+      if (err instanceof AppError && err.code === 'INVALID_ARGUMENT')
+        throw new UnrecoverableError(`profiles refused the send result: ${err.message}`);
       state.reportTries = (state.reportTries ?? 0) + 1;
-      deps.log.warn({ ...who, tries: state.reportTries, reason: (err as Error).message }, 'send result not recorded yet; will retry');
+      deps.log.warn(
+        { ...who, tries: state.reportTries, reason: (err as Error).message },
+        'send result not recorded yet; will retry',
+      );
       return later(job, token, state, backoffDelay(state.reportTries, deps.retry));
     }
     return state.result;

@@ -17,7 +17,10 @@ export interface OutboundWorkerOptions {
   log: Logger;
 }
 
-export function startOutboundWorker(o: OutboundWorkerOptions): { worker: Worker; close: () => Promise<void> } {
+export function startOutboundWorker(o: OutboundWorkerOptions): {
+  worker: Worker;
+  close: () => Promise<void>;
+} {
   const worker = new Worker<OutboundJobData, SenderState['result']>(OUTBOUND_QUEUE, o.process, {
     connection: workerConnection(o.redisUrl),
     prefix: o.prefix,
@@ -28,7 +31,10 @@ export function startOutboundWorker(o: OutboundWorkerOptions): { worker: Worker;
     if (!job) return;
     const final = isFinalFailure(job, err);
     (final ? o.metrics.jobsDeadLettered : o.metrics.jobsRetried).inc({ queue: OUTBOUND_QUEUE });
-    o.log[final ? 'error' : 'warn']({ job: job.id, attempts: job.attemptsMade, reason: err.message }, final ? 'outbound job dead-lettered' : 'outbound job will be retried');
+    o.log[final ? 'error' : 'warn'](
+      { job: job.id, attempts: job.attemptsMade, reason: err.message },
+      final ? 'outbound job dead-lettered' : 'outbound job will be retried',
+    );
   });
   worker.on('error', throttledWarn(o.log, 'outbound worker error'));
   return { worker, close: () => worker.close() };

@@ -7,7 +7,12 @@ export interface RateLimiter {
   acquire(key: string): Promise<void>;
 }
 
-export function createRateLimiter(redis: Redis, prefix: string, perSecond: number, sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))): RateLimiter {
+export function createRateLimiter(
+  redis: Redis,
+  prefix: string,
+  perSecond: number,
+  sleep = (ms: number) => new Promise((r) => setTimeout(r, ms)),
+): RateLimiter {
   return {
     async acquire(key) {
       for (;;) {

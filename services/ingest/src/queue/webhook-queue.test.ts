@@ -10,7 +10,9 @@ describe('webhook jobs', () => {
 
   it('back off exponentially up to the cap, with bounded jitter', () => {
     const retry = { baseMs: 1000, maxMs: 300_000 };
-    expect([1, 2, 3, 4].map((n) => backoffDelay(n, retry, () => 0.5))).toEqual([1000, 2000, 4000, 8000]);
+    expect([1, 2, 3, 4].map((n) => backoffDelay(n, retry, () => 0.5))).toEqual([
+      1000, 2000, 4000, 8000,
+    ]);
     expect(backoffDelay(40, retry, () => 0.5)).toBe(300_000);
     expect(backoffDelay(3, retry, () => 0)).toBe(3200);
     expect(backoffDelay(3, retry, () => 1)).toBe(4800);

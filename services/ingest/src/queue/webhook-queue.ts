@@ -48,7 +48,14 @@ export function webhookJobOptions(jobId: string, retry: RetryPolicy): JobsOption
 }
 
 /** Delay before retry n (1-based): base·2^(n-1), capped, with ±20 % jitter. */
-export function backoffDelay(attemptsMade: number, retry: Pick<RetryPolicy, 'baseMs' | 'maxMs'>, rand = Math.random): number {
-  const exp = Math.min(retry.maxMs, retry.baseMs * 2 ** Math.max(0, Math.min(attemptsMade - 1, 30)));
+export function backoffDelay(
+  attemptsMade: number,
+  retry: Pick<RetryPolicy, 'baseMs' | 'maxMs'>,
+  rand = Math.random,
+): number {
+  const exp = Math.min(
+    retry.maxMs,
+    retry.baseMs * 2 ** Math.max(0, Math.min(attemptsMade - 1, 30)),
+  );
   return Math.round(exp * (0.8 + 0.4 * rand()));
 }

@@ -8,7 +8,12 @@ import type { EventBatcher } from '../jobs/event-batcher.js';
 import type { Metrics } from '../ops/metrics.js';
 import { throttledWarn } from '../ops/throttle.js';
 import { workerConnection } from './redis.js';
-import { WEBHOOK_QUEUE, backoffDelay, type RetryPolicy, type WebhookJobData } from './webhook-queue.js';
+import {
+  WEBHOOK_QUEUE,
+  backoffDelay,
+  type RetryPolicy,
+  type WebhookJobData,
+} from './webhook-queue.js';
 
 export interface WebhookWorkerOptions {
   redisUrl: string;
@@ -26,7 +31,10 @@ export function isFinalFailure(job: Job, err: Error): boolean {
   return err.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
 }
 
-export function startWebhookWorker(o: WebhookWorkerOptions): { worker: Worker; close: () => Promise<void> } {
+export function startWebhookWorker(o: WebhookWorkerOptions): {
+  worker: Worker;
+  close: () => Promise<void>;
+} {
   const worker = new Worker<WebhookJobData, ApplyWebhookResult>(WEBHOOK_QUEUE, o.process, {
     connection: workerConnection(o.redisUrl),
     prefix: o.prefix,
@@ -38,10 +46,16 @@ export function startWebhookWorker(o: WebhookWorkerOptions): { worker: Worker; c
     if (!job) return;
     if (isFinalFailure(job, err)) {
       o.metrics.jobsDeadLettered.inc({ queue: WEBHOOK_QUEUE });
-      o.log.error({ job: job.id, attempts: job.attemptsMade, reason: err.message }, 'webhook delivery dead-lettered');
+      o.log.error(
+        { job: job.id, attempts: job.attemptsMade, reason: err.message },
+        'webhook delivery dead-lettered',
+      );
     } else {
       o.metrics.jobsRetried.inc({ queue: WEBHOOK_QUEUE });
-      o.log.warn({ job: job.id, attempts: job.attemptsMade, reason: err.message }, 'webhook delivery will be retried');
+      o.log.warn(
+        { job: job.id, attempts: job.attemptsMade, reason: err.message },
+        'webhook delivery will be retried',
+      );
     }
   });
   worker.on('error', throttledWarn(o.log, 'webhook worker error'));

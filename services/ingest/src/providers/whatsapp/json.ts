@@ -3,7 +3,12 @@
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 export type JsonObject = { [k: string]: Json };
 
-type Reviver = (this: unknown, key: string, value: unknown, context?: { source?: string }) => unknown;
+type Reviver = (
+  this: unknown,
+  key: string,
+  value: unknown,
+  context?: { source?: string },
+) => unknown;
 
 /**
  * JSON.parse, except that an integer too large for a double comes back as its exact source
@@ -11,7 +16,10 @@ type Reviver = (this: unknown, key: string, value: unknown, context?: { source?:
  */
 export function parseJsonKeepingBigInts(text: string): Json {
   const reviver: Reviver = (_key, value, context) =>
-    typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value) && context?.source
+    typeof value === 'number' &&
+    Number.isInteger(value) &&
+    !Number.isSafeInteger(value) &&
+    context?.source
       ? context.source
       : value;
   return JSON.parse(text, reviver) as Json;

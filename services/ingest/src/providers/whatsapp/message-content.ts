@@ -20,8 +20,20 @@ const MEDIA_TYPES: Record<string, MessageType> = {
 
 /** Types whose content we map field by field; anything else is stored as unsupported. */
 export const KNOWN_CONTENT_TYPES = new Set([
-  'text', 'image', 'video', 'audio', 'document', 'sticker', 'location', 'contacts',
-  'interactive', 'button', 'order', 'request_welcome', 'unsupported', 'system',
+  'text',
+  'image',
+  'video',
+  'audio',
+  'document',
+  'sticker',
+  'location',
+  'contacts',
+  'interactive',
+  'button',
+  'order',
+  'request_welcome',
+  'unsupported',
+  'system',
 ]);
 
 function mediaContent(type: MessageType, m: JsonObject): MessageContent {
@@ -47,12 +59,20 @@ function contactCard(c: JsonObject): ContactCard {
     formattedName: str(name.formatted_name),
     firstName: str(name.first_name),
     lastName: str(name.last_name),
-    phones: arr(c.phones).map(obj).filter((p) => p !== undefined).map((p) => ({ phone: str(p.phone), waId: str(p.wa_id), type: str(p.type) })),
-    emails: arr(c.emails).map(obj).filter((e) => e !== undefined).map((e) => ({ email: str(e.email), type: str(e.type) })),
+    phones: arr(c.phones)
+      .map(obj)
+      .filter((p) => p !== undefined)
+      .map((p) => ({ phone: str(p.phone), waId: str(p.wa_id), type: str(p.type) })),
+    emails: arr(c.emails)
+      .map(obj)
+      .filter((e) => e !== undefined)
+      .map((e) => ({ email: str(e.email), type: str(e.type) })),
     company: str(org.company),
     department: str(org.department),
     title: str(org.title),
-    urls: arr(c.urls).map((u) => str(obj(u)?.url ?? u)).filter((u) => u !== ''),
+    urls: arr(c.urls)
+      .map((u) => str(obj(u)?.url ?? u))
+      .filter((u) => u !== ''),
     birthday: str(c.birthday),
   });
 }
@@ -78,7 +98,12 @@ function interactiveContent(i: JsonObject): MessageContent {
   return MessageContent.fromPartial({
     type: MessageType.INTERACTIVE,
     text: str(reply.title),
-    interactive: { kind, id: str(reply.id), title: str(reply.title), description: str(reply.description) },
+    interactive: {
+      kind,
+      id: str(reply.id),
+      title: str(reply.title),
+      description: str(reply.description),
+    },
   });
 }
 
@@ -94,17 +119,30 @@ export function messageContent(m: JsonObject): MessageContent {
     case 'location':
       return MessageContent.fromPartial({
         type: MessageType.LOCATION,
-        location: { latitude: num(body.latitude), longitude: num(body.longitude), name: str(body.name), address: str(body.address), url: str(body.url) },
+        location: {
+          latitude: num(body.latitude),
+          longitude: num(body.longitude),
+          name: str(body.name),
+          address: str(body.address),
+          url: str(body.url),
+        },
       });
     case 'contacts':
       return MessageContent.fromPartial({
         type: MessageType.CONTACTS,
-        contacts: arr(m.contacts).map(obj).filter((c) => c !== undefined).map(contactCard),
+        contacts: arr(m.contacts)
+          .map(obj)
+          .filter((c) => c !== undefined)
+          .map(contactCard),
       });
     case 'interactive':
       return interactiveContent(body);
     case 'button':
-      return MessageContent.fromPartial({ type: MessageType.BUTTON, text: str(body.text), button: { text: str(body.text), payload: str(body.payload) } });
+      return MessageContent.fromPartial({
+        type: MessageType.BUTTON,
+        text: str(body.text),
+        button: { text: str(body.text), payload: str(body.payload) },
+      });
     case 'order':
       return MessageContent.fromPartial({
         type: MessageType.ORDER,
@@ -112,12 +150,15 @@ export function messageContent(m: JsonObject): MessageContent {
         order: {
           catalogId: str(body.catalog_id),
           text: str(body.text),
-          items: arr(body.product_items).map(obj).filter((p) => p !== undefined).map((p) => ({
-            productRetailerId: str(p.product_retailer_id),
-            quantity: num(p.quantity),
-            itemPrice: num(p.item_price),
-            currency: str(p.currency),
-          })),
+          items: arr(body.product_items)
+            .map(obj)
+            .filter((p) => p !== undefined)
+            .map((p) => ({
+              productRetailerId: str(p.product_retailer_id),
+              quantity: num(p.quantity),
+              itemPrice: num(p.item_price),
+              currency: str(p.currency),
+            })),
         },
       });
     case 'system':
@@ -125,12 +166,20 @@ export function messageContent(m: JsonObject): MessageContent {
       return MessageContent.fromPartial({
         type: MessageType.SYSTEM,
         text: str(body.body),
-        system: { kind: str(body.type), body: str(body.body), newWaId: str(body.wa_id), newBsuid: str(body.user_id) },
+        system: {
+          kind: str(body.type),
+          body: str(body.body),
+          newWaId: str(body.wa_id),
+          newBsuid: str(body.user_id),
+        },
       });
     case 'request_welcome':
       return MessageContent.fromPartial({ type: MessageType.REQUEST_WELCOME });
     case 'unsupported':
-      return MessageContent.fromPartial({ type: MessageType.UNSUPPORTED, unsupportedType: str(body.type) });
+      return MessageContent.fromPartial({
+        type: MessageType.UNSUPPORTED,
+        unsupportedType: str(body.type),
+      });
     default:
       // A type this parser does not know yet: keep its name (the raw JSON goes with the event).
       return MessageContent.fromPartial({ type: MessageType.UNSUPPORTED, unsupportedType: type });

@@ -2,8 +2,24 @@
 // Spec: shared/docs/whatsapp-webhooks.md (§3 envelope, §4–5 messages, §6 statuses, §9 ids).
 // Pure: no I/O, no clock (the caller passes the receipt time used when an item has none).
 import { DeliveryStatus, type UserRef, type WebhookEvent } from '@ue/proto';
-import { arr, isObject, obj, optStr, parseJsonKeepingBigInts, str, unixTime, type Json, type JsonObject } from './json.js';
-import { KNOWN_CONTENT_TYPES, messageContent, messageContext, providerErrors, referral } from './message-content.js';
+import {
+  arr,
+  isObject,
+  obj,
+  optStr,
+  parseJsonKeepingBigInts,
+  str,
+  unixTime,
+  type Json,
+  type JsonObject,
+} from './json.js';
+import {
+  KNOWN_CONTENT_TYPES,
+  messageContent,
+  messageContext,
+  providerErrors,
+  referral,
+} from './message-content.js';
 
 export interface ParsedDelivery {
   events: WebhookEvent[];
@@ -26,7 +42,11 @@ const STATUSES: Record<string, DeliveryStatus> = {
 // profiles keeps at most 64 KiB of raw JSON per message.
 const MAX_RAW_JSON = 60_000;
 
-const NUMBER_CHANGES = new Set(['user_changed_number', 'customer_changed_number', 'user_changed_user_id']);
+const NUMBER_CHANGES = new Set([
+  'user_changed_number',
+  'customer_changed_number',
+  'user_changed_user_id',
+]);
 
 interface Scope {
   accountId: string;
@@ -43,7 +63,9 @@ function ref(waId: Json | undefined, bsuid: Json | undefined, parent: Json | und
 
 /** The contact named by this id pair (never by array position), merged into one UserRef. */
 function joinContact(scope: Scope, waId: string, bsuid: string, parent = ''): UserRef {
-  const c = scope.contacts.find((k) => (waId !== '' && str(k.wa_id) === waId) || (bsuid !== '' && str(k.user_id) === bsuid));
+  const c = scope.contacts.find(
+    (k) => (waId !== '' && str(k.wa_id) === waId) || (bsuid !== '' && str(k.user_id) === bsuid),
+  );
   return {
     waId: waId || str(c?.wa_id),
     bsuid: bsuid || str(c?.user_id),
@@ -52,7 +74,12 @@ function joinContact(scope: Scope, waId: string, bsuid: string, parent = ''): Us
 }
 
 function push(scope: Scope, occurredAt: Date | undefined, event: WebhookEvent['event']): void {
-  scope.out.events.push({ accountId: scope.accountId, wabaId: scope.wabaId, occurredAt: occurredAt ?? scope.receivedAt, event });
+  scope.out.events.push({
+    accountId: scope.accountId,
+    wabaId: scope.wabaId,
+    occurredAt: occurredAt ?? scope.receivedAt,
+    event,
+  });
 }
 
 function onContacts(scope: Scope, times: Map<JsonObject, Date>): void {
@@ -60,7 +87,10 @@ function onContacts(scope: Scope, times: Map<JsonObject, Date>): void {
     const user = ref(c.wa_id, c.user_id, c.parent_user_id);
     if (!user.waId && !user.bsuid) continue;
     const profile = obj(c.profile) ?? {};
-    push(scope, times.get(c), { $case: 'userSeen', userSeen: { user, name: optStr(profile.name), username: optStr(profile.username) } });
+    push(scope, times.get(c), {
+      $case: 'userSeen',
+      userSeen: { user, name: optStr(profile.name), username: optStr(profile.username) },
+    });
   }
 }
 
@@ -80,24 +110,40 @@ function onMessage(scope: Scope, m: JsonObject, path: string): void {
   if (type === 'reaction') {
     const r = obj(m.reaction) ?? {};
     // Meta omits emoji on removal; some senders use "": both mean "no reaction any more".
-    push(scope, at, { $case: 'reaction', reaction: { wamid, from, targetWamid: str(r.message_id), emoji: str(r.emoji) } });
+    push(scope, at, {
+      $case: 'reaction',
+      reaction: { wamid, from, targetWamid: str(r.message_id), emoji: str(r.emoji) },
+    });
     return;
   }
   if (type === 'edit') {
     const e = obj(m.edit) ?? {};
     const content = messageContent(obj(e.message) ?? {});
-    push(scope, at, { $case: 'edit', edit: { wamid, from, targetWamid: str(e.original_message_id), content } });
+    push(scope, at, {
+      $case: 'edit',
+      edit: { wamid, from, targetWamid: str(e.original_message_id), content },
+    });
     return;
   }
   if (type === 'revoke') {
-    push(scope, at, { $case: 'revoke', revoke: { wamid, from, targetWamid: str(obj(m.revoke)?.original_message_id) } });
+    push(scope, at, {
+      $case: 'revoke',
+      revoke: { wamid, from, targetWamid: str(obj(m.revoke)?.original_message_id) },
+    });
     return;
   }
   const system = obj(m.system);
   if (type === 'system' && system && NUMBER_CHANGES.has(str(system.type))) {
     // Same person, new identity: a new wa_id, or (user_changed_user_id) new BSUIDs on the same number.
-    const newUser = ref(system.wa_id ?? (str(system.type) === 'user_changed_user_id' ? from.waId : ''), system.user_id, system.parent_user_id);
-    push(scope, at, { $case: 'numberChange', numberChange: { wamid, oldUser: from, newUser, body: str(system.body) } });
+    const newUser = ref(
+      system.wa_id ?? (str(system.type) === 'user_changed_user_id' ? from.waId : ''),
+      system.user_id,
+      system.parent_user_id,
+    );
+    push(scope, at, {
+      $case: 'numberChange',
+      numberChange: { wamid, oldUser: from, newUser, body: str(system.body) },
+    });
     return;
   }
   const known = KNOWN_CONTENT_TYPES.has(type);
@@ -140,7 +186,12 @@ function onStatus(scope: Scope, s: JsonObject, path: string): void {
   // A group status names the group, not a user: no wa_id, and no contact to join.
   const recipient = isGroup
     ? ref('', s.recipient_user_id, s.recipient_parent_user_id)
-    : joinContact(scope, str(s.recipient_id), str(s.recipient_user_id), str(s.recipient_parent_user_id));
+    : joinContact(
+        scope,
+        str(s.recipient_id),
+        str(s.recipient_user_id),
+        str(s.recipient_parent_user_id),
+      );
   const pricing = obj(s.pricing);
   const conversation = obj(s.conversation);
   push(scope, unixTime(s.timestamp), {
@@ -151,7 +202,12 @@ function onStatus(scope: Scope, s: JsonObject, path: string): void {
       recipient,
       errors: providerErrors(s.errors),
       pricing: pricing
-        ? { billable: pricing.billable === true, pricingModel: str(pricing.pricing_model), type: str(pricing.type), category: str(pricing.category) }
+        ? {
+            billable: pricing.billable === true,
+            pricingModel: str(pricing.pricing_model),
+            type: str(pricing.type),
+            category: str(pricing.category),
+          }
         : undefined,
       conversationId: str(conversation?.id),
       conversationOrigin: str(obj(conversation?.origin)?.type),
@@ -166,14 +222,20 @@ function contactTimes(scope: Scope, items: JsonObject[]): Map<JsonObject, Date> 
   for (const item of items) {
     const waId = str(item.from ?? item.recipient_id);
     const bsuid = str(item.from_user_id ?? item.recipient_user_id);
-    const c = scope.contacts.find((k) => (waId !== '' && str(k.wa_id) === waId) || (bsuid !== '' && str(k.user_id) === bsuid));
+    const c = scope.contacts.find(
+      (k) => (waId !== '' && str(k.wa_id) === waId) || (bsuid !== '' && str(k.user_id) === bsuid),
+    );
     const at = unixTime(item.timestamp);
     if (c && at && (times.get(c)?.getTime() ?? 0) < at.getTime()) times.set(c, at);
   }
   return times;
 }
 
-function onValue(base: Omit<Scope, 'accountId' | 'contacts'>, value: JsonObject, path: string): void {
+function onValue(
+  base: Omit<Scope, 'accountId' | 'contacts'>,
+  value: JsonObject,
+  path: string,
+): void {
   const accountId = str(obj(value.metadata)?.phone_number_id);
   if (!accountId) {
     base.out.problems.push(`${path}: value without metadata.phone_number_id`);
@@ -183,10 +245,19 @@ function onValue(base: Omit<Scope, 'accountId' | 'contacts'>, value: JsonObject,
   const messages = arr(value.messages);
   const statuses = arr(value.statuses);
   onContacts(scope, contactTimes(scope, [...messages, ...statuses].filter(isObject)));
-  messages.forEach((m, i) => (isObject(m) ? onMessage(scope, m, `${path}.messages[${i}]`) : base.out.problems.push(`${path}.messages[${i}]: not an object`)));
-  statuses.forEach((s, i) => (isObject(s) ? onStatus(scope, s, `${path}.statuses[${i}]`) : base.out.problems.push(`${path}.statuses[${i}]: not an object`)));
+  messages.forEach((m, i) =>
+    isObject(m)
+      ? onMessage(scope, m, `${path}.messages[${i}]`)
+      : base.out.problems.push(`${path}.messages[${i}]: not an object`),
+  );
+  statuses.forEach((s, i) =>
+    isObject(s)
+      ? onStatus(scope, s, `${path}.statuses[${i}]`)
+      : base.out.problems.push(`${path}.statuses[${i}]: not an object`),
+  );
   const errors = providerErrors(value.errors);
-  if (errors.length > 0) push(scope, undefined, { $case: 'providerError', providerError: { errors } });
+  if (errors.length > 0)
+    push(scope, undefined, { $case: 'providerError', providerError: { errors } });
 }
 
 /** Parse one delivery. Never throws: what cannot be read is listed in `problems`. */

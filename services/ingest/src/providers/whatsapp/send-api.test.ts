@@ -3,11 +3,22 @@ import { describe, expect, it } from 'vitest';
 import { buildSendBody, providerErrorOf, retryAfterMs } from './send-api.js';
 
 const job = (over: Partial<OutboundJob>): OutboundJob =>
-  OutboundJob.fromPartial({ messageId: 'm1', accountId: '117733559900011', toWaId: '4915112345678', ...over });
+  OutboundJob.fromPartial({
+    messageId: 'm1',
+    accountId: '117733559900011',
+    toWaId: '4915112345678',
+    ...over,
+  });
 
 describe('buildSendBody', () => {
   it('sends text as the Cloud API expects, quoting the replied-to message', () => {
-    const body = buildSendBody(job({ content: MessageContent.fromPartial({ type: MessageType.TEXT, text: 'Hallo Jürgen 👋' }), replyToWamid: 'wamid.X==', bizOpaqueCallbackData: 'ticket=1' }));
+    const body = buildSendBody(
+      job({
+        content: MessageContent.fromPartial({ type: MessageType.TEXT, text: 'Hallo Jürgen 👋' }),
+        replyToWamid: 'wamid.X==',
+        bizOpaqueCallbackData: 'ticket=1',
+      }),
+    );
     expect(body).toEqual({
       messaging_product: 'whatsapp',
       recipient_type: 'individual',
@@ -20,15 +31,46 @@ describe('buildSendBody', () => {
   });
 
   it('sends templates with their language and components', () => {
-    const body = buildSendBody(job({ content: MessageContent.fromPartial({ type: MessageType.TEMPLATE, template: { name: 'reminder', language: 'es_MX', componentsJson: '[{"type":"body","parameters":[{"type":"text","text":"jueves"}]}]' } }) }));
-    expect(body).toMatchObject({ type: 'template', template: { name: 'reminder', language: { code: 'es_MX' }, components: [{ type: 'body' }] } });
+    const body = buildSendBody(
+      job({
+        content: MessageContent.fromPartial({
+          type: MessageType.TEMPLATE,
+          template: {
+            name: 'reminder',
+            language: 'es_MX',
+            componentsJson: '[{"type":"body","parameters":[{"type":"text","text":"jueves"}]}]',
+          },
+        }),
+      }),
+    );
+    expect(body).toMatchObject({
+      type: 'template',
+      template: { name: 'reminder', language: { code: 'es_MX' }, components: [{ type: 'body' }] },
+    });
     expect(body).not.toHaveProperty('context');
   });
 
   it('addresses a withheld-number user by BSUID, and refuses what cannot be sent', () => {
-    expect(buildSendBody(job({ toWaId: '', toBsuid: 'BR.1', content: MessageContent.fromPartial({ type: MessageType.TEXT, text: 'Oi' }) }))).toMatchObject({ recipient: 'BR.1' });
-    expect(buildSendBody(job({ toWaId: '', content: MessageContent.fromPartial({ type: MessageType.TEXT, text: 'x' }) }))).toBe('no recipient (wa_id or bsuid)');
-    expect(buildSendBody(job({ content: MessageContent.fromPartial({ type: MessageType.ORDER }) }))).toMatch(/cannot be sent/);
+    expect(
+      buildSendBody(
+        job({
+          toWaId: '',
+          toBsuid: 'BR.1',
+          content: MessageContent.fromPartial({ type: MessageType.TEXT, text: 'Oi' }),
+        }),
+      ),
+    ).toMatchObject({ recipient: 'BR.1' });
+    expect(
+      buildSendBody(
+        job({
+          toWaId: '',
+          content: MessageContent.fromPartial({ type: MessageType.TEXT, text: 'x' }),
+        }),
+      ),
+    ).toBe('no recipient (wa_id or bsuid)');
+    expect(
+      buildSendBody(job({ content: MessageContent.fromPartial({ type: MessageType.ORDER }) })),
+    ).toMatch(/cannot be sent/);
   });
 });
 
@@ -41,8 +83,25 @@ describe('provider answers', () => {
   });
 
   it('keeps the code, title, message and details of a Meta error', () => {
-    const body = { error: { message: '(#131026) Message undeliverable', type: 'OAuthException', code: 131026, error_data: { messaging_product: 'whatsapp', details: 'Receiver is incapable of receiving this message' }, fbtrace_id: 'x' } };
-    expect(providerErrorOf(400, body)).toEqual({ code: 131026, title: '(#131026) Message undeliverable', message: '(#131026) Message undeliverable', details: 'Receiver is incapable of receiving this message', href: '' });
+    const body = {
+      error: {
+        message: '(#131026) Message undeliverable',
+        type: 'OAuthException',
+        code: 131026,
+        error_data: {
+          messaging_product: 'whatsapp',
+          details: 'Receiver is incapable of receiving this message',
+        },
+        fbtrace_id: 'x',
+      },
+    };
+    expect(providerErrorOf(400, body)).toEqual({
+      code: 131026,
+      title: '(#131026) Message undeliverable',
+      message: '(#131026) Message undeliverable',
+      details: 'Receiver is incapable of receiving this message',
+      href: '',
+    });
     expect(providerErrorOf(404, 'not json')).toMatchObject({ code: 404, title: 'HTTP 404' });
   });
 });

@@ -34,7 +34,10 @@ function contentBody(job: OutboundJob): Record<string, unknown> | string {
     return { type: 'text', text: { body: c.text, preview_url: false } };
   }
   if (c.type === MessageType.TEMPLATE && c.template?.name) {
-    const t: Record<string, unknown> = { name: c.template.name, language: { code: c.template.language || 'en' } };
+    const t: Record<string, unknown> = {
+      name: c.template.name,
+      language: { code: c.template.language || 'en' },
+    };
     if (c.template.componentsJson) {
       try {
         t.components = JSON.parse(c.template.componentsJson) as unknown;
@@ -46,14 +49,19 @@ function contentBody(job: OutboundJob): Record<string, unknown> | string {
   }
   const media = MEDIA[c.type];
   if (media && (c.media?.mediaId || c.media?.url)) {
-    const m: Record<string, unknown> = c.media.mediaId ? { id: c.media.mediaId } : { link: c.media.url };
+    const m: Record<string, unknown> = c.media.mediaId
+      ? { id: c.media.mediaId }
+      : { link: c.media.url };
     if (c.text && media !== 'audio' && media !== 'sticker') m.caption = c.text;
     if (media === 'document' && c.media.filename) m.filename = c.media.filename;
     return { type: media, [media]: m };
   }
   if (c.type === MessageType.LOCATION && c.location) {
     const { latitude, longitude, name, address } = c.location;
-    return { type: 'location', location: { latitude, longitude, ...(name ? { name } : {}), ...(address ? { address } : {}) } };
+    return {
+      type: 'location',
+      location: { latitude, longitude, ...(name ? { name } : {}), ...(address ? { address } : {}) },
+    };
   }
   return `content type ${MessageType[c.type] ?? c.type} cannot be sent`;
 }
@@ -94,9 +102,18 @@ interface MetaError {
 }
 
 export function providerErrorOf(status: number, body: unknown): ProviderError {
-  const e = (typeof body === 'object' && body !== null ? (body as { error?: MetaError }).error : undefined) ?? {};
+  const e =
+    (typeof body === 'object' && body !== null
+      ? (body as { error?: MetaError }).error
+      : undefined) ?? {};
   const title = e.title ?? e.error_user_title ?? e.message ?? `HTTP ${status}`;
-  return { code: Math.trunc(Number(e.code ?? status)) || status, title, message: e.message ?? title, details: e.error_data?.details ?? '', href: e.href ?? '' };
+  return {
+    code: Math.trunc(Number(e.code ?? status)) || status,
+    title,
+    message: e.message ?? title,
+    details: e.error_data?.details ?? '',
+    href: e.href ?? '',
+  };
 }
 
 export async function sendMessage(opts: SendApiOptions, job: OutboundJob): Promise<SendOutcome> {
@@ -104,22 +121,33 @@ export async function sendMessage(opts: SendApiOptions, job: OutboundJob): Promi
   if (typeof body === 'string') return refused('Not sendable', body);
   let res: Response;
   try {
-    res = await fetch(`${opts.baseUrl.replace(/\/+$/, '')}/${encodeURIComponent(job.accountId)}/messages`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${opts.accessToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(opts.timeoutMs),
-    });
+    res = await fetch(
+      `${opts.baseUrl.replace(/\/+$/, '')}/${encodeURIComponent(job.accountId)}/messages`,
+      {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${opts.accessToken}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(opts.timeoutMs),
+      },
+    );
   } catch (err) {
     return { kind: 'retry', reason: `network: ${(err as Error).message}` };
   }
   const parsed: unknown = await res.json().catch(() => undefined);
   if (res.status === 429 || res.status >= 500) {
-    return { kind: 'retry', reason: `HTTP ${res.status}: ${providerErrorOf(res.status, parsed).message}`, retryAfterMs: retryAfterMs(res.headers.get('retry-after')) };
+    return {
+      kind: 'retry',
+      reason: `HTTP ${res.status}: ${providerErrorOf(res.status, parsed).message}`,
+      retryAfterMs: retryAfterMs(res.headers.get('retry-after')),
+    };
   }
   if (!res.ok) return { kind: 'refused', errors: [providerErrorOf(res.status, parsed)] };
   const wamid = (parsed as { messages?: Array<{ id?: unknown }> } | undefined)?.messages?.[0]?.id;
   // Accepted but unreadable: sending again could deliver twice, so record it as a failure.
-  if (typeof wamid !== 'string' || wamid === '') return refused('No message id', `HTTP ${res.status} without messages[0].id`);
+  if (typeof wamid !== 'string' || wamid === '')
+    return refused('No message id', `HTTP ${res.status} without messages[0].id`);
   return { kind: 'accepted', wamid };
 }

@@ -7,7 +7,9 @@ describe('checkSignature', () => {
   it('accepts the HMAC of the exact bytes with any configured secret (rotation)', () => {
     expect(checkSignature(body, sign(body, 'new'), ['old', 'new'])).toBeNull();
     expect(checkSignature(body, sign(body, 'old'), ['old', 'new'])).toBeNull();
-    expect(checkSignature(body, sign(body, 'old').toUpperCase().replace('SHA256=', 'sha256='), ['old'])).toBeNull();
+    expect(
+      checkSignature(body, sign(body, 'old').toUpperCase().replace('SHA256=', 'sha256='), ['old']),
+    ).toBeNull();
   });
 
   it('refuses a missing, malformed or mismatching header', () => {
