@@ -98,12 +98,15 @@ function inboundDoc(e: WebhookEvent, m: InboundMessageEvent, userId: string, at:
 }
 
 async function applyInbound(deps: AppDeps, e: WebhookEvent, m: InboundMessageEvent, at: Date): Promise<Outcome> {
-  const userId = await deps.users.resolve(identityOf(e, m.from), at);
+  // System notices are history, not something the user said: no counter, preview or reply due.
+  const counted = m.content?.type !== MessageType.SYSTEM;
+  // The sender's times ($min createdAt, $max updatedAt/lastInteractionAt) are moved by countMessage
+  // in the same update as the counter: one write fewer per message (ADR 0006).
+  const userId = await deps.users.resolve(identityOf(e, m.from), at, { touch: !counted });
   const doc = inboundDoc(e, m, userId, at, deps.now());
   const created = await deps.messages.insert(doc);
   // Times and preview are idempotent ($max / guarded set); the counter only moves on creation.
-  // System notices are history, not something the user said: no counter, preview or reply due.
-  if (doc.content?.type !== MessageType.SYSTEM) await deps.users.countMessage(userId, previewOf(doc), created);
+  if (counted) await deps.users.countMessage(userId, previewOf(doc), created, true);
   if (m.referral) await deps.users.setReferralIfAbsent(userId, m.referral);
   if (!created) return 'duplicate';
   await deps.users.addTerms(userId, doc.terms ?? [], true);

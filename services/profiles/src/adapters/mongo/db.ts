@@ -1,7 +1,7 @@
 // MongoDB connection, typed collections and indexes. Everything here stays inside what both
 // MongoDB and FerretDB 1.x support (DESIGN §4): plain, compound, unique and multikey indexes.
 import { MongoClient, type Collection, type Db, type IndexDescription } from 'mongodb';
-import { createKeyedLock, serializeWrites } from './serialize.js';
+import { createKeyedLock, ferretDbDetector, serializeWrites } from './serialize.js';
 import type { OutboxDoc } from './event-outbox.js';
 import type { FactDoc, LogEntryDoc, MessageDoc, UserDoc } from './docs.js';
 
@@ -54,17 +54,18 @@ export function openMongo(url: string, selectionMs = 5000): Mongo {
   });
   const db = client.db();
   const lock = createKeyedLock();
+  const ferret = ferretDbDetector(db);
   const cols: Collections = {
-    users: serializeWrites(db.collection('users'), lock),
-    identities: serializeWrites(db.collection('identities'), lock),
-    messages: serializeWrites(db.collection('messages'), lock),
-    orphans: serializeWrites(db.collection('orphans'), lock),
-    facts: serializeWrites(db.collection('facts'), lock),
-    factHeads: serializeWrites(db.collection('fact_heads'), lock),
-    logEntries: serializeWrites(db.collection('log_entries'), lock),
-    deliveries: serializeWrites(db.collection('deliveries'), lock),
-    audit: serializeWrites(db.collection('audit'), lock),
-    outbox: serializeWrites(db.collection('outbox'), lock),
+    users: serializeWrites(db.collection('users'), lock, ferret),
+    identities: serializeWrites(db.collection('identities'), lock, ferret),
+    messages: serializeWrites(db.collection('messages'), lock, ferret),
+    orphans: serializeWrites(db.collection('orphans'), lock, ferret),
+    facts: serializeWrites(db.collection('facts'), lock, ferret),
+    factHeads: serializeWrites(db.collection('fact_heads'), lock, ferret),
+    logEntries: serializeWrites(db.collection('log_entries'), lock, ferret),
+    deliveries: serializeWrites(db.collection('deliveries'), lock, ferret),
+    audit: serializeWrites(db.collection('audit'), lock, ferret),
+    outbox: serializeWrites(db.collection('outbox'), lock, ferret),
   };
   return { client, db, cols };
 }

@@ -3,7 +3,8 @@
 // 30 concurrent $inc ended at 2). Profiles is the only writer of its database, so it serializes
 // writes addressed to one document (_id) in-process; on real MongoDB the same operators are atomic
 // on their own and this costs only a promise chain. See docs/adr/0005-profiles-write-serialization.md.
-import type { Collection, Document } from 'mongodb';
+import type { Collection, Db, Document, Filter } from 'mongodb';
+import { matchesFilter } from './guard.js';
 
 export type KeyedLock = <T>(key: string, fn: () => Promise<T>) => Promise<T>;
 
@@ -30,8 +31,20 @@ function keyOf(args: unknown[]): string | undefined {
   return typeof id === 'string' ? id : undefined;
 }
 
+/**
+ * Against FerretDB (`guardInProcess` resolves true): an `updateOne({_id, ...guard}, update)` without
+ * upsert is run as "read the document by _id, evaluate the guard in-process, then
+ * updateOne({_id}, update)" while holding that document's write lock, because FerretDB evaluates
+ * any filter other than exactly {_id} by decoding the whole collection (ADR 0004, 0006). The lock
+ * makes it equivalent to the guarded update as long as one profiles instance writes (required with
+ * FerretDB anyway, ADR 0005). Guards this module cannot evaluate are sent unchanged.
+ */
+export type GuardMode = () => Promise<boolean>;
+
+const NO_MATCH = { acknowledged: true, matchedCount: 0, modifiedCount: 0, upsertedCount: 0, upsertedId: null };
+
 /** The collection with every single-document write on a string _id serialized per document. */
-export function serializeWrites<T extends Document>(col: Collection<T>, lock: KeyedLock): Collection<T> {
+export function serializeWrites<T extends Document>(col: Collection<T>, lock: KeyedLock, guardInProcess?: GuardMode): Collection<T> {
   return new Proxy(col, {
     get(target, prop, receiver) {
       const value: unknown = Reflect.get(target, prop, receiver);
@@ -39,8 +52,41 @@ export function serializeWrites<T extends Document>(col: Collection<T>, lock: Ke
       return (...args: unknown[]) => {
         const key = keyOf(args);
         const invoke = () => (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-        return key === undefined ? invoke() : lock(`${target.collectionName}:${key}`, invoke);
+        if (key === undefined) return invoke();
+        const lockKey = `${target.collectionName}:${key}`;
+        if (prop !== 'updateOne' || !guardInProcess) return lock(lockKey, invoke);
+        const { _id, ...guard } = args[0] as { _id: string } & Document;
+        const options = args[2] as { upsert?: boolean } | undefined;
+        if (Object.keys(guard).length === 0 || options?.upsert) return lock(lockKey, invoke);
+        return guardInProcess().then((inProcess) =>
+          !inProcess
+            ? lock(lockKey, invoke)
+            : lock(lockKey, async () => {
+                const doc = await target.findOne({ _id } as Filter<T>);
+                if (!doc) return NO_MATCH;
+                const ok = matchesFilter(doc, guard);
+                if (ok === undefined) return invoke();
+                if (!ok) return NO_MATCH;
+                return (value as (...a: unknown[]) => Promise<unknown>).apply(target, [{ _id }, ...args.slice(1)]);
+              }),
+        );
       };
     },
   });
+}
+
+/** True when the server is FerretDB (its buildInfo carries ferretdbVersion); asked once. */
+export function ferretDbDetector(db: Db): GuardMode {
+  let answer: Promise<boolean> | undefined;
+  return () => {
+    answer ??= db
+      .admin()
+      .command({ buildInfo: 1 })
+      .then((r: Document) => typeof r['ferretdbVersion'] === 'string')
+      .catch((e: unknown) => {
+        answer = undefined; // ask again next time (server down)
+        throw e;
+      });
+    return answer;
+  };
 }

@@ -65,7 +65,8 @@ export function createUserRepo(cols: Collections) {
 
   async function lookupKeys(keys: string[]): Promise<{ userId?: string; missing: string[] }> {
     if (keys.length === 0) return { missing: [] };
-    const found = await identities.find({ _id: { $in: keys } }).toArray();
+    // One pure {_id} read per key: the only filter FerretDB answers without scanning (ADR 0006).
+    const found = (await Promise.all(keys.map((k) => identities.findOne({ _id: k })))).filter((f) => f !== null);
     // wa_id links first: a number change points the old wa_id at the surviving user.
     const byKey = new Map(found.map((f) => [f._id, f.userId]));
     const first = keys.find((k) => byKey.has(k));
@@ -84,7 +85,7 @@ export function createUserRepo(cols: Collections) {
   }
 
   /** Find or create the user for an identity; `at` is the provider time of the event. */
-  async function resolve(id: Identity, at: Date): Promise<string> {
+  async function resolve(id: Identity, at: Date, opts: { touch?: boolean } = {}): Promise<string> {
     const keys = identityKeys(id);
     if (keys.length === 0) throw AppError.invalid('user', 'wa_id or bsuid required');
     const found = await lookupKeys(keys);
@@ -93,7 +94,8 @@ export function createUserRepo(cols: Collections) {
     if (!userId) {
       userId = userIdFor(id.accountId, id.waId ? 'wa' : 'bsuid', id.waId || id.bsuid);
       // An erased user keeps its (anonymous) document: the same person writing again is a new user.
-      if (await users.findOne({ _id: userId, erasedAt: { $exists: true } }, { projection: { _id: 1 } })) userId = newId('u');
+      const existing = await users.findOne({ _id: userId }, { projection: { _id: 1, erasedAt: 1 } });
+      if (existing?.erasedAt) userId = newId('u');
       // insertOne, not an upsert with $setOnInsert: FerretDB 1.24 drops empty arrays from $setOnInsert.
       try {
         await users.insertOne({ ...newUserDoc(userId, id), createdAt: at, updatedAt: at, lastInteractionAt: at });
@@ -107,6 +109,8 @@ export function createUserRepo(cols: Collections) {
     for (const k of found.missing) await linkIdentity(k, userId);
     if (created) return userId;
     if (found.missing.length > 0) await fillIdentity(userId, id);
+    // touch: false when the caller's next update moves the same times (countMessage with firstSeen).
+    if (opts.touch === false) return userId;
     await users.updateOne({ _id: userId }, { $min: { createdAt: at }, $max: { updatedAt: at, lastInteractionAt: at } });
     return userId;
   }
@@ -151,7 +155,7 @@ export function createUserRepo(cols: Collections) {
   }
 
   /** Count a newly stored message and move the last-* times; the newest message becomes the preview. */
-  async function countMessage(userId: string, preview: MessagePreview, countIt: boolean): Promise<void> {
+  async function countMessage(userId: string, preview: MessagePreview, countIt: boolean, firstSeen = false): Promise<void> {
     const at = preview.at ?? new Date(0);
     const inbound = preview.direction === Direction.INBOUND;
     const update: UpdateFilter<UserDoc> = {
@@ -163,6 +167,8 @@ export function createUserRepo(cols: Collections) {
           : { lastOutboundAt: at }),
       },
     };
+    // firstSeen: also what resolve() would have done for the sender ($min createdAt), in the same update.
+    if (firstSeen) update.$min = { createdAt: at };
     if (countIt) update.$inc = { [inbound ? 'counters.inboundMessages' : 'counters.outboundMessages']: 1 };
     await users.updateOne({ _id: userId }, update);
     await setLastMessage(userId, preview);
