@@ -43,8 +43,9 @@ export async function applyEvent(deps: AppDeps, e: WebhookEvent): Promise<Outcom
   const ev = e.event;
   switch (ev?.$case) {
     case 'userSeen': {
-      const userId = await deps.users.resolve(identityOf(e, ev.userSeen.user), at);
-      const changed = await deps.users.applyProfileName(userId, ev.userSeen.name, ev.userSeen.username, at);
+      // The sender's times move with the name update (one write) or, when its guard fails, alone.
+      const userId = await deps.users.resolve(identityOf(e, ev.userSeen.user), at, { touch: false });
+      const changed = await deps.users.applyProfileName(userId, ev.userSeen.name, ev.userSeen.username, at, true);
       if (changed) await publishUser(deps, userId);
       return changed ? 'applied' : 'duplicate';
     }

@@ -111,7 +111,7 @@ export function createUserRepo(cols: Collections) {
     if (found.missing.length > 0) await fillIdentity(userId, id);
     // touch: false when the caller's next update moves the same times (countMessage with firstSeen).
     if (opts.touch === false) return userId;
-    await users.updateOne({ _id: userId }, { $min: { createdAt: at }, $max: { updatedAt: at, lastInteractionAt: at } });
+    await touch(userId, at);
     return userId;
   }
 
@@ -133,16 +133,31 @@ export function createUserRepo(cols: Collections) {
     if (id.wabaId) await users.updateOne({ _id: userId, wabaId: '' }, { $set: { wabaId: id.wabaId } });
   }
 
-  /** Profile name / username: the latest by provider time wins (guarded, no read-modify-write). */
-  async function applyProfileName(userId: string, name: string | undefined, username: string | undefined, at: Date) {
-    if (name === undefined && username === undefined) return false;
+  /** What resolve() does for a known user seen at `at`: first/last times only move outwards. */
+  const touchOf = (at: Date) => ({ $min: { createdAt: at }, $max: { updatedAt: at, lastInteractionAt: at } });
+
+  async function touch(userId: string, at: Date): Promise<void> {
+    await users.updateOne({ _id: userId }, touchOf(at));
+  }
+
+  /**
+   * Profile name / username: the latest by provider time wins (guarded, no read-modify-write).
+   * With `withTouch` the sender's times move in the same update when the guard holds, and in a
+   * separate one when it does not (resolve() was called with touch: false): one write in the usual case.
+   */
+  async function applyProfileName(userId: string, name: string | undefined, username: string | undefined, at: Date, withTouch = false) {
+    if (name === undefined && username === undefined) {
+      if (withTouch) await touch(userId, at);
+      return false;
+    }
     const set: Record<string, unknown> = { nameAt: at };
     if (name !== undefined) set['profile.name'] = name;
     if (username !== undefined) set['profile.username'] = username;
     const res = await users.updateOne(
       { _id: userId, erasedAt: { $exists: false }, $or: [{ nameAt: { $exists: false } }, { nameAt: { $lte: at } }] },
-      { $set: set, $addToSet: { searchTerms: { $each: textTerms(`${name ?? ''} ${username ?? ''}`) } } },
+      { $set: set, $addToSet: { searchTerms: { $each: textTerms(`${name ?? ''} ${username ?? ''}`) } }, ...(withTouch ? touchOf(at) : {}) },
     );
+    if (withTouch && res.matchedCount === 0) await touch(userId, at);
     return res.modifiedCount > 0;
   }
 
