@@ -337,6 +337,29 @@ describe('admin dashboard in Chromium', () => {
     expect(await page.locator('#messages .bubble.out').first().textContent()).toContain(
       ADMIN.email,
     );
+
+    // What the agent learns and promises shows up live too, and a note being typed survives it.
+    await page.getByLabel('Note').fill('Draft: call back about the address');
+    await stack.agent.upsertFacts(juergen!.id, [
+      { key: 'delivery.address', value: 'Neue Straße 5, Köln', confidence: 0.8 },
+    ]);
+    await expect
+      .poll(() => page.locator('#facts-current').textContent(), { timeout: 15_000 })
+      .toContain('Neue Straße 5, Köln');
+    await stack.agent.addFollowUp(
+      juergen!.id,
+      'Confirm the new address with Jürgen',
+      new Date(Date.now() + 3_600_000),
+    );
+    await expect
+      .poll(() => page.locator('#log-entries').textContent(), { timeout: 15_000 })
+      .toContain('Confirm the new address with Jürgen');
+    expect(await page.getByLabel('Note').inputValue()).toBe('Draft: call back about the address');
+    expect(
+      await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument),
+    ).toBe(true);
+    await page.getByLabel('Note').fill('');
+
     await page.evaluate(() => window.scrollTo(0, 0));
     await screenshot(page, 'user', true);
   });

@@ -4,11 +4,12 @@
 import { Hono } from 'hono';
 import { streamSSE, type SSEMessage } from 'hono/streaming';
 import { AppError } from '@ue/kit';
-import { EventKind, type WatchEventsResponse } from '@ue/proto';
+import { EventKind, type Fact, type LogEntry, type WatchEventsResponse } from '@ue/proto';
 import type { AppDeps, AppEnv } from '../http/types.js';
 import type { ViewCtx } from '../views/context.js';
 import { MessageBubble } from '../views/message-bubble.js';
 import { ReplyForm, replyWindowOpen, UserCard } from '../views/user-page.js';
+import { FactsList, LogEntries } from '../views/user-sidebar.js';
 import { isSafeId } from './users-query.js';
 
 const KINDS = [
@@ -16,6 +17,8 @@ const KINDS = [
   EventKind.MESSAGE_UPDATED,
   EventKind.STATUS_CHANGED,
   EventKind.USER_UPDATED,
+  EventKind.FACT_UPSERTED,
+  EventKind.LOG_ENTRY_CHANGED,
 ];
 
 /** Per-stream memory: whether the reply box was last drawn open. */
@@ -23,11 +26,18 @@ interface StreamState {
   windowOpen: boolean;
 }
 
+/** Fresh reads for fragments that show more than the event carries (all current facts, the log). */
+export interface SseLoaders {
+  facts(userId: string): Promise<Fact[]>;
+  log(userId: string): Promise<LogEntry[]>;
+}
+
 /** The SSE message for one profiles event, or undefined when the page has nothing to show. */
 export async function toSse(
   ev: WatchEventsResponse,
   ctx: ViewCtx,
   state: StreamState,
+  load?: SseLoaders,
 ): Promise<SSEMessage | undefined> {
   if (ev.heartbeat) return { event: 'heartbeat', data: '', id: ev.cursor };
   const view = { ...ctx, now: new Date() };
@@ -41,6 +51,19 @@ export async function toSse(
       open !== state.windowOpen ? await (<ReplyForm user={user} ctx={view} oob={true} />) : '';
     state.windowOpen = open;
     return { event: 'user-updated', data: card + reply, id: ev.cursor };
+  }
+  if (load && ev.payload?.$case === 'fact') {
+    const list: string = await (
+      <FactsList facts={await load.facts(ev.userId)} ctx={view} oob={true} />
+    );
+    return { event: 'facts-updated', data: list, id: ev.cursor };
+  }
+  if (load && ev.payload?.$case === 'logEntry') {
+    const log = await load.log(ev.userId);
+    const entries: string = await (
+      <LogEntries log={log} user={{ id: ev.userId }} ctx={view} oob={true} />
+    );
+    return { event: 'log-updated', data: entries, id: ev.cursor };
   }
   if (ev.payload?.$case !== 'message') return undefined;
   const created = ev.kind === EventKind.MESSAGE_CREATED;
@@ -68,13 +91,18 @@ export function eventsRoutes(deps: AppDeps): Hono<AppEnv> {
       const state: StreamState = {
         windowOpen: initial?.user ? replyWindowOpen(initial.user, new Date()) : false,
       };
+      const loaders: SseLoaders = {
+        facts: async (id) => (await deps.profiles.listFacts({ userId: id })).facts,
+        log: async (id) =>
+          (await deps.profiles.listLogEntries({ userId: id, pageSize: 100 })).entries,
+      };
       await stream.writeSSE({ event: 'ready', data: '' });
       const pump = async (cursor: string): Promise<void> => {
         for await (const ev of deps.profiles.watchEvents(
           { userId, cursor, kinds: KINDS },
           abort.signal,
         )) {
-          const msg = await toSse(ev, ctx, state);
+          const msg = await toSse(ev, ctx, state, loaders);
           if (msg) await stream.writeSSE(msg);
         }
       };

@@ -45,6 +45,8 @@ export function UserPage(m: UserPageModel) {
           ></div>
           <div class="live" sse-swap="message-updated" hx-swap="none"></div>
           <div class="live" sse-swap="user-updated" hx-swap="none"></div>
+          <div class="live" sse-swap="facts-updated" hx-swap="none"></div>
+          <div class="live" sse-swap="log-updated" hx-swap="none"></div>
           {/* Heartbeats carry the latest cursor (Last-Event-ID) and tell tests the watch is live. */}
           <div class="live" id="sse-heartbeat" sse-swap="heartbeat" hx-swap="none"></div>
           <div id="messages" class="messages" role="log" aria-live="polite" tabindex={0}>

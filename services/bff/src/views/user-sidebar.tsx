@@ -6,11 +6,11 @@ import { messageAnchor } from './message-bubble.js';
 import { Time } from './time.js';
 import { userPath } from './user-path.js';
 
-export function FactsSection(props: { user: User; facts: Fact[]; history?: Fact[]; ctx: ViewCtx }) {
-  const { ctx, user } = props;
+/** The current facts; swapped on its own when an agent writes one (live, out of band). */
+export function FactsList(props: { facts: Fact[]; ctx: ViewCtx; oob?: boolean }) {
+  const { ctx } = props;
   return (
-    <section id="facts" class="card" aria-labelledby="facts-h">
-      <h2 id="facts-h">What the agent knows</h2>
+    <div id="facts-current" hx-swap-oob={props.oob ? 'true' : undefined}>
       {props.facts.length === 0 ? <p class="muted">Nothing recorded yet.</p> : null}
       <ul class="facts">
         {props.facts.map((f) => (
@@ -32,6 +32,36 @@ export function FactsSection(props: { user: User; facts: Fact[]; history?: Fact[
           </li>
         ))}
       </ul>
+    </div>
+  );
+}
+
+/** The log entries; swapped on their own when an entry changes, so a draft note is kept. */
+export function LogEntries(props: {
+  user: Pick<User, 'id'>;
+  log: LogEntry[];
+  ctx: ViewCtx;
+  oob?: boolean;
+}) {
+  const { ctx, user } = props;
+  return (
+    <div id="log-entries" hx-swap-oob={props.oob ? 'true' : undefined}>
+      {props.log.length === 0 ? <p class="muted">No entries yet.</p> : null}
+      <ol class="log">
+        {props.log.map((e) => (
+          <LogItem e={e} user={user} ctx={ctx} />
+        ))}
+      </ol>
+    </div>
+  );
+}
+
+export function FactsSection(props: { user: User; facts: Fact[]; history?: Fact[]; ctx: ViewCtx }) {
+  const { ctx, user } = props;
+  return (
+    <section id="facts" class="card" aria-labelledby="facts-h">
+      <h2 id="facts-h">What the agent knows</h2>
+      <FactsList facts={props.facts} ctx={ctx} />
       {props.history ? (
         <table class="history small">
           <caption>Every version</caption>
@@ -73,7 +103,7 @@ export function FactsSection(props: { user: User; facts: Fact[]; history?: Fact[
   );
 }
 
-function LogItem(props: { e: LogEntry; user: User; ctx: ViewCtx }) {
+function LogItem(props: { e: LogEntry; user: Pick<User, 'id'>; ctx: ViewCtx }) {
   const { e, ctx, user } = props;
   const open = e.state === LogEntryState.OPEN;
   const overdue = open && e.dueAt && e.dueAt < ctx.now;
@@ -147,12 +177,7 @@ export function LogSection(props: { user: User; log: LogEntry[]; ctx: ViewCtx })
         </label>
         <button type="submit">Add follow-up</button>
       </form>
-      {props.log.length === 0 ? <p class="muted">No entries yet.</p> : null}
-      <ol class="log">
-        {props.log.map((e) => (
-          <LogItem e={e} user={user} ctx={ctx} />
-        ))}
-      </ol>
+      <LogEntries log={props.log} user={user} ctx={ctx} />
     </section>
   );
 }
