@@ -10,6 +10,7 @@ import { usersRoutes } from './routes/users.js';
 import { userRoutes } from './routes/user.js';
 import { overviewRoutes } from './routes/overview.js';
 import { exportRoutes } from './routes/export.js';
+import { privacyRoutes } from './routes/privacy.js';
 import { eventsRoutes } from './routes/events.js';
 import { ErrorPage } from './views/layout.js';
 
@@ -83,6 +84,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   guarded.route('/', userRoutes(deps));
   guarded.route('/', overviewRoutes(deps));
   guarded.route('/', exportRoutes(deps));
+  guarded.route('/', privacyRoutes(deps));
   guarded.route('/', eventsRoutes(deps));
   app.route('/', guarded);
 

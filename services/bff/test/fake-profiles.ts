@@ -40,6 +40,16 @@ export function fakeProfiles(users: User[] = [hostileUser()]): ProfilesApi & { c
     },
     listLogEntries: () => Promise.resolve({ entries: hostileLog(), nextPageToken: '' }),
     getStats: () => Promise.resolve(GetStatsResponse.fromPartial({})),
+    eraseUser: () => {
+      calls.push('eraseUser');
+      return Promise.resolve({ messagesErased: 0, factsErased: 0, logEntriesErased: 0 });
+    },
+    exportUser: async function* (req) {
+      calls.push('exportUser');
+      yield await Promise.resolve({
+        part: { $case: 'user' as const, user: find(req.userId ?? '') },
+      });
+    },
     watchEvents: async function* (_req, signal) {
       await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
       yield* [];

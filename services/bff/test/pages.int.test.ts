@@ -311,4 +311,39 @@ describe('pages over real profiles', () => {
     await forged.until('after a forged id');
     await forged.close();
   });
+  it('exports everything about a user as JSON, refuses an unconfirmed erase, then erases', async () => {
+    await hook.inbound({ waId: '4917099999999', name: 'Erin Erasable', text: 'Please forget me' });
+    const erin = (await api.listUsers({ query: 'Erin Erasable' })).users[0]!;
+    const exported = await c.request(`${BASE}/users/${erin.id}/export.json`);
+    expect(exported.status).toBe(200);
+    expect(exported.headers.get('content-disposition')).toContain('attachment');
+    const doc = (await exported.json()) as {
+      user: { id: string; profile: { name: string } };
+      messages: { content: { text: string } }[];
+      facts: unknown[];
+      log_entries: unknown[];
+    };
+    expect(doc.user).toMatchObject({ id: erin.id, profile: { name: 'Erin Erasable' } });
+    expect(doc.messages.map((m) => m.content.text)).toEqual(['Please forget me']);
+    expect(doc.facts).toEqual([]);
+    expect(doc.log_entries).toEqual([]);
+
+    const erase = (confirm: string) =>
+      c.request(`${BASE}/users/${erin.id}/erase`, {
+        method: 'POST',
+        headers: { 'X-CSRF-Token': c.csrf, 'HX-Request': 'true' },
+        body: new URLSearchParams({ confirm }),
+      });
+    expect((await erase('erase')).status).toBe(400);
+    expect((await api.listMessages({ userId: erin.id })).messages).toHaveLength(1);
+    const done = await erase('ERASE');
+    expect(done.status).toBe(200);
+    expect(await done.text()).toContain('Data erased');
+    expect((await api.listMessages({ userId: erin.id })).messages).toEqual([]);
+    const after = (await (
+      await c.request(`${BASE}/users/${erin.id}/export.json`)
+    ).json()) as typeof doc;
+    expect(after.messages).toEqual([]);
+    expect(JSON.stringify(after)).not.toContain('Erin Erasable');
+  });
 });

@@ -4,6 +4,7 @@ import {
   credentials,
   Metadata,
   type CallOptions,
+  type ClientReadableStream,
   type ClientUnaryCall,
   type ServiceError,
 } from '@grpc/grpc-js';
@@ -12,6 +13,10 @@ import {
   ProfilesServiceClient,
   AddLogEntryRequest,
   type AddLogEntryResponse,
+  EraseUserRequest,
+  type EraseUserResponse,
+  ExportUserRequest,
+  type ExportUserResponse,
   GetStatsRequest,
   type GetStatsResponse,
   GetUserRequest,
@@ -45,6 +50,12 @@ export interface ProfilesApi {
   updateLogEntry(req: Partial<UpdateLogEntryRequest>): Promise<UpdateLogEntryResponse>;
   listLogEntries(req: Partial<ListLogEntriesRequest>): Promise<ListLogEntriesResponse>;
   getStats(req: Partial<GetStatsRequest>): Promise<GetStatsResponse>;
+  eraseUser(req: Partial<EraseUserRequest>): Promise<EraseUserResponse>;
+  /** Everything stored about one user, part by part (user, messages, facts, log entries). */
+  exportUser(
+    req: Partial<ExportUserRequest>,
+    signal: AbortSignal,
+  ): AsyncIterable<ExportUserResponse>;
   /** Live events until `signal` aborts; errors end the iteration with an AppError. */
   watchEvents(
     req: Partial<WatchEventsRequest>,
@@ -138,24 +149,35 @@ export function createProfilesClient(opts: {
       client.getStats.bind(client),
       GetStatsRequest,
     ),
-    watchEvents: (req, signal) => watch(client, metadata(), req, signal),
+    eraseUser: call<EraseUserRequest, EraseUserResponse>(
+      client.eraseUser.bind(client),
+      EraseUserRequest,
+    ),
+    exportUser: (req, signal) =>
+      serverStream<ExportUserResponse>(
+        client.exportUser(ExportUserRequest.fromPartial(req), metadata()),
+        signal,
+      ),
+    watchEvents: (req, signal) =>
+      serverStream<WatchEventsResponse>(
+        client.watchEvents(WatchEventsRequest.fromPartial(req), metadata()),
+        signal,
+      ),
     reachable: (timeoutMs) =>
       new Promise((resolve) => client.waitForReady(Date.now() + timeoutMs, (err) => resolve(!err))),
     close: () => client.close(),
   };
 }
 
-async function* watch(
-  client: ProfilesServiceClient,
-  md: Metadata,
-  req: Partial<WatchEventsRequest>,
+/** A server stream as an async iterable, cancelled when `signal` aborts or the reader stops. */
+async function* serverStream<T>(
+  stream: ClientReadableStream<T>,
   signal: AbortSignal,
-): AsyncIterable<WatchEventsResponse> {
-  const stream = client.watchEvents(WatchEventsRequest.fromPartial(req), md);
+): AsyncIterable<T> {
   const cancel = (): void => stream.cancel();
   signal.addEventListener('abort', cancel, { once: true });
   try {
-    for await (const ev of stream as AsyncIterable<WatchEventsResponse>) yield ev;
+    for await (const ev of stream as AsyncIterable<T>) yield ev;
   } catch (err) {
     if (!signal.aborted) throw toAppError(err);
   } finally {

@@ -174,6 +174,41 @@ function CardActions(props: { user: User; ctx: ViewCtx }) {
       <p class="small">
         <a href={userPath(ctx, u, '/transcript.csv')}>Download transcript (CSV)</a>
       </p>
+      <PrivacyActions user={u} ctx={ctx} />
     </>
+  );
+}
+
+/** Data-subject requests: everything stored as JSON, and erasure behind a typed confirmation. */
+function PrivacyActions(props: { user: User; ctx: ViewCtx }) {
+  const { user: u, ctx } = props;
+  if (u.erasedAt) {
+    return (
+      <p class="small muted">
+        Data erased <Time at={u.erasedAt} ctx={ctx} />; only anonymous counters remain.
+      </p>
+    );
+  }
+  return (
+    <details class="privacy small">
+      <summary>Privacy</summary>
+      <p>
+        <a href={userPath(ctx, u, '/export.json')}>Download all data (JSON)</a>
+      </p>
+      <form
+        class="stack"
+        hx-post={userPath(ctx, u, '/erase')}
+        hx-target="#user-card"
+        hx-swap="outerHTML"
+      >
+        <label>
+          Erase messages, facts and log for good — type ERASE to confirm
+          <input type="text" name="confirm" required autocomplete="off" pattern="ERASE" />
+        </label>
+        <button type="submit" class="danger">
+          Erase this user's data
+        </button>
+      </form>
+    </details>
   );
 }
