@@ -28,8 +28,8 @@ export function identityOf(e: WebhookEvent, ref: UserRef | undefined): Identity 
   return { accountId: e.accountId, wabaId: e.wabaId, waId: ref?.waId ?? '', bsuid: ref?.bsuid ?? '', parentBsuid: ref?.parentBsuid ?? '' };
 }
 
-export async function publishUser(deps: AppDeps, userId: string): Promise<void> {
-  const u = await deps.users.findById(userId);
+export async function publishUser(deps: AppDeps, userId: string, doc?: UserDoc | null): Promise<void> {
+  const u = doc ?? (await deps.users.findById(userId));
   if (u) await deps.events.publish({ kind: EventKind.USER_UPDATED, userId, accountId: u.accountId, payload: { $case: 'user', user: userToProto(u) } });
 }
 
@@ -106,14 +106,16 @@ async function applyInbound(deps: AppDeps, e: WebhookEvent, m: InboundMessageEve
   const userId = await deps.users.resolve(identityOf(e, m.from), at, { touch: !counted });
   const doc = inboundDoc(e, m, userId, at, deps.now());
   const created = await deps.messages.insert(doc);
-  // Times and preview are idempotent ($max / guarded set); the counter only moves on creation.
-  if (counted) await deps.users.countMessage(userId, previewOf(doc), created, true);
   if (m.referral) await deps.users.setReferralIfAbsent(userId, m.referral);
+  if (created) await deps.users.addTerms(userId, doc.terms ?? [], true);
+  // Times and preview are idempotent ($max / guarded set); the counter only moves on creation.
+  // countMessage is the last user write and returns the document the live event carries.
+  const user = counted ? await deps.users.countMessage(userId, previewOf(doc), created, true) : null;
   if (!created) return 'duplicate';
-  await deps.users.addTerms(userId, doc.terms ?? [], true);
   await publishMessage(deps, EventKind.MESSAGE_CREATED, doc._id, doc);
-  await attachOrphans(deps, e.accountId, m.wamid);
-  await publishUser(deps, userId);
+  // Replayed orphans (an edit, a revoke) may change the user's preview: read it again then.
+  const attached = await attachOrphans(deps, e.accountId, m.wamid);
+  await publishUser(deps, userId, attached ? null : user);
   return 'applied';
 }
 

@@ -117,11 +117,13 @@ async function applySendResult(deps: AppDeps, e: WebhookEvent, at: Date): Promis
 }
 
 /** Replay the kept events for a message that now exists, then forget them. */
-export async function attachOrphans(deps: AppDeps, accountId: string, wamid: string): Promise<void> {
+/** True when kept events were found (and replayed). */
+export async function attachOrphans(deps: AppDeps, accountId: string, wamid: string): Promise<boolean> {
   const pending = await deps.orphans.take(accountId, wamid);
-  if (pending.length === 0) return;
+  if (pending.length === 0) return false;
   const msg = await deps.messages.findByWamid(accountId, wamid);
-  if (!msg) return;
+  if (!msg) return true;
   for (const o of pending) await applyToMessage(deps, o.event, msg, o.event.occurredAt ?? deps.now());
   await deps.orphans.drop(pending.map((o) => o.id));
+  return true;
 }

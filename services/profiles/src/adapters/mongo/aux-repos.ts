@@ -31,13 +31,15 @@ export function createDeliveryRepo(cols: Collections) {
   return {
     /** Insert-if-absent by content hash; true when stored for the first time. */
     async store(sha256: string, body: Buffer, receivedAt: Date, provider: string): Promise<boolean> {
-      const res = await cols.deliveries
-        .updateOne({ _id: sha256 }, { $setOnInsert: { body, receivedAt, provider } }, { upsert: true })
-        .catch((e: unknown) => {
-          if (isDuplicateKey(e)) return { upsertedCount: 0 };
-          throw e;
-        });
-      return res.upsertedCount > 0;
+      // insertOne, not an upsert: FerretDB answers an upsert by scanning for the filter (deliveries
+      // grow without bound), while the duplicate _id of an insert is caught by its unique index.
+      try {
+        await cols.deliveries.insertOne({ _id: sha256, body, receivedAt, provider });
+        return true;
+      } catch (e) {
+        if (isDuplicateKey(e)) return false;
+        throw e;
+      }
     },
   };
 }

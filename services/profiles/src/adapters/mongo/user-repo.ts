@@ -170,7 +170,8 @@ export function createUserRepo(cols: Collections) {
   }
 
   /** Count a newly stored message and move the last-* times; the newest message becomes the preview. */
-  async function countMessage(userId: string, preview: MessagePreview, countIt: boolean, firstSeen = false): Promise<void> {
+  /** Returns the user document after the update (for the live event), null when it does not exist. */
+  async function countMessage(userId: string, preview: MessagePreview, countIt: boolean, firstSeen = false): Promise<UserDoc | null> {
     const at = preview.at ?? new Date(0);
     const inbound = preview.direction === Direction.INBOUND;
     const update: UpdateFilter<UserDoc> = {
@@ -185,8 +186,8 @@ export function createUserRepo(cols: Collections) {
     // firstSeen: also what resolve() would have done for the sender ($min createdAt), in the same update.
     if (firstSeen) update.$min = { createdAt: at };
     if (countIt) update.$inc = { [inbound ? 'counters.inboundMessages' : 'counters.outboundMessages']: 1 };
-    await users.updateOne({ _id: userId }, update);
     await setLastMessage(userId, preview);
+    return users.findOneAndUpdate({ _id: userId }, update, { returnDocument: 'after' });
   }
 
   async function setLastMessage(userId: string, preview: MessagePreview): Promise<void> {
