@@ -20,7 +20,9 @@ import {
 const addr = process.env.PROFILES_ADDR ?? '127.0.0.1:7204';
 const token = process.env.PROFILES_TOKEN;
 if (!token) {
-  console.error('set PROFILES_TOKEN (the dev stack keeps it in .data/dev.env as PROFILES_TOKEN_AGENT)');
+  console.error(
+    'set PROFILES_TOKEN (the dev stack keeps it in .data/dev.env as PROFILES_TOKEN_AGENT)',
+  );
   process.exit(2);
 }
 const phone = process.env.PHONE ?? '+49 151 1234-5678';
@@ -35,16 +37,27 @@ const deadline = () => ({ deadline: Date.now() + 5000 });
 
 /** Promise wrapper: every unary call takes (request, metadata, options, callback). */
 function unary<Req, Res>(
-  fn: (req: Req, md: Metadata, opts: object, cb: (e: ServiceError | null, r: Res) => void) => unknown,
+  fn: (
+    req: Req,
+    md: Metadata,
+    opts: object,
+    cb: (e: ServiceError | null, r: Res) => void,
+  ) => unknown,
   req: Req,
 ): Promise<Res> {
-  return new Promise((resolve, reject) => fn(req, md, deadline(), (e, r) => (e ? reject(e) : resolve(r))));
+  return new Promise((resolve, reject) =>
+    fn(req, md, deadline(), (e, r) => (e ? reject(e) : resolve(r))),
+  );
 }
 
 async function findOrRecord(): Promise<User> {
   try {
-    const { user } = await unary(client.getUser.bind(client), { lookup: { $case: 'phone', phone: { phone, accountId, defaultRegion: 'DE' } } });
-    console.log(`found user ${user!.id} (${user!.profile?.name ?? 'no name'}), last message: ${user!.lastMessage?.text ?? '-'}`);
+    const { user } = await unary(client.getUser.bind(client), {
+      lookup: { $case: 'phone', phone: { phone, accountId, defaultRegion: 'DE' } },
+    });
+    console.log(
+      `found user ${user!.id} (${user!.profile?.name ?? 'no name'}), last message: ${user!.lastMessage?.text ?? '-'}`,
+    );
     return user!;
   } catch (e) {
     if ((e as ServiceError).code !== status.NOT_FOUND) throw e;
@@ -64,7 +77,10 @@ async function main(): Promise<void> {
     recipient: found.id ? undefined : { accountId, user: { waId, bsuid: '', parentBsuid: '' } },
     wamid: '',
     clientId: `carol-example-${new Date().toISOString().slice(0, 13)}`,
-    content: MessageContent.fromPartial({ type: MessageType.TEXT, text: 'Hi! Your order #4711 ships tomorrow.' }),
+    content: MessageContent.fromPartial({
+      type: MessageType.TEXT,
+      text: 'Hi! Your order #4711 ships tomorrow.',
+    }),
     author: carol,
     sentAt: new Date(),
     bizOpaqueCallbackData: '',
@@ -76,8 +92,20 @@ async function main(): Promise<void> {
     userId,
     author: carol,
     facts: [
-      { key: 'company', value: 'Acme Corp', confidence: 0.9, sourceMessageId: recorded.message!.id, retract: false },
-      { key: 'order.number', value: '4711', confidence: 1, sourceMessageId: recorded.message!.id, retract: false },
+      {
+        key: 'company',
+        value: 'Acme Corp',
+        confidence: 0.9,
+        sourceMessageId: recorded.message!.id,
+        retract: false,
+      },
+      {
+        key: 'order.number',
+        value: '4711',
+        confidence: 1,
+        sourceMessageId: recorded.message!.id,
+        retract: false,
+      },
     ],
   });
   console.log(`facts: ${facts.facts.map((f) => `${f.key}=${f.value} (v${f.version})`).join(', ')}`);
@@ -104,7 +132,9 @@ function watch(): Promise<void> {
   call.on('data', (e: WatchEventsResponse) => {
     cursor = e.cursor;
     if (e.heartbeat) return;
-    console.log(`event ${EventKind[e.kind]} for ${e.userId} (cursor ${e.cursor}) ${e.payload?.$case ?? ''}`);
+    console.log(
+      `event ${EventKind[e.kind]} for ${e.userId} (cursor ${e.cursor}) ${e.payload?.$case ?? ''}`,
+    );
   });
   return new Promise((resolve) => {
     call.on('error', (e: ServiceError) => {
@@ -124,4 +154,3 @@ main().catch((e: unknown) => {
   console.error(e instanceof Error ? e.message : e);
   process.exit(1);
 });
-

@@ -5,13 +5,24 @@ import { z } from 'zod';
 
 const tokens = z
   .string()
-  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
   .pipe(
     z
-      .array(z.string().regex(/^[\w.-]+:\S{8,}$/, 'entries must be name:token with a token of 8+ characters'))
+      .array(
+        z
+          .string()
+          .regex(/^[\w.-]+:\S{8,}$/, 'entries must be name:token with a token of 8+ characters'),
+      )
       .min(1),
   )
-  .transform((entries) => entries.map((e) => ({ name: e.slice(0, e.indexOf(':')), token: e.slice(e.indexOf(':') + 1) })));
+  .transform((entries) =>
+    entries.map((e) => ({ name: e.slice(0, e.indexOf(':')), token: e.slice(e.indexOf(':') + 1) })),
+  );
 
 const schema = z.object({
   MONGO_URL: env.url(['mongodb:', 'mongodb+srv:']),

@@ -17,28 +17,53 @@ async function main(): Promise<void> {
   const log = createLogger('profiles', config.LOG_LEVEL);
   const mongo = await connectMongo(config.MONGO_URL);
   await ensureIndexes(mongo.cols);
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, enableOfflineQueue: false, lazyConnect: true });
+  const redis = new Redis(config.REDIS_URL, {
+    maxRetriesPerRequest: 2,
+    enableOfflineQueue: false,
+    lazyConnect: true,
+  });
   redis.on('error', (err: Error) => log.warn({ err: err.message }, 'redis error'));
   await redis.connect();
   const outbound = createOutboundQueue(config.REDIS_URL, config.BULLMQ_PREFIX);
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const app = createAppDeps({ mongo, redis, outbound, log, stream: { name: config.EVENTS_STREAM, maxLen: config.EVENTS_MAXLEN } });
+  const app = createAppDeps({
+    mongo,
+    redis,
+    outbound,
+    log,
+    stream: { name: config.EVENTS_STREAM, maxLen: config.EVENTS_MAXLEN },
+  });
   const watchConnection = () => {
     const conn = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
     conn.on('error', (err: Error) => log.debug({ err: err.message }, 'watch connection error'));
     return conn;
   };
-  const watch = { connect: watchConnection, stream: config.EVENTS_STREAM, heartbeatMs: config.WATCH_HEARTBEAT_MS };
+  const watch = {
+    connect: watchConnection,
+    stream: config.EVENTS_STREAM,
+    heartbeatMs: config.WATCH_HEARTBEAT_MS,
+  };
   // Publish events kept while Redis was unreachable.
   const flusher = setInterval(() => {
     app.outbox.flush().catch((err: unknown) => log.debug({ err }, 'outbox not flushed yet'));
   }, 2000);
-  const { server, health } = createServer({ app, watch, tokens: config.PROFILES_TOKENS, log, registry });
+  const { server, health } = createServer({
+    app,
+    watch,
+    tokens: config.PROFILES_TOKENS,
+    log,
+    registry,
+  });
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`0.0.0.0:${config.PORT}`, ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+    server.bindAsync(`0.0.0.0:${config.PORT}`, ServerCredentials.createInsecure(), (err, p) =>
+      err ? reject(err) : resolve(p),
+    ),
   );
-  const ops = createOpsApp({ registry, checks: { mongo: () => mongo.db.command({ ping: 1 }), redis: () => redis.ping() } });
+  const ops = createOpsApp({
+    registry,
+    checks: { mongo: () => mongo.db.command({ ping: 1 }), redis: () => redis.ping() },
+  });
   const http = serve({ fetch: ops.fetch, port: config.METRICS_PORT, hostname: '0.0.0.0' });
   log.info({ port, metricsPort: config.METRICS_PORT }, 'profiles listening');
   handleShutdown(log, [

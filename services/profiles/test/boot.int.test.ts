@@ -2,10 +2,26 @@
 // variable), serves grpc.health.v1 SERVING, reflection, /healthz and /metrics, and stops on SIGTERM.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { credentials, loadPackageDefinition, makeGenericClientConstructor, Metadata, status as Code, type ChannelCredentials, type Client, type ClientDuplexStream } from '@grpc/grpc-js';
+import {
+  credentials,
+  loadPackageDefinition,
+  makeGenericClientConstructor,
+  Metadata,
+  status as Code,
+  type ChannelCredentials,
+  type Client,
+  type ClientDuplexStream,
+} from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { ProfilesServiceClient } from '@ue/proto';
-import { freePort, requireEnv, startProcess, testMongoUrl, uniqueName, type RunningProcess } from '@ue/testing';
+import {
+  freePort,
+  requireEnv,
+  startProcess,
+  testMongoUrl,
+  uniqueName,
+  type RunningProcess,
+} from '@ue/testing';
 import { service as healthService } from 'grpc-health-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -13,7 +29,10 @@ const entry = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
 function runToExit(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [entry], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [entry], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.once('exit', (code) => resolve({ code, stderr }));
@@ -22,13 +41,20 @@ function runToExit(env: Record<string, string>): Promise<{ code: number | null; 
 
 describe('configuration', () => {
   it('exits non-zero naming a missing variable', async () => {
-    const r = await runToExit({ MONGO_URL: 'mongodb://127.0.0.1:1/x', REDIS_URL: 'redis://127.0.0.1:1' });
+    const r = await runToExit({
+      MONGO_URL: 'mongodb://127.0.0.1:1/x',
+      REDIS_URL: 'redis://127.0.0.1:1',
+    });
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('PROFILES_TOKENS: required but not set');
   });
 
   it('exits non-zero naming a malformed variable', async () => {
-    const r = await runToExit({ MONGO_URL: 'http://nope', REDIS_URL: 'redis://127.0.0.1:1', PROFILES_TOKENS: 'carol:secret-token-1' });
+    const r = await runToExit({
+      MONGO_URL: 'http://nope',
+      REDIS_URL: 'redis://127.0.0.1:1',
+      PROFILES_TOKENS: 'carol:secret-token-1',
+    });
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('MONGO_URL: must be a URL starting with mongodb://');
   });
@@ -44,8 +70,13 @@ describe('running service', () => {
     proc = await startProcess(
       entry,
       {
-        MONGO_URL: testMongoUrl('boot'), REDIS_URL: requireEnv('REDIS_URL'), PROFILES_TOKENS: 'carol:boot-token-123456',
-        PORT: String(port), METRICS_PORT: String(metricsPort), LOG_LEVEL: 'warn', EVENTS_STREAM: uniqueName('boot_events'),
+        MONGO_URL: testMongoUrl('boot'),
+        REDIS_URL: requireEnv('REDIS_URL'),
+        PROFILES_TOKENS: 'carol:boot-token-123456',
+        PORT: String(port),
+        METRICS_PORT: String(metricsPort),
+        LOG_LEVEL: 'warn',
+        EVENTS_STREAM: uniqueName('boot_events'),
         BULLMQ_PREFIX: uniqueName('boot_bull'),
       },
       async () => (await fetch(`http://127.0.0.1:${metricsPort}/healthz`)).ok,
@@ -59,9 +90,15 @@ describe('running service', () => {
     const Health = makeGenericClientConstructor(healthService, 'Health');
     const client = new Health(`127.0.0.1:${port}`, credentials.createInsecure());
     for (const name of ['', 'engagement.v1.ProfilesService']) {
-      const check = client.check as (req: object, opts: object, cb: (e: Error | null, r: { status: string }) => void) => void;
+      const check = client.check as (
+        req: object,
+        opts: object,
+        cb: (e: Error | null, r: { status: string }) => void,
+      ) => void;
       const res = await new Promise<{ status: string }>((resolve, reject) =>
-        check.call(client, { service: name }, { deadline: Date.now() + 5000 }, (e, r) => (e ? reject(e) : resolve(r))),
+        check.call(client, { service: name }, { deadline: Date.now() + 5000 }, (e, r) =>
+          e ? reject(e) : resolve(r),
+        ),
       );
       expect(res.status).toBe('SERVING');
     }
@@ -84,12 +121,26 @@ describe('running service', () => {
   });
 
   it('has server reflection on, listing and describing the service', async () => {
-    const protoPath = fileURLToPath(import.meta.resolve('@grpc/reflection')).replace(/src[/\\]index\.js$/, 'proto/grpc/reflection/v1/reflection.proto');
+    const protoPath = fileURLToPath(import.meta.resolve('@grpc/reflection')).replace(
+      /src[/\\]index\.js$/,
+      'proto/grpc/reflection/v1/reflection.proto',
+    );
     const def = loadPackageDefinition(loadSync(protoPath, { keepCase: true })) as unknown as {
-      grpc: { reflection: { v1: { ServerReflection: new (addr: string, creds: ChannelCredentials) => Client } } };
+      grpc: {
+        reflection: {
+          v1: { ServerReflection: new (addr: string, creds: ChannelCredentials) => Client };
+        };
+      };
     };
-    const client = new def.grpc.reflection.v1.ServerReflection(`127.0.0.1:${port}`, credentials.createInsecure());
-    const stream = (client as unknown as { ServerReflectionInfo(): ClientDuplexStream<object, Record<string, unknown>> }).ServerReflectionInfo();
+    const client = new def.grpc.reflection.v1.ServerReflection(
+      `127.0.0.1:${port}`,
+      credentials.createInsecure(),
+    );
+    const stream = (
+      client as unknown as {
+        ServerReflectionInfo(): ClientDuplexStream<object, Record<string, unknown>>;
+      }
+    ).ServerReflectionInfo();
     const replies: Record<string, unknown>[] = [];
     const done = new Promise<void>((resolve, reject) => {
       stream.on('data', (r: Record<string, unknown>) => {
@@ -103,9 +154,14 @@ describe('running service', () => {
     stream.write({ file_containing_symbol: 'engagement.v1.ProfilesService' });
     await done;
     client.close();
-    const names = (replies[0]?.list_services_response as { service: { name: string }[] }).service.map((s) => s.name);
+    const names = (
+      replies[0]?.list_services_response as { service: { name: string }[] }
+    ).service.map((s) => s.name);
     expect(names).toContain('engagement.v1.ProfilesService');
-    expect((replies[1]?.file_descriptor_response as { file_descriptor_proto: Buffer[] }).file_descriptor_proto.length).toBeGreaterThan(0);
+    expect(
+      (replies[1]?.file_descriptor_response as { file_descriptor_proto: Buffer[] })
+        .file_descriptor_proto.length,
+    ).toBeGreaterThan(0);
   });
 
   it('serves /healthz and /metrics', async () => {

@@ -1,6 +1,13 @@
 // Integration harness: a real profiles gRPC server on a free port, backed by the shared test
 // MongoDB-wire server (fresh database per file) and Redis (own event stream and queue prefix).
-import { credentials, Metadata, ServerCredentials, type CallOptions, type ClientUnaryCall, type ServiceError } from '@grpc/grpc-js';
+import {
+  credentials,
+  Metadata,
+  ServerCredentials,
+  type CallOptions,
+  type ClientUnaryCall,
+  type ServiceError,
+} from '@grpc/grpc-js';
 import { createLogger } from '@ue/kit';
 import { ProfilesServiceClient, type ProfilesServiceService } from '@ue/proto';
 import { requireEnv, testMongoUrl, uniqueName } from '@ue/testing';
@@ -13,7 +20,10 @@ import type { AppDeps } from '../src/app/deps.js';
 import { createServer } from '../src/server.js';
 
 export const TOKEN = 'test-token-0123456789';
-export const TOKENS = [{ name: 'carol', token: TOKEN }, { name: 'ingest', token: 'ingest-token-abcdef' }];
+export const TOKENS = [
+  { name: 'carol', token: TOKEN },
+  { name: 'ingest', token: 'ingest-token-abcdef' },
+];
 
 export interface Harness {
   addr: string;
@@ -27,8 +37,13 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(label: string, opts: { heartbeatMs?: number; deadMongoUrl?: string } = {}): Promise<Harness> {
-  const mongo = opts.deadMongoUrl ? openMongo(opts.deadMongoUrl, 300) : await connectMongo(testMongoUrl(label));
+export async function startHarness(
+  label: string,
+  opts: { heartbeatMs?: number; deadMongoUrl?: string } = {},
+): Promise<Harness> {
+  const mongo = opts.deadMongoUrl
+    ? openMongo(opts.deadMongoUrl, 300)
+    : await connectMongo(testMongoUrl(label));
   if (!opts.deadMongoUrl) await ensureIndexes(mongo.cols);
   const redisUrl = requireEnv('REDIS_URL');
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
@@ -36,16 +51,35 @@ export async function startHarness(label: string, opts: { heartbeatMs?: number; 
   const bullPrefix = uniqueName(`${label}_bull`);
   const outbound = createOutboundQueue(redisUrl, bullPrefix);
   const log = createLogger('profiles-test', process.env.TEST_LOG_LEVEL ?? 'silent');
-  const app = createAppDeps({ mongo, redis, outbound, log, stream: { name: stream, maxLen: 100_000 } });
-  const watch = { connect: () => new Redis(redisUrl, { maxRetriesPerRequest: null }), stream, heartbeatMs: opts.heartbeatMs ?? 15_000 };
+  const app = createAppDeps({
+    mongo,
+    redis,
+    outbound,
+    log,
+    stream: { name: stream, maxLen: 100_000 },
+  });
+  const watch = {
+    connect: () => new Redis(redisUrl, { maxRetriesPerRequest: null }),
+    stream,
+    heartbeatMs: opts.heartbeatMs ?? 15_000,
+  };
   const { server } = createServer({ app, watch, tokens: TOKENS, log, registry: new Registry() });
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))),
+    server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (e, p) =>
+      e ? reject(e) : resolve(p),
+    ),
   );
   const addr = `127.0.0.1:${port}`;
   const client = new ProfilesServiceClient(addr, credentials.createInsecure());
   return {
-    addr, client, app, mongo, redis, redisUrl, stream, bullPrefix,
+    addr,
+    client,
+    app,
+    mongo,
+    redis,
+    redisUrl,
+    stream,
+    bullPrefix,
     async close() {
       client.close();
       server.forceShutdown();
@@ -65,21 +99,40 @@ export function auth(token = TOKEN): Metadata {
 }
 
 type Def = typeof ProfilesServiceService;
-type UnaryName = { [K in keyof Def]: Def[K]['responseStream'] extends false ? K : never }[keyof Def];
+type UnaryName = {
+  [K in keyof Def]: Def[K]['responseStream'] extends false ? K : never;
+}[keyof Def];
 export type ReqOf<K extends keyof Def> = Parameters<Def[K]['requestSerialize']>[0];
 export type ResOf<K extends keyof Def> = ReturnType<Def[K]['responseDeserialize']>;
-type UnaryFn = (req: unknown, md: Metadata, opts: Partial<CallOptions>, cb: (err: ServiceError | null, res: unknown) => void) => ClientUnaryCall;
+type UnaryFn = (
+  req: unknown,
+  md: Metadata,
+  opts: Partial<CallOptions>,
+  cb: (err: ServiceError | null, res: unknown) => void,
+) => ClientUnaryCall;
 
 /** Promise form of a unary call with auth metadata and a deadline. */
-export function call<K extends UnaryName>(client: ProfilesServiceClient, method: K, req: ReqOf<K>, md: Metadata = auth()): Promise<ResOf<K>> {
+export function call<K extends UnaryName>(
+  client: ProfilesServiceClient,
+  method: K,
+  req: ReqOf<K>,
+  md: Metadata = auth(),
+): Promise<ResOf<K>> {
   const fn = (client as unknown as Record<string, UnaryFn>)[method]!;
   return new Promise((resolve, reject) => {
-    fn.call(client, req, md, { deadline: Date.now() + 20_000 }, (err, res) => (err ? reject(err) : resolve(res as ResOf<K>)));
+    fn.call(client, req, md, { deadline: Date.now() + 20_000 }, (err, res) =>
+      err ? reject(err) : resolve(res as ResOf<K>),
+    );
   });
 }
 
 /** The gRPC error of a call that must fail. */
-export async function callError<K extends UnaryName>(client: ProfilesServiceClient, method: K, req: ReqOf<K>, md: Metadata = auth()): Promise<ServiceError> {
+export async function callError<K extends UnaryName>(
+  client: ProfilesServiceClient,
+  method: K,
+  req: ReqOf<K>,
+  md: Metadata = auth(),
+): Promise<ServiceError> {
   try {
     await call(client, method, req, md);
   } catch (e) {

@@ -1,7 +1,13 @@
 // Hostile and malformed input: every call answers INVALID_ARGUMENT naming the field (or
 // UNAUTHENTICATED), nothing is half-applied, and stored text comes back byte-exact.
 import { status as Code } from '@grpc/grpc-js';
-import { ActorKind, ListUsersRequest, UpdateUserRequest, WebhookEvent, type UserStatus } from '@ue/proto';
+import {
+  ActorKind,
+  ListUsersRequest,
+  UpdateUserRequest,
+  WebhookEvent,
+  type UserStatus,
+} from '@ue/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCOUNT, inboundText, ref, seen, t } from './events.js';
 import { auth, call, callError, startHarness, type Harness } from './harness.js';
@@ -16,62 +22,143 @@ describe('hostile input', () => {
   it('rejects a batch with one bad event without applying any of it', async () => {
     const good = inboundText('wamid.H1', ref('4917500000001'), 'fine', t(0));
     const bad = seen(ref('4917500000002'), 'x'.repeat(10_000), t(0));
-    const e = await callError(h.client, 'applyWebhookEvents', { events: [good, bad], deliveries: [] });
+    const e = await callError(h.client, 'applyWebhookEvents', {
+      events: [good, bad],
+      deliveries: [],
+    });
     expect(e.code).toBe(Code.INVALID_ARGUMENT);
     expect(e.details).toBe('events[1].user_seen.name: longer than 256 characters');
-    await expect(call(h.client, 'getUser', { lookup: { $case: 'accountUser', accountUser: { accountId: ACCOUNT, user: ref('4917500000001') } } })).rejects.toMatchObject({ code: Code.NOT_FOUND });
-    const noAccount = await callError(h.client, 'applyWebhookEvents', { events: [WebhookEvent.fromPartial({ ...good, accountId: '' })], deliveries: [] });
+    await expect(
+      call(h.client, 'getUser', {
+        lookup: {
+          $case: 'accountUser',
+          accountUser: { accountId: ACCOUNT, user: ref('4917500000001') },
+        },
+      }),
+    ).rejects.toMatchObject({ code: Code.NOT_FOUND });
+    const noAccount = await callError(h.client, 'applyWebhookEvents', {
+      events: [WebhookEvent.fromPartial({ ...good, accountId: '' })],
+      deliveries: [],
+    });
     expect(noAccount.details).toBe('events[0].account_id: required');
-    const letters = await callError(h.client, 'applyWebhookEvents', { events: [inboundText('wamid.H2', ref('49abc'), 'x', t(0))], deliveries: [] });
+    const letters = await callError(h.client, 'applyWebhookEvents', {
+      events: [inboundText('wamid.H2', ref('49abc'), 'x', t(0))],
+      deliveries: [],
+    });
     expect(letters.details).toBe('events[0].inbound_message.from.wa_id: digits only');
   });
 
   it('stores markup, quotes and operators as plain text', async () => {
     const evil = `<script>alert("x")</script> '; db.users.drop() {"$gt": ""} \u202e`;
-    await call(h.client, 'applyWebhookEvents', { events: [seen(ref('4917500000003'), evil.slice(0, 200), t(0)), inboundText('wamid.H3', ref('4917500000003'), evil, t(0))], deliveries: [] });
-    const u = (await call(h.client, 'getUser', { lookup: { $case: 'accountUser', accountUser: { accountId: ACCOUNT, user: ref('4917500000003') } } })).user!;
+    await call(h.client, 'applyWebhookEvents', {
+      events: [
+        seen(ref('4917500000003'), evil.slice(0, 200), t(0)),
+        inboundText('wamid.H3', ref('4917500000003'), evil, t(0)),
+      ],
+      deliveries: [],
+    });
+    const u = (
+      await call(h.client, 'getUser', {
+        lookup: {
+          $case: 'accountUser',
+          accountUser: { accountId: ACCOUNT, user: ref('4917500000003') },
+        },
+      })
+    ).user!;
     expect(u.profile?.name).toBe(evil.slice(0, 200));
-    const m = (await call(h.client, 'listMessages', { userId: u.id, pageSize: 1, pageToken: '' })).messages[0]!;
+    const m = (await call(h.client, 'listMessages', { userId: u.id, pageSize: 1, pageToken: '' }))
+      .messages[0]!;
     expect(m.content?.text).toBe(evil);
-    const found = await call(h.client, 'listUsers', ListUsersRequest.fromPartial({ query: '{"$gt": ""}' }));
+    const found = await call(
+      h.client,
+      'listUsers',
+      ListUsersRequest.fromPartial({ query: '{"$gt": ""}' }),
+    );
     expect(found.users.map((x) => x.id)).toEqual([u.id]);
   });
 
   it('bounds every list, query and update', async () => {
-    const long = await callError(h.client, 'listUsers', ListUsersRequest.fromPartial({ query: 'a'.repeat(201) }));
+    const long = await callError(
+      h.client,
+      'listUsers',
+      ListUsersRequest.fromPartial({ query: 'a'.repeat(201) }),
+    );
     expect(long.details).toBe('query: longer than 200 characters');
-    const tags = await callError(h.client, 'listUsers', ListUsersRequest.fromPartial({ tags: Array.from({ length: 21 }, (_, i) => `t${i}`) }));
+    const tags = await callError(
+      h.client,
+      'listUsers',
+      ListUsersRequest.fromPartial({ tags: Array.from({ length: 21 }, (_, i) => `t${i}`) }),
+    );
     expect(tags.details).toBe('tags: at most 20');
-    const neg = await callError(h.client, 'listUsers', ListUsersRequest.fromPartial({ pageSize: -1 }));
+    const neg = await callError(
+      h.client,
+      'listUsers',
+      ListUsersRequest.fromPartial({ pageSize: -1 }),
+    );
     expect(neg.details).toBe('page_size: must be between 1 and 200');
-    const email = await callError(h.client, 'updateUser', UpdateUserRequest.fromPartial({ userId: 'u_x', email: 'not-an-email' }));
+    const email = await callError(
+      h.client,
+      'updateUser',
+      UpdateUserRequest.fromPartial({ userId: 'u_x', email: 'not-an-email' }),
+    );
     expect(email.details).toBe('email: not an email address');
-    const status = await callError(h.client, 'updateUser', UpdateUserRequest.fromPartial({ userId: 'u_x', status: 99 as UserStatus }));
+    const status = await callError(
+      h.client,
+      'updateUser',
+      UpdateUserRequest.fromPartial({ userId: 'u_x', status: 99 as UserStatus }),
+    );
     expect(status.details).toBe('status: unknown status');
-    const actor = await callError(h.client, 'updateUser', UpdateUserRequest.fromPartial({ userId: 'u_x', actor: { kind: ActorKind.ADMIN, id: 'x'.repeat(300) } }));
+    const actor = await callError(
+      h.client,
+      'updateUser',
+      UpdateUserRequest.fromPartial({
+        userId: 'u_x',
+        actor: { kind: ActorKind.ADMIN, id: 'x'.repeat(300) },
+      }),
+    );
     expect(actor.details).toBe('actor.id: longer than 128 characters');
   });
 
   it('rejects missing, malformed and unknown tokens on every kind of call', async () => {
     const md = auth('nope-nope-nope');
-    expect((await callError(h.client, 'listUsers', ListUsersRequest.fromPartial({}), md)).code).toBe(Code.UNAUTHENTICATED);
-    expect((await callError(h.client, 'applyWebhookEvents', { events: [], deliveries: [] }, md)).code).toBe(Code.UNAUTHENTICATED);
-    const e = await callError(h.client, 'getStats', { accountId: '', from: t(0), to: t(1), bucket: 0, timeZone: '' }, auth(''));
+    expect(
+      (await callError(h.client, 'listUsers', ListUsersRequest.fromPartial({}), md)).code,
+    ).toBe(Code.UNAUTHENTICATED);
+    expect(
+      (await callError(h.client, 'applyWebhookEvents', { events: [], deliveries: [] }, md)).code,
+    ).toBe(Code.UNAUTHENTICATED);
+    const e = await callError(
+      h.client,
+      'getStats',
+      { accountId: '', from: t(0), to: t(1), bucket: 0, timeZone: '' },
+      auth(''),
+    );
     expect(e.code).toBe(Code.UNAUTHENTICATED);
     expect(e.details).toContain('Bearer');
   });
 
   it('honours a short deadline on a big batch, and the retry completes it exactly', async () => {
     const from = ref('4917500000009');
-    const events = Array.from({ length: 200 }, (_, i) => inboundText(`wamid.D${i}`, from, `m ${i}`, t(i)));
+    const events = Array.from({ length: 200 }, (_, i) =>
+      inboundText(`wamid.D${i}`, from, `m ${i}`, t(i)),
+    );
     const err = await new Promise<{ code?: number }>((resolve) =>
-      h.client.applyWebhookEvents({ events, deliveries: [] }, auth(), { deadline: Date.now() + 30 }, (e) => resolve(e ?? {})),
+      h.client.applyWebhookEvents(
+        { events, deliveries: [] },
+        auth(),
+        { deadline: Date.now() + 30 },
+        (e) => resolve(e ?? {}),
+      ),
     );
     expect(err.code).toBe(Code.DEADLINE_EXCEEDED);
     await new Promise((r) => setTimeout(r, 200)); // let the server notice and stop
     const retry = await call(h.client, 'applyWebhookEvents', { events, deliveries: [] });
     expect(retry.applied + retry.duplicates).toBe(200);
-    const u = (await call(h.client, 'getUser', { lookup: { $case: 'accountUser', accountUser: { accountId: ACCOUNT, user: from } } })).user!;
+    const u = (
+      await call(h.client, 'getUser', {
+        lookup: { $case: 'accountUser', accountUser: { accountId: ACCOUNT, user: from } },
+      })
+    ).user!;
     expect(u.counters?.inboundMessages).toBe(200);
   });
 });

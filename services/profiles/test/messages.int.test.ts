@@ -1,7 +1,15 @@
 // Messages: monotonic statuses in every order, exact counters under concurrent batches,
 // reactions, outbound recording and sending, and keyset pages under concurrent inserts.
 import { status as Code } from '@grpc/grpc-js';
-import { ActorKind, DeliveryStatus, MessageContent, MessageType, OUTBOUND_QUEUE, OutboundJob, WebhookEvent } from '@ue/proto';
+import {
+  ActorKind,
+  DeliveryStatus,
+  MessageContent,
+  MessageType,
+  OUTBOUND_QUEUE,
+  OutboundJob,
+  WebhookEvent,
+} from '@ue/proto';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCOUNT, inboundText, reaction, ref, seen, status, t } from './events.js';
@@ -13,21 +21,39 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-const apply = (events: WebhookEvent[]) => call(h.client, 'applyWebhookEvents', { events, deliveries: [] });
+const apply = (events: WebhookEvent[]) =>
+  call(h.client, 'applyWebhookEvents', { events, deliveries: [] });
 const userOf = async (waId: string) =>
-  (await call(h.client, 'getUser', { lookup: { $case: 'accountUser', accountUser: { accountId: ACCOUNT, user: ref(waId) } } })).user!;
+  (
+    await call(h.client, 'getUser', {
+      lookup: { $case: 'accountUser', accountUser: { accountId: ACCOUNT, user: ref(waId) } },
+    })
+  ).user!;
 const text = (s: string) => MessageContent.fromPartial({ type: MessageType.TEXT, text: s });
 
-function record(wamid: string, waId: string, extra: Partial<ReqOf<'recordOutboundMessage'>> = {}): ReqOf<'recordOutboundMessage'> {
+function record(
+  wamid: string,
+  waId: string,
+  extra: Partial<ReqOf<'recordOutboundMessage'>> = {},
+): ReqOf<'recordOutboundMessage'> {
   return {
-    userId: '', recipient: { accountId: ACCOUNT, user: ref(waId) }, wamid, clientId: '', content: text(`out ${wamid}`),
-    author: { kind: ActorKind.AGENT, id: 'carol', displayName: 'Carol' }, sentAt: t(0), bizOpaqueCallbackData: '', ...extra,
+    userId: '',
+    recipient: { accountId: ACCOUNT, user: ref(waId) },
+    wamid,
+    clientId: '',
+    content: text(`out ${wamid}`),
+    author: { kind: ActorKind.AGENT, id: 'carol', displayName: 'Carol' },
+    sentAt: t(0),
+    bizOpaqueCallbackData: '',
+    ...extra,
   };
 }
 
 function permutations<T>(xs: T[]): T[][] {
   if (xs.length <= 1) return [xs];
-  return xs.flatMap((x, i) => permutations([...xs.slice(0, i), ...xs.slice(i + 1)]).map((p) => [x, ...p]));
+  return xs.flatMap((x, i) =>
+    permutations([...xs.slice(0, i), ...xs.slice(i + 1)]).map((p) => [x, ...p]),
+  );
 }
 
 describe('delivery statuses', () => {
@@ -42,10 +68,26 @@ describe('delivery statuses', () => {
       n += 1;
       const wamid = `wamid.S${n}`;
       // Half the cases see statuses before the message is recorded (orphans that attach later).
-      if (n % 2 === 0) await call(h.client, 'recordOutboundMessage', record(wamid, '4917000000001', { sentAt: undefined }));
+      if (n % 2 === 0)
+        await call(
+          h.client,
+          'recordOutboundMessage',
+          record(wamid, '4917000000001', { sentAt: undefined }),
+        );
       for (const step of [...order, order[0]!]) await apply([status(wamid, step.s, step.at)]);
-      if (n % 2 === 1) await call(h.client, 'recordOutboundMessage', record(wamid, '4917000000001', { sentAt: undefined }));
-      const m = (await call(h.client, 'listMessages', { userId: (await userOf('4917000000001')).id, pageSize: 50, pageToken: '' })).messages.find((x) => x.wamid === wamid)!;
+      if (n % 2 === 1)
+        await call(
+          h.client,
+          'recordOutboundMessage',
+          record(wamid, '4917000000001', { sentAt: undefined }),
+        );
+      const m = (
+        await call(h.client, 'listMessages', {
+          userId: (await userOf('4917000000001')).id,
+          pageSize: 50,
+          pageToken: '',
+        })
+      ).messages.find((x) => x.wamid === wamid)!;
       expect(m.status, `order ${order.map((o) => o.s).join(',')}`).toBe(DeliveryStatus.READ);
       expect(m.statusTimes?.deliveredAt).toEqual(t(2));
       expect(m.statusTimes?.readAt).toEqual(t(3));
@@ -55,14 +97,24 @@ describe('delivery statuses', () => {
   it('keeps failed only when nothing better was seen, with the error', async () => {
     await call(h.client, 'recordOutboundMessage', record('wamid.F1', '4917000000002'));
     await call(h.client, 'recordOutboundMessage', record('wamid.F2', '4917000000002'));
-    const fail = (w: string, at: Date) => WebhookEvent.fromPartial({
-      accountId: ACCOUNT, occurredAt: at,
-      event: { $case: 'status', status: { wamid: w, status: DeliveryStatus.FAILED, errors: [{ code: 131047, title: 'Re-engagement message' }] } },
-    });
+    const fail = (w: string, at: Date) =>
+      WebhookEvent.fromPartial({
+        accountId: ACCOUNT,
+        occurredAt: at,
+        event: {
+          $case: 'status',
+          status: {
+            wamid: w,
+            status: DeliveryStatus.FAILED,
+            errors: [{ code: 131047, title: 'Re-engagement message' }],
+          },
+        },
+      });
     await apply([fail('wamid.F1', t(5)), status('wamid.F1', DeliveryStatus.SENT, t(4))]);
     await apply([status('wamid.F2', DeliveryStatus.DELIVERED, t(6)), fail('wamid.F2', t(5))]);
     const u = await userOf('4917000000002');
-    const ms = (await call(h.client, 'listMessages', { userId: u.id, pageSize: 10, pageToken: '' })).messages;
+    const ms = (await call(h.client, 'listMessages', { userId: u.id, pageSize: 10, pageToken: '' }))
+      .messages;
     const f1 = ms.find((m) => m.wamid === 'wamid.F1')!;
     expect(f1.status).toBe(DeliveryStatus.FAILED);
     expect(f1.errors.map((e) => e.code)).toEqual([131047]);
@@ -75,7 +127,9 @@ describe('delivery statuses', () => {
 describe('concurrency', () => {
   it('keeps counters, last times and preview exact under concurrent overlapping batches', async () => {
     const from = ref('4917000000003');
-    const all = Array.from({ length: 30 }, (_, i) => inboundText(`wamid.K${i}`, from, `msg ${i}`, t(10 + i)));
+    const all = Array.from({ length: 30 }, (_, i) =>
+      inboundText(`wamid.K${i}`, from, `msg ${i}`, t(10 + i)),
+    );
     const batches = Array.from({ length: 8 }, (_, b) => all.filter((_, i) => (i + b) % 3 !== 0));
     const results = await Promise.all(batches.map((events) => apply(events)));
     expect(results.reduce((a, r) => a + r.applied, 0)).toBe(30);
@@ -103,12 +157,20 @@ describe('reactions', () => {
   it('keeps one current reaction per reactor, newest by provider time, in any order', async () => {
     const from = ref('4917000000004');
     await apply([inboundText('wamid.R0', from, 'react to me', t(0))]);
-    await apply([reaction('wamid.R2', from, 'wamid.R0', '', t(2)), reaction('wamid.R1', from, 'wamid.R0', '❤️', t(1))]);
+    await apply([
+      reaction('wamid.R2', from, 'wamid.R0', '', t(2)),
+      reaction('wamid.R1', from, 'wamid.R0', '❤️', t(1)),
+    ]);
     const u = await userOf('4917000000004');
-    let m = (await call(h.client, 'listMessages', { userId: u.id, pageSize: 5, pageToken: '' })).messages[0]!;
+    let m = (await call(h.client, 'listMessages', { userId: u.id, pageSize: 5, pageToken: '' }))
+      .messages[0]!;
     expect(m.reactions).toEqual([]);
-    await apply([reaction('wamid.R3', from, 'wamid.R0', '👍', t(3)), reaction('wamid.R1', from, 'wamid.R0', '❤️', t(1))]);
-    m = (await call(h.client, 'listMessages', { userId: u.id, pageSize: 5, pageToken: '' })).messages[0]!;
+    await apply([
+      reaction('wamid.R3', from, 'wamid.R0', '👍', t(3)),
+      reaction('wamid.R1', from, 'wamid.R0', '❤️', t(1)),
+    ]);
+    m = (await call(h.client, 'listMessages', { userId: u.id, pageSize: 5, pageToken: '' }))
+      .messages[0]!;
     expect(m.reactions.map((r) => r.emoji)).toEqual(['👍']);
   });
 });
@@ -120,8 +182,16 @@ describe('outbound', () => {
     expect(a.created).toBe(true);
     expect(b.created).toBe(false);
     expect(b.message?.id).toBe(a.message?.id);
-    const c1 = await call(h.client, 'recordOutboundMessage', record('', '4917000000005', { clientId: 'carol-42' }));
-    const c2 = await call(h.client, 'recordOutboundMessage', record('', '4917000000005', { clientId: 'carol-42' }));
+    const c1 = await call(
+      h.client,
+      'recordOutboundMessage',
+      record('', '4917000000005', { clientId: 'carol-42' }),
+    );
+    const c2 = await call(
+      h.client,
+      'recordOutboundMessage',
+      record('', '4917000000005', { clientId: 'carol-42' }),
+    );
     expect(c2.message?.id).toBe(c1.message?.id);
     expect((await userOf('4917000000005')).counters?.outboundMessages).toBe(2);
     const bad = await callError(h.client, 'recordOutboundMessage', record('', '4917000000005'));
@@ -132,7 +202,8 @@ describe('outbound', () => {
   it("keeps the provider's callback data from a later status of a recorded message", async () => {
     const sent = (wamid: string) => {
       const ev = status(wamid, DeliveryStatus.SENT, t(1));
-      if (ev.event?.$case === 'status') ev.event.status.bizOpaqueCallbackData = 'ticket=88231;agent=42';
+      if (ev.event?.$case === 'status')
+        ev.event.status.bizOpaqueCallbackData = 'ticket=88231;agent=42';
       return ev;
     };
     // Recorded first, statuses later; and statuses first (kept as orphans), recorded later.
@@ -140,7 +211,11 @@ describe('outbound', () => {
     await apply([sent('wamid.CB1'), status('wamid.CB1', DeliveryStatus.DELIVERED, t(2))]);
     await apply([sent('wamid.CB2'), status('wamid.CB2', DeliveryStatus.DELIVERED, t(2))]);
     await call(h.client, 'recordOutboundMessage', record('wamid.CB2', '4917000000006'));
-    const page = await call(h.client, 'listMessages', { userId: (await userOf('4917000000006')).id, pageSize: 10, pageToken: '' });
+    const page = await call(h.client, 'listMessages', {
+      userId: (await userOf('4917000000006')).id,
+      pageSize: 10,
+      pageToken: '',
+    });
     for (const wamid of ['wamid.CB1', 'wamid.CB2']) {
       const msg = page.messages.find((m) => m.wamid === wamid);
       expect(msg?.status).toBe(DeliveryStatus.DELIVERED);
@@ -149,16 +224,32 @@ describe('outbound', () => {
   });
 
   it('sends: refuses free text outside the window, queues a job, and follows send results', async () => {
-    const queue = new Queue(OUTBOUND_QUEUE, { prefix: h.bullPrefix, connection: { url: h.redisUrl } });
+    const queue = new Queue(OUTBOUND_QUEUE, {
+      prefix: h.bullPrefix,
+      connection: { url: h.redisUrl },
+    });
     try {
       const from = ref('4917000000006');
       await apply([inboundText('wamid.W1', from, 'hi', new Date(Date.now() - 25 * 3600_000))]);
       const u = await userOf('4917000000006');
-      const req = { userId: u.id, content: text('Hello!'), author: { kind: ActorKind.ADMIN, id: 'ana', displayName: 'Ana' }, clientId: 'ui-1', replyToMessageId: '' };
+      const req = {
+        userId: u.id,
+        content: text('Hello!'),
+        author: { kind: ActorKind.ADMIN, id: 'ana', displayName: 'Ana' },
+        clientId: 'ui-1',
+        replyToMessageId: '',
+      };
       const closed = await callError(h.client, 'sendMessage', req);
       expect(closed.code).toBe(Code.FAILED_PRECONDITION);
       expect(closed.details).toContain('24 h');
-      const tpl = await call(h.client, 'sendMessage', { ...req, clientId: 'ui-tpl', content: MessageContent.fromPartial({ type: MessageType.TEMPLATE, template: { name: 'follow_up', language: 'en' } }) });
+      const tpl = await call(h.client, 'sendMessage', {
+        ...req,
+        clientId: 'ui-tpl',
+        content: MessageContent.fromPartial({
+          type: MessageType.TEMPLATE,
+          template: { name: 'follow_up', language: 'en' },
+        }),
+      });
       expect(tpl.message?.status).toBe(DeliveryStatus.PENDING);
 
       await apply([inboundText('wamid.W2', from, 'still there?', new Date())]);
@@ -167,20 +258,46 @@ describe('outbound', () => {
       expect(again.message?.id).toBe(sent.message?.id);
       const job = await queue.getJob(sent.message!.id);
       const payload = OutboundJob.fromJSON(job?.data);
-      expect(payload).toMatchObject({ messageId: sent.message!.id, accountId: ACCOUNT, toWaId: '4917000000006' });
+      expect(payload).toMatchObject({
+        messageId: sent.message!.id,
+        accountId: ACCOUNT,
+        toWaId: '4917000000006',
+      });
       expect(payload.content?.text).toBe('Hello!');
       expect((await userOf('4917000000006')).needsReply).toBe(false);
 
-      const result = (wamid: string, errors: { code: number; title: string }[] = []) => WebhookEvent.fromPartial({
-        accountId: ACCOUNT, occurredAt: new Date(), event: { $case: 'sendResult', sendResult: { messageId: sent.message!.id, wamid, errors } },
-      });
+      const result = (wamid: string, errors: { code: number; title: string }[] = []) =>
+        WebhookEvent.fromPartial({
+          accountId: ACCOUNT,
+          occurredAt: new Date(),
+          event: {
+            $case: 'sendResult',
+            sendResult: { messageId: sent.message!.id, wamid, errors },
+          },
+        });
       await apply([status('wamid.SENT1', DeliveryStatus.DELIVERED, new Date())]);
       await apply([result('wamid.SENT1')]);
-      const after = (await call(h.client, 'listMessages', { userId: u.id, pageSize: 10, pageToken: '' })).messages.find((m) => m.id === sent.message!.id)!;
+      const after = (
+        await call(h.client, 'listMessages', { userId: u.id, pageSize: 10, pageToken: '' })
+      ).messages.find((m) => m.id === sent.message!.id)!;
       expect(after.wamid).toBe('wamid.SENT1');
       expect(after.status).toBe(DeliveryStatus.DELIVERED);
-      await apply([WebhookEvent.fromPartial({ accountId: ACCOUNT, occurredAt: new Date(), event: { $case: 'sendResult', sendResult: { messageId: tpl.message!.id, errors: [{ code: 132001, title: 'Template does not exist' }] } } })]);
-      const failed = (await call(h.client, 'listMessages', { userId: u.id, pageSize: 10, pageToken: '' })).messages.find((m) => m.id === tpl.message!.id)!;
+      await apply([
+        WebhookEvent.fromPartial({
+          accountId: ACCOUNT,
+          occurredAt: new Date(),
+          event: {
+            $case: 'sendResult',
+            sendResult: {
+              messageId: tpl.message!.id,
+              errors: [{ code: 132001, title: 'Template does not exist' }],
+            },
+          },
+        }),
+      ]);
+      const failed = (
+        await call(h.client, 'listMessages', { userId: u.id, pageSize: 10, pageToken: '' })
+      ).messages.find((m) => m.id === tpl.message!.id)!;
       expect(failed.status).toBe(DeliveryStatus.FAILED);
       expect(failed.errors[0]?.code).toBe(132001);
     } finally {
@@ -192,14 +309,20 @@ describe('outbound', () => {
 describe('keyset pagination', () => {
   it('never skips or repeats while newer messages arrive concurrently', async () => {
     const from = ref('4917000000007');
-    const initial = Array.from({ length: 23 }, (_, i) => inboundText(`wamid.P${i}`, from, `p ${i}`, t(100 + i)));
+    const initial = Array.from({ length: 23 }, (_, i) =>
+      inboundText(`wamid.P${i}`, from, `p ${i}`, t(100 + i)),
+    );
     await apply(initial);
     const u = await userOf('4917000000007');
     const seen: string[] = [];
     let token = '';
     let k = 0;
     do {
-      const page = await call(h.client, 'listMessages', { userId: u.id, pageSize: 4, pageToken: token });
+      const page = await call(h.client, 'listMessages', {
+        userId: u.id,
+        pageSize: 4,
+        pageToken: token,
+      });
       seen.push(...page.messages.map((m) => m.wamid));
       // Newer messages land between page fetches.
       await apply([inboundText(`wamid.N${k}`, from, `new ${k}`, t(500 + k))]);
@@ -209,9 +332,17 @@ describe('keyset pagination', () => {
     const original = seen.filter((w) => w.startsWith('wamid.P'));
     expect(original).toEqual(initial.map((_, i) => `wamid.P${22 - i}`));
     expect(new Set(seen).size).toBe(seen.length);
-    const bad = await callError(h.client, 'listMessages', { userId: u.id, pageSize: 4, pageToken: 'not-a-token' });
+    const bad = await callError(h.client, 'listMessages', {
+      userId: u.id,
+      pageSize: 4,
+      pageToken: 'not-a-token',
+    });
     expect(bad.details).toBe('page_token: malformed or foreign page token');
-    const big = await callError(h.client, 'listMessages', { userId: u.id, pageSize: 500, pageToken: '' });
+    const big = await callError(h.client, 'listMessages', {
+      userId: u.id,
+      pageSize: 500,
+      pageToken: '',
+    });
     expect(big.details).toBe('page_size: must be between 1 and 200');
   });
 });

@@ -27,17 +27,34 @@ describe('database outage', () => {
     const read = await callError(h.client, 'getUser', { lookup: { $case: 'id', id: 'u_1' } });
     expect(read.code).toBe(Code.UNAVAILABLE);
     expect(read.details).toBe('database unavailable, retry later');
-    const write = await callError(h.client, 'applyWebhookEvents', { events: [inboundText('wamid.X', ref('4917300000001'), 'hi', t(0))], deliveries: [] });
+    const write = await callError(h.client, 'applyWebhookEvents', {
+      events: [inboundText('wamid.X', ref('4917300000001'), 'hi', t(0))],
+      deliveries: [],
+    });
     expect(write.code).toBe(Code.UNAVAILABLE);
   });
 
   it('reports 503 on /healthz naming the store that is down', async () => {
-    const deadRedis = new Redis(`redis://127.0.0.1:${deadPort}`, { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
+    const deadRedis = new Redis(`redis://127.0.0.1:${deadPort}`, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: false,
+      retryStrategy: () => null,
+    });
     deadRedis.on('error', () => undefined);
-    const app = createOpsApp({ registry: new Registry(), checks: { mongo: () => h.mongo.db.command({ ping: 1 }), redis: () => deadRedis.connect().then(() => deadRedis.ping()) } });
+    const app = createOpsApp({
+      registry: new Registry(),
+      checks: {
+        mongo: () => h.mongo.db.command({ ping: 1 }),
+        redis: () => deadRedis.connect().then(() => deadRedis.ping()),
+      },
+    });
     const res = await app.request('/healthz');
     expect(res.status).toBe(503);
-    expect(await res.json()).toEqual({ status: 'unavailable', checks: { mongo: 'down', redis: 'down' } });
+    expect(await res.json()).toEqual({
+      status: 'unavailable',
+      checks: { mongo: 'down', redis: 'down' },
+    });
     deadRedis.disconnect();
   });
 });
@@ -46,20 +63,43 @@ describe('redis outage', () => {
   it('keeps the change and its event: the outbox publishes it once Redis answers', async () => {
     const mongo = await connectMongo(testMongoUrl('outbox'));
     await ensureIndexes(mongo.cols);
-    const dead = new Redis(`redis://127.0.0.1:${deadPort}`, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const dead = new Redis(`redis://127.0.0.1:${deadPort}`, {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
     dead.on('error', () => undefined);
     const live = new Redis(requireEnv('REDIS_URL'));
     const stream = uniqueName('outbox_events');
     const log = createLogger('outbox-test', 'silent');
-    const outbound = { enqueue: () => Promise.reject(new Error('unused')), close: () => Promise.resolve() };
+    const outbound = {
+      enqueue: () => Promise.reject(new Error('unused')),
+      close: () => Promise.resolve(),
+    };
     try {
-      const app = createAppDeps({ mongo, redis: dead, outbound, log, stream: { name: stream, maxLen: 1000 } });
-      expect(await applyEvent(app, inboundText('wamid.OB1', ref('4917300000002'), 'while redis is down', t(0)))).toBe('applied');
+      const app = createAppDeps({
+        mongo,
+        redis: dead,
+        outbound,
+        log,
+        stream: { name: stream, maxLen: 1000 },
+      });
+      expect(
+        await applyEvent(
+          app,
+          inboundText('wamid.OB1', ref('4917300000002'), 'while redis is down', t(0)),
+        ),
+      ).toBe('applied');
       expect(await mongo.cols.messages.countDocuments({ wamid: 'wamid.OB1' })).toBe(1);
       const kept = await mongo.cols.outbox.countDocuments();
       expect(kept).toBeGreaterThanOrEqual(2); // message created + user updated
 
-      const recovered = createEventOutbox(mongo.cols, createEventPublisher(live, stream, 1000), log);
+      const recovered = createEventOutbox(
+        mongo.cols,
+        createEventPublisher(live, stream, 1000),
+        log,
+      );
       expect(await recovered.flush()).toBe(kept);
       expect(await recovered.flush()).toBe(0);
       const entries = await live.xrange(stream, '-', '+');

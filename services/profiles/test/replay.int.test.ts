@@ -1,6 +1,13 @@
 // Acceptance: every shared fixture's events, applied in file order once (A) versus shuffled,
 // in random batches, twice, the second time concurrently (B), give the same full stored state.
-import { ActorKind, DeliveryStatus, Direction, MessageContent, MessageType, type WebhookEvent } from '@ue/proto';
+import {
+  ActorKind,
+  DeliveryStatus,
+  Direction,
+  MessageContent,
+  MessageType,
+  type WebhookEvent,
+} from '@ue/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureNames, loadFixture, type FixtureBatch } from './fixtures.js';
 import { call, startHarness, type Harness, type ReqOf } from './harness.js';
@@ -16,9 +23,14 @@ const OUTBOUND: [string, string][] = [
 
 function recordReq(wamid: string, waId: string): ReqOf<'recordOutboundMessage'> {
   return {
-    userId: '', recipient: { accountId: ACC_A, user: { waId, bsuid: '', parentBsuid: '' } }, wamid, clientId: '',
+    userId: '',
+    recipient: { accountId: ACC_A, user: { waId, bsuid: '', parentBsuid: '' } },
+    wamid,
+    clientId: '',
     content: MessageContent.fromPartial({ type: MessageType.TEXT, text: `Reminder for ${waId}` }),
-    author: { kind: ActorKind.AGENT, id: 'carol', displayName: 'Carol' }, sentAt: new Date(1794300000_000), bizOpaqueCallbackData: '',
+    author: { kind: ActorKind.AGENT, id: 'carol', displayName: 'Carol' },
+    sentAt: new Date(1794300000_000),
+    bizOpaqueCallbackData: '',
   };
 }
 
@@ -41,15 +53,25 @@ function shuffle<T>(items: T[], rand: () => number): T[] {
   return a;
 }
 
-type Step = { kind: 'events'; events: WebhookEvent[] } | { kind: 'record'; wamid: string; waId: string } | { kind: 'delivery'; batch: FixtureBatch };
+type Step =
+  | { kind: 'events'; events: WebhookEvent[] }
+  | { kind: 'record'; wamid: string; waId: string }
+  | { kind: 'delivery'; batch: FixtureBatch };
 
 function canonical(v: unknown): unknown {
   if (v instanceof Date) return v.toISOString();
-  if (Array.isArray(v)) return v.map(canonical).sort((x, y) => (JSON.stringify(x) < JSON.stringify(y) ? -1 : 1));
+  if (Array.isArray(v))
+    return v.map(canonical).sort((x, y) => (JSON.stringify(x) < JSON.stringify(y) ? -1 : 1));
   if (v && typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    if (o._bsontype === 'Binary' || Buffer.isBuffer(v)) return Buffer.from((o.buffer as Uint8Array | undefined) ?? (v as Buffer)).toString('hex');
-    return Object.fromEntries(Object.keys(o).sort().filter((k) => !['receivedAt', 'storedAt', 'followUpsVersion'].includes(k)).map((k) => [k, canonical(o[k])]));
+    if (o._bsontype === 'Binary' || Buffer.isBuffer(v))
+      return Buffer.from((o.buffer as Uint8Array | undefined) ?? (v as Buffer)).toString('hex');
+    return Object.fromEntries(
+      Object.keys(o)
+        .sort()
+        .filter((k) => !['receivedAt', 'storedAt', 'followUpsVersion'].includes(k))
+        .map((k) => [k, canonical(o[k])]),
+    );
   }
   return v;
 }
@@ -57,7 +79,16 @@ function canonical(v: unknown): unknown {
 async function snapshot(h: Harness): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   for (const name of ['users', 'messages', 'orphans', 'identities', 'deliveries'] as const) {
-    out[name] = canonical(await (h.app.cols[name] as unknown as { find(): { sort(s: object): { toArray(): Promise<unknown[]> } } }).find().sort({ _id: 1 }).toArray());
+    out[name] = canonical(
+      await (
+        h.app.cols[name] as unknown as {
+          find(): { sort(s: object): { toArray(): Promise<unknown[]> } };
+        }
+      )
+        .find()
+        .sort({ _id: 1 })
+        .toArray(),
+    );
   }
   return out;
 }
@@ -67,9 +98,12 @@ async function run(h: Harness, steps: Step[], concurrency: number): Promise<void
   const worker = async () => {
     while (i < steps.length) {
       const s = steps[i++]!;
-      if (s.kind === 'events') await call(h.client, 'applyWebhookEvents', { events: s.events, deliveries: [] });
-      else if (s.kind === 'record') await call(h.client, 'recordOutboundMessage', recordReq(s.wamid, s.waId));
-      else await call(h.client, 'applyWebhookEvents', { events: [], deliveries: [s.batch.delivery] });
+      if (s.kind === 'events')
+        await call(h.client, 'applyWebhookEvents', { events: s.events, deliveries: [] });
+      else if (s.kind === 'record')
+        await call(h.client, 'recordOutboundMessage', recordReq(s.wamid, s.waId));
+      else
+        await call(h.client, 'applyWebhookEvents', { events: [], deliveries: [s.batch.delivery] });
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
@@ -88,19 +122,30 @@ afterAll(async () => {
 describe('replaying every fixture', () => {
   it('gives the same state in file order and shuffled, applied twice, concurrently', async () => {
     expect(batches.length).toBeGreaterThanOrEqual(28);
-    for (const [wamid, waId] of OUTBOUND) await call(a.client, 'recordOutboundMessage', recordReq(wamid, waId));
-    for (const batch of batches) await call(a.client, 'applyWebhookEvents', { events: batch.events, deliveries: [batch.delivery] });
+    for (const [wamid, waId] of OUTBOUND)
+      await call(a.client, 'recordOutboundMessage', recordReq(wamid, waId));
+    for (const batch of batches)
+      await call(a.client, 'applyWebhookEvents', {
+        events: batch.events,
+        deliveries: [batch.delivery],
+      });
 
     const rand = rng(20261110);
     const single: Step[] = [
-      ...batches.flatMap((batch) => batch.events.map((e): Step => ({ kind: 'events', events: [e] }))),
+      ...batches.flatMap((batch) =>
+        batch.events.map((e): Step => ({ kind: 'events', events: [e] })),
+      ),
       ...OUTBOUND.map(([wamid, waId]): Step => ({ kind: 'record', wamid, waId })),
       ...batches.map((batch): Step => ({ kind: 'delivery', batch })),
     ];
     await run(b, shuffle(single, rand), 1);
-    const events = shuffle(batches.flatMap((x) => x.events), rand);
+    const events = shuffle(
+      batches.flatMap((x) => x.events),
+      rand,
+    );
     const chunks: Step[] = [];
-    for (let i = 0; i < events.length; i += 3) chunks.push({ kind: 'events', events: events.slice(i, i + 3) });
+    for (let i = 0; i < events.length; i += 3)
+      chunks.push({ kind: 'events', events: events.slice(i, i + 3) });
     await run(b, [...chunks, ...shuffle(single, rand)], 4);
 
     const [sa, sb] = await Promise.all([snapshot(a), snapshot(b)]);
@@ -110,8 +155,16 @@ describe('replaying every fixture', () => {
 
   it('stores what the fixture README says a correct receiver stores', async () => {
     const get = async (waId: string, account = ACC_A) =>
-      (await call(a.client, 'getUser', { lookup: { $case: 'accountUser', accountUser: { accountId: account, user: { waId, bsuid: '', parentBsuid: '' } } } })).user!;
-    const msgs = async (userId: string) => (await call(a.client, 'listMessages', { userId, pageSize: 200, pageToken: '' })).messages;
+      (
+        await call(a.client, 'getUser', {
+          lookup: {
+            $case: 'accountUser',
+            accountUser: { accountId: account, user: { waId, bsuid: '', parentBsuid: '' } },
+          },
+        })
+      ).user!;
+    const msgs = async (userId: string) =>
+      (await call(a.client, 'listMessages', { userId, pageSize: 200, pageToken: '' })).messages;
 
     const maria = await get('5215512345678');
     expect(maria.profile?.name).toBe('María José Núñez');
@@ -124,7 +177,9 @@ describe('replaying every fixture', () => {
     expect(reminder.bizOpaqueCallbackData).toBe('ticket=88231;agent=42');
     const edited = mm.find((m) => m.wamid.endsWith('ZDM0VCNzdEAA=='))!;
     expect(edited.content?.text).toBe('Sí, confirmo la cita del jueves a las 11:00 👍');
-    expect(edited.edits.map((e) => e.previousText)).toEqual(['Sí, confirmo la cita del jueves a las 10:30 👍']);
+    expect(edited.edits.map((e) => e.previousText)).toEqual([
+      'Sí, confirmo la cita del jueves a las 10:30 👍',
+    ]);
     expect(edited.context?.replyToMessageId).toBe(reminder.id);
     const revoked = mm.find((m) => m.wamid.endsWith('cyOUM4OTgzAA=='))!;
     expect(revoked.revoked).toBe(true);
@@ -149,12 +204,25 @@ describe('replaying every fixture', () => {
     expect(priya.profile?.phoneE164).toBe('+919812345670');
     const pm = await msgs(priya.id);
     const cards = pm.find((m) => m.content?.type === MessageType.CONTACTS)!;
-    expect(cards.content?.contacts.map((c) => c.formattedName)).toEqual(['Dr. Ananya Iyer', 'Rahul']);
+    expect(cards.content?.contacts.map((c) => c.formattedName)).toEqual([
+      'Dr. Ananya Iyer',
+      'Rahul',
+    ]);
     await expect(get('919840012345')).rejects.toMatchObject({ code: 5 });
 
     const noName = await get('447700900123');
     expect(noName.profile?.name).toBeUndefined();
-    const lucas = (await call(a.client, 'getUser', { lookup: { $case: 'accountUser', accountUser: { accountId: ACC_A, user: { waId: '', bsuid: 'BR.8734521098765432101', parentBsuid: '' } } } })).user!;
+    const lucas = (
+      await call(a.client, 'getUser', {
+        lookup: {
+          $case: 'accountUser',
+          accountUser: {
+            accountId: ACC_A,
+            user: { waId: '', bsuid: 'BR.8734521098765432101', parentBsuid: '' },
+          },
+        },
+      })
+    ).user!;
     expect(lucas.waId).toBe('');
     expect(lucas.profile?.username).toBe('@lucas.m');
     expect(lucas.profile?.phoneE164).toBeUndefined();

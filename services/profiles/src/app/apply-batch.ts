@@ -1,7 +1,12 @@
 // ApplyWebhookEvents entry point: validate the whole batch first (nothing applied when any event
 // is malformed), store raw deliveries by content hash, then apply events one by one.
 import { AppError } from '@ue/kit';
-import type { ApplyWebhookEventsRequest, ApplyWebhookEventsResponse, UserRef, WebhookEvent } from '@ue/proto';
+import type {
+  ApplyWebhookEventsRequest,
+  ApplyWebhookEventsResponse,
+  UserRef,
+  WebhookEvent,
+} from '@ue/proto';
 import { sha256Hex } from '../domain/ids.js';
 import { LIMITS, optionalString, requireString } from '../domain/limits.js';
 import type { AppDeps } from './deps.js';
@@ -11,7 +16,8 @@ const BATCH_CONCURRENCY = 4;
 
 function checkRef(field: string, ref: UserRef | undefined): void {
   if (!ref || (!ref.waId && !ref.bsuid)) throw AppError.invalid(field, 'wa_id or bsuid required');
-  if (ref.waId && !/^\d{4,20}$/.test(ref.waId)) throw AppError.invalid(`${field}.wa_id`, 'digits only');
+  if (ref.waId && !/^\d{4,20}$/.test(ref.waId))
+    throw AppError.invalid(`${field}.wa_id`, 'digits only');
   optionalString(`${field}.bsuid`, ref.bsuid, 128);
 }
 
@@ -29,7 +35,11 @@ function checkEvent(f: string, e: WebhookEvent): void {
       requireString(`${f}.inbound_message.wamid`, ev.inboundMessage.wamid, 256);
       checkRef(`${f}.inbound_message.from`, ev.inboundMessage.from);
       optionalString(`${f}.inbound_message.content.text`, ev.inboundMessage.content?.text, 65_536);
-      optionalString(`${f}.inbound_message.raw_json`, ev.inboundMessage.rawJson, LIMITS.rawJsonLength);
+      optionalString(
+        `${f}.inbound_message.raw_json`,
+        ev.inboundMessage.rawJson,
+        LIMITS.rawJsonLength,
+      );
       return;
     case 'status':
       requireString(`${f}.status.wamid`, ev.status.wamid, 256);
@@ -71,16 +81,30 @@ export async function applyBatch(
   req: ApplyWebhookEventsRequest,
   cancelled: () => boolean = () => false,
 ): Promise<ApplyWebhookEventsResponse> {
-  if (req.events.length > LIMITS.eventsPerBatch) throw AppError.invalid('events', `at most ${LIMITS.eventsPerBatch} per call`);
-  if (req.deliveries.length > LIMITS.deliveriesPerBatch) throw AppError.invalid('deliveries', `at most ${LIMITS.deliveriesPerBatch} per call`);
+  if (req.events.length > LIMITS.eventsPerBatch)
+    throw AppError.invalid('events', `at most ${LIMITS.eventsPerBatch} per call`);
+  if (req.deliveries.length > LIMITS.deliveriesPerBatch)
+    throw AppError.invalid('deliveries', `at most ${LIMITS.deliveriesPerBatch} per call`);
   req.events.forEach((e, i) => checkEvent(`events[${i}]`, e));
   req.deliveries.forEach((d, i) => {
-    if (d.body.length > LIMITS.deliveryBytes) throw AppError.invalid(`deliveries[${i}].body`, 'larger than 3 MB');
-    if (d.sha256 && d.sha256 !== sha256Hex(d.body)) throw AppError.invalid(`deliveries[${i}].sha256`, 'does not match the body');
+    if (d.body.length > LIMITS.deliveryBytes)
+      throw AppError.invalid(`deliveries[${i}].body`, 'larger than 3 MB');
+    if (d.sha256 && d.sha256 !== sha256Hex(d.body))
+      throw AppError.invalid(`deliveries[${i}].sha256`, 'does not match the body');
   });
-  const res: ApplyWebhookEventsResponse = { applied: 0, duplicates: 0, orphaned: 0, deliveriesStored: 0 };
+  const res: ApplyWebhookEventsResponse = {
+    applied: 0,
+    duplicates: 0,
+    orphaned: 0,
+    deliveriesStored: 0,
+  };
   for (const d of req.deliveries) {
-    const stored = await deps.deliveries.store(sha256Hex(d.body), Buffer.from(d.body), d.receivedAt ?? deps.now(), d.provider || 'whatsapp');
+    const stored = await deps.deliveries.store(
+      sha256Hex(d.body),
+      Buffer.from(d.body),
+      d.receivedAt ?? deps.now(),
+      d.provider || 'whatsapp',
+    );
     if (stored) res.deliveriesStored += 1;
   }
   // Events are order-independent by design (see ADR 0005), so a batch is applied by a few
@@ -88,7 +112,11 @@ export async function applyBatch(
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < req.events.length) {
-      if (cancelled()) throw new AppError('DEADLINE_EXCEEDED', 'deadline exceeded or call cancelled; retry the batch');
+      if (cancelled())
+        throw new AppError(
+          'DEADLINE_EXCEEDED',
+          'deadline exceeded or call cancelled; retry the batch',
+        );
       const outcome = await applyEvent(deps, req.events[next++]!);
       if (outcome === 'applied') res.applied += 1;
       else if (outcome === 'duplicate') res.duplicates += 1;

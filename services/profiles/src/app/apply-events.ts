@@ -25,17 +25,44 @@ import { applyMessageUpdate, attachOrphans } from './apply-message-updates.js';
 export type Outcome = 'applied' | 'duplicate' | 'orphaned';
 
 export function identityOf(e: WebhookEvent, ref: UserRef | undefined): Identity {
-  return { accountId: e.accountId, wabaId: e.wabaId, waId: ref?.waId ?? '', bsuid: ref?.bsuid ?? '', parentBsuid: ref?.parentBsuid ?? '' };
+  return {
+    accountId: e.accountId,
+    wabaId: e.wabaId,
+    waId: ref?.waId ?? '',
+    bsuid: ref?.bsuid ?? '',
+    parentBsuid: ref?.parentBsuid ?? '',
+  };
 }
 
-export async function publishUser(deps: AppDeps, userId: string, doc?: UserDoc | null): Promise<void> {
+export async function publishUser(
+  deps: AppDeps,
+  userId: string,
+  doc?: UserDoc | null,
+): Promise<void> {
   const u = doc ?? (await deps.users.findById(userId));
-  if (u) await deps.events.publish({ kind: EventKind.USER_UPDATED, userId, accountId: u.accountId, payload: { $case: 'user', user: userToProto(u) } });
+  if (u)
+    await deps.events.publish({
+      kind: EventKind.USER_UPDATED,
+      userId,
+      accountId: u.accountId,
+      payload: { $case: 'user', user: userToProto(u) },
+    });
 }
 
-export async function publishMessage(deps: AppDeps, kind: EventKind, id: string, doc?: MessageDoc): Promise<void> {
+export async function publishMessage(
+  deps: AppDeps,
+  kind: EventKind,
+  id: string,
+  doc?: MessageDoc,
+): Promise<void> {
   const m = doc ?? (await deps.messages.findById(id));
-  if (m) await deps.events.publish({ kind, userId: m.userId, accountId: m.accountId, payload: { $case: 'message', message: messageToProto(m) } });
+  if (m)
+    await deps.events.publish({
+      kind,
+      userId: m.userId,
+      accountId: m.accountId,
+      payload: { $case: 'message', message: messageToProto(m) },
+    });
 }
 
 export async function applyEvent(deps: AppDeps, e: WebhookEvent): Promise<Outcome> {
@@ -44,8 +71,16 @@ export async function applyEvent(deps: AppDeps, e: WebhookEvent): Promise<Outcom
   switch (ev?.$case) {
     case 'userSeen': {
       // The sender's times move with the name update (one write) or, when its guard fails, alone.
-      const userId = await deps.users.resolve(identityOf(e, ev.userSeen.user), at, { touch: false });
-      const changed = await deps.users.applyProfileName(userId, ev.userSeen.name, ev.userSeen.username, at, true);
+      const userId = await deps.users.resolve(identityOf(e, ev.userSeen.user), at, {
+        touch: false,
+      });
+      const changed = await deps.users.applyProfileName(
+        userId,
+        ev.userSeen.name,
+        ev.userSeen.username,
+        at,
+        true,
+      );
       if (changed) await publishUser(deps, userId);
       return changed ? 'applied' : 'duplicate';
     }
@@ -54,7 +89,10 @@ export async function applyEvent(deps: AppDeps, e: WebhookEvent): Promise<Outcom
     case 'numberChange':
       return applyNumberChange(deps, e, ev.numberChange, at);
     case 'providerError':
-      deps.log.warn({ accountId: e.accountId, errors: ev.providerError.errors }, 'provider reported errors');
+      deps.log.warn(
+        { accountId: e.accountId, errors: ev.providerError.errors },
+        'provider reported errors',
+      );
       return 'applied';
     case undefined:
       return 'duplicate';
@@ -63,7 +101,13 @@ export async function applyEvent(deps: AppDeps, e: WebhookEvent): Promise<Outcom
   }
 }
 
-function inboundDoc(e: WebhookEvent, m: InboundMessageEvent, userId: string, at: Date, now: Date): MessageDoc {
+function inboundDoc(
+  e: WebhookEvent,
+  m: InboundMessageEvent,
+  userId: string,
+  at: Date,
+  now: Date,
+): MessageDoc {
   const _id = messageIdFor(e.accountId, m.wamid);
   const text = m.content?.text ?? '';
   return {
@@ -98,7 +142,12 @@ function inboundDoc(e: WebhookEvent, m: InboundMessageEvent, userId: string, at:
   };
 }
 
-async function applyInbound(deps: AppDeps, e: WebhookEvent, m: InboundMessageEvent, at: Date): Promise<Outcome> {
+async function applyInbound(
+  deps: AppDeps,
+  e: WebhookEvent,
+  m: InboundMessageEvent,
+  at: Date,
+): Promise<Outcome> {
   // System notices are history, not something the user said: no counter, preview or reply due.
   const counted = m.content?.type !== MessageType.SYSTEM;
   // The sender's times ($min createdAt, $max updatedAt/lastInteractionAt) are moved by countMessage
@@ -110,7 +159,9 @@ async function applyInbound(deps: AppDeps, e: WebhookEvent, m: InboundMessageEve
   if (created) await deps.users.addTerms(userId, doc.terms ?? [], true);
   // Times and preview are idempotent ($max / guarded set); the counter only moves on creation.
   // countMessage is the last user write and returns the document the live event carries.
-  const user = counted ? await deps.users.countMessage(userId, previewOf(doc), created, true) : null;
+  const user = counted
+    ? await deps.users.countMessage(userId, previewOf(doc), created, true)
+    : null;
   if (!created) return 'duplicate';
   await publishMessage(deps, EventKind.MESSAGE_CREATED, doc._id, doc);
   // Replayed orphans (an edit, a revoke) may change the user's preview: read it again then.
@@ -125,18 +176,31 @@ async function applyInbound(deps: AppDeps, e: WebhookEvent, m: InboundMessageEve
  * already owns the new wa_id (its messages arrived before this notice), both records are kept:
  * the newer one learns the old wa_id in previous_wa_ids, and nothing is merged or lost.
  */
-async function applyNumberChange(deps: AppDeps, e: WebhookEvent, n: NumberChangeEvent, at: Date): Promise<Outcome> {
+async function applyNumberChange(
+  deps: AppDeps,
+  e: WebhookEvent,
+  n: NumberChangeEvent,
+  at: Date,
+): Promise<Outcome> {
   const oldUserId = await deps.users.resolve(identityOf(e, n.oldUser), at);
   const created = n.wamid ? await storeSystemNotice(deps, e, n, oldUserId, at) : false;
   const next = identityOf(e, n.newUser);
   let changed = false;
-  if (next.waId && next.waId !== (n.oldUser?.waId ?? '')) changed = await moveNumber(deps, oldUserId, n.oldUser?.waId ?? '', next, at);
+  if (next.waId && next.waId !== (n.oldUser?.waId ?? ''))
+    changed = await moveNumber(deps, oldUserId, n.oldUser?.waId ?? '', next, at);
   // user_changed_user_id: same number, new business-scoped ids.
-  if (next.bsuid && next.bsuid !== (n.oldUser?.bsuid ?? '')) changed = (await changeBsuid(deps, oldUserId, next)) || changed;
+  if (next.bsuid && next.bsuid !== (n.oldUser?.bsuid ?? ''))
+    changed = (await changeBsuid(deps, oldUserId, next)) || changed;
   return changed || created ? 'applied' : 'duplicate';
 }
 
-async function moveNumber(deps: AppDeps, oldUserId: string, oldWa: string, next: Identity, at: Date): Promise<boolean> {
+async function moveNumber(
+  deps: AppDeps,
+  oldUserId: string,
+  oldWa: string,
+  next: Identity,
+  at: Date,
+): Promise<boolean> {
   const owner = await deps.users.lookupIdentity({ ...next, bsuid: '' });
   const target = owner && owner !== oldUserId ? owner : oldUserId;
   const phone = e164FromWaId(next.waId);
@@ -146,9 +210,12 @@ async function moveNumber(deps: AppDeps, oldUserId: string, oldWa: string, next:
   };
   if (oldWa) update.$push = { previousWaIds: oldWa };
   if (target === oldUserId) update.$set = { waId: next.waId, 'profile.phoneE164': phone };
-  const filter: Filter<UserDoc> = oldWa ? { _id: target, previousWaIds: { $ne: oldWa } } : { _id: target, waId: { $ne: next.waId } };
+  const filter: Filter<UserDoc> = oldWa
+    ? { _id: target, previousWaIds: { $ne: oldWa } }
+    : { _id: target, waId: { $ne: next.waId } };
   const moved = await deps.users.users.updateOne(filter, update);
-  if (target === oldUserId) await deps.users.linkIdentity(`${next.accountId}|wa|${next.waId}`, oldUserId);
+  if (target === oldUserId)
+    await deps.users.linkIdentity(`${next.accountId}|wa|${next.waId}`, oldUserId);
   if (moved.modifiedCount > 0) await publishUser(deps, target);
   return moved.modifiedCount > 0;
 }
@@ -159,19 +226,41 @@ async function changeBsuid(deps: AppDeps, userId: string, next: Identity): Promi
   await deps.users.linkIdentity(`${next.accountId}|bsuid|${next.bsuid}`, userId);
   const res = await deps.users.users.updateOne(
     { _id: userId, bsuid: { $ne: next.bsuid } },
-    { $set: { bsuid: next.bsuid, parentBsuid: next.parentBsuid ?? '' }, $addToSet: { searchTerms: next.bsuid.toLowerCase() } },
+    {
+      $set: { bsuid: next.bsuid, parentBsuid: next.parentBsuid ?? '' },
+      $addToSet: { searchTerms: next.bsuid.toLowerCase() },
+    },
   );
   if (res.modifiedCount > 0) await publishUser(deps, userId);
   return res.modifiedCount > 0;
 }
 
-async function storeSystemNotice(deps: AppDeps, e: WebhookEvent, n: NumberChangeEvent, userId: string, at: Date) {
+async function storeSystemNotice(
+  deps: AppDeps,
+  e: WebhookEvent,
+  n: NumberChangeEvent,
+  userId: string,
+  at: Date,
+) {
   const content = MessageContent.fromPartial({
     type: MessageType.SYSTEM,
     text: n.body,
-    system: { kind: 'user_changed_number', body: n.body, newWaId: n.newUser?.waId ?? '', newBsuid: n.newUser?.bsuid ?? '' },
+    system: {
+      kind: 'user_changed_number',
+      body: n.body,
+      newWaId: n.newUser?.waId ?? '',
+      newBsuid: n.newUser?.bsuid ?? '',
+    },
   });
-  const notice = { wamid: n.wamid, from: n.oldUser, content, context: undefined, referral: undefined, errors: [], rawJson: '' };
+  const notice = {
+    wamid: n.wamid,
+    from: n.oldUser,
+    content,
+    context: undefined,
+    referral: undefined,
+    errors: [],
+    rawJson: '',
+  };
   const doc = inboundDoc(e, notice, userId, at, deps.now());
   // A system notice is part of the history but not a message from the user: not counted, no reply needed.
   const created = await deps.messages.insert(doc);

@@ -35,7 +35,11 @@ function targetOf(e: WebhookEvent): string {
   }
 }
 
-export async function applyMessageUpdate(deps: AppDeps, e: WebhookEvent, at: Date): Promise<Outcome> {
+export async function applyMessageUpdate(
+  deps: AppDeps,
+  e: WebhookEvent,
+  at: Date,
+): Promise<Outcome> {
   if (e.event?.$case === 'sendResult') return applySendResult(deps, e, at);
   const target = targetOf(e);
   if (!target) return 'duplicate';
@@ -43,13 +47,19 @@ export async function applyMessageUpdate(deps: AppDeps, e: WebhookEvent, at: Dat
   if (!msg) {
     await deps.orphans.keep(e.accountId, target, e, deps.now());
     // The message may have been stored between our read and the orphan write: attach now.
-    if (await deps.messages.findByWamid(e.accountId, target)) await attachOrphans(deps, e.accountId, target);
+    if (await deps.messages.findByWamid(e.accountId, target))
+      await attachOrphans(deps, e.accountId, target);
     return 'orphaned';
   }
   return applyToMessage(deps, e, msg, at);
 }
 
-async function applyToMessage(deps: AppDeps, e: WebhookEvent, msg: MessageDoc, at: Date): Promise<Outcome> {
+async function applyToMessage(
+  deps: AppDeps,
+  e: WebhookEvent,
+  msg: MessageDoc,
+  at: Date,
+): Promise<Outcome> {
   const ev = e.event;
   let changed = false;
   let kind = EventKind.MESSAGE_UPDATED;
@@ -57,8 +67,12 @@ async function applyToMessage(deps: AppDeps, e: WebhookEvent, msg: MessageDoc, a
     const state = STATE_OF[ev.status.status];
     if (!state) return 'duplicate';
     const change: StatusChange = {
-      state, status: ev.status.status, at, errors: ev.status.errors,
-      pricing: ev.status.pricing, bizOpaqueCallbackData: ev.status.bizOpaqueCallbackData,
+      state,
+      status: ev.status.status,
+      at,
+      errors: ev.status.errors,
+      pricing: ev.status.pricing,
+      bizOpaqueCallbackData: ev.status.bizOpaqueCallbackData,
     };
     changed = await applyStatus(deps, msg, change);
     kind = EventKind.STATUS_CHANGED;
@@ -66,17 +80,28 @@ async function applyToMessage(deps: AppDeps, e: WebhookEvent, msg: MessageDoc, a
     const r = ev.reaction;
     const reactorId = await deps.users.resolve(identityOf(e, r.from), at);
     const by = { kind: ActorKind.USER, id: reactorId, displayName: '' };
-    const reaction = { emoji: r.emoji, by, at, wamid: r.wamid, key: `${at.toISOString()}|${r.wamid}` };
+    const reaction = {
+      emoji: r.emoji,
+      by,
+      at,
+      wamid: r.wamid,
+      key: `${at.toISOString()}|${r.wamid}`,
+    };
     changed = await deps.messages.applyReaction(msg._id, stableId('r', reactorId), reaction);
   } else if (ev?.$case === 'edit') {
     const text = ev.edit.content?.text ?? '';
     const terms = textTerms(text);
-    changed = await deps.messages.applyEdit(msg._id, { text, editedAt: at, editWamid: ev.edit.wamid }, terms);
+    changed = await deps.messages.applyEdit(
+      msg._id,
+      { text, editedAt: at, editWamid: ev.edit.wamid },
+      terms,
+    );
     if (changed) await deps.users.addTerms(msg.userId, terms, true);
   } else if (ev?.$case === 'revoke') {
     changed = await deps.messages.applyRevoke(msg._id, at);
   }
-  if (changed && (ev?.$case === 'edit' || ev?.$case === 'revoke')) await refreshPreview(deps, msg._id);
+  if (changed && (ev?.$case === 'edit' || ev?.$case === 'revoke'))
+    await refreshPreview(deps, msg._id);
   if (changed) await publishMessage(deps, kind, msg._id);
   return changed ? 'applied' : 'duplicate';
 }
@@ -87,7 +112,10 @@ async function refreshPreview(deps: AppDeps, messageId: string): Promise<void> {
   if (!doc) return;
   const current = messageToProto(doc);
   const text = doc.revoked ? '[deleted]' : previewOf({ ...doc, content: current.content }).text;
-  await deps.cols.users.updateOne({ _id: doc.userId, 'lastMessage.messageId': messageId }, { $set: { 'lastMessage.text': text } });
+  await deps.cols.users.updateOne(
+    { _id: doc.userId, 'lastMessage.messageId': messageId },
+    { $set: { 'lastMessage.text': text } },
+  );
 }
 
 async function applyStatus(deps: AppDeps, msg: MessageDoc, change: StatusChange): Promise<boolean> {
@@ -106,11 +134,23 @@ async function applySendResult(deps: AppDeps, e: WebhookEvent, at: Date): Promis
   if (r.wamid) {
     changed = await deps.messages.setWamid(msg._id, r.wamid).catch(() => false);
     // Provider statuses are authoritative: "sent" only raises a message that is still pending.
-    changed = (await applyStatus(deps, msg, { state: 'sent', status: DeliveryStatus.SENT, at, errors: [] })) || changed;
+    changed =
+      (await applyStatus(deps, msg, {
+        state: 'sent',
+        status: DeliveryStatus.SENT,
+        at,
+        errors: [],
+      })) || changed;
     await attachOrphans(deps, msg.accountId, r.wamid);
   }
   if (r.errors.length > 0) {
-    changed = (await applyStatus(deps, msg, { state: 'failed', status: DeliveryStatus.FAILED, at, errors: r.errors })) || changed;
+    changed =
+      (await applyStatus(deps, msg, {
+        state: 'failed',
+        status: DeliveryStatus.FAILED,
+        at,
+        errors: r.errors,
+      })) || changed;
   }
   if (changed) await publishMessage(deps, EventKind.STATUS_CHANGED, msg._id);
   return changed ? 'applied' : 'duplicate';
@@ -118,12 +158,17 @@ async function applySendResult(deps: AppDeps, e: WebhookEvent, at: Date): Promis
 
 /** Replay the kept events for a message that now exists, then forget them. */
 /** True when kept events were found (and replayed). */
-export async function attachOrphans(deps: AppDeps, accountId: string, wamid: string): Promise<boolean> {
+export async function attachOrphans(
+  deps: AppDeps,
+  accountId: string,
+  wamid: string,
+): Promise<boolean> {
   const pending = await deps.orphans.take(accountId, wamid);
   if (pending.length === 0) return false;
   const msg = await deps.messages.findByWamid(accountId, wamid);
   if (!msg) return true;
-  for (const o of pending) await applyToMessage(deps, o.event, msg, o.event.occurredAt ?? deps.now());
+  for (const o of pending)
+    await applyToMessage(deps, o.event, msg, o.event.occurredAt ?? deps.now());
   await deps.orphans.drop(pending.map((o) => o.id));
   return true;
 }

@@ -24,7 +24,11 @@ export interface DepsInput {
  * that publishes nothing): events Redis refuses wait in the MongoDB outbox instead.
  */
 export function createAppDeps(i: DepsInput): AppDeps {
-  const outbox = createEventOutbox(i.mongo.cols, createEventPublisher(i.redis, i.stream.name, i.stream.maxLen), i.log);
+  const outbox = createEventOutbox(
+    i.mongo.cols,
+    createEventPublisher(i.redis, i.stream.name, i.stream.maxLen),
+    i.log,
+  );
   return {
     cols: i.mongo.cols,
     users: createUserRepo(i.mongo.cols),

@@ -23,7 +23,12 @@ import type { AppDeps } from './deps.js';
 import { publishMessage, publishUser } from './apply-events.js';
 import { attachOrphans } from './apply-message-updates.js';
 
-export interface MessagePage { docs: MessageDoc[]; next: string; prev: string; replyIds: Map<string, string> }
+export interface MessagePage {
+  docs: MessageDoc[];
+  next: string;
+  prev: string;
+  replyIds: Map<string, string>;
+}
 
 const cursorOf = (d: MessageDoc, dir: 'older' | 'newer') =>
   encodeCursor({ k: (d.sentAt ?? new Date(0)).toISOString(), id: d._id, d: dir });
@@ -32,7 +37,8 @@ export async function listMessages(deps: AppDeps, req: ListMessagesRequest): Pro
   const userId = requireString('user_id', req.userId);
   const limit = pageSize('page_size', req.pageSize);
   const c = req.pageToken ? decodeCursor(req.pageToken) : undefined;
-  if (c && (typeof c.k !== 'string' || !c.d)) throw AppError.invalid('page_token', 'not a message page token');
+  if (c && (typeof c.k !== 'string' || !c.d))
+    throw AppError.invalid('page_token', 'not a message page token');
   if (!(await deps.users.findById(userId))) throw AppError.notFound('user');
   const after = c ? { at: cursorTime(c), id: c.id, direction: c.d ?? 'older' } : undefined;
   const raw = await deps.messages.page({ userId, limit, after });
@@ -44,24 +50,41 @@ export async function listMessages(deps: AppDeps, req: ListMessagesRequest): Pro
   const last = docs[docs.length - 1];
   const next = last && (newer || more) ? cursorOf(last, 'older') : '';
   // The newest message of this page: ask again later with it to get what arrived since.
-  const prev = first ? cursorOf(first, 'newer') : (req.pageToken && newer ? req.pageToken : encodeCursor({ k: new Date(0).toISOString(), id: '', d: 'newer' }));
+  const prev = first
+    ? cursorOf(first, 'newer')
+    : req.pageToken && newer
+      ? req.pageToken
+      : encodeCursor({ k: new Date(0).toISOString(), id: '', d: 'newer' });
   return { docs, next, prev, replyIds: await resolveReplies(deps, docs) };
 }
 
 async function resolveReplies(deps: AppDeps, docs: MessageDoc[]): Promise<Map<string, string>> {
-  const wamids = [...new Set(docs.map((d) => d.context?.replyToWamid).filter((w): w is string => !!w))];
+  const wamids = [
+    ...new Set(docs.map((d) => d.context?.replyToWamid).filter((w): w is string => !!w)),
+  ];
   const map = new Map<string, string>();
   if (wamids.length === 0 || !docs[0]) return map;
-  const found = await deps.cols.messages.find({ accountId: docs[0].accountId, wamidKey: { $in: wamids } }, { projection: { wamidKey: 1 } }).toArray();
+  const found = await deps.cols.messages
+    .find(
+      { accountId: docs[0].accountId, wamidKey: { $in: wamids } },
+      { projection: { wamidKey: 1 } },
+    )
+    .toArray();
   for (const f of found) map.set(f.wamidKey, f._id);
   return map;
 }
 
-function validateContent(field: string, c: MessageContent | undefined, sendable: boolean): MessageContent {
+function validateContent(
+  field: string,
+  c: MessageContent | undefined,
+  sendable: boolean,
+): MessageContent {
   if (!c) throw AppError.invalid(field, 'required');
-  if (Number(c.type) <= 0 || !(c.type in MessageType)) throw AppError.invalid(`${field}.type`, 'required');
+  if (Number(c.type) <= 0 || !(c.type in MessageType))
+    throw AppError.invalid(`${field}.type`, 'required');
   optionalString(`${field}.text`, c.text, LIMITS.textLength);
-  if (c.type === MessageType.TEXT && !c.text.trim()) throw AppError.invalid(`${field}.text`, 'required for text messages');
+  if (c.type === MessageType.TEXT && !c.text.trim())
+    throw AppError.invalid(`${field}.text`, 'required for text messages');
   if (c.type === MessageType.TEMPLATE) {
     requireString(`${field}.template.name`, c.template?.name, 512);
     optionalString(`${field}.template.components_json`, c.template?.componentsJson, 16_384);
@@ -72,16 +95,51 @@ function validateContent(field: string, c: MessageContent | undefined, sendable:
   return c;
 }
 
-function outboundDoc(user: UserDoc, id: string, o: { wamid: string; clientId: string; content: MessageContent; author: Actor; sentAt: Date; now: Date; bizOpaque?: string }): MessageDoc {
+function outboundDoc(
+  user: UserDoc,
+  id: string,
+  o: {
+    wamid: string;
+    clientId: string;
+    content: MessageContent;
+    author: Actor;
+    sentAt: Date;
+    now: Date;
+    bizOpaque?: string;
+  },
+): MessageDoc {
   const state = o.wamid ? 'sent' : 'pending';
   return {
-    _id: id, accountId: user.accountId, userId: user._id, wamid: o.wamid, wamidKey: o.wamid || `id:${id}`,
-    clientKey: o.clientId || `id:${id}`, direction: Direction.OUTBOUND, content: o.content, context: undefined,
-    referral: undefined, reactions: [], edits: [], revoked: false, revokedAt: undefined,
-    status: o.wamid ? DeliveryStatus.SENT : DeliveryStatus.PENDING, statusRank: statusRank(state),
-    statusTimes: o.wamid ? { sentAt: o.sentAt } as MessageDoc['statusTimes'] : { pendingAt: o.sentAt } as MessageDoc['statusTimes'],
-    errors: [], pricing: undefined, bizOpaqueCallbackData: o.bizOpaque ?? '', sentAt: o.sentAt, receivedAt: o.now,
-    author: o.author, clientId: o.clientId, rawJson: '', originalText: o.content.text, editVersions: [], terms: textTerms(o.content.text),
+    _id: id,
+    accountId: user.accountId,
+    userId: user._id,
+    wamid: o.wamid,
+    wamidKey: o.wamid || `id:${id}`,
+    clientKey: o.clientId || `id:${id}`,
+    direction: Direction.OUTBOUND,
+    content: o.content,
+    context: undefined,
+    referral: undefined,
+    reactions: [],
+    edits: [],
+    revoked: false,
+    revokedAt: undefined,
+    status: o.wamid ? DeliveryStatus.SENT : DeliveryStatus.PENDING,
+    statusRank: statusRank(state),
+    statusTimes: o.wamid
+      ? ({ sentAt: o.sentAt } as MessageDoc['statusTimes'])
+      : ({ pendingAt: o.sentAt } as MessageDoc['statusTimes']),
+    errors: [],
+    pricing: undefined,
+    bizOpaqueCallbackData: o.bizOpaque ?? '',
+    sentAt: o.sentAt,
+    receivedAt: o.now,
+    author: o.author,
+    clientId: o.clientId,
+    rawJson: '',
+    originalText: o.content.text,
+    editVersions: [],
+    terms: textTerms(o.content.text),
   };
 }
 
@@ -93,11 +151,16 @@ async function findExisting(deps: AppDeps, user: UserDoc, wamid: string, clientI
   return clientId ? deps.messages.findByClientId(user._id, clientId) : null;
 }
 
-async function storeOutbound(deps: AppDeps, user: UserDoc, doc: MessageDoc): Promise<{ doc: MessageDoc; created: boolean }> {
+async function storeOutbound(
+  deps: AppDeps,
+  user: UserDoc,
+  doc: MessageDoc,
+): Promise<{ doc: MessageDoc; created: boolean }> {
   const created = await deps.messages.insert(doc);
   if (!created) {
     const existing = await findExisting(deps, user, doc.wamid, doc.clientId);
-    if (!existing) throw new AppError('ALREADY_EXISTS', 'a message with this wamid exists for another user');
+    if (!existing)
+      throw new AppError('ALREADY_EXISTS', 'a message with this wamid exists for another user');
     return { doc: existing, created: false };
   }
   await deps.users.countMessage(user._id, previewOf(doc), true);
@@ -108,15 +171,21 @@ async function storeOutbound(deps: AppDeps, user: UserDoc, doc: MessageDoc): Pro
   return { doc: (await deps.messages.findById(doc._id)) ?? doc, created: true };
 }
 
-async function recipientOf(deps: AppDeps, req: RecordOutboundMessageRequest, at: Date): Promise<UserDoc> {
+async function recipientOf(
+  deps: AppDeps,
+  req: RecordOutboundMessageRequest,
+  at: Date,
+): Promise<UserDoc> {
   let userId = optionalString('user_id', req.userId, LIMITS.idLength);
   if (!userId) {
     const r = req.recipient;
     const accountId = requireString('recipient.account_id', r?.accountId, 64);
     const waId = optionalString('recipient.user.wa_id', r?.user?.waId, 32);
     const bsuid = optionalString('recipient.user.bsuid', r?.user?.bsuid, 128);
-    if (!waId && !bsuid) throw AppError.invalid('user_id', 'user_id or recipient (account_id + wa_id/bsuid) required');
-    if (waId && !/^\d{6,15}$/.test(waId)) throw AppError.invalid('recipient.user.wa_id', 'digits only, country code first');
+    if (!waId && !bsuid)
+      throw AppError.invalid('user_id', 'user_id or recipient (account_id + wa_id/bsuid) required');
+    if (waId && !/^\d{6,15}$/.test(waId))
+      throw AppError.invalid('recipient.user.wa_id', 'digits only, country code first');
     userId = await deps.users.resolve({ accountId, waId, bsuid }, at);
   }
   const user = await deps.users.findById(userId);
@@ -124,10 +193,15 @@ async function recipientOf(deps: AppDeps, req: RecordOutboundMessageRequest, at:
   return user;
 }
 
-export async function recordOutbound(deps: AppDeps, req: RecordOutboundMessageRequest, author: Actor) {
+export async function recordOutbound(
+  deps: AppDeps,
+  req: RecordOutboundMessageRequest,
+  author: Actor,
+) {
   const wamid = optionalString('wamid', req.wamid, 256);
   const clientId = optionalString('client_id', req.clientId, 128);
-  if (!wamid && !clientId) throw AppError.invalid('wamid', 'wamid or client_id required (idempotency key)');
+  if (!wamid && !clientId)
+    throw AppError.invalid('wamid', 'wamid or client_id required (idempotency key)');
   const content = validateContent('content', req.content, false);
   const now = deps.now();
   const user = await recipientOf(deps, req, req.sentAt ?? now);
@@ -135,41 +209,90 @@ export async function recordOutbound(deps: AppDeps, req: RecordOutboundMessageRe
   if (existing) return { doc: existing, created: false };
   const id = wamid ? messageIdFor(user.accountId, wamid) : newId('m');
   const bizOpaque = optionalString('biz_opaque_callback_data', req.bizOpaqueCallbackData, 512);
-  return storeOutbound(deps, user, outboundDoc(user, id, { wamid, clientId, content, author, sentAt: req.sentAt ?? now, now, bizOpaque }));
+  return storeOutbound(
+    deps,
+    user,
+    outboundDoc(user, id, {
+      wamid,
+      clientId,
+      content,
+      author,
+      sentAt: req.sentAt ?? now,
+      now,
+      bizOpaque,
+    }),
+  );
 }
 
-export async function sendMessage(deps: AppDeps, req: SendMessageRequest, author: Actor): Promise<MessageDoc> {
+export async function sendMessage(
+  deps: AppDeps,
+  req: SendMessageRequest,
+  author: Actor,
+): Promise<MessageDoc> {
   const userId = requireString('user_id', req.userId);
   const content = validateContent('content', req.content, true);
   const clientId = optionalString('client_id', req.clientId, 128);
   const user = await deps.users.findById(userId);
   if (!user || user.erasedAt) throw AppError.notFound('user');
   if (user.paused && author.kind === ActorKind.AGENT) {
-    throw new AppError('FAILED_PRECONDITION', 'the user is paused (human takeover): agents must not send; an admin can');
+    throw new AppError(
+      'FAILED_PRECONDITION',
+      'the user is paused (human takeover): agents must not send; an admin can',
+    );
   }
   const now = deps.now();
-  if (content.type === MessageType.TEXT && !(user.serviceWindowExpiresAt && user.serviceWindowExpiresAt > now)) {
-    const since = user.serviceWindowExpiresAt ? ` (closed at ${user.serviceWindowExpiresAt.toISOString()})` : '';
-    throw new AppError('FAILED_PRECONDITION', `the 24 h customer service window is closed${since}: only template messages can be sent`);
+  if (
+    content.type === MessageType.TEXT &&
+    !(user.serviceWindowExpiresAt && user.serviceWindowExpiresAt > now)
+  ) {
+    const since = user.serviceWindowExpiresAt
+      ? ` (closed at ${user.serviceWindowExpiresAt.toISOString()})`
+      : '';
+    throw new AppError(
+      'FAILED_PRECONDITION',
+      `the 24 h customer service window is closed${since}: only template messages can be sent`,
+    );
   }
   const existing = clientId ? await deps.messages.findByClientId(user._id, clientId) : null;
-  const doc = existing ?? (await createPending(deps, user, req, { content, clientId, author, now }));
+  const doc =
+    existing ?? (await createPending(deps, user, req, { content, clientId, author, now }));
   if (doc.status === DeliveryStatus.PENDING) {
     await deps.outbound.enqueue({
-      messageId: doc._id, accountId: doc.accountId, toWaId: user.waId, toBsuid: user.waId ? '' : user.bsuid,
-      content: doc.content, replyToWamid: doc.context?.replyToWamid ?? '', bizOpaqueCallbackData: '',
+      messageId: doc._id,
+      accountId: doc.accountId,
+      toWaId: user.waId,
+      toBsuid: user.waId ? '' : user.bsuid,
+      content: doc.content,
+      replyToWamid: doc.context?.replyToWamid ?? '',
+      bizOpaqueCallbackData: '',
     });
   }
   return doc;
 }
 
-async function createPending(deps: AppDeps, user: UserDoc, req: SendMessageRequest, o: { content: MessageContent; clientId: string; author: Actor; now: Date }) {
+async function createPending(
+  deps: AppDeps,
+  user: UserDoc,
+  req: SendMessageRequest,
+  o: { content: MessageContent; clientId: string; author: Actor; now: Date },
+) {
   const doc = outboundDoc(user, newId('m'), { wamid: '', ...o, sentAt: o.now });
   const replyId = optionalString('reply_to_message_id', req.replyToMessageId, LIMITS.idLength);
   if (replyId) {
     const quoted = await deps.messages.findById(replyId);
-    if (!quoted || quoted.userId !== user._id || !quoted.wamid) throw AppError.invalid('reply_to_message_id', 'no such message with a wamid in this conversation');
-    doc.context = { replyToWamid: quoted.wamid, replyToMessageId: quoted._id, forwarded: false, frequentlyForwarded: false, referredProductCatalogId: '', referredProductRetailerId: '' };
+    if (!quoted || quoted.userId !== user._id || !quoted.wamid)
+      throw AppError.invalid(
+        'reply_to_message_id',
+        'no such message with a wamid in this conversation',
+      );
+    doc.context = {
+      replyToWamid: quoted.wamid,
+      replyToMessageId: quoted._id,
+      forwarded: false,
+      frequentlyForwarded: false,
+      referredProductCatalogId: '',
+      referredProductRetailerId: '',
+    };
   }
   return (await storeOutbound(deps, user, doc)).doc;
 }

@@ -2,10 +2,21 @@
 // counters, record an audit entry). Raw provider deliveries are audit records keyed by content
 // hash and are not touched here (see docs/agents.md).
 import { AppError } from '@ue/kit';
-import { EventKind, type Actor, type EraseUserRequest, type EraseUserResponse, type ExportUserResponse } from '@ue/proto';
+import {
+  EventKind,
+  type Actor,
+  type EraseUserRequest,
+  type EraseUserResponse,
+  type ExportUserResponse,
+} from '@ue/proto';
 import { newId } from '../domain/ids.js';
 import { optionalString, requireString } from '../domain/limits.js';
-import { factToProto, logEntryToProto, messageToProto, userToProto } from '../adapters/mongo/to-proto.js';
+import {
+  factToProto,
+  logEntryToProto,
+  messageToProto,
+  userToProto,
+} from '../adapters/mongo/to-proto.js';
 import type { AppDeps } from './deps.js';
 
 export async function exportUser(
@@ -32,20 +43,44 @@ export async function exportUser(
   }
 }
 
-export async function eraseUser(deps: AppDeps, req: EraseUserRequest, actor: Actor): Promise<EraseUserResponse> {
+export async function eraseUser(
+  deps: AppDeps,
+  req: EraseUserRequest,
+  actor: Actor,
+): Promise<EraseUserResponse> {
   const userId = requireString('user_id', req.userId);
   const reason = optionalString('reason', req.reason, 500);
   const user = await deps.users.findById(userId);
   if (!user) throw AppError.notFound('user');
   const now = deps.now();
   // Mark first: from here on the user is hidden from lists and cannot receive new writes.
-  await deps.users.users.updateOne({ _id: userId }, {
-    $set: {
-      erasedAt: user.erasedAt ?? now, updatedAt: now, waId: '', bsuid: '', parentBsuid: '', previousWaIds: [],
-      profile: {}, tags: [], searchTerms: [], needsReply: false, paused: false,
+  await deps.users.users.updateOne(
+    { _id: userId },
+    {
+      $set: {
+        erasedAt: user.erasedAt ?? now,
+        updatedAt: now,
+        waId: '',
+        bsuid: '',
+        parentBsuid: '',
+        previousWaIds: [],
+        profile: {},
+        tags: [],
+        searchTerms: [],
+        needsReply: false,
+        paused: false,
+      },
+      $unset: {
+        referral: '',
+        lastMessage: '',
+        lastMessageKey: '',
+        nameAt: '',
+        statusChanged: '',
+        pausedChanged: '',
+        nextFollowUpDueAt: '',
+      },
     },
-    $unset: { referral: '', lastMessage: '', lastMessageKey: '', nameAt: '', statusChanged: '', pausedChanged: '', nextFollowUpDueAt: '' },
-  });
+  );
   const messages = await deps.cols.messages.deleteMany({ userId });
   const facts = await deps.cols.facts.deleteMany({ userId });
   await deps.cols.factHeads.deleteMany({ _id: { $regex: `^${userId}\\|` } });
@@ -53,11 +88,28 @@ export async function eraseUser(deps: AppDeps, req: EraseUserRequest, actor: Act
   await deps.cols.identities.deleteMany({ userId });
   await deps.cols.outbox.deleteMany({ userId });
   await deps.users.users.updateOne({ _id: userId }, { $set: { 'counters.openFollowUps': 0 } });
-  const counts = { messagesErased: messages.deletedCount, factsErased: facts.deletedCount, logEntriesErased: log.deletedCount };
-  await deps.cols.audit.insertOne({ _id: newId('a'), kind: 'user_erased', userId, actor, reason, at: now, counts });
+  const counts = {
+    messagesErased: messages.deletedCount,
+    factsErased: facts.deletedCount,
+    logEntriesErased: log.deletedCount,
+  };
+  await deps.cols.audit.insertOne({
+    _id: newId('a'),
+    kind: 'user_erased',
+    userId,
+    actor,
+    reason,
+    at: now,
+    counts,
+  });
   const after = await deps.users.findById(userId);
   if (after) {
-    await deps.events.publish({ kind: EventKind.USER_ERASED, userId, accountId: after.accountId, payload: { $case: 'user', user: userToProto(after) } });
+    await deps.events.publish({
+      kind: EventKind.USER_ERASED,
+      userId,
+      accountId: after.accountId,
+      payload: { $case: 'user', user: userToProto(after) },
+    });
   }
   return counts;
 }

@@ -3,7 +3,13 @@
 import { AppError } from '@ue/kit';
 import { UserStatus, type Actor, type UpdateUserRequest } from '@ue/proto';
 import type { UpdateFilter } from 'mongodb';
-import { LIMITS, normalizeTag, optionalString, requireString, validateEmail } from '../domain/limits.js';
+import {
+  LIMITS,
+  normalizeTag,
+  optionalString,
+  requireString,
+  validateEmail,
+} from '../domain/limits.js';
 import { emailTerms, textTerms } from '../domain/search.js';
 import type { UserDoc } from '../adapters/mongo/docs.js';
 import type { AppDeps } from './deps.js';
@@ -42,21 +48,36 @@ interface Parsed {
 
 function parse(req: UpdateUserRequest): Parsed {
   const userId = requireString('user_id', req.userId);
-  if (req.status !== undefined && !(req.status in STATUS_LABEL)) throw AppError.invalid('status', 'unknown status');
-  if (req.addTags.length > LIMITS.tagsPerRequest) throw AppError.invalid('add_tags', `at most ${LIMITS.tagsPerRequest}`);
-  if (req.removeTags.length > LIMITS.tagsPerRequest) throw AppError.invalid('remove_tags', `at most ${LIMITS.tagsPerRequest}`);
+  if (req.status !== undefined && !(req.status in STATUS_LABEL))
+    throw AppError.invalid('status', 'unknown status');
+  if (req.addTags.length > LIMITS.tagsPerRequest)
+    throw AppError.invalid('add_tags', `at most ${LIMITS.tagsPerRequest}`);
+  if (req.removeTags.length > LIMITS.tagsPerRequest)
+    throw AppError.invalid('remove_tags', `at most ${LIMITS.tagsPerRequest}`);
   const add = [...new Set(req.addTags.map((t, i) => normalizeTag(`add_tags[${i}]`, t)))];
   const remove = [...new Set(req.removeTags.map((t, i) => normalizeTag(`remove_tags[${i}]`, t)))];
-  if (add.some((t) => remove.includes(t))) throw AppError.invalid('remove_tags', 'a tag cannot be added and removed at once');
+  if (add.some((t) => remove.includes(t)))
+    throw AppError.invalid('remove_tags', 'a tag cannot be added and removed at once');
   return {
-    userId, status: req.status, add, remove, paused: req.paused,
-    displayName: req.displayName === undefined ? undefined : optionalString('display_name', req.displayName.trim(), LIMITS.nameLength),
+    userId,
+    status: req.status,
+    add,
+    remove,
+    paused: req.paused,
+    displayName:
+      req.displayName === undefined
+        ? undefined
+        : optionalString('display_name', req.displayName.trim(), LIMITS.nameLength),
     email: req.email === undefined ? undefined : validateEmail('email', req.email),
     reason: optionalString('reason', req.reason, 500),
   };
 }
 
-export async function updateUser(deps: AppDeps, req: UpdateUserRequest, actor: Actor): Promise<UserDoc> {
+export async function updateUser(
+  deps: AppDeps,
+  req: UpdateUserRequest,
+  actor: Actor,
+): Promise<UserDoc> {
   const p = parse(req);
   const now = deps.now();
   const change = { by: actor, at: now };
@@ -72,10 +93,19 @@ export async function updateUser(deps: AppDeps, req: UpdateUserRequest, actor: A
   const terms = [...textTerms(p.displayName ?? ''), ...emailTerms(p.email ?? '')];
   const update: UpdateFilter<UserDoc> = { $set: set };
   if (Object.keys(unset).length) update.$unset = unset;
-  if (p.add.length || terms.length) update.$addToSet = { ...(p.add.length ? { tags: { $each: p.add } } : {}), ...(terms.length ? { searchTerms: { $each: terms } } : {}) } as never;
-  const before = await deps.users.users.findOneAndUpdate({ _id: p.userId, erasedAt: { $exists: false } }, update, { returnDocument: 'before' });
+  if (p.add.length || terms.length)
+    update.$addToSet = {
+      ...(p.add.length ? { tags: { $each: p.add } } : {}),
+      ...(terms.length ? { searchTerms: { $each: terms } } : {}),
+    } as never;
+  const before = await deps.users.users.findOneAndUpdate(
+    { _id: p.userId, erasedAt: { $exists: false } },
+    update,
+    { returnDocument: 'before' },
+  );
   if (!before) throw AppError.notFound('user');
-  if (p.remove.length) await deps.users.users.updateOne({ _id: p.userId }, { $pullAll: { tags: p.remove } });
+  if (p.remove.length)
+    await deps.users.users.updateOne({ _id: p.userId }, { $pullAll: { tags: p.remove } });
   await enforceTagLimit(deps, p.userId, p.add);
   await logChanges(deps, before, p, actor);
   await publishUser(deps, p.userId);
@@ -98,7 +128,9 @@ async function logChanges(deps: AppDeps, before: UserDoc, p: Parsed, actor: Acto
   const why = p.reason ? ` (${p.reason})` : '';
   const lines: string[] = [];
   if (p.status !== undefined && p.status !== before.status) {
-    lines.push(`Status changed from ${statusLabel(before.status)} to ${statusLabel(p.status)} by ${who}${why}`);
+    lines.push(
+      `Status changed from ${statusLabel(before.status)} to ${statusLabel(p.status)} by ${who}${why}`,
+    );
   }
   if (p.paused !== undefined && p.paused !== before.paused) {
     lines.push(`${p.paused ? 'Agent paused (human takeover)' : 'Agent resumed'} by ${who}${why}`);
@@ -109,10 +141,15 @@ async function logChanges(deps: AppDeps, before: UserDoc, p: Parsed, actor: Acto
   if (added.length) lines.push(`Tags added by ${who}: ${added.join(', ')}`);
   if (removed.length) lines.push(`Tags removed by ${who}: ${removed.join(', ')}`);
   if (p.displayName !== undefined && p.displayName !== (before.profile?.displayName ?? '')) {
-    lines.push(p.displayName ? `Display name set to "${p.displayName}" by ${who}` : `Display name cleared by ${who}`);
+    lines.push(
+      p.displayName
+        ? `Display name set to "${p.displayName}" by ${who}`
+        : `Display name cleared by ${who}`,
+    );
   }
   if (p.email !== undefined && p.email !== (before.profile?.email ?? '')) {
     lines.push(p.email ? `Email set to "${p.email}" by ${who}` : `Email cleared by ${who}`);
   }
-  for (const text of lines) await insertSystemEntry(deps, before._id, before.accountId, text, actor);
+  for (const text of lines)
+    await insertSystemEntry(deps, before._id, before.accountId, text, actor);
 }

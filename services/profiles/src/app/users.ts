@@ -1,6 +1,11 @@
 // GetUser and ListUsers: lookups by id, identity and phone; filters, sorts and keyset pages.
 import { AppError } from '@ue/kit';
-import { UserSort, type GetUserRequest, type ListUsersRequest, type ListUsersResponse } from '@ue/proto';
+import {
+  UserSort,
+  type GetUserRequest,
+  type ListUsersRequest,
+  type ListUsersResponse,
+} from '@ue/proto';
 import type { Filter } from 'mongodb';
 import { cursorTime, decodeCursor, encodeCursor } from '../domain/cursor.js';
 import { LIMITS, optionalString, pageSize, normalizeTag, requireString } from '../domain/limits.js';
@@ -33,11 +38,18 @@ export async function getUser(deps: AppDeps, req: GetUserRequest): Promise<UserD
   return doc;
 }
 
-async function findByPhone(deps: AppDeps, phone: string, accountId: string, region: string): Promise<UserDoc | null> {
+async function findByPhone(
+  deps: AppDeps,
+  phone: string,
+  accountId: string,
+  region: string,
+): Promise<UserDoc | null> {
   const raw = requireString('phone.phone', phone, 40);
-  if (region && !/^[A-Za-z]{2}$/.test(region)) throw AppError.invalid('phone.default_region', 'ISO 3166 alpha-2 code expected');
+  if (region && !/^[A-Za-z]{2}$/.test(region))
+    throw AppError.invalid('phone.default_region', 'ISO 3166 alpha-2 code expected');
   const digits = raw.replace(/\D/g, '').replace(/^00/, '');
-  if (digits.length < 5 || digits.length > 17) throw AppError.invalid('phone.phone', 'not a phone number');
+  if (digits.length < 5 || digits.length > 17)
+    throw AppError.invalid('phone.phone', 'not a phone number');
   const e164 = normalizePhone(raw, region || undefined);
   const ors: Filter<UserDoc>[] = e164
     ? [{ 'profile.phoneE164': e164 }, { waId: e164.slice(1) }, { previousWaIds: e164.slice(1) }]
@@ -46,12 +58,17 @@ async function findByPhone(deps: AppDeps, phone: string, accountId: string, regi
   return deps.users.users.find(filter).sort({ lastInteractionAt: -1, _id: -1 }).limit(1).next();
 }
 
-interface SortSpec { field: 'lastInteractionAt' | 'createdAt'; dir: 1 | -1; name: string }
+interface SortSpec {
+  field: 'lastInteractionAt' | 'createdAt';
+  dir: 1 | -1;
+  name: string;
+}
 
 function sortOf(s: UserSort): SortSpec {
   if (s === UserSort.CREATED_DESC) return { field: 'createdAt', dir: -1, name: 'cd' };
   if (s === UserSort.CREATED_ASC) return { field: 'createdAt', dir: 1, name: 'ca' };
-  if (s === UserSort.LAST_ACTIVITY_DESC || s === UserSort.UNSPECIFIED) return { field: 'lastInteractionAt', dir: -1, name: 'la' };
+  if (s === UserSort.LAST_ACTIVITY_DESC || s === UserSort.UNSPECIFIED)
+    return { field: 'lastInteractionAt', dir: -1, name: 'la' };
   throw AppError.invalid('sort', 'unknown sort');
 }
 
@@ -67,7 +84,8 @@ function filtersOf(req: ListUsersRequest, now: Date): Filter<UserDoc>[] {
   const and: Filter<UserDoc>[] = [...searchFilter(req.query)];
   if (req.accountId) and.push({ accountId: optionalString('account_id', req.accountId, 64) });
   if (req.statuses.length) and.push({ status: { $in: req.statuses } });
-  if (req.tags.length > LIMITS.tagsPerRequest) throw AppError.invalid('tags', `at most ${LIMITS.tagsPerRequest}`);
+  if (req.tags.length > LIMITS.tagsPerRequest)
+    throw AppError.invalid('tags', `at most ${LIMITS.tagsPerRequest}`);
   req.tags.forEach((t, i) => and.push({ tags: normalizeTag(`tags[${i}]`, t) }));
   if (req.activeAfter) and.push({ lastInteractionAt: { $gte: req.activeAfter } });
   if (req.activeBefore) and.push({ lastInteractionAt: { $lt: req.activeBefore } });
@@ -75,19 +93,26 @@ function filtersOf(req: ListUsersRequest, now: Date): Filter<UserDoc>[] {
   if (req.paused !== undefined) and.push({ paused: req.paused });
   if (req.hasOverdueFollowUp === true) and.push({ nextFollowUpDueAt: { $lt: now } });
   if (req.hasOverdueFollowUp === false) {
-    and.push({ $or: [{ nextFollowUpDueAt: { $exists: false } }, { nextFollowUpDueAt: { $gte: now } }] });
+    and.push({
+      $or: [{ nextFollowUpDueAt: { $exists: false } }, { nextFollowUpDueAt: { $gte: now } }],
+    });
   }
   and.push({ erasedAt: { $exists: false } });
   return and;
 }
 
-export async function listUsers(deps: AppDeps, req: ListUsersRequest, maxTimeMS: number): Promise<{ docs: UserDoc[]; next: string }> {
+export async function listUsers(
+  deps: AppDeps,
+  req: ListUsersRequest,
+  maxTimeMS: number,
+): Promise<{ docs: UserDoc[]; next: string }> {
   const limit = pageSize('page_size', req.pageSize);
   const sort = sortOf(req.sort);
   const and = filtersOf(req, deps.now());
   if (req.pageToken) {
     const c = decodeCursor(req.pageToken);
-    if (c.f !== sort.name || typeof c.k !== 'string') throw AppError.invalid('page_token', 'token belongs to another sort');
+    if (c.f !== sort.name || typeof c.k !== 'string')
+      throw AppError.invalid('page_token', 'token belongs to another sort');
     const k = cursorTime(c);
     const op = sort.dir === -1 ? '$lt' : '$gt';
     and.push({ $or: [{ [sort.field]: { [op]: k } }, { [sort.field]: k, _id: { [op]: c.id } }] });
@@ -100,9 +125,14 @@ export async function listUsers(deps: AppDeps, req: ListUsersRequest, maxTimeMS:
     .toArray();
   const page = docs.slice(0, limit);
   const last = page[page.length - 1];
-  const next = docs.length > limit && last
-    ? encodeCursor({ k: (last[sort.field] ?? new Date(0)).toISOString(), id: last._id, f: sort.name })
-    : '';
+  const next =
+    docs.length > limit && last
+      ? encodeCursor({
+          k: (last[sort.field] ?? new Date(0)).toISOString(),
+          id: last._id,
+          f: sort.name,
+        })
+      : '';
   return { docs: page, next };
 }
 

@@ -2,11 +2,24 @@
 
 function offsetMs(zone: string, t: number): number {
   const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
-    hour: '2-digit', minute: '2-digit', second: '2-digit',
+    timeZone: zone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
   }).formatToParts(new Date(t));
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  const asUtc = Date.UTC(
+    get('year'),
+    get('month') - 1,
+    get('day'),
+    get('hour'),
+    get('minute'),
+    get('second'),
+  );
   return asUtc - Math.floor(t / 1000) * 1000;
 }
 
@@ -32,7 +45,13 @@ export function bucketStart(t: number, unit: 'hour' | 'day', zone: string): numb
 }
 
 /** Consecutive bucket starts covering [from, to). */
-export function bucketStarts(from: number, to: number, unit: 'hour' | 'day', zone: string, max: number): number[] {
+export function bucketStarts(
+  from: number,
+  to: number,
+  unit: 'hour' | 'day',
+  zone: string,
+  max: number,
+): number[] {
   const out: number[] = [];
   let s = bucketStart(from, unit, zone);
   while (s < to && out.length < max) {

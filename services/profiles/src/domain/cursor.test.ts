@@ -7,7 +7,11 @@ describe('cursors', () => {
     const c = { k: '2026-11-10T09:00:00.000Z', id: 'm_1', d: 'older' as const };
     expect(decodeCursor(encodeCursor(c))).toEqual(c);
     expect(() => decodeCursor('%%%')).toThrow(AppError);
-    expect(() => decodeCursor(Buffer.from('{"k":1}').toString('base64url'))).toThrow('page_token: malformed or foreign page token');
-    expect(() => cursorTime({ k: 'yesterday', id: 'x' })).toThrow('page_token: malformed or foreign page token');
+    expect(() => decodeCursor(Buffer.from('{"k":1}').toString('base64url'))).toThrow(
+      'page_token: malformed or foreign page token',
+    );
+    expect(() => cursorTime({ k: 'yesterday', id: 'x' })).toThrow(
+      'page_token: malformed or foreign page token',
+    );
   });
 });

@@ -4,7 +4,9 @@ import { normalizeTag, pageSize, requireString, validateEmail, validateFactKey }
 describe('limits', () => {
   it('names the field in every violation', () => {
     expect(() => requireString('user_id', '')).toThrow('user_id: required');
-    expect(() => requireString('user_id', 'x'.repeat(200))).toThrow('user_id: longer than 128 characters');
+    expect(() => requireString('user_id', 'x'.repeat(200))).toThrow(
+      'user_id: longer than 128 characters',
+    );
     expect(() => pageSize('page_size', 201)).toThrow('page_size: must be between 1 and 200');
     expect(pageSize('page_size', 0)).toBe(50);
     expect(() => validateFactKey('facts[0].key', 'Company Name')).toThrow(/^facts\[0\]\.key:/);

@@ -23,7 +23,11 @@ export const LIMITS = {
   statsBucketsMax: 2000,
 } as const;
 
-export function requireString(field: string, value: string | undefined, max: number = LIMITS.idLength): string {
+export function requireString(
+  field: string,
+  value: string | undefined,
+  max: number = LIMITS.idLength,
+): string {
   const v = (value ?? '').trim();
   if (!v) throw AppError.invalid(field, 'required');
   if (v.length > max) throw AppError.invalid(field, `longer than ${max} characters`);
@@ -50,7 +54,8 @@ const TAG = /^[\p{L}\p{N}][\p{L}\p{N} _.:\-/]*$/u;
 export function normalizeTag(field: string, tag: string): string {
   const t = tag.trim().toLowerCase();
   if (!t) throw AppError.invalid(field, 'empty tag');
-  if (t.length > LIMITS.tagLength) throw AppError.invalid(field, `longer than ${LIMITS.tagLength} characters`);
+  if (t.length > LIMITS.tagLength)
+    throw AppError.invalid(field, `longer than ${LIMITS.tagLength} characters`);
   if (!TAG.test(t)) throw AppError.invalid(field, 'letters, digits, space and _ . : - / only');
   return t;
 }
@@ -59,8 +64,10 @@ const FACT_KEY = /^[a-z][a-z0-9_.-]*$/;
 
 export function validateFactKey(field: string, key: string): string {
   if (!key) throw AppError.invalid(field, 'required');
-  if (key.length > LIMITS.factKeyLength) throw AppError.invalid(field, `longer than ${LIMITS.factKeyLength} characters`);
-  if (!FACT_KEY.test(key)) throw AppError.invalid(field, 'must match [a-z][a-z0-9_.-]* (e.g. "company")');
+  if (key.length > LIMITS.factKeyLength)
+    throw AppError.invalid(field, `longer than ${LIMITS.factKeyLength} characters`);
+  if (!FACT_KEY.test(key))
+    throw AppError.invalid(field, 'must match [a-z][a-z0-9_.-]* (e.g. "company")');
   return key;
 }
 
@@ -69,6 +76,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export function validateEmail(field: string, email: string): string {
   const e = email.trim();
   if (e === '') return '';
-  if (e.length > LIMITS.emailLength || !EMAIL.test(e)) throw AppError.invalid(field, 'not an email address');
+  if (e.length > LIMITS.emailLength || !EMAIL.test(e))
+    throw AppError.invalid(field, 'not an email address');
   return e;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { e164FromWaId, normalizePhone, phoneTerms } from './phone.js';
 
 describe('phones', () => {
-  it('derives E.164 from a wa_id, dropping Mexico\'s legacy mobile 1', () => {
+  it("derives E.164 from a wa_id, dropping Mexico's legacy mobile 1", () => {
     expect(e164FromWaId('4915112345678')).toBe('+4915112345678');
     expect(e164FromWaId('5215512345678')).toBe('+525512345678');
     expect(e164FromWaId('BR.123')).toBeUndefined();
@@ -14,6 +14,10 @@ describe('phones', () => {
     expect(normalizePhone('hello')).toBeUndefined();
   });
   it('indexes international, national and trunk-prefixed digits', () => {
-    expect(phoneTerms('+4915112345678', '4915112345678').sort()).toEqual(['015112345678', '15112345678', '4915112345678']);
+    expect(phoneTerms('+4915112345678', '4915112345678').sort()).toEqual([
+      '015112345678',
+      '15112345678',
+      '4915112345678',
+    ]);
   });
 });

@@ -33,7 +33,9 @@ export function normalizePhone(input: string, defaultRegion?: string): string | 
   if (!/\d/.test(s)) return undefined;
   if (s.startsWith('00')) s = `+${s.slice(2)}`;
   const region = defaultRegion ? (defaultRegion.toUpperCase() as CountryCode) : undefined;
-  const p = s.startsWith('+') ? parsePhoneNumberFromString(s) : parsePhoneNumberFromString(s, region);
+  const p = s.startsWith('+')
+    ? parsePhoneNumberFromString(s)
+    : parsePhoneNumberFromString(s, region);
   if (p?.isPossible()) return p.number;
   // Written without "+" but with a country code ("49 151 ...").
   const plus = parsePhoneNumberFromString(`+${s.replace(/\D/g, '')}`);

@@ -20,13 +20,22 @@ describe('textTerms', () => {
 
 describe('parseSearchQuery', () => {
   it('recognises phone numbers in common written forms', () => {
-    expect(parseSearchQuery('+49 151 1234-5678')).toEqual({ kind: 'phone', digits: '4915112345678' });
-    expect(parseSearchQuery('0049 (151) 12345678')).toEqual({ kind: 'phone', digits: '4915112345678' });
+    expect(parseSearchQuery('+49 151 1234-5678')).toEqual({
+      kind: 'phone',
+      digits: '4915112345678',
+    });
+    expect(parseSearchQuery('0049 (151) 12345678')).toEqual({
+      kind: 'phone',
+      digits: '4915112345678',
+    });
     expect(parseSearchQuery('0151 12345678')).toEqual({ kind: 'phone', digits: '015112345678' });
   });
   it('turns words into folded terms and CJK into bigrams', () => {
     expect(parseSearchQuery('Acme  CORP')).toEqual({ kind: 'words', terms: ['acme', 'corp'] });
-    expect(parseSearchQuery('营业时间')).toEqual({ kind: 'words', terms: ['营业', '业时', '时间'] });
+    expect(parseSearchQuery('营业时间')).toEqual({
+      kind: 'words',
+      terms: ['营业', '业时', '时间'],
+    });
     expect(parseSearchQuery('  ')).toEqual({ kind: 'empty' });
     expect(parseSearchQuery('ana@acme.com')).toEqual({ kind: 'words', terms: ['ana@acme.com'] });
   });

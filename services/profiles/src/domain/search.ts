@@ -3,14 +3,27 @@
 // become ASCII, and CJK runs are split into single characters and bigrams (no spaces there).
 
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
-const EXTRA_FOLDS: Record<string, string> = { ß: 'ss', æ: 'ae', œ: 'oe', ø: 'o', ł: 'l', đ: 'd', ð: 'd', þ: 'th', ı: 'i' };
+const EXTRA_FOLDS: Record<string, string> = {
+  ß: 'ss',
+  æ: 'ae',
+  œ: 'oe',
+  ø: 'o',
+  ł: 'l',
+  đ: 'd',
+  ð: 'd',
+  þ: 'th',
+  ı: 'i',
+};
 
 export const MAX_TERM_LENGTH = 40;
 export const MAX_TERMS_PER_TEXT = 60;
 
 /** Lowercase, accent-free, ASCII digits. */
 export function foldText(text: string): string {
-  const decomposed = text.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
+  const decomposed = text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase();
   let out = '';
   for (const ch of decomposed) {
     const fold = EXTRA_FOLDS[ch];
@@ -52,7 +65,9 @@ function wordTerms(word: string): string[] {
 
 /** Terms for free text (names, message texts, fact values), deduplicated, bounded. */
 export function textTerms(text: string, limit = MAX_TERMS_PER_TEXT): string[] {
-  const words = foldText(text).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  const words = foldText(text)
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
   const out = new Set<string>();
   for (const w of words) {
     for (const t of wordTerms(w)) {
@@ -69,7 +84,8 @@ export function emailTerms(email: string): string[] {
   return e ? [...new Set([e.slice(0, MAX_TERM_LENGTH), ...textTerms(e)])] : [];
 }
 
-export type SearchQuery = { kind: 'phone'; digits: string } | { kind: 'words'; terms: string[] } | { kind: 'empty' };
+export type SearchQuery =
+  { kind: 'phone'; digits: string } | { kind: 'words'; terms: string[] } | { kind: 'empty' };
 
 /** A query is a phone number when it is mostly digits and separators; otherwise words. */
 export function parseSearchQuery(query: string): SearchQuery {

@@ -5,7 +5,12 @@ const ALL: DeliveryState[] = ['pending', 'sent', 'delivered', 'read', 'played', 
 
 describe('delivery state machine', () => {
   it('never moves back, whatever the order', () => {
-    expect(['read', 'sent', 'delivered'].reduce<DeliveryState | undefined>((s, n) => mergeStatus(s, n as DeliveryState), undefined)).toBe('read');
+    expect(
+      ['read', 'sent', 'delivered'].reduce<DeliveryState | undefined>(
+        (s, n) => mergeStatus(s, n as DeliveryState),
+        undefined,
+      ),
+    ).toBe('read');
     expect(mergeStatus('read', 'sent')).toBe('read');
     for (const a of ALL) for (const b of ALL) expect(mergeStatus(a, b)).toBe(mergeStatus(b, a));
   });

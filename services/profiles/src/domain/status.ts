@@ -3,14 +3,24 @@
 // delivered/read/played seen for the same message is better evidence and is kept.
 export type DeliveryState = 'pending' | 'sent' | 'delivered' | 'read' | 'played' | 'failed';
 
-const RANK: Record<DeliveryState, number> = { pending: 10, sent: 20, failed: 25, delivered: 30, read: 40, played: 50 };
+const RANK: Record<DeliveryState, number> = {
+  pending: 10,
+  sent: 20,
+  failed: 25,
+  delivered: 30,
+  read: 40,
+  played: 50,
+};
 
 export function statusRank(s: DeliveryState): number {
   return RANK[s];
 }
 
 /** The state to keep when `next` arrives while `current` is stored. */
-export function mergeStatus(current: DeliveryState | undefined, next: DeliveryState): DeliveryState {
+export function mergeStatus(
+  current: DeliveryState | undefined,
+  next: DeliveryState,
+): DeliveryState {
   if (!current) return next;
   return RANK[next] > RANK[current] ? next : current;
 }

@@ -4,7 +4,10 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Metadata } from '@grpc/grpc-js';
 import { AppError } from '@ue/kit';
 
-export interface CallerToken { name: string; token: string }
+export interface CallerToken {
+  name: string;
+  token: string;
+}
 export type Authenticate = (md: Metadata) => string;
 
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
@@ -15,7 +18,8 @@ export function createAuthenticator(tokens: readonly CallerToken[]): Authenticat
     const header = md.get('authorization')[0];
     const value = typeof header === 'string' ? header : header?.toString('utf8');
     const m = value ? /^Bearer\s+(\S+)$/i.exec(value.trim()) : null;
-    if (!m?.[1]) throw new AppError('UNAUTHENTICATED', 'missing "authorization: Bearer <token>" metadata');
+    if (!m?.[1])
+      throw new AppError('UNAUTHENTICATED', 'missing "authorization: Bearer <token>" metadata');
     const d = digest(m[1]);
     let caller: string | undefined;
     for (const k of known) if (timingSafeEqual(k.digest, d)) caller ??= k.name;

@@ -18,7 +18,9 @@ import { watchEvents } from './watch.js';
 
 export function createHandlers(deps: AppDeps, w: Wrapper, watch: WatchDeps): ProfilesServiceServer {
   return {
-    applyWebhookEvents: w.unary('ApplyWebhookEvents', (req, ctx) => applyBatch(deps, req, () => ctx.isCancelled())),
+    applyWebhookEvents: w.unary('ApplyWebhookEvents', (req, ctx) =>
+      applyBatch(deps, req, () => ctx.isCancelled()),
+    ),
     getUser: w.unary('GetUser', async (req) => ({ user: userToProto(await getUser(deps, req)) })),
     listUsers: w.unary('ListUsers', async (req, ctx) => {
       const { docs, next } = await listUsers(deps, req, ctx.timeLeftMs());
@@ -29,27 +31,39 @@ export function createHandlers(deps: AppDeps, w: Wrapper, watch: WatchDeps): Pro
     })),
     listMessages: w.unary('ListMessages', async (req) => {
       const p = await listMessages(deps, req);
-      return { messages: p.docs.map((d) => messageToProto(d, p.replyIds)), nextPageToken: p.next, prevPageToken: p.prev };
+      return {
+        messages: p.docs.map((d) => messageToProto(d, p.replyIds)),
+        nextPageToken: p.next,
+        prevPageToken: p.prev,
+      };
     }),
     recordOutboundMessage: w.unary('RecordOutboundMessage', async (req, ctx) => {
       const r = await recordOutbound(deps, req, actorOf('author', req.author, ctx.caller));
       return { message: messageToProto(r.doc), created: r.created };
     }),
     sendMessage: w.unary('SendMessage', async (req, ctx) => ({
-      message: messageToProto(await sendMessage(deps, req, actorOf('author', req.author, ctx.caller))),
+      message: messageToProto(
+        await sendMessage(deps, req, actorOf('author', req.author, ctx.caller)),
+      ),
     })),
     upsertFacts: w.unary('UpsertFacts', async (req, ctx) => ({
-      facts: (await upsertFacts(deps, req, actorOf('author', req.author, ctx.caller))).map(factToProto),
+      facts: (await upsertFacts(deps, req, actorOf('author', req.author, ctx.caller))).map(
+        factToProto,
+      ),
     })),
     listFacts: w.unary('ListFacts', async (req) => {
       const r = await listFacts(deps, req);
       return { facts: r.current.map(factToProto), history: r.history.map(factToProto) };
     }),
     addLogEntry: w.unary('AddLogEntry', async (req, ctx) => ({
-      entry: logEntryToProto(await addLogEntry(deps, req, actorOf('author', req.author, ctx.caller))),
+      entry: logEntryToProto(
+        await addLogEntry(deps, req, actorOf('author', req.author, ctx.caller)),
+      ),
     })),
     updateLogEntry: w.unary('UpdateLogEntry', async (req, ctx) => ({
-      entry: logEntryToProto(await updateLogEntry(deps, req, actorOf('actor', req.actor, ctx.caller))),
+      entry: logEntryToProto(
+        await updateLogEntry(deps, req, actorOf('actor', req.actor, ctx.caller)),
+      ),
     })),
     listLogEntries: w.unary('ListLogEntries', async (req) => {
       const r = await listLogEntries(deps, req);
@@ -57,7 +71,11 @@ export function createHandlers(deps: AppDeps, w: Wrapper, watch: WatchDeps): Pro
     }),
     getStats: w.unary('GetStats', (req, ctx) => getStats(deps, req, ctx.timeLeftMs())),
     watchEvents: w.stream('WatchEvents', (req, ctx, write) => watchEvents(watch, req, ctx, write)),
-    exportUser: w.stream('ExportUser', (req, ctx, write) => exportUser(deps, req.userId, write, () => ctx.isCancelled())),
-    eraseUser: w.unary('EraseUser', (req, ctx) => eraseUser(deps, req, actorOf('actor', req.actor, ctx.caller))),
+    exportUser: w.stream('ExportUser', (req, ctx, write) =>
+      exportUser(deps, req.userId, write, () => ctx.isCancelled()),
+    ),
+    eraseUser: w.unary('EraseUser', (req, ctx) =>
+      eraseUser(deps, req, actorOf('actor', req.actor, ctx.caller)),
+    ),
   };
 }

@@ -15,11 +15,13 @@ export interface WatchDeps {
 }
 
 function validate(req: WatchEventsRequest): void {
-  if (req.cursor && !isValidCursor(req.cursor)) throw AppError.invalid('cursor', 'not a cursor returned by WatchEvents');
+  if (req.cursor && !isValidCursor(req.cursor))
+    throw AppError.invalid('cursor', 'not a cursor returned by WatchEvents');
   optionalString('user_id', req.userId, 128);
   optionalString('account_id', req.accountId, 64);
   req.kinds.forEach((k, i) => {
-    if (!(k in EventKind) || Number(k) <= 0) throw AppError.invalid(`kinds[${i}]`, 'unknown event kind');
+    if (!(k in EventKind) || Number(k) <= 0)
+      throw AppError.invalid(`kinds[${i}]`, 'unknown event kind');
   });
 }
 
@@ -42,7 +44,12 @@ export async function watchEvents(
     let cursor = req.cursor || (await latestCursor(conn, deps.stream));
     let lastWrite = Date.now();
     while (!ctx.isCancelled()) {
-      const entries = await readAfter(conn, deps.stream, cursor, Math.min(deps.heartbeatMs, 5000)).catch((err: unknown) => {
+      const entries = await readAfter(
+        conn,
+        deps.stream,
+        cursor,
+        Math.min(deps.heartbeatMs, 5000),
+      ).catch((err: unknown) => {
         if (ctx.isCancelled()) return [];
         throw err;
       });
@@ -53,7 +60,15 @@ export async function watchEvents(
         lastWrite = Date.now();
       }
       if (!ctx.isCancelled() && Date.now() - lastWrite >= deps.heartbeatMs) {
-        await write({ cursor, kind: EventKind.UNSPECIFIED, at: new Date(), userId: '', accountId: '', heartbeat: true, payload: undefined });
+        await write({
+          cursor,
+          kind: EventKind.UNSPECIFIED,
+          at: new Date(),
+          userId: '',
+          accountId: '',
+          heartbeat: true,
+          payload: undefined,
+        });
         lastWrite = Date.now();
       }
     }

@@ -25,7 +25,10 @@ export interface CallContext {
 }
 
 export interface Wrapper {
-  unary<Req, Res>(method: string, fn: (req: Req, ctx: CallContext) => Promise<Res>): handleUnaryCall<Req, Res>;
+  unary<Req, Res>(
+    method: string,
+    fn: (req: Req, ctx: CallContext) => Promise<Res>,
+  ): handleUnaryCall<Req, Res>;
   stream<Req, Res>(
     method: string,
     fn: (req: Req, ctx: CallContext, write: (r: Res) => Promise<void>) => Promise<void>,
@@ -33,30 +36,56 @@ export interface Wrapper {
 }
 
 const UNAVAILABLE_NAMES = new Set([
-  'MongoServerSelectionError', 'MongoNetworkError', 'MongoNetworkTimeoutError', 'MongoNotConnectedError',
-  'MongoTopologyClosedError', 'MongoPoolClearedError', 'MaxRetriesPerRequestError',
+  'MongoServerSelectionError',
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoNotConnectedError',
+  'MongoTopologyClosedError',
+  'MongoPoolClearedError',
+  'MaxRetriesPerRequestError',
 ]);
 
 export function toAppError(err: unknown): AppError {
   if (isAppError(err)) return err;
   const e = err as { name?: string; code?: unknown; message?: string };
-  if (e?.name && UNAVAILABLE_NAMES.has(e.name)) return new AppError('UNAVAILABLE', 'database unavailable, retry later', undefined, { cause: err });
-  if (e?.code === 'ECONNREFUSED' || /Connection is closed|ECONNREFUSED|ETIMEDOUT|isn't writeable/.test(e?.message ?? '')) {
-    return new AppError('UNAVAILABLE', 'backing store unavailable, retry later', undefined, { cause: err });
+  if (e?.name && UNAVAILABLE_NAMES.has(e.name))
+    return new AppError('UNAVAILABLE', 'database unavailable, retry later', undefined, {
+      cause: err,
+    });
+  if (
+    e?.code === 'ECONNREFUSED' ||
+    /Connection is closed|ECONNREFUSED|ETIMEDOUT|isn't writeable/.test(e?.message ?? '')
+  ) {
+    return new AppError('UNAVAILABLE', 'backing store unavailable, retry later', undefined, {
+      cause: err,
+    });
   }
-  if (e?.code === 50 || e?.name === 'MongoOperationTimeoutError') return new AppError('DEADLINE_EXCEEDED', 'deadline exceeded');
+  if (e?.code === 50 || e?.name === 'MongoOperationTimeoutError')
+    return new AppError('DEADLINE_EXCEEDED', 'deadline exceeded');
   return new AppError('INTERNAL', 'internal error', undefined, { cause: err });
 }
 
 function grpcError(err: AppError): ServerErrorResponse {
   const md = new Metadata();
   if (err.field) md.set('x-field', err.field);
-  return Object.assign(new Error(err.message), { code: grpcStatusOf(err.code), details: err.message, metadata: md });
+  return Object.assign(new Error(err.message), {
+    code: grpcStatusOf(err.code),
+    details: err.message,
+    metadata: md,
+  });
 }
 
-function contextOf(call: ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>, caller: string): CallContext {
+function contextOf(
+  call: ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>,
+  caller: string,
+): CallContext {
   const deadline = call.getDeadline();
-  const deadlineMs = deadline instanceof Date ? deadline.getTime() : Number.isFinite(deadline) ? Number(deadline) : Infinity;
+  const deadlineMs =
+    deadline instanceof Date
+      ? deadline.getTime()
+      : Number.isFinite(deadline)
+        ? Number(deadline)
+        : Infinity;
   return {
     caller,
     timeLeftMs: () => Math.max(1, Math.min(30_000, deadlineMs - Date.now())),
@@ -66,12 +95,23 @@ function contextOf(call: ServerUnaryCall<unknown, unknown> | ServerWritableStrea
 }
 
 export function createWrapper(auth: Authenticate, log: Logger, registry: Registry): Wrapper {
-  const calls = new Counter({ name: 'profiles_grpc_calls_total', help: 'gRPC calls by method and status', labelNames: ['method', 'code'], registers: [registry] });
-  const latency = new Histogram({ name: 'profiles_grpc_duration_seconds', help: 'gRPC call latency', labelNames: ['method'], registers: [registry] });
+  const calls = new Counter({
+    name: 'profiles_grpc_calls_total',
+    help: 'gRPC calls by method and status',
+    labelNames: ['method', 'code'],
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: 'profiles_grpc_duration_seconds',
+    help: 'gRPC call latency',
+    labelNames: ['method'],
+    registers: [registry],
+  });
 
   const fail = (method: string, err: unknown): ServerErrorResponse => {
     const app = toAppError(err);
-    if (app.code === 'INTERNAL' || app.code === 'UNAVAILABLE') log.error({ err, method }, 'call failed');
+    if (app.code === 'INTERNAL' || app.code === 'UNAVAILABLE')
+      log.error({ err, method }, 'call failed');
     calls.inc({ method, code: app.code });
     return grpcError(app);
   };
@@ -90,7 +130,8 @@ export function createWrapper(auth: Authenticate, log: Logger, registry: Registr
           try {
             const ctx = contextOf(call, auth(call.metadata));
             const res = await fn(call.request, ctx);
-            if (ctx.isCancelled()) throw new AppError('DEADLINE_EXCEEDED', 'deadline exceeded or call cancelled');
+            if (ctx.isCancelled())
+              throw new AppError('DEADLINE_EXCEEDED', 'deadline exceeded or call cancelled');
             calls.inc({ method, code: 'OK' });
             reply(null, res);
           } catch (err) {
@@ -101,7 +142,10 @@ export function createWrapper(auth: Authenticate, log: Logger, registry: Registr
         })();
       };
     },
-    stream<Req, Res>(method: string, fn: (req: Req, ctx: CallContext, write: (r: Res) => Promise<void>) => Promise<void>) {
+    stream<Req, Res>(
+      method: string,
+      fn: (req: Req, ctx: CallContext, write: (r: Res) => Promise<void>) => Promise<void>,
+    ) {
       return (call: ServerWritableStream<Req, Res>) => {
         const end = latency.startTimer({ method });
         const write = (r: Res) =>

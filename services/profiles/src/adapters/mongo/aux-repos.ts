@@ -8,17 +8,33 @@ import { isDuplicateKey } from './db.js';
 export function createOrphanRepo(cols: Collections) {
   return {
     /** Keep an event whose target message is unknown; idempotent per (account, event). */
-    async keep(accountId: string, targetWamid: string, event: WebhookEvent, now: Date): Promise<void> {
+    async keep(
+      accountId: string,
+      targetWamid: string,
+      event: WebhookEvent,
+      now: Date,
+    ): Promise<void> {
       const json = WebhookEventCodec.toJSON(event);
       const _id = stableId('o', accountId, targetWamid, JSON.stringify(json));
       await cols.orphans
-        .updateOne({ _id }, { $setOnInsert: { accountId, targetWamid, event: json, storedAt: now } }, { upsert: true })
+        .updateOne(
+          { _id },
+          { $setOnInsert: { accountId, targetWamid, event: json, storedAt: now } },
+          { upsert: true },
+        )
         .catch((e: unknown) => {
           if (!isDuplicateKey(e)) throw e;
         });
     },
-    async take(accountId: string, targetWamid: string): Promise<{ id: string; event: WebhookEvent }[]> {
-      const docs = await cols.orphans.find({ accountId, targetWamid }).sort({ storedAt: 1, _id: 1 }).limit(1000).toArray();
+    async take(
+      accountId: string,
+      targetWamid: string,
+    ): Promise<{ id: string; event: WebhookEvent }[]> {
+      const docs = await cols.orphans
+        .find({ accountId, targetWamid })
+        .sort({ storedAt: 1, _id: 1 })
+        .limit(1000)
+        .toArray();
       return docs.map((d) => ({ id: d._id, event: WebhookEventCodec.fromJSON(d.event) }));
     },
     async drop(ids: string[]): Promise<void> {
@@ -30,7 +46,12 @@ export function createOrphanRepo(cols: Collections) {
 export function createDeliveryRepo(cols: Collections) {
   return {
     /** Insert-if-absent by content hash; true when stored for the first time. */
-    async store(sha256: string, body: Buffer, receivedAt: Date, provider: string): Promise<boolean> {
+    async store(
+      sha256: string,
+      body: Buffer,
+      receivedAt: Date,
+      provider: string,
+    ): Promise<boolean> {
       // insertOne, not an upsert: FerretDB answers an upsert by scanning for the filter (deliveries
       // grow without bound), while the duplicate _id of an insert is caught by its unique index.
       try {

@@ -5,7 +5,10 @@ import { createKeyedLock, ferretDbDetector, serializeWrites } from './serialize.
 import type { OutboxDoc } from './event-outbox.js';
 import type { FactDoc, LogEntryDoc, MessageDoc, UserDoc } from './docs.js';
 
-export interface IdentityDoc { _id: string; userId: string }
+export interface IdentityDoc {
+  _id: string;
+  userId: string;
+}
 /** An event about a message we do not have yet (status, reaction, edit, revoke), kept until it appears. */
 export interface OrphanDoc {
   _id: string;
@@ -15,9 +18,25 @@ export interface OrphanDoc {
   event: unknown;
   storedAt: Date;
 }
-export interface FactHeadDoc { _id: string; version: number }
-export interface DeliveryDoc { _id: string; body: Buffer; receivedAt: Date; provider: string }
-export interface AuditDoc { _id: string; kind: string; userId: string; actor: unknown; reason: string; at: Date; counts: unknown }
+export interface FactHeadDoc {
+  _id: string;
+  version: number;
+}
+export interface DeliveryDoc {
+  _id: string;
+  body: Buffer;
+  receivedAt: Date;
+  provider: string;
+}
+export interface AuditDoc {
+  _id: string;
+  kind: string;
+  userId: string;
+  actor: unknown;
+  reason: string;
+  at: Date;
+  counts: unknown;
+}
 
 export interface Collections {
   users: Collection<UserDoc>;
@@ -94,7 +113,9 @@ const INDEXES: Record<keyof Collections, IndexDescription[]> = {
     { key: { sentAt: 1 } },
   ],
   orphans: [{ key: { accountId: 1, targetWamid: 1 } }],
-  facts: [{ key: { userId: 1, key: 1, version: 1 }, unique: true, name: 'user_key_version_unique' }],
+  facts: [
+    { key: { userId: 1, key: 1, version: 1 }, unique: true, name: 'user_key_version_unique' },
+  ],
   factHeads: [],
   logEntries: [
     { key: { userId: 1, createdAt: -1, _id: -1 } },
@@ -108,7 +129,10 @@ const INDEXES: Record<keyof Collections, IndexDescription[]> = {
 };
 
 export async function ensureIndexes(cols: Collections): Promise<void> {
-  for (const [name, specs] of Object.entries(INDEXES) as [keyof Collections, IndexDescription[]][]) {
+  for (const [name, specs] of Object.entries(INDEXES) as [
+    keyof Collections,
+    IndexDescription[],
+  ][]) {
     if (specs.length > 0) await (cols[name] as unknown as Collection).createIndexes(specs);
   }
 }

@@ -24,7 +24,15 @@ export interface EventOutbox {
 
 const encode = (e: StreamEvent): string =>
   Buffer.from(
-    WatchEventsResponse.encode({ cursor: '', kind: e.kind, at: undefined, userId: e.userId, accountId: e.accountId, heartbeat: false, payload: e.payload }).finish(),
+    WatchEventsResponse.encode({
+      cursor: '',
+      kind: e.kind,
+      at: undefined,
+      userId: e.userId,
+      accountId: e.accountId,
+      heartbeat: false,
+      payload: e.payload,
+    }).finish(),
   ).toString('base64');
 
 function decode(s: string): StreamEvent {
@@ -32,15 +40,27 @@ function decode(s: string): StreamEvent {
   return { kind: r.kind, userId: r.userId, accountId: r.accountId, payload: r.payload };
 }
 
-export function createEventOutbox(cols: Collections, direct: EventPublisher, log: Logger): EventOutbox {
+export function createEventOutbox(
+  cols: Collections,
+  direct: EventPublisher,
+  log: Logger,
+): EventOutbox {
   return {
     publisher: {
       async publish(e) {
         try {
           await direct.publish(e);
         } catch (err) {
-          log.warn({ err, kind: e.kind, userId: e.userId }, 'event kept in the outbox until Redis answers');
-          await cols.outbox.insertOne({ _id: newId('e'), event: encode(e), userId: e.userId, storedAt: new Date() });
+          log.warn(
+            { err, kind: e.kind, userId: e.userId },
+            'event kept in the outbox until Redis answers',
+          );
+          await cols.outbox.insertOne({
+            _id: newId('e'),
+            event: encode(e),
+            userId: e.userId,
+            storedAt: new Date(),
+          });
         }
       },
     },

@@ -21,8 +21,14 @@ describe('matchesFilter (in-process guards for FerretDB)', () => {
   it('evaluates the guards profiles uses like MongoDB does', () => {
     expect(matchesFilter(doc, { erasedAt: { $exists: false } })).toBe(true);
     expect(matchesFilter(doc, { erasedAt: { $exists: true } })).toBe(false);
-    expect(matchesFilter(doc, { $or: [{ nameAt: { $exists: false } }, { nameAt: { $lte: t2 } }] })).toBe(true);
-    expect(matchesFilter(doc, { $or: [{ nameAt: { $exists: false } }, { nameAt: { $lte: new Date(0) } }] })).toBe(false);
+    expect(
+      matchesFilter(doc, { $or: [{ nameAt: { $exists: false } }, { nameAt: { $lte: t2 } }] }),
+    ).toBe(true);
+    expect(
+      matchesFilter(doc, {
+        $or: [{ nameAt: { $exists: false } }, { nameAt: { $lte: new Date(0) } }],
+      }),
+    ).toBe(false);
     expect(matchesFilter(doc, { lastMessageKey: { $lt: '2026-01-02|m0' } })).toBe(true);
     expect(matchesFilter(doc, { lastMessageKey: { $lt: '2026-01-01|m1' } })).toBe(false);
     expect(matchesFilter(doc, { 'searchTerms.2': { $exists: false } })).toBe(false);
@@ -33,7 +39,11 @@ describe('matchesFilter (in-process guards for FerretDB)', () => {
     expect(matchesFilter(doc, { waId: '', previousWaIds: { $ne: '2' } })).toBe(false);
     expect(matchesFilter(doc, { bsuid: '' })).toBe(true);
     expect(matchesFilter(doc, { 'reactionsBy.r1.key': { $lt: 'k2' } })).toBe(true);
-    expect(matchesFilter(doc, { $or: [{ 'reactionsBy.r2': { $exists: false } }, { 'reactionsBy.r2.key': { $lt: 'k0' } }] })).toBe(true);
+    expect(
+      matchesFilter(doc, {
+        $or: [{ 'reactionsBy.r2': { $exists: false } }, { 'reactionsBy.r2.key': { $lt: 'k0' } }],
+      }),
+    ).toBe(true);
     expect(matchesFilter(doc, { statusRank: { $lt: 2 } })).toBe(false);
     expect(matchesFilter(doc, { statusRank: { $lt: 3 } })).toBe(true);
     expect(matchesFilter(doc, { revoked: { $ne: true } })).toBe(true);

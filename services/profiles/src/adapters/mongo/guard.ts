@@ -22,7 +22,9 @@ function valuesAt(doc: unknown, path: string[]): unknown[] {
       const idx = Number(head);
       if (idx < doc.length) out.push(...valuesAt(doc[idx], rest));
     }
-    for (const el of doc) if (el !== null && typeof el === 'object' && !Array.isArray(el)) out.push(...valuesAt(el, path));
+    for (const el of doc)
+      if (el !== null && typeof el === 'object' && !Array.isArray(el))
+        out.push(...valuesAt(el, path));
     return out;
   }
   if (!Object.prototype.hasOwnProperty.call(doc, head)) return [];
@@ -41,12 +43,19 @@ function candidates(values: unknown[]): unknown[] {
 
 type Scalar = string | number | boolean | Date | null;
 function isScalar(v: unknown): v is Scalar {
-  return v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v instanceof Date;
+  return (
+    v === null ||
+    typeof v === 'string' ||
+    typeof v === 'number' ||
+    typeof v === 'boolean' ||
+    v instanceof Date
+  );
 }
 
 /** -1/0/1 for comparable values of one type bracket; undefined when MongoDB would not compare them. */
 function compare(a: unknown, b: Scalar): number | undefined {
-  if (typeof a === 'string' && typeof b === 'string') return Math.sign(Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')));
+  if (typeof a === 'string' && typeof b === 'string')
+    return Math.sign(Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')));
   if (typeof a === 'number' && typeof b === 'number') return a === b ? 0 : a < b ? -1 : 1;
   if (a instanceof Date && b instanceof Date) return Math.sign(a.getTime() - b.getTime());
   if (typeof a === 'boolean' && typeof b === 'boolean') return a === b ? 0 : a ? 1 : -1;
@@ -64,7 +73,7 @@ function matchOperators(values: unknown[], ops: Record<string, unknown>): Tri {
     let ok: boolean;
     if (op === '$exists') {
       if (typeof arg !== 'boolean') return undefined;
-      ok = (values.length > 0) === arg;
+      ok = values.length > 0 === arg;
     } else if (op === '$ne' || op === '$eq') {
       if (!isScalar(arg)) return undefined;
       const eq = equalsAny(values, arg);
@@ -95,7 +104,9 @@ export function matchesFilter(doc: Document, filter: Document): Tri {
     const cond: unknown = raw;
     if (key === '$or' || key === '$and') {
       if (!Array.isArray(cond) || cond.length === 0) return undefined;
-      const parts = (cond as unknown[]).map((c) => (c && typeof c === 'object' ? matchesFilter(doc, c as Document) : undefined));
+      const parts = (cond as unknown[]).map((c) =>
+        c && typeof c === 'object' ? matchesFilter(doc, c as Document) : undefined,
+      );
       if (parts.some((p) => p === undefined)) return undefined;
       ok = key === '$or' ? parts.some(Boolean) : parts.every(Boolean);
     } else if (key.startsWith('$')) {

@@ -53,7 +53,10 @@ export function createMessageRepo(cols: Collections) {
       },
     );
     if (c.bizOpaqueCallbackData) {
-      await messages.updateOne({ _id: id, bizOpaqueCallbackData: '' }, { $set: { bizOpaqueCallbackData: c.bizOpaqueCallbackData } });
+      await messages.updateOne(
+        { _id: id, bizOpaqueCallbackData: '' },
+        { $set: { bizOpaqueCallbackData: c.bizOpaqueCallbackData } },
+      );
     }
     const rank = statusRank(c.state);
     // Pricing of the highest-ranked status that carried one: the same result in any arrival order.
@@ -71,7 +74,11 @@ export function createMessageRepo(cols: Collections) {
   }
 
   /** One current reaction per reactor; the newest by provider time wins, whatever the arrival order. */
-  async function applyReaction(id: string, reactorKey: string, r: StoredReaction): Promise<boolean> {
+  async function applyReaction(
+    id: string,
+    reactorKey: string,
+    r: StoredReaction,
+  ): Promise<boolean> {
     const path = `reactionsBy.${reactorKey}`;
     const res = await messages.updateOne(
       { _id: id, $or: [{ [path]: { $exists: false } }, { [`${path}.key`]: { $lt: r.key } }] },
@@ -80,16 +87,26 @@ export function createMessageRepo(cols: Collections) {
     return res.modifiedCount > 0;
   }
 
-  async function applyEdit(id: string, version: { text: string; editedAt: Date; editWamid: string }, terms: string[]) {
+  async function applyEdit(
+    id: string,
+    version: { text: string; editedAt: Date; editWamid: string },
+    terms: string[],
+  ) {
     const res = await messages.updateOne(
       { _id: id, 'editVersions.editWamid': { $ne: version.editWamid } },
-      { $push: { editVersions: version }, ...(terms.length ? { $addToSet: { terms: { $each: terms } } } : {}) },
+      {
+        $push: { editVersions: version },
+        ...(terms.length ? { $addToSet: { terms: { $each: terms } } } : {}),
+      },
     );
     return res.modifiedCount > 0;
   }
 
   async function applyRevoke(id: string, at: Date): Promise<boolean> {
-    const res = await messages.updateOne({ _id: id, revoked: { $ne: true } }, { $set: { revoked: true, revokedAt: at } });
+    const res = await messages.updateOne(
+      { _id: id, revoked: { $ne: true } },
+      { $set: { revoked: true, revokedAt: at } },
+    );
     // Replays with an earlier time keep the earliest revoke time.
     await messages.updateOne({ _id: id }, { $min: { revokedAt: at } });
     return res.modifiedCount > 0;
@@ -100,10 +117,17 @@ export function createMessageRepo(cols: Collections) {
     const newer = q.after?.direction === 'newer';
     if (q.after) {
       const op = newer ? '$gt' : '$lt';
-      filter.$or = [{ sentAt: { [op]: q.after.at } }, { sentAt: q.after.at, _id: { [op]: q.after.id } }];
+      filter.$or = [
+        { sentAt: { [op]: q.after.at } },
+        { sentAt: q.after.at, _id: { [op]: q.after.id } },
+      ];
     }
     const dir = newer ? 1 : -1;
-    const docs = await messages.find(filter).sort({ sentAt: dir, _id: dir }).limit(q.limit + 1).toArray();
+    const docs = await messages
+      .find(filter)
+      .sort({ sentAt: dir, _id: dir })
+      .limit(q.limit + 1)
+      .toArray();
     return docs;
   }
 
@@ -115,10 +139,13 @@ export function createMessageRepo(cols: Collections) {
     applyRevoke,
     page,
     findById: (id: string) => messages.findOne({ _id: id }),
-    findByWamid: (accountId: string, wamid: string) => messages.findOne({ accountId, wamidKey: wamid }),
-    findByClientId: (userId: string, clientId: string) => messages.findOne({ userId, clientKey: clientId }),
+    findByWamid: (accountId: string, wamid: string) =>
+      messages.findOne({ accountId, wamidKey: wamid }),
+    findByClientId: (userId: string, clientId: string) =>
+      messages.findOne({ userId, clientKey: clientId }),
     setWamid: async (id: string, wamid: string) =>
-      (await messages.updateOne({ _id: id, wamid: '' }, { $set: { wamid, wamidKey: wamid } })).modifiedCount > 0,
+      (await messages.updateOne({ _id: id, wamid: '' }, { $set: { wamid, wamidKey: wamid } }))
+        .modifiedCount > 0,
     messages,
   };
 }

@@ -45,9 +45,15 @@ describe('serializeWrites against FerretDB (guards in-process)', () => {
   it('reads by _id, checks the guard, and updates by pure _id only when it holds', async () => {
     const { col, calls } = fakeCollection({ _id: 'u1', nameAt: new Date(10) });
     const users = serializeWrites(col, createKeyedLock(), ferret);
-    const hit = await users.updateOne({ _id: 'u1', nameAt: { $lte: new Date(20) } }, { $set: { a: 1 } });
+    const hit = await users.updateOne(
+      { _id: 'u1', nameAt: { $lte: new Date(20) } },
+      { $set: { a: 1 } },
+    );
     expect(hit.modifiedCount).toBe(1);
-    const miss = await users.updateOne({ _id: 'u1', nameAt: { $lte: new Date(5) } }, { $set: { a: 1 } });
+    const miss = await users.updateOne(
+      { _id: 'u1', nameAt: { $lte: new Date(5) } },
+      { $set: { a: 1 } },
+    );
     expect(miss.matchedCount).toBe(0);
     expect(calls).toEqual([
       { op: 'findOne', filter: { _id: 'u1' } },
@@ -58,9 +64,19 @@ describe('serializeWrites against FerretDB (guards in-process)', () => {
 
   it('sends unknown guards, upserts and MongoDB updates unchanged', async () => {
     const { col, calls } = fakeCollection({ _id: 'u1' });
-    await serializeWrites(col, createKeyedLock(), ferret).updateOne({ _id: 'u1', tags: { $in: ['x'] } }, { $set: { a: 1 } });
-    await serializeWrites(col, createKeyedLock(), ferret).updateOne({ _id: 'u1', a: 1 }, { $set: { a: 1 } }, { upsert: true });
-    await serializeWrites(col, createKeyedLock(), () => Promise.resolve(false)).updateOne({ _id: 'u1', a: 1 }, { $set: { a: 1 } });
+    await serializeWrites(col, createKeyedLock(), ferret).updateOne(
+      { _id: 'u1', tags: { $in: ['x'] } },
+      { $set: { a: 1 } },
+    );
+    await serializeWrites(col, createKeyedLock(), ferret).updateOne(
+      { _id: 'u1', a: 1 },
+      { $set: { a: 1 } },
+      { upsert: true },
+    );
+    await serializeWrites(col, createKeyedLock(), () => Promise.resolve(false)).updateOne(
+      { _id: 'u1', a: 1 },
+      { $set: { a: 1 } },
+    );
     expect(calls.map((c) => c.filter)).toEqual([
       { _id: 'u1' },
       { _id: 'u1', tags: { $in: ['x'] } },
@@ -71,7 +87,10 @@ describe('serializeWrites against FerretDB (guards in-process)', () => {
 
   it('matches nothing when the document does not exist', async () => {
     const { col, calls } = fakeCollection(null);
-    const res = await serializeWrites(col, createKeyedLock(), ferret).updateOne({ _id: 'u9', a: 1 }, { $set: { a: 1 } });
+    const res = await serializeWrites(col, createKeyedLock(), ferret).updateOne(
+      { _id: 'u9', a: 1 },
+      { $set: { a: 1 } },
+    );
     expect(res.matchedCount).toBe(0);
     expect(calls.map((c) => c.op)).toEqual(['findOne']);
   });

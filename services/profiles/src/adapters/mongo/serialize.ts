@@ -23,7 +23,14 @@ export function createKeyedLock(): KeyedLock {
   };
 }
 
-const WRITES = new Set(['updateOne', 'findOneAndUpdate', 'replaceOne', 'deleteOne', 'findOneAndDelete', 'insertOne']);
+const WRITES = new Set([
+  'updateOne',
+  'findOneAndUpdate',
+  'replaceOne',
+  'deleteOne',
+  'findOneAndDelete',
+  'insertOne',
+]);
 
 function keyOf(args: unknown[]): string | undefined {
   const first = args[0] as { _id?: unknown } | undefined;
@@ -41,14 +48,25 @@ function keyOf(args: unknown[]): string | undefined {
  */
 export type GuardMode = () => Promise<boolean>;
 
-const NO_MATCH = { acknowledged: true, matchedCount: 0, modifiedCount: 0, upsertedCount: 0, upsertedId: null };
+const NO_MATCH = {
+  acknowledged: true,
+  matchedCount: 0,
+  modifiedCount: 0,
+  upsertedCount: 0,
+  upsertedId: null,
+};
 
 /** The collection with every single-document write on a string _id serialized per document. */
-export function serializeWrites<T extends Document>(col: Collection<T>, lock: KeyedLock, guardInProcess?: GuardMode): Collection<T> {
+export function serializeWrites<T extends Document>(
+  col: Collection<T>,
+  lock: KeyedLock,
+  guardInProcess?: GuardMode,
+): Collection<T> {
   return new Proxy(col, {
     get(target, prop, receiver) {
       const value: unknown = Reflect.get(target, prop, receiver);
-      if (typeof prop !== 'string' || !WRITES.has(prop) || typeof value !== 'function') return value;
+      if (typeof prop !== 'string' || !WRITES.has(prop) || typeof value !== 'function')
+        return value;
       return (...args: unknown[]) => {
         const key = keyOf(args);
         const invoke = () => (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
@@ -67,7 +85,10 @@ export function serializeWrites<T extends Document>(col: Collection<T>, lock: Ke
                 const ok = matchesFilter(doc, guard);
                 if (ok === undefined) return invoke();
                 if (!ok) return NO_MATCH;
-                return (value as (...a: unknown[]) => Promise<unknown>).apply(target, [{ _id }, ...args.slice(1)]);
+                return (value as (...a: unknown[]) => Promise<unknown>).apply(target, [
+                  { _id },
+                  ...args.slice(1),
+                ]);
               }),
         );
       };

@@ -40,14 +40,33 @@ function editHistory(d: MessageDoc): { text: string | undefined; edits: MessageE
 }
 
 export function messageToProto(d: MessageDoc, replyIds?: Map<string, string>): Message {
-  const { _id, wamidKey: _w, clientKey: _c, statusRank: _r, pricingRank: _pr, reactionsBy: _rb, originalText: _o, editVersions: _e, terms: _t, ...rest } = d;
+  const {
+    _id,
+    wamidKey: _w,
+    clientKey: _c,
+    statusRank: _r,
+    pricingRank: _pr,
+    reactionsBy: _rb,
+    originalText: _o,
+    editVersions: _e,
+    terms: _t,
+    ...rest
+  } = d;
   const { text, edits } = editHistory(d);
   const content = rest.content && text !== undefined ? { ...rest.content, text } : rest.content;
   const replyTo = rest.context?.replyToWamid;
-  const context = rest.context && replyTo && replyIds?.has(replyTo)
-    ? { ...rest.context, replyToMessageId: replyIds.get(replyTo) ?? '' }
-    : rest.context;
-  return Message.fromPartial({ ...rest, id: _id, content, context, reactions: currentReactions(d), edits });
+  const context =
+    rest.context && replyTo && replyIds?.has(replyTo)
+      ? { ...rest.context, replyToMessageId: replyIds.get(replyTo) ?? '' }
+      : rest.context;
+  return Message.fromPartial({
+    ...rest,
+    id: _id,
+    content,
+    context,
+    reactions: currentReactions(d),
+    edits,
+  });
 }
 
 const TYPE_LABEL: Partial<Record<MessageType, string>> = {

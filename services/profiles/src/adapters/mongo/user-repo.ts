@@ -66,11 +66,16 @@ export function createUserRepo(cols: Collections) {
   async function lookupKeys(keys: string[]): Promise<{ userId?: string; missing: string[] }> {
     if (keys.length === 0) return { missing: [] };
     // One pure {_id} read per key: the only filter FerretDB answers without scanning (ADR 0006).
-    const found = (await Promise.all(keys.map((k) => identities.findOne({ _id: k })))).filter((f) => f !== null);
+    const found = (await Promise.all(keys.map((k) => identities.findOne({ _id: k })))).filter(
+      (f) => f !== null,
+    );
     // wa_id links first: a number change points the old wa_id at the surviving user.
     const byKey = new Map(found.map((f) => [f._id, f.userId]));
     const first = keys.find((k) => byKey.has(k));
-    return { userId: first ? byKey.get(first) : undefined, missing: keys.filter((k) => !byKey.has(k)) };
+    return {
+      userId: first ? byKey.get(first) : undefined,
+      missing: keys.filter((k) => !byKey.has(k)),
+    };
   }
 
   async function lookupIdentity(keys: string[]): Promise<string | undefined> {
@@ -94,11 +99,19 @@ export function createUserRepo(cols: Collections) {
     if (!userId) {
       userId = userIdFor(id.accountId, id.waId ? 'wa' : 'bsuid', id.waId || id.bsuid);
       // An erased user keeps its (anonymous) document: the same person writing again is a new user.
-      const existing = await users.findOne({ _id: userId }, { projection: { _id: 1, erasedAt: 1 } });
+      const existing = await users.findOne(
+        { _id: userId },
+        { projection: { _id: 1, erasedAt: 1 } },
+      );
       if (existing?.erasedAt) userId = newId('u');
       // insertOne, not an upsert with $setOnInsert: FerretDB 1.24 drops empty arrays from $setOnInsert.
       try {
-        await users.insertOne({ ...newUserDoc(userId, id), createdAt: at, updatedAt: at, lastInteractionAt: at });
+        await users.insertOne({
+          ...newUserDoc(userId, id),
+          createdAt: at,
+          updatedAt: at,
+          lastInteractionAt: at,
+        });
         created = true;
       } catch (e) {
         if (!isDuplicateKey(e)) throw e; // a concurrent batch created it first
@@ -121,20 +134,30 @@ export function createUserRepo(cols: Collections) {
       const phone = e164FromWaId(id.waId);
       await users.updateOne(
         { _id: userId, waId: '', previousWaIds: { $ne: id.waId } },
-        { $set: { waId: id.waId, 'profile.phoneE164': phone }, $addToSet: { searchTerms: { $each: phoneTerms(phone, id.waId) } } },
+        {
+          $set: { waId: id.waId, 'profile.phoneE164': phone },
+          $addToSet: { searchTerms: { $each: phoneTerms(phone, id.waId) } },
+        },
       );
     }
     if (id.bsuid) {
       await users.updateOne(
         { _id: userId, bsuid: '' },
-        { $set: { bsuid: id.bsuid, parentBsuid: id.parentBsuid ?? '' }, $addToSet: { searchTerms: id.bsuid.toLowerCase() } },
+        {
+          $set: { bsuid: id.bsuid, parentBsuid: id.parentBsuid ?? '' },
+          $addToSet: { searchTerms: id.bsuid.toLowerCase() },
+        },
       );
     }
-    if (id.wabaId) await users.updateOne({ _id: userId, wabaId: '' }, { $set: { wabaId: id.wabaId } });
+    if (id.wabaId)
+      await users.updateOne({ _id: userId, wabaId: '' }, { $set: { wabaId: id.wabaId } });
   }
 
   /** What resolve() does for a known user seen at `at`: first/last times only move outwards. */
-  const touchOf = (at: Date) => ({ $min: { createdAt: at }, $max: { updatedAt: at, lastInteractionAt: at } });
+  const touchOf = (at: Date) => ({
+    $min: { createdAt: at },
+    $max: { updatedAt: at, lastInteractionAt: at },
+  });
 
   async function touch(userId: string, at: Date): Promise<void> {
     await users.updateOne({ _id: userId }, touchOf(at));
@@ -145,7 +168,13 @@ export function createUserRepo(cols: Collections) {
    * With `withTouch` the sender's times move in the same update when the guard holds, and in a
    * separate one when it does not (resolve() was called with touch: false): one write in the usual case.
    */
-  async function applyProfileName(userId: string, name: string | undefined, username: string | undefined, at: Date, withTouch = false) {
+  async function applyProfileName(
+    userId: string,
+    name: string | undefined,
+    username: string | undefined,
+    at: Date,
+    withTouch = false,
+  ) {
     if (name === undefined && username === undefined) {
       if (withTouch) await touch(userId, at);
       return false;
@@ -154,8 +183,16 @@ export function createUserRepo(cols: Collections) {
     if (name !== undefined) set['profile.name'] = name;
     if (username !== undefined) set['profile.username'] = username;
     const res = await users.updateOne(
-      { _id: userId, erasedAt: { $exists: false }, $or: [{ nameAt: { $exists: false } }, { nameAt: { $lte: at } }] },
-      { $set: set, $addToSet: { searchTerms: { $each: textTerms(`${name ?? ''} ${username ?? ''}`) } }, ...(withTouch ? touchOf(at) : {}) },
+      {
+        _id: userId,
+        erasedAt: { $exists: false },
+        $or: [{ nameAt: { $exists: false } }, { nameAt: { $lte: at } }],
+      },
+      {
+        $set: set,
+        $addToSet: { searchTerms: { $each: textTerms(`${name ?? ''} ${username ?? ''}`) } },
+        ...(withTouch ? touchOf(at) : {}),
+      },
     );
     if (withTouch && res.matchedCount === 0) await touch(userId, at);
     return res.modifiedCount > 0;
@@ -171,7 +208,12 @@ export function createUserRepo(cols: Collections) {
 
   /** Count a newly stored message and move the last-* times; the newest message becomes the preview. */
   /** Returns the user document after the update (for the live event), null when it does not exist. */
-  async function countMessage(userId: string, preview: MessagePreview, countIt: boolean, firstSeen = false): Promise<UserDoc | null> {
+  async function countMessage(
+    userId: string,
+    preview: MessagePreview,
+    countIt: boolean,
+    firstSeen = false,
+  ): Promise<UserDoc | null> {
     const at = preview.at ?? new Date(0);
     const inbound = preview.direction === Direction.INBOUND;
     const update: UpdateFilter<UserDoc> = {
@@ -179,13 +221,17 @@ export function createUserRepo(cols: Collections) {
         lastInteractionAt: at,
         updatedAt: at,
         ...(inbound
-          ? { lastInboundAt: at, serviceWindowExpiresAt: new Date(at.getTime() + SERVICE_WINDOW_MS) }
+          ? {
+              lastInboundAt: at,
+              serviceWindowExpiresAt: new Date(at.getTime() + SERVICE_WINDOW_MS),
+            }
           : { lastOutboundAt: at }),
       },
     };
     // firstSeen: also what resolve() would have done for the sender ($min createdAt), in the same update.
     if (firstSeen) update.$min = { createdAt: at };
-    if (countIt) update.$inc = { [inbound ? 'counters.inboundMessages' : 'counters.outboundMessages']: 1 };
+    if (countIt)
+      update.$inc = { [inbound ? 'counters.inboundMessages' : 'counters.outboundMessages']: 1 };
     await setLastMessage(userId, preview);
     return users.findOneAndUpdate({ _id: userId }, update, { returnDocument: 'after' });
   }
@@ -193,8 +239,17 @@ export function createUserRepo(cols: Collections) {
   async function setLastMessage(userId: string, preview: MessagePreview): Promise<void> {
     const key = `${(preview.at ?? new Date(0)).toISOString()}|${preview.messageId}`;
     await users.updateOne(
-      { _id: userId, $or: [{ lastMessageKey: { $exists: false } }, { lastMessageKey: { $lt: key } }] },
-      { $set: { lastMessage: preview, lastMessageKey: key, needsReply: preview.direction === Direction.INBOUND } },
+      {
+        _id: userId,
+        $or: [{ lastMessageKey: { $exists: false } }, { lastMessageKey: { $lt: key } }],
+      },
+      {
+        $set: {
+          lastMessage: preview,
+          lastMessageKey: key,
+          needsReply: preview.direction === Direction.INBOUND,
+        },
+      },
     );
   }
 

@@ -2,7 +2,7 @@
 // XREAD BLOCK from a cursor (the entry id), so a client resuming with its last cursor gets every
 // later entry exactly once. Entries carry the filter fields in clear and the WatchEventsResponse
 // (without cursor) as protobuf bytes.
-import type { EventKind} from '@ue/proto';
+import type { EventKind } from '@ue/proto';
 import { WatchEventsResponse } from '@ue/proto';
 import type { Redis } from 'ioredis';
 
@@ -35,8 +35,19 @@ export function createEventPublisher(redis: Redis, stream: string, maxLen: numbe
         payload: e.payload,
       }).finish();
       await redis.xaddBuffer(
-        stream, 'MAXLEN', '~', String(maxLen), '*',
-        'kind', String(e.kind), 'user', e.userId, 'account', e.accountId, 'pb', Buffer.from(body),
+        stream,
+        'MAXLEN',
+        '~',
+        String(maxLen),
+        '*',
+        'kind',
+        String(e.kind),
+        'user',
+        e.userId,
+        'account',
+        e.accountId,
+        'pb',
+        Buffer.from(body),
       );
     },
   };
@@ -55,7 +66,7 @@ export async function readAfter(
   cursor: string,
   blockMs: number,
 ): Promise<StreamEntry[]> {
-  const res = (await redis.xreadBuffer('COUNT', 200, 'BLOCK', blockMs, 'STREAMS', stream, cursor));
+  const res = await redis.xreadBuffer('COUNT', 200, 'BLOCK', blockMs, 'STREAMS', stream, cursor);
   if (!res) return [];
   const out: StreamEntry[] = [];
   for (const [, entries] of res) {

@@ -22,17 +22,28 @@ export function createOutboundQueue(redisUrl: string, prefix: string): OutboundQ
       ...(url.protocol === 'rediss:' ? { tls: {} } : {}),
       maxRetriesPerRequest: null,
     },
-    defaultJobOptions: { attempts: 8, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: 1000, removeOnFail: false },
+    defaultJobOptions: {
+      attempts: 8,
+      backoff: { type: 'exponential', delay: 2000 },
+      removeOnComplete: 1000,
+      removeOnFail: false,
+    },
   });
   return {
     async enqueue(job) {
       // BullMQ waits for Redis indefinitely; a caller deserves a retryable answer instead.
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new AppError('UNAVAILABLE', 'outbound queue unavailable, retry later')), 5000);
+        timer = setTimeout(
+          () => reject(new AppError('UNAVAILABLE', 'outbound queue unavailable, retry later')),
+          5000,
+        );
       });
       try {
-        await Promise.race([queue.add('send', OutboundJob.toJSON(job), { jobId: job.messageId }), timeout]);
+        await Promise.race([
+          queue.add('send', OutboundJob.toJSON(job), { jobId: job.messageId }),
+          timeout,
+        ]);
       } finally {
         clearTimeout(timer);
       }
