@@ -1,9 +1,8 @@
 // Shared helpers for ingest's integration tests: fixtures, signing, spawning built services.
-import { createHmac } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { freePort, startProcess, type RunningProcess } from '@ue/testing';
+import { freePort, signWebhook, startProcess, type RunningProcess } from '@ue/testing';
 import type { Queue } from 'bullmq';
 
 /** shared/ sits beside the repository (CI clones it there). */
@@ -21,9 +20,9 @@ export function fixture(name: string): Buffer {
   return readFileSync(FIXTURES + name);
 }
 
-export function signBody(body: Uint8Array, secret: string): string {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-}
+/** X-Hub-Signature-256 for exact bytes, as the provider computes it. */
+export const signBody = (body: Uint8Array, secret: string): string =>
+  signWebhook(Buffer.from(body.buffer, body.byteOffset, body.byteLength), secret);
 
 export const INGEST_ENTRY = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 // Resolved through the workspace link (package "main"), without importing its code.
