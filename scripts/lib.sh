@@ -124,20 +124,28 @@ start_backing_servers() {
   fi
 }
 
-# Stop every process recorded in $1/run/*.pid, gracefully then firmly.
+# Stop every process recorded in $1/run/*.pid: the services first (they flush to Redis and the
+# database on SIGTERM), then the servers behind them; gracefully, then firmly, and wait until
+# each process is really gone.
 stop_recorded() {
-  local run="$1/run" f pid
+  local run="$1/run" group name f pid
   [[ -d "$run" ]] || return 0
-  for f in "$run"/*.pid; do
-    [[ -f "$f" ]] || continue
-    pid="$(cat "$f")"
-    kill -TERM "$pid" 2>/dev/null || true
-  done
-  for f in "$run"/*.pid; do
-    [[ -f "$f" ]] || continue
-    pid="$(cat "$f")"
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-    rm -f "$f"
+  for group in "sandbox bff ingest profiles" "redis ferretdb" "*"; do
+    local pids=()
+    for name in $group; do
+      for f in "$run"/$name.pid; do
+        [[ -f "$f" ]] || continue
+        pids+=("$(cat "$f")")
+        kill -TERM "${pids[-1]}" 2>/dev/null || true
+        rm -f "$f"
+      done
+    done
+    for pid in "${pids[@]}"; do
+      for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      if kill -0 "$pid" 2>/dev/null; then
+        kill -KILL "$pid" 2>/dev/null || true
+        for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      fi
+    done
   done
 }

@@ -60,6 +60,34 @@ describe('configuration', () => {
   });
 });
 
+describe('restart', () => {
+  it('starts again on the database a previous run created (indexes already there)', async () => {
+    const mongoUrl = testMongoUrl('restart');
+    const start = async (): Promise<RunningProcess> => {
+      const metricsPort = await freePort();
+      return startProcess(
+        entry,
+        {
+          MONGO_URL: mongoUrl,
+          REDIS_URL: requireEnv('REDIS_URL'),
+          PROFILES_TOKENS: 'carol:boot-token-123456',
+          PORT: String(await freePort()),
+          METRICS_PORT: String(metricsPort),
+          LOG_LEVEL: 'warn',
+          EVENTS_STREAM: uniqueName('restart_events'),
+          BULLMQ_PREFIX: uniqueName('restart_bull'),
+        },
+        async () => (await fetch(`http://127.0.0.1:${metricsPort}/healthz`)).ok,
+      );
+    };
+    const first = await start();
+    expect(await first.stop()).toBe(0);
+    const second = await start();
+    expect(second.output()).not.toContain('cannot start');
+    expect(await second.stop()).toBe(0);
+  });
+});
+
 describe('running service', () => {
   let proc: RunningProcess;
   let port: number;

@@ -128,12 +128,32 @@ const INDEXES: Record<keyof Collections, IndexDescription[]> = {
   outbox: [],
 };
 
+/**
+ * Create the indexes that do not exist yet, one per command. Asking FerretDB 1.24 to create a
+ * list of two or more indexes that already exist kills the connection (a panic in its handler),
+ * so a restart on existing data would fail; MongoDB accepts either form.
+ */
 export async function ensureIndexes(cols: Collections): Promise<void> {
   for (const [name, specs] of Object.entries(INDEXES) as [
     keyof Collections,
     IndexDescription[],
   ][]) {
-    if (specs.length > 0) await (cols[name] as unknown as Collection).createIndexes(specs);
+    const col = cols[name] as unknown as Collection;
+    // A collection that does not exist yet has no indexes (listIndexes fails on it).
+    const listed: { name?: unknown }[] = await col
+      .listIndexes()
+      .toArray()
+      .catch(() => []);
+    const existing = new Set(listed.map((i) => String(i.name)));
+    for (const spec of specs) {
+      // The name the server gives an unnamed index: "field_dir" pairs joined by "_".
+      const indexName =
+        spec.name ??
+        Object.entries(spec.key)
+          .map(([k, v]) => `${k}_${String(v)}`)
+          .join('_');
+      if (!existing.has(indexName)) await col.createIndexes([spec]);
+    }
   }
 }
 
