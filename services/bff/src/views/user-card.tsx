@@ -4,6 +4,7 @@ import type { ViewCtx } from './context.js';
 import { displayName, formatPhone, initials, STATUS_LABELS, statusLabel } from './format.js';
 import { Time } from './time.js';
 import { ActivityDot } from './users-page.js';
+import { UserActionForm } from './user-action-form.js';
 import { userPath } from './user-path.js';
 
 function Field(props: { label: string; children: unknown }) {
@@ -106,32 +107,28 @@ function TagEditor(props: { user: User; ctx: ViewCtx }) {
         {u.tags.map((t) => (
           <li class="tag">
             {t}
-            <form
-              hx-post={userPath(ctx, u, '/tags/remove')}
-              hx-target="#user-card"
-              hx-swap="outerHTML"
+            <UserActionForm
+              ctx={ctx}
+              user={u}
+              path="/tags/remove"
+              panel="#user-card"
               class="inline"
             >
               <input type="hidden" name="tag" value={t} />
               <button type="submit" class="icon" aria-label={`Remove tag ${t}`} title="Remove tag">
                 ×
               </button>
-            </form>
+            </UserActionForm>
           </li>
         ))}
       </ul>
-      <form
-        class="row"
-        hx-post={userPath(ctx, u, '/tags')}
-        hx-target="#user-card"
-        hx-swap="outerHTML"
-      >
+      <UserActionForm ctx={ctx} user={u} path="/tags" panel="#user-card" class="row">
         <label>
           <span class="sr-only">New tag</span>
           <input type="text" name="tag" required maxlength={40} placeholder="Add a tag" />
         </label>
         <button type="submit">Add tag</button>
-      </form>
+      </UserActionForm>
     </div>
   );
 }
@@ -141,12 +138,7 @@ function CardActions(props: { user: User; ctx: ViewCtx }) {
   return (
     <>
       <div class="row wrap">
-        <form
-          class="row"
-          hx-post={userPath(ctx, u, '/status')}
-          hx-target="#user-card"
-          hx-swap="outerHTML"
-        >
+        <UserActionForm ctx={ctx} user={u} path="/status" panel="#user-card" class="row">
           <label>
             Status{' '}
             <select name="status">
@@ -163,13 +155,13 @@ function CardActions(props: { user: User; ctx: ViewCtx }) {
             </select>
           </label>
           <button type="submit">Change status</button>
-        </form>
-        <form hx-post={userPath(ctx, u, '/pause')} hx-target="#user-card" hx-swap="outerHTML">
+        </UserActionForm>
+        <UserActionForm ctx={ctx} user={u} path="/pause" panel="#user-card">
           <input type="hidden" name="paused" value={u.paused ? 'no' : 'yes'} />
           <button type="submit" class={u.paused ? '' : 'warn'}>
             {u.paused ? 'Resume agent' : 'Pause agent (take over)'}
           </button>
-        </form>
+        </UserActionForm>
       </div>
       <p class="small">
         <a href={userPath(ctx, u, '/transcript.csv')}>Download transcript (CSV)</a>
@@ -195,12 +187,7 @@ function PrivacyActions(props: { user: User; ctx: ViewCtx }) {
       <p>
         <a href={userPath(ctx, u, '/export.json')}>Download all data (JSON)</a>
       </p>
-      <form
-        class="stack"
-        hx-post={userPath(ctx, u, '/erase')}
-        hx-target="#user-card"
-        hx-swap="outerHTML"
-      >
+      <UserActionForm ctx={ctx} user={u} path="/erase" panel="#user-card" class="stack">
         <label>
           Erase messages, facts and log for good — type ERASE to confirm
           <input type="text" name="confirm" required autocomplete="off" pattern="ERASE" />
@@ -208,7 +195,7 @@ function PrivacyActions(props: { user: User; ctx: ViewCtx }) {
         <button type="submit" class="danger">
           Erase this user's data
         </button>
-      </form>
+      </UserActionForm>
     </details>
   );
 }

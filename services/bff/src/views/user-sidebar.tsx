@@ -4,6 +4,7 @@ import type { ViewCtx } from './context.js';
 import { logKindLabel, logStateLabel } from './format.js';
 import { messageAnchor } from './message-bubble.js';
 import { Time } from './time.js';
+import { UserActionForm } from './user-action-form.js';
 import { userPath } from './user-path.js';
 
 /** The current facts; swapped on its own when an agent writes one (live, out of band). */
@@ -130,15 +131,16 @@ function LogItem(props: { e: LogEntry; user: Pick<User, 'id'>; ctx: ViewCtx }) {
         {e.author?.displayName || e.author?.id || 'system'} · <Time at={e.createdAt} ctx={ctx} />
       </p>
       {open && e.kind !== LogEntryKind.NOTE ? (
-        <form
-          hx-post={userPath(ctx, user, `/log/${encodeURIComponent(e.id)}/done`)}
-          hx-target="#log"
-          hx-swap="outerHTML"
+        <UserActionForm
+          ctx={ctx}
+          user={user}
+          path={`/log/${encodeURIComponent(e.id)}/done`}
+          panel="#log"
         >
           <button type="submit" class="small">
             Mark done
           </button>
-        </form>
+        </UserActionForm>
       ) : null}
     </li>
   );
@@ -149,24 +151,14 @@ export function LogSection(props: { user: User; log: LogEntry[]; ctx: ViewCtx })
   return (
     <section id="log" class="card" aria-labelledby="log-h">
       <h2 id="log-h">Log</h2>
-      <form
-        class="stack"
-        hx-post={userPath(ctx, user, '/notes')}
-        hx-target="#log"
-        hx-swap="outerHTML"
-      >
+      <UserActionForm ctx={ctx} user={user} path="/notes" panel="#log" class="stack">
         <label>
           Note
           <textarea name="text" rows={2} required maxlength={4000}></textarea>
         </label>
         <button type="submit">Add note</button>
-      </form>
-      <form
-        class="stack"
-        hx-post={userPath(ctx, user, '/follow-ups')}
-        hx-target="#log"
-        hx-swap="outerHTML"
-      >
+      </UserActionForm>
+      <UserActionForm ctx={ctx} user={user} path="/follow-ups" panel="#log" class="stack">
         <label>
           Follow-up
           <input type="text" name="text" required maxlength={1000} placeholder="What needs doing" />
@@ -176,7 +168,7 @@ export function LogSection(props: { user: User; log: LogEntry[]; ctx: ViewCtx })
           <input type="datetime-local" name="due" required />
         </label>
         <button type="submit">Add follow-up</button>
-      </form>
+      </UserActionForm>
       <LogEntries log={props.log} user={user} ctx={ctx} />
     </section>
   );
