@@ -74,30 +74,30 @@ describe('admin dashboard in Chromium', () => {
       (list) => list.length >= 4 && list.some((u) => u.profile?.name === HOSTILE_NAME),
     );
     // What Carol the agent adds over gRPC: a reply with delivery ticks, facts, a follow-up.
-    const juergen = users.find((u) => u.waId === '4915112345678')!;
-    const sentAt = new Date(juergen.lastInboundAt!.getTime() + 90_000);
+    const bjoern = users.find((u) => u.waId === '4917640286153')!;
+    const sentAt = new Date(bjoern.lastInboundAt!.getTime() + 90_000);
     await stack.agent.recordOutbound(
-      juergen.id,
-      'Hallo Jürgen! Ihre Bestellung #4711 ist unterwegs und kommt am Freitag. 📦',
+      bjoern.id,
+      'Hallo Björn! Ihr Paket #5820 ist unterwegs und kommt am Freitag. 📦',
       'wamid.e2e.carol.1',
       sentAt,
     );
     for (const status of ['sent', 'delivered', 'read'] as const) {
       expect(
         await stack.postWebhook(
-          statusWebhook({ wamid: 'wamid.e2e.carol.1', waId: '4915112345678', status, at: sentAt }),
+          statusWebhook({ wamid: 'wamid.e2e.carol.1', waId: '4917640286153', status, at: sentAt }),
         ),
       ).toBe(200);
     }
-    await stack.agent.upsertFacts(juergen.id, [
-      { key: 'city', value: 'Köln', confidence: 0.9 },
-      { key: 'order_id', value: '4711', confidence: 1 },
+    await stack.agent.upsertFacts(bjoern.id, [
+      { key: 'city', value: 'Düsseldorf', confidence: 0.9 },
+      { key: 'order_id', value: '5820', confidence: 1 },
     ]);
-    const chloe = users.find((u) => u.profile?.name === 'Chloé Dubois');
-    if (chloe)
+    const elodie = users.find((u) => u.profile?.name === 'Élodie Marchand');
+    if (elodie)
       await stack.agent.addFollowUp(
-        chloe.id,
-        'Confirm Friday delivery with Chloé',
+        elodie.id,
+        'Confirm Friday delivery with Élodie',
         new Date(Date.now() - 3600_000),
       );
     profileDir = mkdtempSync(join(tmpdir(), 'ue-chromium-'));
@@ -166,10 +166,10 @@ describe('admin dashboard in Chromium', () => {
     expect(await page.locator('tr.more').count()).toBe(0);
     expect(
       await page
-        .locator('tr.user-row', { hasText: 'Jürgen Weiß' })
+        .locator('tr.user-row', { hasText: 'Björn Großkreutz' })
         .locator('.c-phone')
         .textContent(),
-    ).toBe('+49 1511 2345678');
+    ).toBe('+49 176 40286153');
   });
 
   it('is keyboard usable: a visible skip link first, then focus lands on labelled controls', async () => {
@@ -181,7 +181,7 @@ describe('admin dashboard in Chromium', () => {
     expect(outline).not.toBe('none');
     await page.keyboard.press('Enter');
     await page.getByRole('searchbox').focus();
-    await page.keyboard.type('jürgen');
+    await page.keyboard.type('björn');
     await expect.poll(() => page.locator('tr.user-row').count()).toBe(1);
     await page.getByRole('searchbox').fill('');
     await expect.poll(() => page.locator('tr.user-row').count()).toBeGreaterThan(1);
@@ -189,15 +189,15 @@ describe('admin dashboard in Chromium', () => {
 
   it('searches by an accented name and by a phone written with +, spaces and dashes', async () => {
     const search = page.getByRole('searchbox');
-    await search.fill('jürgen');
+    await search.fill('björn');
     await expect
       .poll(() => page.locator('tr.user-row').allTextContents())
-      .toEqual([expect.stringContaining('Jürgen Weiß')]);
-    await expect.poll(() => decodeURIComponent(page.url())).toContain('/users?q=jürgen');
-    await search.fill('+49 151-1234-5678');
+      .toEqual([expect.stringContaining('Björn Großkreutz')]);
+    await expect.poll(() => decodeURIComponent(page.url())).toContain('/users?q=björn');
+    await search.fill('+49 176-4028-6153');
     await expect
       .poll(() => page.locator('tr.user-row').allTextContents())
-      .toEqual([expect.stringContaining('Jürgen Weiß')]);
+      .toEqual([expect.stringContaining('Björn Großkreutz')]);
     await search.fill('no such person anywhere');
     await expect
       .poll(() => page.locator('tr.empty').textContent())
@@ -205,20 +205,20 @@ describe('admin dashboard in Chromium', () => {
     // The address bar holds the search: reloading keeps it.
     await page.reload();
     expect(await page.getByRole('searchbox').inputValue()).toBe('no such person anywhere');
-    await search.fill('+49 151-1234-5678');
+    await search.fill('+49 176-4028-6153');
     await expect.poll(() => page.locator('tr.user-row').count()).toBe(1);
   });
 
   it('opens the user and adds a note, a tag and a follow-up, and changes the status', async () => {
     const sse = page.waitForResponse((r) => r.url().endsWith('/events'));
-    await page.getByRole('link', { name: 'Jürgen Weiß' }).click();
+    await page.getByRole('link', { name: 'Björn Großkreutz' }).click();
     await page.waitForURL(/\/users\/[^/]+$/);
     userUrl = page.url();
     await sse;
-    expect(await page.locator('h1').textContent()).toBe('Jürgen Weiß');
-    await expect.poll(() => page.locator('#messages').textContent()).toContain('Bestellung #4711');
+    expect(await page.locator('h1').textContent()).toBe('Björn Großkreutz');
+    await expect.poll(() => page.locator('#messages').textContent()).toContain('Paket #5820');
 
-    await page.getByLabel('Note').fill('Asked about order #4711 — called back ✓');
+    await page.getByLabel('Note').fill('Asked about parcel #5820 — called back ✓');
     await page.getByRole('button', { name: 'Add note' }).click();
     await expect
       .poll(() => page.locator('#log .log-item').first().textContent())
@@ -245,7 +245,7 @@ describe('admin dashboard in Chromium', () => {
       .toBe('Quote request');
 
     // All of it is stored in profiles, not just drawn.
-    const [user] = await stack.listUsers('Jürgen');
+    const [user] = await stack.listUsers('Björn');
     expect(user?.tags).toEqual(['vip']);
     expect(user?.status).toBe(4);
   });
@@ -265,7 +265,9 @@ describe('admin dashboard in Chromium', () => {
     );
     const text = 'Danke! Kann ich die Lieferadresse noch ändern? 🏠';
     expect(
-      await stack.postWebhook(textWebhook({ waId: '4915112345678', name: 'Jürgen Weiß', text })),
+      await stack.postWebhook(
+        textWebhook({ waId: '4917640286153', name: 'Björn Großkreutz', text }),
+      ),
     ).toBe(200);
     await expect
       .poll(() => page.locator('#messages .bubble').first().textContent(), { timeout: 15_000 })
@@ -278,9 +280,9 @@ describe('admin dashboard in Chromium', () => {
     ).toBe(true);
     expect(await page.locator('#messages .bubble.out .ticks-read').count()).toBe(1);
     // An agent's message appears, then its ticks move as statuses arrive: the bubble is updated in place.
-    const [juergen] = await stack.listUsers('Jürgen');
+    const [bjoern] = await stack.listUsers('Björn');
     await stack.agent.recordOutbound(
-      juergen!.id,
+      bjoern!.id,
       'Natürlich, welche Adresse?',
       'wamid.e2e.carol.2',
       new Date(),
@@ -291,7 +293,7 @@ describe('admin dashboard in Chromium', () => {
       await stack.postWebhook(
         statusWebhook({
           wamid: 'wamid.e2e.carol.2',
-          waId: '4915112345678',
+          waId: '4917640286153',
           status: 'delivered',
           at: new Date(),
         }),
@@ -304,7 +306,7 @@ describe('admin dashboard in Chromium', () => {
       await stack.postWebhook(
         statusWebhook({
           wamid: 'wamid.e2e.carol.2',
-          waId: '4915112345678',
+          waId: '4917640286153',
           status: 'read',
           at: new Date(),
         }),
@@ -340,20 +342,20 @@ describe('admin dashboard in Chromium', () => {
 
     // What the agent learns and promises shows up live too, and a note being typed survives it.
     await page.getByLabel('Note').fill('Draft: call back about the address');
-    await stack.agent.upsertFacts(juergen!.id, [
-      { key: 'delivery.address', value: 'Neue Straße 5, Köln', confidence: 0.8 },
+    await stack.agent.upsertFacts(bjoern!.id, [
+      { key: 'delivery.address', value: 'Neue Straße 5, Düsseldorf', confidence: 0.8 },
     ]);
     await expect
       .poll(() => page.locator('#facts-current').textContent(), { timeout: 15_000 })
-      .toContain('Neue Straße 5, Köln');
+      .toContain('Neue Straße 5, Düsseldorf');
     await stack.agent.addFollowUp(
-      juergen!.id,
-      'Confirm the new address with Jürgen',
+      bjoern!.id,
+      'Confirm the new address with Björn',
       new Date(Date.now() + 3_600_000),
     );
     await expect
       .poll(() => page.locator('#log-entries').textContent(), { timeout: 15_000 })
-      .toContain('Confirm the new address with Jürgen');
+      .toContain('Confirm the new address with Björn');
     expect(await page.getByLabel('Note').inputValue()).toBe('Draft: call back about the address');
     expect(
       await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument),
@@ -401,7 +403,7 @@ describe('admin dashboard in Chromium', () => {
     await expect.poll(() => page.locator('figure.chart svg rect.bar').count()).toBeGreaterThan(5);
     expect(await page.locator('#overdue-h').textContent()).toBe('Overdue follow-ups');
     expect(await page.locator('ul.overdue').textContent()).toContain(
-      'Chloé Dubois: Confirm Friday delivery with Chloé',
+      'Élodie Marchand: Confirm Friday delivery with Élodie',
     );
     await screenshot(page, 'overview');
     await page.goto(`${stack.bffUrl}/users`);
@@ -423,7 +425,7 @@ describe('admin dashboard in Chromium', () => {
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.waitForURL(`${stack.bffUrl}/login`);
     // Its next htmx request (typing a search) meets the dead session and lands on the login page.
-    await other.getByRole('searchbox').fill('jürgen');
+    await other.getByRole('searchbox').fill('björn');
     await other.waitForURL(`${stack.bffUrl}/login`);
     expect(await other.getByRole('button', { name: 'Log in' }).isVisible()).toBe(true);
     await other.close();

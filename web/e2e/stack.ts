@@ -1,7 +1,6 @@
 // The real stack for browser tests: profiles, ingest and bff as child processes on free
 // ports (built dist/main.js), plus helpers to post signed webhooks like Meta does.
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { credentials, Metadata } from '@grpc/grpc-js';
@@ -30,9 +29,6 @@ const require = createRequire(import.meta.url);
 // Not a declared dependency: @ue/bff depends on @ue/web, so the reverse edge would be a cycle.
 // web/turbo.json makes test:int wait for @ue/bff#build instead.
 const BFF_MAIN = fileURLToPath(new URL('../../services/bff/dist/main.js', import.meta.url));
-export const FIXTURES = fileURLToPath(
-  new URL('../../../shared/fixtures/whatsapp/', import.meta.url),
-);
 
 export const BASE = '/dev/user-engagement';
 export const ADMIN = { email: 'e2e-admin@example.com', password: 'e2e correct horse battery' };
@@ -215,11 +211,7 @@ export async function startStack(label: string): Promise<Stack> {
   };
 }
 
-export function fixture(name: string): Buffer {
-  return readFileSync(`${FIXTURES}${name}`);
-}
-
-export { statusWebhook, textWebhook } from '@ue/testing';
+export { fixture, statusWebhook, textWebhook } from '@ue/testing';
 
 /** Poll until `check` holds (conditions, not sleeps). */
 export async function eventually<T>(

@@ -3,3 +3,4 @@ export { freePort, provideServers, waitForPort, type Servers } from './servers.j
 export { startProcess, type RunningProcess } from './process.js';
 export { requireEnv, testMongoUrl } from './env.js';
 export { signWebhook, statusWebhook, textWebhook } from './webhooks.js';
+export { FIXTURES_DIR, fixture, fixtureNames } from './fixtures.js';

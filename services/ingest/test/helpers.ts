@@ -1,24 +1,10 @@
 // Shared helpers for ingest's integration tests: fixtures, signing, spawning built services.
-import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { freePort, signWebhook, startProcess, type RunningProcess } from '@ue/testing';
 import type { Queue } from 'bullmq';
 
-/** shared/ sits beside the repository (CI clones it there). */
-export const FIXTURES = fileURLToPath(
-  new URL('../../../../shared/fixtures/whatsapp/', import.meta.url),
-);
-
-export function fixtureNames(): string[] {
-  return readdirSync(FIXTURES)
-    .filter((f) => f.endsWith('.json'))
-    .sort();
-}
-
-export function fixture(name: string): Buffer {
-  return readFileSync(FIXTURES + name);
-}
+export { fixture, fixtureNames } from '@ue/testing';
 
 /** X-Hub-Signature-256 for exact bytes, as the provider computes it. */
 export const signBody = (body: Uint8Array, secret: string): string =>

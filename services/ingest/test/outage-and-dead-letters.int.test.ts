@@ -96,11 +96,11 @@ describe('profiles down, then back', () => {
     expect([counts.completed, counts.failed]).toEqual([names.length, 0]);
 
     const expected: Array<[string, number]> = [
-      ['4915112345678', 2],
-      ['33612345678', 2],
-      ['971501234567', 2],
-      ['447700900123', 1],
-      ['819012345678', 1],
+      ['4917640286153', 2],
+      ['33745812093', 2],
+      ['966503318842', 2],
+      ['886912470385', 1],
+      ['817034561289', 1],
     ];
     for (const [waId, n] of expected) {
       const user = await client.user(A, { waId });
@@ -187,9 +187,9 @@ describe('dead letters', () => {
 
     const client = testProfilesClient(profiles.addr, AGENT_TOKEN);
     try {
-      const lucas = await client.user(A, { bsuid: 'BR.8734521098765432101' });
-      expect((await client.messages(lucas!.id)).map((m) => m.content?.text)).toEqual([
-        'Oi! Vocês entregam em Curitiba?',
+      const rafa = await client.user(A, { bsuid: 'BR.5092837461029384756' });
+      expect((await client.messages(rafa!.id)).map((m) => m.content?.text)).toEqual([
+        'Olá! Vocês fazem entrega em Florianópolis?',
       ]);
     } finally {
       client.close();
@@ -244,10 +244,10 @@ describe('graceful shutdown with work in flight', () => {
     try {
       await drained(queue, 30_000);
       const client = testProfilesClient(profiles.addr, AGENT_TOKEN);
-      const tomas = await client.user(A, { waId: '353871234567' });
-      expect((await client.messages(tomas!.id)).map((m) => m.content?.location?.latitude)).toEqual([
-        53.3438053,
-      ]);
+      const siobhan = await client.user(A, { waId: '353867041295' });
+      expect(
+        (await client.messages(siobhan!.id)).map((m) => m.content?.location?.latitude),
+      ).toEqual([53.2743394]);
       client.close();
     } finally {
       await second.proc.stop();

@@ -21,7 +21,7 @@ import {
 import { testProfilesClient, type TestProfilesClient } from './profiles-client.js';
 
 const A = '117733559900011';
-const WA_ID = '4915112345678';
+const WA_ID = '4917640286153';
 
 interface Seen {
   path: string;
@@ -118,7 +118,7 @@ function statusBody(wamid: string, status: string, unix: number): Buffer {
     status,
     timestamp: String(unix),
     recipient_id: WA_ID,
-    recipient_user_id: 'DE.7120934857612093485',
+    recipient_user_id: 'DE.5830194726350817264',
   });
   return Buffer.from(JSON.stringify(json));
 }
@@ -151,14 +151,14 @@ beforeAll(async () => {
     }),
   );
   client = testProfilesClient(profiles.addr, AGENT_TOKEN);
-  // Jürgen writes now, so the 24 h customer-service window is open for free text.
+  // Björn writes now, so the 24 h customer-service window is open for free text.
   const now = Math.floor(Date.now() / 1000);
   await postSigned(
     Buffer.from(
       fixture('text-basic.json')
         .toString()
-        .replace('"1794301200"', `"${now}"`)
-        .replace('hFQ0ZFODVBAA==', 'hFQ0ZFODVBAB=='),
+        .replace('"1793877015"', `"${now}"`)
+        .replace('ZEQjhBN0ZCAA==', 'ZEQjhBN0ZCAB=='),
     ),
   );
   const user = await eventually(() => client.user(A, { waId: WA_ID }), 15_000, 'inbound user');

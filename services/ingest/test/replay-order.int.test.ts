@@ -77,9 +77,9 @@ async function postAll(stack: Stack, names: string[]): Promise<void> {
 
 async function recordOurMessages(stack: Stack): Promise<void> {
   const sends = [
-    ['5215512345678', 'wamid.HBgNNTIxNTUxMjM0NTY3OBUCABEYEjJEOEFFMkM2NEU1REVGRDgxQQA=', 1794300600],
-    ['353871234567', 'wamid.HBgMMzUzODcxMjM0NTY3FQIAERgSQ0IzNjMxMzk1MDZBMjkwNEI0AA==', 1794303590],
-    ['819012345678', 'wamid.HBgMODE5MDEyMzQ1Njc4FQIAERgSQTYwQjM0Q0ZEOTYzNTNGNEM4AA==', 1794302800],
+    ['5213316480275', 'wamid.HBgNNTIxMzMxNjQ4MDI3NRUCABEYEkIyQjJDM0I2NDA5MkU5MzQ0QwA=', 1793875800],
+    ['353867041295', 'wamid.HBgMMzUzODY3MDQxMjk1FQIAERgSM0I5RjZERUQxNDM4OUNBMkZEAA==', 1793880070],
+    ['817034561289', 'wamid.HBgMODE3MDM0NTYxMjg5FQIAERgSRjA0NjMxNDE2RUVFMzdGMzUxAA==', 1793879140],
   ] as const;
   for (const [waId, wamid, sentAt] of sends) {
     await stack.client.record({

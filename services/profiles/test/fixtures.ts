@@ -1,7 +1,7 @@
-// Test-only: turn the shared WhatsApp fixture bodies into the normalized events a correct parser
-// (ingest's job in production) would produce. Deliberately small; follows shared/fixtures/README.
+// Test-only: turn the WhatsApp fixture bodies of @ue/testing into the normalized events a correct
+// parser (ingest's job in production) would produce. Deliberately small; follows the fixtures'
+// README (packages/testing/fixtures/whatsapp/README.md).
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import {
   DeliveryStatus,
   MessageContent,
@@ -11,16 +11,11 @@ import {
   type RawDelivery,
   type UserRef,
 } from '@ue/proto';
+import { fixture } from '@ue/testing';
 
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-call */
 
-export const FIXTURES_DIR = new URL('../../../../shared/fixtures/whatsapp/', import.meta.url);
-
-export function fixtureNames(): string[] {
-  return readdirSync(FIXTURES_DIR)
-    .filter((f) => f.endsWith('.json'))
-    .sort();
-}
+export { fixtureNames } from '@ue/testing';
 
 export interface FixtureBatch {
   name: string;
@@ -233,6 +228,8 @@ function messageEvent(m: any, from: UserRef, base: Partial<WebhookEvent>): Webho
                   body: r.body ?? '',
                   mediaType: r.media_type ?? '',
                   imageUrl: r.image_url ?? '',
+                  videoUrl: r.video_url ?? '',
+                  thumbnailUrl: r.thumbnail_url ?? '',
                   ctwaClid: r.ctwa_clid ?? '',
                   welcomeMessageText: r.welcome_message?.text ?? '',
                 }
@@ -311,7 +308,7 @@ function valueEvents(v: any, wabaId: string): WebhookEvent[] {
 }
 
 export function loadFixture(name: string): FixtureBatch {
-  const body = readFileSync(new URL(name, FIXTURES_DIR));
+  const body = fixture(name);
   const json = JSON.parse(body.toString('utf8'));
   const events = (json.entry as any[]).flatMap((e) =>
     (e.changes as any[]).flatMap((c) => valueEvents(c.value, e.id)),

@@ -1,4 +1,4 @@
-// Acceptance: every shared fixture's events, applied in file order once (A) versus shuffled,
+// Acceptance: every fixture's events, applied in file order once (A) versus shuffled,
 // in random batches, twice, the second time concurrently (B), give the same full stored state.
 import {
   ActorKind,
@@ -15,10 +15,10 @@ import { call, startHarness, type Harness, type ReqOf } from './harness.js';
 const ACC_A = '117733559900011';
 /** Our own outbound messages the fixtures' statuses refer to (recorded by an agent). */
 const OUTBOUND: [string, string][] = [
-  ['wamid.HBgNNTIxNTUxMjM0NTY3OBUCABEYEjJEOEFFMkM2NEU1REVGRDgxQQA=', '5215512345678'],
-  ['wamid.HBgMMzUzODcxMjM0NTY3FQIAERgSQ0IzNjMxMzk1MDZBMjkwNEI0AA==', '353871234567'],
-  ['wamid.HBgNNDkxNTExMjM0NTY3OBUCABEYEjU1MTcyQURBMjU1NkU2MTREQQA=', '4915112345678'],
-  ['wamid.HBgLMzM2MTIzNDU2NzgVAgARGBI4MzgyQzRGOUFFN0Q0MzY2MkEA', '33612345678'],
+  ['wamid.HBgNNTIxMzMxNjQ4MDI3NRUCABEYEkIyQjJDM0I2NDA5MkU5MzQ0QwA=', '5213316480275'],
+  ['wamid.HBgMMzUzODY3MDQxMjk1FQIAERgSM0I5RjZERUQxNDM4OUNBMkZEAA==', '353867041295'],
+  ['wamid.HBgNNDkxNzY0MDI4NjE1MxUCABEYEkIzNjAzMjgwN0U2NzlEODA2OAA=', '4917640286153'],
+  ['wamid.HBgLMzM3NDU4MTIwOTMVAgARGBI3MkVBRjFGRjE5OUNGNEVCQzcA', '33745812093'],
 ];
 
 function recordReq(wamid: string, waId: string): ReqOf<'recordOutboundMessage'> {
@@ -29,7 +29,7 @@ function recordReq(wamid: string, waId: string): ReqOf<'recordOutboundMessage'> 
     clientId: '',
     content: MessageContent.fromPartial({ type: MessageType.TEXT, text: `Reminder for ${waId}` }),
     author: { kind: ActorKind.AGENT, id: 'carol', displayName: 'Carol' },
-    sentAt: new Date(1794300000_000),
+    sentAt: new Date(1793875500_000),
     bizOpaqueCallbackData: '',
   };
 }
@@ -166,79 +166,79 @@ describe('replaying every fixture', () => {
     const msgs = async (userId: string) =>
       (await call(a.client, 'listMessages', { userId, pageSize: 200, pageToken: '' })).messages;
 
-    const maria = await get('5215512345678');
-    expect(maria.profile?.name).toBe('María José Núñez');
-    const mm = await msgs(maria.id);
-    const reminder = mm.find((m) => m.wamid.endsWith('U1REVGRDgxQQA='))!;
+    const guadalupe = await get('5213316480275');
+    expect(guadalupe.profile?.name).toBe('Guadalupe Ibáñez Peña');
+    const mm = await msgs(guadalupe.id);
+    const reminder = mm.find((m) => m.wamid.endsWith('A5MkU5MzQ0QwA='))!;
     expect(reminder.status).toBe(DeliveryStatus.READ);
-    expect(reminder.statusTimes?.sentAt?.getTime()).toBe(1794300000_000);
-    expect(reminder.statusTimes?.deliveredAt?.getTime()).toBe(1794300660_000);
-    expect(reminder.statusTimes?.readAt?.getTime()).toBe(1794301170_000);
-    expect(reminder.bizOpaqueCallbackData).toBe('ticket=88231;agent=42');
-    const edited = mm.find((m) => m.wamid.endsWith('ZDM0VCNzdEAA=='))!;
-    expect(edited.content?.text).toBe('Sí, confirmo la cita del jueves a las 11:00 👍');
+    expect(reminder.statusTimes?.sentAt?.getTime()).toBe(1793875500_000);
+    expect(reminder.statusTimes?.deliveredAt?.getTime()).toBe(1793875845_000);
+    expect(reminder.statusTimes?.readAt?.getTime()).toBe(1793876790_000);
+    expect(reminder.bizOpaqueCallbackData).toBe('case=50417;queue=billing');
+    const edited = mm.find((m) => m.wamid.endsWith('Q2QUVEOEREAA=='))!;
+    expect(edited.content?.text).toBe('Claro, ahí estaré el martes a las 16:30 🙌');
     expect(edited.edits.map((e) => e.previousText)).toEqual([
-      'Sí, confirmo la cita del jueves a las 10:30 👍',
+      'Claro, ahí estaré el martes a las 16:00 🙌',
     ]);
     expect(edited.context?.replyToMessageId).toBe(reminder.id);
-    const revoked = mm.find((m) => m.wamid.endsWith('cyOUM4OTgzAA=='))!;
+    const revoked = mm.find((m) => m.wamid.endsWith('AzNjJCOTA1AA=='))!;
     expect(revoked.revoked).toBe(true);
-    expect(maria.lastMessage?.messageId).toBe(revoked.id);
-    expect(maria.lastMessage?.text).toBe('[deleted]');
-    expect(revoked.content?.text).toBe('Perdón, era para otra persona 🙈');
+    expect(guadalupe.lastMessage?.messageId).toBe(revoked.id);
+    expect(guadalupe.lastMessage?.text).toBe('[deleted]');
+    expect(revoked.content?.text).toBe('Uy, ese mensaje no era para ustedes 😅');
 
-    const tomas = await get('353871234567');
-    const tm = await msgs(tomas.id);
-    const failed = tm.find((m) => m.wamid.endsWith('ZBMjkwNEI0AA=='))!;
+    const siobhan = await get('353867041295');
+    const tm = await msgs(siobhan.id);
+    const failed = tm.find((m) => m.wamid.endsWith('M4OUNBMkZEAA=='))!;
     expect(failed.status).toBe(DeliveryStatus.FAILED);
     expect(failed.errors[0]?.code).toBe(131047);
-    expect(tomas.counters?.failedDeliveries).toBe(1);
+    expect(siobhan.counters?.failedDeliveries).toBe(1);
     const poll = tm.find((m) => m.content?.type === MessageType.UNSUPPORTED)!;
     expect(poll.content?.unsupportedType).toBe('poll_creation');
     expect(poll.rawJson).toContain('poll_creation');
     expect(poll.errors[0]?.code).toBe(131051);
 
-    const priya = await get('919812345670');
-    expect(priya.previousWaIds).toEqual(['919876543210']);
-    expect((await get('919876543210')).id).toBe(priya.id);
-    expect(priya.profile?.phoneE164).toBe('+919812345670');
-    const pm = await msgs(priya.id);
+    const karthik = await get('917760213984');
+    expect(karthik.previousWaIds).toEqual(['919845012376']);
+    expect((await get('919845012376')).id).toBe(karthik.id);
+    expect(karthik.profile?.phoneE164).toBe('+917760213984');
+    const pm = await msgs(karthik.id);
     const cards = pm.find((m) => m.content?.type === MessageType.CONTACTS)!;
     expect(cards.content?.contacts.map((c) => c.formattedName)).toEqual([
-      'Dr. Ananya Iyer',
-      'Rahul',
+      'Prof. Lakshmi Venkatesh',
+      'Anil',
     ]);
-    await expect(get('919840012345')).rejects.toMatchObject({ code: 5 });
+    await expect(get('919900417263')).rejects.toMatchObject({ code: 5 });
 
-    const noName = await get('447700900123');
+    const noName = await get('886912470385');
     expect(noName.profile?.name).toBeUndefined();
-    const lucas = (
+    const rafa = (
       await call(a.client, 'getUser', {
         lookup: {
           $case: 'accountUser',
           accountUser: {
             accountId: ACC_A,
-            user: { waId: '', bsuid: 'BR.8734521098765432101', parentBsuid: '' },
+            user: { waId: '', bsuid: 'BR.5092837461029384756', parentBsuid: '' },
           },
         },
       })
     ).user!;
-    expect(lucas.waId).toBe('');
-    expect(lucas.profile?.username).toBe('@lucas.m');
-    expect(lucas.profile?.phoneE164).toBeUndefined();
+    expect(rafa.waId).toBe('');
+    expect(rafa.profile?.username).toBe('@rafa.oliv');
+    expect(rafa.profile?.phoneE164).toBeUndefined();
 
-    const jurgenA = await get('4915112345678');
-    const jurgenB = await get('4915112345678', '228844661100022');
-    expect(jurgenB.id).not.toBe(jurgenA.id);
-    const doc = (await msgs(jurgenA.id)).find((m) => m.content?.type === MessageType.DOCUMENT)!;
-    expect(doc.content?.media?.mediaId).toBe('27251809591113344');
+    const bjoernA = await get('4917640286153');
+    const bjoernB = await get('4917640286153', '228844661100022');
+    expect(bjoernB.id).not.toBe(bjoernA.id);
+    const doc = (await msgs(bjoernA.id)).find((m) => m.content?.type === MessageType.DOCUMENT)!;
+    expect(doc.content?.media?.mediaId).toBe('38815270463390217');
     expect(doc.direction).toBe(Direction.INBOUND);
 
-    const aiko = await get('819012345678');
-    const img = (await msgs(aiko.id)).find((m) => m.content?.type === MessageType.IMAGE)!;
-    expect(img.content?.text).toBe('届いた商品が破損していました 📦💔');
-    const kat = await get('380671234567');
-    expect(kat.referral?.ctwaClid).toMatch(/^ARAk/);
-    expect(kat.referral?.sourceId).toBe('120244556677889900');
+    const kenta = await get('817034561289');
+    const img = (await msgs(kenta.id)).find((m) => m.content?.type === MessageType.IMAGE)!;
+    expect(img.content?.text).toBe('箱がつぶれて中身が割れていました 😢📦');
+    const olena = await get('380503817264');
+    expect(olena.referral?.ctwaClid).toMatch(/^ARBx/);
+    expect(olena.referral?.sourceId).toBe('120215530981274466');
   });
 });

@@ -1,18 +1,15 @@
-import { readFileSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { DeliveryStatus, MessageType, type WebhookEvent } from '@ue/proto';
+import { fixture, fixtureNames } from '@ue/testing';
 import { describe, expect, it } from 'vitest';
 import { parseWhatsappDelivery, type ParsedDelivery } from './parser.js';
 
-const FIXTURES = fileURLToPath(
-  new URL('../../../../../../shared/fixtures/whatsapp/', import.meta.url),
-);
-const RECEIVED = new Date('2026-11-10T12:00:00Z');
+const RECEIVED = new Date('2026-11-05T12:30:00Z');
+const text = (name: string): string => fixture(name).toString('utf8');
 const tested = new Set<string>();
 
 function parse(name: string): ParsedDelivery {
   tested.add(name);
-  return parseWhatsappDelivery(readFileSync(FIXTURES + name, 'utf8'), RECEIVED);
+  return parseWhatsappDelivery(text(name), RECEIVED);
 }
 
 type Case = NonNullable<WebhookEvent['event']>['$case'];
@@ -41,33 +38,33 @@ describe('parseWhatsappDelivery: text and identity', () => {
         A,
         '104857600112233',
         {
-          user: { waId: '4915112345678', bsuid: 'DE.7120934857612093485', parentBsuid: '' },
-          name: 'Jürgen Weiß',
+          user: { waId: '4917640286153', bsuid: 'DE.5830194726350817264', parentBsuid: '' },
+          name: 'Björn Großkreutz',
           username: undefined,
         },
       ],
     ]);
     const m = inbound(p);
-    expect(m.wamid).toBe('wamid.HBgNNDkxNTExMjM0NTY3OBUCABIYFDNBQUVGRERGRkUwNjhFQ0ZFODVBAA==');
+    expect(m.wamid).toBe('wamid.HBgNNDkxNzY0MDI4NjE1MxUCABIYFDNBNjAxNTgyOUFGRkZEQjhBN0ZCAA==');
     expect(m.content).toMatchObject({
       type: MessageType.TEXT,
-      text: 'Hallo! Ist meine Bestellung #4711 schon unterwegs? Grüße aus Köln',
+      text: 'Guten Tag! Wann wird mein Paket #5820 geliefert? Viele Grüße aus Düsseldorf',
     });
     expect(m.from).toEqual({
-      waId: '4915112345678',
-      bsuid: 'DE.7120934857612093485',
+      waId: '4917640286153',
+      bsuid: 'DE.5830194726350817264',
       parentBsuid: '',
     });
-    expect(m.at).toEqual(at(1794301200));
+    expect(m.at).toEqual(at(1793877015));
     expect(m.accountId).toBe(A);
   });
 
   it('text-reply-with-context: the quoted wamid, Mexican 521 wa_id kept as sent', () => {
     const m = inbound(parse('text-reply-with-context.json'));
-    expect(m.from?.waId).toBe('5215512345678');
-    expect(m.content?.text).toBe('Sí, confirmo la cita del jueves a las 10:30 👍');
+    expect(m.from?.waId).toBe('5213316480275');
+    expect(m.content?.text).toBe('Claro, ahí estaré el martes a las 16:00 🙌');
     expect(m.context).toMatchObject({
-      replyToWamid: 'wamid.HBgNNTIxNTUxMjM0NTY3OBUCABEYEjJEOEFFMkM2NEU1REVGRDgxQQA=',
+      replyToWamid: 'wamid.HBgNNTIxMzMxNjQ4MDI3NRUCABEYEkIyQjJDM0I2NDA5MkU5MzQ0QwA=',
       forwarded: false,
     });
   });
@@ -91,46 +88,49 @@ describe('parseWhatsappDelivery: text and identity', () => {
   it('text-bsuid-username-no-phone: a user known only by BSUID, with username', () => {
     const p = parse('text-bsuid-username-no-phone.json');
     expect(all(p, 'userSeen')[0]?.event.userSeen).toEqual({
-      user: { waId: '', bsuid: 'BR.8734521098765432101', parentBsuid: '' },
-      name: 'Lucas M.',
-      username: '@lucas.m',
+      user: { waId: '', bsuid: 'BR.5092837461029384756', parentBsuid: '' },
+      name: 'Rafa Oliveira',
+      username: '@rafa.oliv',
     });
     const m = inbound(p);
-    expect(m.from).toEqual({ waId: '', bsuid: 'BR.8734521098765432101', parentBsuid: '' });
-    expect(m.content?.text).toBe('Oi! Vocês entregam em Curitiba?');
+    expect(m.from).toEqual({ waId: '', bsuid: 'BR.5092837461029384756', parentBsuid: '' });
+    expect(m.content?.text).toBe('Olá! Vocês fazem entrega em Florianópolis?');
   });
 
   it('location-pin: older shape without BSUID; coordinates as numbers', () => {
     const p = parse('location-pin.json');
     expect(all(p, 'userSeen')[0]?.event.userSeen).toMatchObject({
-      user: { waId: '353871234567', bsuid: '' },
-      name: 'Tomás Ó Briain',
+      user: { waId: '353867041295', bsuid: '' },
+      name: 'Siobhán Ní Dhónaill',
     });
     expect(inbound(p).content).toMatchObject({
       type: MessageType.LOCATION,
-      location: { latitude: 53.3438053, longitude: -6.2545913, name: '' },
+      location: { latitude: 53.2743394, longitude: -9.0514163, name: '' },
     });
   });
 
   it('referral-click-to-whatsapp-ad: the ad attribution travels with the message', () => {
     const m = inbound(parse('referral-click-to-whatsapp-ad.json'));
-    expect(m.content?.text).toBe('Hi! I saw your ad — is the winter sale still on?');
+    expect(m.content?.text).toBe('Добрий день! Бачила вашу рекламу — знижка на кросівки ще діє?');
     expect(m.referral).toMatchObject({
-      sourceId: '120244556677889900',
+      sourceId: '120215530981274466',
       sourceType: 'ad',
-      ctwaClid: 'ARAkLmX7c2VjcmV0LWNsaWNrLWlkLWZvci1hdHRyaWJ1dGlvbi0yMDI2',
-      welcomeMessageText: 'Hi there! How can we help you today?',
-      headline: 'Chat with us',
+      ctwaClid: 'ARBxmcMEb7oZ9AFZ1_icq35_XopR77vgnuerkNFmPUexDUk-Tsb0lSda',
+      welcomeMessageText: 'Вітаємо! Чим можемо допомогти?',
+      headline: 'Напишіть нам',
+      mediaType: 'video',
+      videoUrl: expect.stringMatching(/^https:\/\/video\./) as string,
+      thumbnailUrl: expect.stringMatching(/\.jpg$/) as string,
     });
   });
 
   it('wire-format-escaped-unicode: \\u escapes and \\/ decode to the real text', () => {
     const p = parse('wire-format-escaped-unicode.json');
-    expect(all(p, 'userSeen')[0]?.event.userSeen.name).toBe('Zoë Ångström');
+    expect(all(p, 'userSeen')[0]?.event.userSeen.name).toBe('Øyvind Sæther');
     const m = inbound(p);
     expect(m.content).toMatchObject({
       type: MessageType.IMAGE,
-      text: 'Smörgåstårta för 12 personer? 🎂 Pris: 450 kr/st',
+      text: 'Kan jeg hente 12 skillingsboller på lørdag? 🥐🙂 Pris: 25 kr/stk',
     });
     expect(m.content?.media?.mimeType).toBe('image/jpeg');
   });
@@ -139,14 +139,14 @@ describe('parseWhatsappDelivery: text and identity', () => {
 describe('parseWhatsappDelivery: media', () => {
   it('image-with-caption: media id, sha256, url and CJK caption', () => {
     const m = inbound(parse('image-with-caption.json'));
-    expect(m.wamid).toBe('wamid.HBgMODE5MDEyMzQ1Njc4FQIAEhgUM0FFRjg4MEZFNkRGOTM4MDA2ODUA');
+    expect(m.wamid).toBe('wamid.HBgMODE3MDM0NTYxMjg5FQIAEhgUM0EzN0Y4Rjk5NkQ4REU1MjczM0UA');
     expect(m.content).toMatchObject({
       type: MessageType.IMAGE,
-      text: '届いた商品が破損していました 📦💔',
+      text: '箱がつぶれて中身が割れていました 😢📦',
     });
     expect(m.content?.media).toMatchObject({
-      mediaId: '1284467093355120',
-      sha256: 'cjEkiGdrox3j0Sk1VkZ57HT0cX8PY19taLbX8bqI6hE=',
+      mediaId: '1730928465019273',
+      sha256: 'J7pwP+fWHB5UDz32qVodb2vX85r6hcbH6GeQ6ChdeJM=',
     });
     expect(m.content?.media?.url).toMatch(/^https:\/\/lookaside\.fbsbx\.com\//);
   });
@@ -155,7 +155,7 @@ describe('parseWhatsappDelivery: media', () => {
     const m = inbound(parse('audio-voice-note.json'));
     expect(m.content).toMatchObject({
       type: MessageType.AUDIO,
-      media: { mediaId: '904415582273301', voice: true, mimeType: 'audio/ogg; codecs=opus' },
+      media: { mediaId: '613870294415528', voice: true, mimeType: 'audio/ogg; codecs=opus' },
     });
   });
 
@@ -163,8 +163,8 @@ describe('parseWhatsappDelivery: media', () => {
     const m = inbound(parse('video-with-caption.json'));
     expect(m.content).toMatchObject({
       type: MessageType.VIDEO,
-      text: 'Video hướng dẫn lắp ráp bị lỗi ở bước 3',
-      media: { mediaId: '3319025576401982' },
+      text: 'Máy lọc nước kêu rất to khi khởi động, mời xem video',
+      media: { mediaId: '2409817736650193' },
     });
   });
 
@@ -172,22 +172,22 @@ describe('parseWhatsappDelivery: media', () => {
     const m = inbound(parse('document-pdf.json'));
     expect(m.content).toMatchObject({
       type: MessageType.DOCUMENT,
-      text: 'Rechnung anbei – bitte prüfen',
+      text: 'Lieferschein anbei – bei Position 2 fehlen drei Stück',
     });
     expect(m.content?.media).toMatchObject({
-      mediaId: '27251809591113344',
-      filename: 'Rechnung_2026-11-03.pdf',
+      mediaId: '38815270463390217',
+      filename: 'Lieferschein_2026-11-04.pdf',
       mimeType: 'application/pdf',
     });
   });
 
   it('keeps an unquoted id above 2^53 exact too', () => {
-    const body = readFileSync(FIXTURES + 'document-pdf.json', 'utf8').replace(
-      '"id": "27251809591113344"',
-      '"id": 27251809591113344',
+    const body = text('document-pdf.json').replace(
+      '"id": "38815270463390217"',
+      '"id": 38815270463390217',
     );
     const m = inbound({ ...parseWhatsappDelivery(body, RECEIVED) });
-    expect(m.content?.media?.mediaId).toBe('27251809591113344');
+    expect(m.content?.media?.mediaId).toBe('38815270463390217');
   });
 
   it('sticker-animated: animated webp sticker', () => {
@@ -195,7 +195,7 @@ describe('parseWhatsappDelivery: media', () => {
     expect(m.content).toMatchObject({
       type: MessageType.STICKER,
       text: '',
-      media: { mediaId: '771203948812334', animated: true, mimeType: 'image/webp' },
+      media: { mediaId: '880134726650918', animated: true, mimeType: 'image/webp' },
     });
   });
 });
@@ -203,19 +203,19 @@ describe('parseWhatsappDelivery: media', () => {
 describe('parseWhatsappDelivery: structured replies', () => {
   it('contacts-vcard: cards are content, never users', () => {
     const p = parse('contacts-vcard.json');
-    expect(all(p, 'userSeen').map((e) => e.event.userSeen.user?.waId)).toEqual(['919876543210']);
+    expect(all(p, 'userSeen').map((e) => e.event.userSeen.user?.waId)).toEqual(['919845012376']);
     const m = inbound(p);
     expect(m.content?.type).toBe(MessageType.CONTACTS);
     expect(
       m.content?.contacts.map((c) => [c.formattedName, c.phones.map((ph) => ph.waId)]),
     ).toEqual([
-      ['Dr. Ananya Iyer', ['919840012345']],
-      ['Rahul', ['']],
+      ['Prof. Lakshmi Venkatesh', ['919900417263']],
+      ['Anil', ['']],
     ]);
     expect(m.content?.contacts[0]).toMatchObject({
-      company: 'Lotus Clinic',
-      title: 'Paediatrician',
-      emails: [{ email: 'ananya.iyer@example.org', type: 'WORK' }],
+      company: 'Sri Ranga Institute',
+      title: 'Professor',
+      emails: [{ email: 'lakshmi.venkatesh@example.net', type: 'WORK' }],
     });
     expect(JSON.parse(m.rawJson)).toMatchObject({ type: 'contacts' });
   });
@@ -224,11 +224,11 @@ describe('parseWhatsappDelivery: structured replies', () => {
     const m = inbound(parse('interactive-button-reply.json'));
     expect(m.content?.interactive).toMatchObject({
       kind: 'button_reply',
-      id: 'resched_yes',
-      title: 'Sí, reprogramar',
+      id: 'move_slot_yes',
+      title: 'Sí, otro día',
     });
     expect(m.context?.replyToWamid).toBe(
-      'wamid.HBgNNTIxNTUxMjM0NTY3OBUCABEYEkE0MzQ5NjJEMDMxRjFDRDIzRgA=',
+      'wamid.HBgNNTIxMzMxNjQ4MDI3NRUCABEYEjU3ODUzMDgzNzFBOThENEQxRQA=',
     );
   });
 
@@ -236,9 +236,9 @@ describe('parseWhatsappDelivery: structured replies', () => {
     const m = inbound(parse('interactive-list-reply.json'));
     expect(m.content?.interactive).toMatchObject({
       kind: 'list_reply',
-      id: 'slot_2026-11-12T09:00',
-      title: 'Thứ Năm 09:00',
-      description: 'Chi nhánh Quận 1',
+      id: 'slot_2026-11-14T14:30',
+      title: 'Thứ Bảy 14:30',
+      description: 'Cửa hàng Quận 3',
     });
   });
 
@@ -247,13 +247,14 @@ describe('parseWhatsappDelivery: structured replies', () => {
     expect(i).toMatchObject({
       kind: 'nfm_reply',
       flowName: 'flow',
-      flowToken: 'ft_8c1e2f0a-delivery-feedback',
+      flowToken: 'ft_3d9b7a41-return-survey',
     });
     expect(JSON.parse(i?.flowResponseJson ?? '')).toEqual({
-      flow_token: 'ft_8c1e2f0a-delivery-feedback',
-      rating: '4',
-      comment: 'Fahrer war sehr freundlich',
-      recommend: true,
+      flow_token: 'ft_3d9b7a41-return-survey',
+      reason: 'zu_gross',
+      rating: '5',
+      comment: 'Rücksendung lief reibungslos',
+      contact_ok: false,
     });
   });
 
@@ -261,36 +262,36 @@ describe('parseWhatsappDelivery: structured replies', () => {
     const m = inbound(parse('button-template-quick-reply.json'));
     expect(m.content).toMatchObject({
       type: MessageType.BUTTON,
-      button: { text: 'Stop promotions', payload: 'STOP_PROMOS' },
+      button: { text: 'Unsubscribe', payload: 'OPT_OUT_MARKETING' },
     });
     expect(m.context?.replyToWamid).toBe(
-      'wamid.HBgMMzUzODcxMjM0NTY3FQIAERgSNzE1RjY3Qzg2REZEQTkwRTg1AA==',
+      'wamid.HBgMMzUzODY3MDQxMjk1FQIAERgSRUI0MERGNTk3RjA3MjhFQzQzAA==',
     );
   });
 
   it('order-catalog: items with fractional prices', () => {
     const o = inbound(parse('order-catalog.json')).content?.order;
     expect(o).toEqual({
-      catalogId: '774411223355668',
-      text: 'Livraison avant vendredi svp',
+      catalogId: '905512348876031',
+      text: 'Merci de sonner deux fois, l’interphone est en panne',
       items: [
-        { productRetailerId: 'SKU-CROISS-12', quantity: 2, itemPrice: 8.5, currency: 'EUR' },
-        { productRetailerId: 'SKU-CAFE-250G', quantity: 1, itemPrice: 12.9, currency: 'EUR' },
+        { productRetailerId: 'SKU-BRIOCHE-6', quantity: 2, itemPrice: 7.4, currency: 'EUR' },
+        { productRetailerId: 'SKU-CONF-ABRICOT', quantity: 1, itemPrice: 5.25, currency: 'EUR' },
       ],
     });
   });
 });
 
 describe('parseWhatsappDelivery: reactions, edits, revokes, system, unsupported', () => {
-  const target = 'wamid.HBgMODE5MDEyMzQ1Njc4FQIAERgSQTYwQjM0Q0ZEOTYzNTNGNEM4AA==';
+  const target = 'wamid.HBgMODE3MDM0NTYxMjg5FQIAERgSRjA0NjMxNDE2RUVFMzdGMzUxAA==';
 
   it('reaction-added: its own wamid, the target and the emoji, not an inbound message', () => {
     const p = parse('reaction-added.json');
     expect(all(p, 'inboundMessage')).toEqual([]);
     expect(all(p, 'reaction')[0]?.event.reaction).toMatchObject({
-      wamid: 'wamid.HBgMODE5MDEyMzQ1Njc4FQIAEhgUM0E5NTY3RkUzOUM5OTFCMjY2NTEA',
+      wamid: 'wamid.HBgMODE3MDM0NTYxMjg5FQIAEhgUM0E2OTVBNzBEQzJERUY5N0VBMjAA',
       targetWamid: target,
-      emoji: '❤️',
+      emoji: '❤️‍🔥',
     });
   });
 
@@ -299,10 +300,7 @@ describe('parseWhatsappDelivery: reactions, edits, revokes, system, unsupported'
       targetWamid: target,
       emoji: '',
     });
-    const omitted = readFileSync(FIXTURES + 'reaction-removed.json', 'utf8').replace(
-      /,\s*"emoji": ""/,
-      '',
-    );
+    const omitted = text('reaction-removed.json').replace(/,\s*"emoji": ""/, '');
     expect(omitted).not.toContain('"emoji"');
     expect(all(parseWhatsappDelivery(omitted, RECEIVED), 'reaction')[0]?.event.reaction.emoji).toBe(
       '',
@@ -312,15 +310,15 @@ describe('parseWhatsappDelivery: reactions, edits, revokes, system, unsupported'
   it('edit-and-revoke: an edit with new content, a text, and a revoke of that text', () => {
     const p = parse('edit-and-revoke.json');
     expect(all(p, 'edit')[0]?.event.edit).toMatchObject({
-      wamid: 'wamid.HBgNNTIxNTUxMjM0NTY3OBUCABIYFDNBNTYyNUIxRTNFNDZGQjkyOEZBAA==',
-      targetWamid: 'wamid.HBgNNTIxNTUxMjM0NTY3OBUCABIYFDNBRjc1NjU3ODQxOTZDM0VCNzdEAA==',
-      content: { type: MessageType.TEXT, text: 'Sí, confirmo la cita del jueves a las 11:00 👍' },
+      wamid: 'wamid.HBgNNTIxMzMxNjQ4MDI3NRUCABIYFDNBMjU3NTU5ODREM0ZEQkVEODdFAA==',
+      targetWamid: 'wamid.HBgNNTIxMzMxNjQ4MDI3NRUCABIYFDNBMDAyODI3RDkwMjQ2QUVEOEREAA==',
+      content: { type: MessageType.TEXT, text: 'Claro, ahí estaré el martes a las 16:30 🙌' },
     });
     expect(inbound(p).wamid).toBe(
-      'wamid.HBgNNTIxNTUxMjM0NTY3OBUCABIYFDNBMTQ0RUYwMUNDOTcyOUM4OTgzAA==',
+      'wamid.HBgNNTIxMzMxNjQ4MDI3NRUCABIYFDNBN0YyNDJDMEQ1QTAzNjJCOTA1AA==',
     );
     expect(all(p, 'revoke')[0]?.event.revoke).toMatchObject({
-      targetWamid: 'wamid.HBgNNTIxNTUxMjM0NTY3OBUCABIYFDNBMTQ0RUYwMUNDOTcyOUM4OTgzAA==',
+      targetWamid: 'wamid.HBgNNTIxMzMxNjQ4MDI3NRUCABIYFDNBN0YyNDJDMEQ1QTAzNjJCOTA1AA==',
     });
   });
 
@@ -329,10 +327,10 @@ describe('parseWhatsappDelivery: reactions, edits, revokes, system, unsupported'
     expect(all(p, 'userSeen')).toEqual([]);
     expect(all(p, 'inboundMessage')).toEqual([]);
     expect(all(p, 'numberChange')[0]?.event.numberChange).toMatchObject({
-      wamid: 'wamid.HBgMOTE5ODc2NTQzMjEwFQIAEhgUM0E1OUNDRjM5NjFGNTRBNTU1NUQA',
-      oldUser: { waId: '919876543210' },
-      newUser: { waId: '919812345670' },
-      body: 'User Priya Raghunathan changed from 919876543210 to 919812345670',
+      wamid: 'wamid.HBgMOTE5ODQ1MDEyMzc2FQIAEhgUM0E3NjhGNDkwRDk4MkNGQjA5Q0IA',
+      oldUser: { waId: '919845012376' },
+      newUser: { waId: '917760213984' },
+      body: 'User Karthik Subramanian changed from 919845012376 to 917760213984',
     });
   });
 
@@ -349,11 +347,11 @@ describe('parseWhatsappDelivery: reactions, edits, revokes, system, unsupported'
                 metadata: { phone_number_id: A },
                 messages: [
                   {
-                    from: '919876543210',
+                    from: '919845012376',
                     from_user_id: 'IN.1',
                     from_parent_user_id: 'IN.ENT.1',
                     id: 'wamid.S1',
-                    timestamp: '1794303120',
+                    timestamp: '1793879545',
                     type: 'system',
                     system: {
                       type: 'user_changed_user_id',
@@ -372,8 +370,8 @@ describe('parseWhatsappDelivery: reactions, edits, revokes, system, unsupported'
     expect(
       all(parseWhatsappDelivery(body, RECEIVED), 'numberChange')[0]?.event.numberChange,
     ).toMatchObject({
-      oldUser: { waId: '919876543210', bsuid: 'IN.1', parentBsuid: 'IN.ENT.1' },
-      newUser: { waId: '919876543210', bsuid: 'IN.2', parentBsuid: 'IN.ENT.2' },
+      oldUser: { waId: '919845012376', bsuid: 'IN.1', parentBsuid: 'IN.ENT.1' },
+      newUser: { waId: '919845012376', bsuid: 'IN.2', parentBsuid: 'IN.ENT.2' },
     });
   });
 
@@ -388,7 +386,7 @@ describe('parseWhatsappDelivery: reactions, edits, revokes, system, unsupported'
         code: 131051,
         title: 'Message type unknown',
         message: 'Message type unknown',
-        details: 'The user sent a message type that Cloud API does not deliver.',
+        details: 'Polls cannot be received through the Cloud API yet.',
         href: '',
       },
     ]);
@@ -396,7 +394,7 @@ describe('parseWhatsappDelivery: reactions, edits, revokes, system, unsupported'
   });
 
   it('a future message type is kept as unsupported with its name and raw JSON', () => {
-    const body = readFileSync(FIXTURES + 'text-basic.json', 'utf8')
+    const body = text('text-basic.json')
       .replace('"type": "text"', '"type": "hologram"')
       .replace('"text": {', '"hologram": {');
     const p = parseWhatsappDelivery(body, RECEIVED);
@@ -410,7 +408,7 @@ describe('parseWhatsappDelivery: reactions, edits, revokes, system, unsupported'
   });
 
   it('request_welcome: the user opened the chat', () => {
-    const body = readFileSync(FIXTURES + 'text-basic.json', 'utf8')
+    const body = text('text-basic.json')
       .replace('"type": "text"', '"type": "request_welcome"')
       .replace(/,\s*"text": \{[^}]*\}/, '');
     expect(inbound(parseWhatsappDelivery(body, RECEIVED)).content?.type).toBe(
@@ -420,23 +418,23 @@ describe('parseWhatsappDelivery: reactions, edits, revokes, system, unsupported'
 });
 
 describe('parseWhatsappDelivery: statuses', () => {
-  const maria = 'wamid.HBgNNTIxNTUxMjM0NTY3OBUCABEYEjJEOEFFMkM2NEU1REVGRDgxQQA=';
+  const reminder = 'wamid.HBgNNTIxMzMxNjQ4MDI3NRUCABEYEkIyQjJDM0I2NDA5MkU5MzQ0QwA=';
 
   it('status-sent: conversation, pricing, callback data; the contacts block is only a user sighting', () => {
     const p = parse('status-sent.json');
     expect(all(p, 'inboundMessage')).toEqual([]);
-    expect(all(p, 'userSeen')[0]?.event.userSeen.name).toBe('María José Núñez');
+    expect(all(p, 'userSeen')[0]?.event.userSeen.name).toBe('Guadalupe Ibáñez Peña');
     const s = all(p, 'status')[0]!;
-    expect(s.occurredAt).toEqual(at(1794300600));
+    expect(s.occurredAt).toEqual(at(1793875800));
     expect(s.event.status).toEqual({
-      wamid: maria,
+      wamid: reminder,
       status: DeliveryStatus.SENT,
-      recipient: { waId: '5215512345678', bsuid: 'MX.5509133777812044110', parentBsuid: '' },
+      recipient: { waId: '5213316480275', bsuid: 'MX.2047719386620514983', parentBsuid: '' },
       errors: [],
       pricing: { billable: true, pricingModel: 'PMP', type: 'regular', category: 'utility' },
-      conversationId: '05aaa78df673199f5a9454f3aad741bb',
+      conversationId: '4706bda4d47386631e9f7351629f02c5',
       conversationOrigin: 'utility',
-      bizOpaqueCallbackData: 'ticket=88231;agent=42',
+      bizOpaqueCallbackData: 'case=50417;queue=billing',
     });
   });
 
@@ -447,39 +445,39 @@ describe('parseWhatsappDelivery: statuses', () => {
       d.event.status.status,
       d.occurredAt,
       d.event.status.pricing?.category,
-    ]).toEqual([maria, DeliveryStatus.DELIVERED, at(1794300660), 'utility']);
+    ]).toEqual([reminder, DeliveryStatus.DELIVERED, at(1793875845), 'utility']);
     const r = all(parse('status-read.json'), 'status')[0]!;
     expect([
       r.event.status.wamid,
       r.event.status.status,
       r.occurredAt,
       r.event.status.pricing,
-    ]).toEqual([maria, DeliveryStatus.READ, at(1794301170), undefined]);
+    ]).toEqual([reminder, DeliveryStatus.READ, at(1793876790), undefined]);
   });
 
   it('a status to a group has no user wa_id as recipient', () => {
-    const body = readFileSync(FIXTURES + 'status-read.json', 'utf8').replace(
-      '"recipient_id": "5215512345678",',
+    const body = text('status-read.json').replace(
+      '"recipient_id": "5213316480275",',
       '"recipient_id": "120363025246125486", "recipient_type": "group",',
     );
     const s = all(parseWhatsappDelivery(body, RECEIVED), 'status')[0]?.event.status;
-    expect(s?.recipient).toEqual({ waId: '', bsuid: 'MX.5509133777812044110', parentBsuid: '' });
+    expect(s?.recipient).toEqual({ waId: '', bsuid: 'MX.2047719386620514983', parentBsuid: '' });
   });
 
   it('status-failed: the provider error with its details, no BSUID', () => {
     const p = parse('status-failed.json');
     expect(all(p, 'userSeen')).toEqual([]);
     expect(all(p, 'status')[0]?.event.status).toMatchObject({
-      wamid: 'wamid.HBgMMzUzODcxMjM0NTY3FQIAERgSQ0IzNjMxMzk1MDZBMjkwNEI0AA==',
+      wamid: 'wamid.HBgMMzUzODY3MDQxMjk1FQIAERgSM0I5RjZERUQxNDM4OUNBMkZEAA==',
       status: DeliveryStatus.FAILED,
-      recipient: { waId: '353871234567', bsuid: '' },
+      recipient: { waId: '353867041295', bsuid: '' },
       errors: [
         {
           code: 131047,
           title: 'Re-engagement message',
           message: 'Re-engagement message',
           details:
-            'More than 24 hours have passed since the recipient last replied, so only a template can be sent.',
+            'The customer last wrote more than 24 hours ago; only an approved template can be delivered now.',
           href: 'https://developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes',
         },
       ],
@@ -495,9 +493,9 @@ describe('parseWhatsappDelivery: batches and envelope', () => {
       e.event.inboundMessage.content?.text,
     ]);
     expect(msgs).toEqual([
-      ['971501234567', 'مرحباً، أريد تغيير عنوان التوصيل إلى دبي مارينا، البرج ٣'],
-      ['447700900123', '请问你们周末营业吗？营业时间是几点？'],
-      ['971501234567', 'شكراً جزيلاً 🌹'],
+      ['966503318842', 'السلام عليكم، هل يمكن تأجيل الطلب رقم ٥٧ إلى الأسبوع القادم؟'],
+      ['886912470385', '請問星期日有營業嗎？幾點關門？'],
+      ['966503318842', 'جزاكم الله خيراً 🌷'],
     ]);
     const seen = all(p, 'userSeen').map((e) => [
       e.event.userSeen.user?.waId,
@@ -505,8 +503,8 @@ describe('parseWhatsappDelivery: batches and envelope', () => {
       e.occurredAt,
     ]);
     expect(seen).toEqual([
-      ['971501234567', 'فاطمة الزهراء', at(1794303731)],
-      ['447700900123', undefined, at(1794303722)],
+      ['966503318842', 'نورة القحطاني', at(1793880263)],
+      ['886912470385', undefined, at(1793880246)],
     ]);
   });
 
@@ -520,8 +518,8 @@ describe('parseWhatsappDelivery: batches and envelope', () => {
         e.event.inboundMessage.from?.waId,
       ]),
     ).toEqual([
-      [A, '104857600112233', MessageType.TEXT, '4915112345678'],
-      [B, '209876543210987', MessageType.AUDIO, '4915112345678'],
+      [A, '104857600112233', MessageType.TEXT, '4917640286153'],
+      [B, '209876543210987', MessageType.AUDIO, '4917640286153'],
     ]);
     expect(inbound(p, 1).content?.media?.voice).toBe(false);
     expect(
@@ -531,8 +529,8 @@ describe('parseWhatsappDelivery: batches and envelope', () => {
         e.event.status.recipient?.waId,
       ]),
     ).toEqual([
-      [A, DeliveryStatus.DELIVERED, '4915112345678'],
-      [A, DeliveryStatus.READ, '33612345678'],
+      [A, DeliveryStatus.DELIVERED, '4917640286153'],
+      [A, DeliveryStatus.READ, '33745812093'],
     ]);
     expect(all(p, 'userSeen').map((e) => e.accountId)).toEqual([A, B]);
   });
@@ -568,10 +566,7 @@ describe('parseWhatsappDelivery: batches and envelope', () => {
       'body is not JSON',
     ]);
     expect(parseWhatsappDelivery('[1,2]', RECEIVED).problems).toHaveLength(1);
-    const noId = readFileSync(FIXTURES + 'text-basic.json', 'utf8').replace(
-      /"id": "wamid[^"]*",/,
-      '',
-    );
+    const noId = text('text-basic.json').replace(/"id": "wamid[^"]*",/, '');
     const p = parseWhatsappDelivery(noId, RECEIVED);
     expect(p.problems).toEqual([
       'entry[0].changes[0].value.messages[0]: message without id or type',
@@ -581,13 +576,11 @@ describe('parseWhatsappDelivery: batches and envelope', () => {
 });
 
 describe('fixture coverage', () => {
-  it('every shared fixture parses cleanly into events and has a test above', () => {
-    const names = readdirSync(FIXTURES)
-      .filter((f) => f.endsWith('.json'))
-      .sort();
+  it('every fixture parses cleanly into events and has a test above', () => {
+    const names = fixtureNames();
     expect(names.length).toBeGreaterThanOrEqual(30);
     for (const name of names) {
-      const p = parseWhatsappDelivery(readFileSync(FIXTURES + name, 'utf8'), RECEIVED);
+      const p = parseWhatsappDelivery(text(name), RECEIVED);
       expect({ name, problems: p.problems, unknown: p.unknownTypes }).toEqual({
         name,
         problems: [],
