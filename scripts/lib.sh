@@ -4,9 +4,9 @@
 UE_ROOT="${UE_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
 UE_CACHE="${UE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/user-engagement}"
 UE_NODE_VERSION="$(tr -d ' \n' < "$UE_ROOT/.node-version")"
-UE_FERRETDB_VERSION="v1.24.2"
-UE_FERRETDB_BIN="${UE_FERRETDB_BIN:-$UE_CACHE/ferretdb-$UE_FERRETDB_VERSION/ferretdb}"
-export UE_FERRETDB_BIN
+UE_SECANTUS_VERSION="0.5.3-beta.196"
+UE_SECANTUS_BIN="${UE_SECANTUS_BIN:-$UE_CACHE/secantus-$UE_SECANTUS_VERSION/bin/secantusd-rs}"
+export UE_SECANTUS_BIN
 export TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1 NEXT_TELEMETRY_DISABLED=1
 export npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
 
@@ -46,23 +46,34 @@ ensure_apt() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
-# FerretDB 1.x, the MongoDB-wire server used where no MongoDB runs (SQLite backend).
-# `go install ...@v1.24.2` cannot be used: the module proxy refuses the version-list lookup
-# go install makes, and a binary built in module mode panics without build/version/version.txt.
-# So: download the module, copy it out of the read-only cache, write version.txt, go build.
-ensure_ferretdb() {
-  [[ -x "$UE_FERRETDB_BIN" ]] && return
-  command -v go >/dev/null || die "Go is needed to build FerretDB (or set MONGO_URL to an existing server)"
-  log "building FerretDB $UE_FERRETDB_VERSION from its Go module (first run only, ~2 min)"
-  local src; src="$(GOFLAGS=-mod=mod go mod download -json "github.com/FerretDB/FerretDB@$UE_FERRETDB_VERSION" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')"
-  [[ -d "$src" ]] || die "go mod download of FerretDB failed"
-  local work; work="$(mktemp -d)"
-  cp -r "$src" "$work/src" && chmod -R u+w "$work/src"
-  echo "$UE_FERRETDB_VERSION" > "$work/src/build/version/version.txt"
-  mkdir -p "$(dirname "$UE_FERRETDB_BIN")"
-  (cd "$work/src" && GOFLAGS=-buildvcs=false go build -o "$UE_FERRETDB_BIN.tmp" ./cmd/ferretdb) || die "FerretDB build failed"
-  mv "$UE_FERRETDB_BIN.tmp" "$UE_FERRETDB_BIN"
+# The MongoDB-wire server for development and tests: SecantusDB's Rust server secantusd-rs
+# (WiredTiger storage, single-node replica set), built once from the crates.io package
+# secantus-mdb and cached. Its manifest asks for a newer Rust than Debian/rustup give here; it
+# builds and passes on 1.95, hence --ignore-rust-version. WiredTiger's bundled C source needs cmake
+# and a C compiler. GPL-2.0: a development and test tool, never part of a production image
+# (docs/adr/0007-secantusdb-dev-test-server.md).
+ensure_secantus() {
+  [[ -x "$UE_SECANTUS_BIN" ]] && return
+  command -v cargo >/dev/null || die "cargo (Rust) is needed to build the MongoDB-wire test server (or set MONGO_URL to an existing server)"
+  local missing=()
+  command -v cmake >/dev/null || missing+=(cmake)
+  command -v cc >/dev/null || missing+=(gcc)
+  command -v c++ >/dev/null || missing+=(g++)
+  if ((${#missing[@]})); then
+    command -v apt-get >/dev/null || die "missing ${missing[*]} (needed to build secantusd-rs) and no apt-get"
+    local sudo=""; [[ $(id -u) == 0 ]] || sudo="sudo"
+    log "installing ${missing[*]} (apt)"
+    $sudo apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+  log "building secantusd-rs $UE_SECANTUS_VERSION (crates.io secantus-mdb; first run only, ~5 min on 2 cores)"
+  local root; root="$(dirname "$(dirname "$UE_SECANTUS_BIN")")"
+  local work="$root.tmp"
   rm -rf "$work"
+  cargo install secantus-mdb --version "$UE_SECANTUS_VERSION" --locked --ignore-rust-version \
+    --root "$work" --quiet || die "building secantusd-rs failed"
+  rm -rf "$root" && mv "$work" "$root"
+  [[ -x "$UE_SECANTUS_BIN" ]] || die "secantusd-rs was not installed at $UE_SECANTUS_BIN"
 }
 
 # npm packages, reinstalled only when package-lock.json changed.
@@ -78,7 +89,7 @@ ensure_deps() {
 ensure_all() {
   ensure_node
   ensure_apt
-  [[ -n "${MONGO_URL:-}" ]] || ensure_ferretdb
+  [[ -n "${MONGO_URL:-}" ]] || ensure_secantus
   ensure_deps
 }
 
@@ -95,7 +106,20 @@ wait_port() { # host port seconds
   return 1
 }
 
-# Start Redis and FerretDB for this run (unless REDIS_URL / MONGO_URL are set) and export the
+# secantusd-rs on 127.0.0.1:$2 with its data in $1/mongo. The cache is capped at 512 MB (its
+# default is 4 GB); the server advertises a single-node replica set, so drivers get
+# transactions and change streams. It runs in the folder it stores in, so it can pick up no
+# stray configuration file.
+start_secantus() {
+  local data="$1" port="$2"
+  mkdir -p "$data/mongo" "$data/run"
+  (cd "$data/mongo" && exec "$UE_SECANTUS_BIN" --host 127.0.0.1 --port "$port" --storage-path "$data/mongo" \
+    --cache-size 512M --log-level WARNING) > "$data/mongo.log" 2>&1 &
+  echo $! > "$data/run/mongo.pid"
+  wait_port 127.0.0.1 "$port" 60 || die "secantusd-rs did not start (see $data/mongo.log)"
+}
+
+# Start Redis and the MongoDB-wire server for this run (unless REDIS_URL / MONGO_URL are set) and export the
 # URLs. $1: data folder, $2: "dev" (fixed ports, AOF on, kept) or "test" (free ports, throwaway).
 start_backing_servers() {
   local data="$1" mode="$2"
@@ -113,14 +137,9 @@ start_backing_servers() {
   fi
   if [[ -z "${MONGO_URL:-}" ]]; then
     local mport; if [[ $mode == dev ]]; then mport="${UE_MONGO_PORT:-7211}"; else mport="$(free_port)"; fi
-    mkdir -p "$data/ferretdb"
-    "$UE_FERRETDB_BIN" --handler=sqlite --sqlite-url="file:$data/ferretdb/" --state-dir="$data/ferretdb" \
-      --listen-addr="127.0.0.1:$mport" --debug-addr=- --telemetry=disable --log-level=warn \
-      > "$data/ferretdb.log" 2>&1 &
-    echo $! > "$data/run/ferretdb.pid"
-    wait_port 127.0.0.1 "$mport" 20 || die "FerretDB did not start (see $data/ferretdb.log)"
+    start_secantus "$data" "$mport"
     export MONGO_URL="mongodb://127.0.0.1:$mport/engagement"
-    log "MongoDB-wire server (FerretDB) on $MONGO_URL"
+    log "MongoDB-wire server (secantusd-rs, WiredTiger) on $MONGO_URL"
   fi
 }
 
@@ -130,7 +149,7 @@ start_backing_servers() {
 stop_recorded() {
   local run="$1/run" group name f pid
   [[ -d "$run" ]] || return 0
-  for group in "sandbox bff ingest profiles" "redis ferretdb" "*"; do
+  for group in "sandbox bff ingest profiles" "redis mongo" "*"; do
     local pids=()
     for name in $group; do
       for f in "$run"/$name.pid; do

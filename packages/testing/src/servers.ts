@@ -1,7 +1,8 @@
 // Real backing servers for integration tests, chosen in this order:
 //   1. MONGO_URL / REDIS_URL from the environment (any existing server; ./dev test sets them);
 //   2. a Docker engine, through testcontainers with the official mongo and redis images;
-//   3. local binaries: Debian's redis-server and FerretDB (SQLite backend) built by ./dev.
+//   3. local binaries: Debian's redis-server and secantusd-rs (SecantusDB's MongoDB-wire server
+//      over WiredTiger, a single-node replica set) built by ./dev.
 // UE_TEST_SERVERS=docker|local forces a choice.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -69,18 +70,19 @@ async function dockerServers(needMongo: boolean, needRedis: boolean): Promise<Se
   };
 }
 
-function ferretdbBinary(): string {
+function secantusBinary(): string {
   const bin =
-    process.env.UE_FERRETDB_BIN ??
+    process.env.UE_SECANTUS_BIN ??
     join(
       process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'),
       'user-engagement',
-      'ferretdb-v1.24.2',
-      'ferretdb',
+      'secantus-0.5.3-beta.196',
+      'bin',
+      'secantusd-rs',
     );
   if (!existsSync(bin)) {
     throw new Error(
-      `FerretDB not found at ${bin}: run ./dev setup, or set MONGO_URL to a MongoDB server`,
+      `secantusd-rs not found at ${bin}: run ./dev setup, or set MONGO_URL to a MongoDB server`,
     );
   }
   return bin;
@@ -133,27 +135,30 @@ async function localServers(needMongo: boolean, needRedis: boolean): Promise<Ser
       const port = await freePort();
       children.push(
         spawn(
-          ferretdbBinary(),
+          secantusBinary(),
           [
-            '--handler=sqlite',
-            `--sqlite-url=file:${dir}/`,
-            `--state-dir=${dir}`,
-            `--listen-addr=127.0.0.1:${port}`,
-            '--debug-addr=-',
-            '--telemetry=disable',
-            '--log-level=error',
+            '--host',
+            '127.0.0.1',
+            '--port',
+            String(port),
+            '--storage-path',
+            join(dir, 'mongo'),
+            '--cache-size',
+            '512M',
+            '--log-level',
+            'ERROR',
           ],
-          { stdio: 'ignore' },
+          { stdio: 'ignore', cwd: dir },
         ),
       );
-      await waitForPort(port, 20_000);
+      await waitForPort(port, 60_000);
       mongoUrl = `mongodb://127.0.0.1:${port}/engagement`;
     }
   } catch (err) {
     await stop();
     throw err;
   }
-  return { mongoUrl, redisUrl, how: 'local redis-server + FerretDB (SQLite)', stop };
+  return { mongoUrl, redisUrl, how: 'local redis-server + secantusd-rs (WiredTiger)', stop };
 }
 
 /** Servers for this test run: reuse what the environment names, start what is missing. */

@@ -150,23 +150,27 @@ async function applyInbound(
 ): Promise<Outcome> {
   // System notices are history, not something the user said: no counter, preview or reply due.
   const counted = m.content?.type !== MessageType.SYSTEM;
-  // The sender's times ($min createdAt, $max updatedAt/lastInteractionAt) are moved by countMessage
-  // in the same update as the counter: one write fewer per message (ADR 0006).
+  // The sender's times ($min createdAt, $max updatedAt/lastInteractionAt) move with the counter in
+  // the transaction that stores the message: one write fewer per message.
   const userId = await deps.users.resolve(identityOf(e, m.from), at, { touch: !counted });
   const doc = inboundDoc(e, m, userId, at, deps.now());
-  const created = await deps.messages.insert(doc);
+  const stored = counted
+    ? await deps.store.insertCounted(doc, {
+        preview: previewOf(doc),
+        terms: doc.terms ?? [],
+        firstSeen: true,
+      })
+    : { created: await deps.messages.insert(doc), user: null };
+  // Idempotent follow-ups run on a replay too, so a crash after the commit still converges.
   if (m.referral) await deps.users.setReferralIfAbsent(userId, m.referral);
-  if (created) await deps.users.addTerms(userId, doc.terms ?? [], true);
-  // Times and preview are idempotent ($max / guarded set); the counter only moves on creation.
-  // countMessage is the last user write and returns the document the live event carries.
-  const user = counted
-    ? await deps.users.countMessage(userId, previewOf(doc), created, true)
-    : null;
-  if (!created) return 'duplicate';
+  if (!stored.created) {
+    await attachOrphans(deps, e.accountId, m.wamid);
+    return 'duplicate';
+  }
   await publishMessage(deps, EventKind.MESSAGE_CREATED, doc._id, doc);
   // Replayed orphans (an edit, a revoke) may change the user's preview: read it again then.
   const attached = await attachOrphans(deps, e.accountId, m.wamid);
-  await publishUser(deps, userId, attached ? null : user);
+  await publishUser(deps, userId, attached ? null : stored.user);
   return 'applied';
 }
 

@@ -96,7 +96,7 @@ async function applyToMessage(
       { text, editedAt: at, editWamid: ev.edit.wamid },
       terms,
     );
-    if (changed) await deps.users.addTerms(msg.userId, terms, true);
+    if (changed) await deps.users.addTerms(msg.userId, terms, { fromMessages: true });
   } else if (ev?.$case === 'revoke') {
     changed = await deps.messages.applyRevoke(msg._id, at);
   }

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Mongo } from '../adapters/mongo/db.js';
 import { createDeliveryRepo, createOrphanRepo } from '../adapters/mongo/aux-repos.js';
 import { createMessageRepo } from '../adapters/mongo/message-repo.js';
+import { createMessageStore } from '../adapters/mongo/message-store.js';
 import { createUserRepo } from '../adapters/mongo/user-repo.js';
 import { createEventPublisher } from '../adapters/redis/event-stream.js';
 import { createEventOutbox } from '../adapters/mongo/event-outbox.js';
@@ -29,10 +30,12 @@ export function createAppDeps(i: DepsInput): AppDeps {
     createEventPublisher(i.redis, i.stream.name, i.stream.maxLen),
     i.log,
   );
+  const users = createUserRepo(i.mongo.cols);
   return {
     cols: i.mongo.cols,
-    users: createUserRepo(i.mongo.cols),
+    users,
     messages: createMessageRepo(i.mongo.cols),
+    store: createMessageStore(i.mongo.client, i.mongo.cols, users),
     orphans: createOrphanRepo(i.mongo.cols),
     deliveries: createDeliveryRepo(i.mongo.cols),
     events: outbox.publisher,

@@ -3,6 +3,7 @@ import type { Logger } from '@ue/kit';
 import type { DeliveryRepo, OrphanRepo } from '../adapters/mongo/aux-repos.js';
 import type { Collections } from '../adapters/mongo/db.js';
 import type { MessageRepo } from '../adapters/mongo/message-repo.js';
+import type { MessageStore } from '../adapters/mongo/message-store.js';
 import type { UserRepo } from '../adapters/mongo/user-repo.js';
 import type { EventPublisher } from '../adapters/redis/event-stream.js';
 import type { EventOutbox } from '../adapters/mongo/event-outbox.js';
@@ -12,6 +13,7 @@ export interface AppDeps {
   cols: Collections;
   users: UserRepo;
   messages: MessageRepo;
+  store: MessageStore;
   orphans: OrphanRepo;
   deliveries: DeliveryRepo;
   events: EventPublisher;

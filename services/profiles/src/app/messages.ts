@@ -156,15 +156,18 @@ async function storeOutbound(
   user: UserDoc,
   doc: MessageDoc,
 ): Promise<{ doc: MessageDoc; created: boolean }> {
-  const created = await deps.messages.insert(doc);
-  if (!created) {
+  const stored = await deps.store.insertCounted(doc, {
+    preview: previewOf(doc),
+    terms: doc.terms ?? [],
+  });
+  if (!stored.created) {
     const existing = await findExisting(deps, user, doc.wamid, doc.clientId);
     if (!existing)
       throw new AppError('ALREADY_EXISTS', 'a message with this wamid exists for another user');
+    // A crash after the commit may have left statuses waiting for this wamid: attach them now.
+    if (existing.wamid) await attachOrphans(deps, existing.accountId, existing.wamid);
     return { doc: existing, created: false };
   }
-  await deps.users.countMessage(user._id, previewOf(doc), true);
-  await deps.users.addTerms(user._id, doc.terms ?? [], true);
   await publishMessage(deps, EventKind.MESSAGE_CREATED, doc._id);
   if (doc.wamid) await attachOrphans(deps, doc.accountId, doc.wamid);
   await publishUser(deps, user._id);

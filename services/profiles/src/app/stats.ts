@@ -1,4 +1,4 @@
-// GetStats: bounded range queries on indexed times, aggregated in code (portable to FerretDB).
+// GetStats: bounded range queries on indexed times, aggregated in code.
 import { AppError } from '@ue/kit';
 import {
   DeliveryStatus,

@@ -52,8 +52,7 @@ export function createDeliveryRepo(cols: Collections) {
       receivedAt: Date,
       provider: string,
     ): Promise<boolean> {
-      // insertOne, not an upsert: FerretDB answers an upsert by scanning for the filter (deliveries
-      // grow without bound), while the duplicate _id of an insert is caught by its unique index.
+      // Insert-if-absent: the duplicate _id of a replayed delivery is caught by its unique index.
       try {
         await cols.deliveries.insertOne({ _id: sha256, body, receivedAt, provider });
         return true;

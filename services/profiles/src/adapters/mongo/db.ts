@@ -1,7 +1,7 @@
-// MongoDB connection, typed collections and indexes. Everything here stays inside what both
-// MongoDB and FerretDB 1.x support (DESIGN §4): plain, compound, unique and multikey indexes.
+// MongoDB connection, typed collections and indexes. One code path on every MongoDB-wire server
+// (DESIGN §4): atomic update operators and guarded single-document updates as MongoDB intends,
+// plain, compound, unique and multikey indexes, no `$text`.
 import { MongoClient, type Collection, type Db, type IndexDescription } from 'mongodb';
-import { createKeyedLock, ferretDbDetector, serializeWrites } from './serialize.js';
 import type { OutboxDoc } from './event-outbox.js';
 import type { FactDoc, LogEntryDoc, MessageDoc, UserDoc } from './docs.js';
 
@@ -72,19 +72,17 @@ export function openMongo(url: string, selectionMs = 5000): Mongo {
     appName: 'ue-profiles',
   });
   const db = client.db();
-  const lock = createKeyedLock();
-  const ferret = ferretDbDetector(db);
   const cols: Collections = {
-    users: serializeWrites(db.collection('users'), lock, ferret),
-    identities: serializeWrites(db.collection('identities'), lock, ferret),
-    messages: serializeWrites(db.collection('messages'), lock, ferret),
-    orphans: serializeWrites(db.collection('orphans'), lock, ferret),
-    facts: serializeWrites(db.collection('facts'), lock, ferret),
-    factHeads: serializeWrites(db.collection('fact_heads'), lock, ferret),
-    logEntries: serializeWrites(db.collection('log_entries'), lock, ferret),
-    deliveries: serializeWrites(db.collection('deliveries'), lock, ferret),
-    audit: serializeWrites(db.collection('audit'), lock, ferret),
-    outbox: serializeWrites(db.collection('outbox'), lock, ferret),
+    users: db.collection('users'),
+    identities: db.collection('identities'),
+    messages: db.collection('messages'),
+    orphans: db.collection('orphans'),
+    facts: db.collection('facts'),
+    factHeads: db.collection('fact_heads'),
+    logEntries: db.collection('log_entries'),
+    deliveries: db.collection('deliveries'),
+    audit: db.collection('audit'),
+    outbox: db.collection('outbox'),
   };
   return { client, db, cols };
 }
@@ -128,32 +126,13 @@ const INDEXES: Record<keyof Collections, IndexDescription[]> = {
   outbox: [],
 };
 
-/**
- * Create the indexes that do not exist yet, one per command. Asking FerretDB 1.24 to create a
- * list of two or more indexes that already exist kills the connection (a panic in its handler),
- * so a restart on existing data would fail; MongoDB accepts either form.
- */
+/** Create every index; the server leaves an identical existing one alone, so a restart is a no-op. */
 export async function ensureIndexes(cols: Collections): Promise<void> {
   for (const [name, specs] of Object.entries(INDEXES) as [
     keyof Collections,
     IndexDescription[],
   ][]) {
-    const col = cols[name] as unknown as Collection;
-    // A collection that does not exist yet has no indexes (listIndexes fails on it).
-    const listed: { name?: unknown }[] = await col
-      .listIndexes()
-      .toArray()
-      .catch(() => []);
-    const existing = new Set(listed.map((i) => String(i.name)));
-    for (const spec of specs) {
-      // The name the server gives an unnamed index: "field_dir" pairs joined by "_".
-      const indexName =
-        spec.name ??
-        Object.entries(spec.key)
-          .map(([k, v]) => `${k}_${String(v)}`)
-          .join('_');
-      if (!existing.has(indexName)) await col.createIndexes([spec]);
-    }
+    if (specs.length > 0) await (cols[name] as unknown as Collection).createIndexes(specs);
   }
 }
 

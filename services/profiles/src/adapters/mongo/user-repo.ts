@@ -2,7 +2,7 @@
 // terms. Every write is a single-document atomic update; no read-modify-write.
 import { AppError } from '@ue/kit';
 import { Direction, UserStatus, type MessagePreview, type Referral } from '@ue/proto';
-import type { Filter, UpdateFilter } from 'mongodb';
+import type { ClientSession, Filter, UpdateFilter } from 'mongodb';
 import { newId, userIdFor } from '../../domain/ids.js';
 import { e164FromWaId, phoneTerms } from '../../domain/phone.js';
 import { textTerms } from '../../domain/search.js';
@@ -16,6 +16,15 @@ export interface Identity {
   waId: string;
   bsuid: string;
   parentBsuid?: string;
+}
+
+/** A new message as its user's counters, times, preview and search terms see it. */
+export interface CountedMessage {
+  userId: string;
+  preview: MessagePreview;
+  terms: string[];
+  /** The sender was resolved with touch: false; move its first-seen time here too. */
+  firstSeen?: boolean;
 }
 
 export const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -65,10 +74,7 @@ export function createUserRepo(cols: Collections) {
 
   async function lookupKeys(keys: string[]): Promise<{ userId?: string; missing: string[] }> {
     if (keys.length === 0) return { missing: [] };
-    // One pure {_id} read per key: the only filter FerretDB answers without scanning (ADR 0006).
-    const found = (await Promise.all(keys.map((k) => identities.findOne({ _id: k })))).filter(
-      (f) => f !== null,
-    );
+    const found = await identities.find({ _id: { $in: keys } }).toArray();
     // wa_id links first: a number change points the old wa_id at the surviving user.
     const byKey = new Map(found.map((f) => [f._id, f.userId]));
     const first = keys.find((k) => byKey.has(k));
@@ -104,7 +110,8 @@ export function createUserRepo(cols: Collections) {
         { projection: { _id: 1, erasedAt: 1 } },
       );
       if (existing?.erasedAt) userId = newId('u');
-      // insertOne, not an upsert with $setOnInsert: FerretDB 1.24 drops empty arrays from $setOnInsert.
+      // Insert-if-absent: a concurrent batch (or another profiles process) that created it first
+      // makes this a duplicate key, and both go on with the same deterministic id.
       try {
         await users.insertOne({
           ...newUserDoc(userId, id),
@@ -118,7 +125,7 @@ export function createUserRepo(cols: Collections) {
       }
     }
     // Known identities need no linking or filling, a user just created from this identity needs
-    // no filling or time update: updates are the expensive part on FerretDB.
+    // no filling or time update: every write skipped is a round trip saved.
     for (const k of found.missing) await linkIdentity(k, userId);
     if (created) return userId;
     if (found.missing.length > 0) await fillIdentity(userId, id);
@@ -199,23 +206,30 @@ export function createUserRepo(cols: Collections) {
   }
 
   /** Profile-derived terms always; message-derived ones only while the user has < MAX_USER_TERMS. */
-  async function addTerms(userId: string, terms: string[], fromMessages = false): Promise<void> {
+  async function addTerms(
+    userId: string,
+    terms: string[],
+    opts: { fromMessages?: boolean; session?: ClientSession } = {},
+  ): Promise<void> {
     if (terms.length === 0) return;
     const filter: Filter<UserDoc> = { _id: userId, erasedAt: { $exists: false } };
-    if (fromMessages) filter[`searchTerms.${MAX_USER_TERMS - 1}`] = { $exists: false };
-    await users.updateOne(filter, { $addToSet: { searchTerms: { $each: terms } } });
+    if (opts.fromMessages) filter[`searchTerms.${MAX_USER_TERMS - 1}`] = { $exists: false };
+    await users.updateOne(
+      filter,
+      { $addToSet: { searchTerms: { $each: terms } } },
+      { session: opts.session },
+    );
   }
 
-  /** Count a newly stored message and move the last-* times; the newest message becomes the preview. */
-  /** Returns the user document after the update (for the live event), null when it does not exist. */
-  async function countMessage(
-    userId: string,
-    preview: MessagePreview,
-    countIt: boolean,
-    firstSeen = false,
-  ): Promise<UserDoc | null> {
-    const at = preview.at ?? new Date(0);
-    const inbound = preview.direction === Direction.INBOUND;
+  /**
+   * Count a newly stored message, move the last-* times and make the newest message the preview;
+   * with `firstSeen` also what resolve() would have done for the sender ($min createdAt). Runs
+   * inside the transaction that inserted the message (message-store.ts). Returns the user after
+   * the update (for the live event), null when it does not exist.
+   */
+  async function countMessage(c: CountedMessage, session: ClientSession): Promise<UserDoc | null> {
+    const at = c.preview.at ?? new Date(0);
+    const inbound = c.preview.direction === Direction.INBOUND;
     const update: UpdateFilter<UserDoc> = {
       $max: {
         lastInteractionAt: at,
@@ -227,16 +241,22 @@ export function createUserRepo(cols: Collections) {
             }
           : { lastOutboundAt: at }),
       },
+      $inc: { [inbound ? 'counters.inboundMessages' : 'counters.outboundMessages']: 1 },
     };
-    // firstSeen: also what resolve() would have done for the sender ($min createdAt), in the same update.
-    if (firstSeen) update.$min = { createdAt: at };
-    if (countIt)
-      update.$inc = { [inbound ? 'counters.inboundMessages' : 'counters.outboundMessages']: 1 };
-    await setLastMessage(userId, preview);
-    return users.findOneAndUpdate({ _id: userId }, update, { returnDocument: 'after' });
+    if (c.firstSeen) update.$min = { createdAt: at };
+    await setLastMessage(c.userId, c.preview, session);
+    await addTerms(c.userId, c.terms, { fromMessages: true, session });
+    return users.findOneAndUpdate({ _id: c.userId }, update, {
+      returnDocument: 'after',
+      session,
+    });
   }
 
-  async function setLastMessage(userId: string, preview: MessagePreview): Promise<void> {
+  async function setLastMessage(
+    userId: string,
+    preview: MessagePreview,
+    session: ClientSession,
+  ): Promise<void> {
     const key = `${(preview.at ?? new Date(0)).toISOString()}|${preview.messageId}`;
     await users.updateOne(
       {
@@ -250,6 +270,7 @@ export function createUserRepo(cols: Collections) {
           needsReply: preview.direction === Direction.INBOUND,
         },
       },
+      { session },
     );
   }
 
