@@ -1,17 +1,24 @@
-// Wire repositories and adapters into the use cases' dependencies (used by main and by tests).
+// Wire the adapters into the ports the use cases take (used by main and by the tests).
 import type { Logger } from '@ue/kit';
 import type { Redis } from 'ioredis';
-import type { Mongo } from '../adapters/mongo/db.js';
-import { createDeliveryRepo, createOrphanRepo } from '../adapters/mongo/aux-repos.js';
-import { createMessageRepo } from '../adapters/mongo/message-repo.js';
-import { createMessageStore } from '../adapters/mongo/message-store.js';
-import { createUserRepo } from '../adapters/mongo/user-repo.js';
-import { createEventPublisher } from '../adapters/redis/event-stream.js';
-import { createEventOutbox } from '../adapters/mongo/event-outbox.js';
-import type { OutboundQueue } from '../adapters/redis/outbound-queue.js';
-import type { AppDeps } from './deps.js';
+import type { Ports } from './app/ports.js';
+import type { Mongo } from './adapters/mongo/db.js';
+import {
+  createAuditRepo,
+  createDeliveryRepo,
+  createOrphanRepo,
+} from './adapters/mongo/aux-repos.js';
+import { createEventOutbox, type EventOutbox } from './adapters/mongo/event-outbox.js';
+import { createFactRepo } from './adapters/mongo/fact-repo.js';
+import { createLogRepo } from './adapters/mongo/log-repo.js';
+import { createMessageStore } from './adapters/mongo/message-store.js';
+import { createStatsRepo } from './adapters/mongo/stats-repo.js';
+import { createUserAdmin } from './adapters/mongo/user-admin.js';
+import { createUserRepo } from './adapters/mongo/user-repo.js';
+import { createEventPublisher } from './adapters/redis/event-stream.js';
+import type { OutboundQueue } from './adapters/redis/outbound-queue.js';
 
-export interface DepsInput {
+export interface PortsInput {
   mongo: Mongo;
   redis: Redis;
   outbound: OutboundQueue;
@@ -22,26 +29,30 @@ export interface DepsInput {
 
 /**
  * The live feed must not fail the data path (the change is stored; a retry would be a duplicate
- * that publishes nothing): events Redis refuses wait in the MongoDB outbox instead.
+ * that publishes nothing): events Redis refuses wait in the MongoDB outbox instead, and the
+ * caller flushes `outbox` periodically.
  */
-export function createAppDeps(i: DepsInput): AppDeps {
+export function createPorts(i: PortsInput): { ports: Ports; outbox: EventOutbox } {
+  const { cols } = i.mongo;
   const outbox = createEventOutbox(
-    i.mongo.cols,
+    cols,
     createEventPublisher(i.redis, i.stream.name, i.stream.maxLen),
     i.log,
   );
-  const users = createUserRepo(i.mongo.cols);
-  return {
-    cols: i.mongo.cols,
-    users,
-    messages: createMessageRepo(i.mongo.cols),
-    store: createMessageStore(i.mongo.client, i.mongo.cols, users),
-    orphans: createOrphanRepo(i.mongo.cols),
-    deliveries: createDeliveryRepo(i.mongo.cols),
+  const userRepo = createUserRepo(cols);
+  const ports: Ports = {
+    users: { ...userRepo, ...createUserAdmin(cols) },
+    messages: createMessageStore(i.mongo.client, cols, userRepo),
+    orphans: createOrphanRepo(cols),
+    facts: createFactRepo(cols),
+    log: createLogRepo(cols),
+    stats: createStatsRepo(cols),
+    deliveries: createDeliveryRepo(cols),
+    audit: createAuditRepo(cols),
     events: outbox.publisher,
-    outbox,
     outbound: i.outbound,
-    log: i.log,
+    logger: i.log,
     now: i.now ?? (() => new Date()),
   };
+  return { ports, outbox };
 }

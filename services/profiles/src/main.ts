@@ -10,7 +10,7 @@ import { createServer } from './server.js';
 import { connectMongo, ensureIndexes } from './adapters/mongo/db.js';
 import { createOutboundQueue } from './adapters/redis/outbound-queue.js';
 import { createOpsApp } from './adapters/http/ops-app.js';
-import { createAppDeps } from './app/create-deps.js';
+import { createPorts } from './create-ports.js';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   const outbound = createOutboundQueue(config.REDIS_URL, config.BULLMQ_PREFIX);
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const app = createAppDeps({
+  const { ports, outbox } = createPorts({
     mongo,
     redis,
     outbound,
@@ -46,10 +46,10 @@ async function main(): Promise<void> {
   };
   // Publish events kept while Redis was unreachable.
   const flusher = setInterval(() => {
-    app.outbox.flush().catch((err: unknown) => log.debug({ err }, 'outbox not flushed yet'));
+    outbox.flush().catch((err: unknown) => log.debug({ err }, 'outbox not flushed yet'));
   }, 2000);
   const { server, health } = createServer({
-    app,
+    ports,
     watch,
     tokens: config.PROFILES_TOKENS,
     log,

@@ -7,14 +7,14 @@ import type { Logger } from '@ue/kit';
 import { PROFILES_SERVICE_NAME, ProfilesServiceService, protoFiles, protoRoot } from '@ue/proto';
 import { HealthImplementation } from 'grpc-health-check';
 import type { Registry } from 'prom-client';
-import type { AppDeps } from './app/deps.js';
+import type { Ports } from './app/ports.js';
 import { createAuthenticator, type CallerToken } from './adapters/grpc/auth.js';
 import { createHandlers } from './adapters/grpc/handlers.js';
 import type { WatchDeps } from './adapters/grpc/watch.js';
 import { createWrapper } from './adapters/grpc/wrap.js';
 
 export interface ServerDeps {
-  app: AppDeps;
+  ports: Ports;
   watch: WatchDeps;
   tokens: readonly CallerToken[];
   log: Logger;
@@ -29,7 +29,10 @@ export interface ProfilesServer {
 export function createServer(deps: ServerDeps): ProfilesServer {
   const server = new Server({ 'grpc.max_receive_message_length': 16 * 1024 * 1024 });
   const wrap = createWrapper(createAuthenticator(deps.tokens), deps.log, deps.registry);
-  server.addService(ProfilesServiceService, createHandlers(deps.app, wrap, deps.watch));
+  server.addService(
+    ProfilesServiceService,
+    createHandlers({ ports: deps.ports, watch: deps.watch }, wrap),
+  );
   const health = new HealthImplementation({ '': 'SERVING', [PROFILES_SERVICE_NAME]: 'SERVING' });
   health.addToServer(server);
   const definition = loadSync([...protoFiles], { includeDirs: [protoRoot], keepCase: true });

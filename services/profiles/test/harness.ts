@@ -15,8 +15,8 @@ import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
 import { connectMongo, ensureIndexes, openMongo, type Mongo } from '../src/adapters/mongo/db.js';
 import { createOutboundQueue } from '../src/adapters/redis/outbound-queue.js';
-import { createAppDeps } from '../src/app/create-deps.js';
-import type { AppDeps } from '../src/app/deps.js';
+import type { Ports } from '../src/app/ports.js';
+import { createPorts } from '../src/create-ports.js';
 import { createServer } from '../src/server.js';
 
 export const TOKEN = 'test-token-0123456789';
@@ -28,7 +28,7 @@ export const TOKENS = [
 export interface Harness {
   addr: string;
   client: ProfilesServiceClient;
-  app: AppDeps;
+  ports: Ports;
   mongo: Mongo;
   redis: Redis;
   redisUrl: string;
@@ -51,7 +51,7 @@ export async function startHarness(
   const bullPrefix = uniqueName(`${label}_bull`);
   const outbound = createOutboundQueue(redisUrl, bullPrefix);
   const log = createLogger('profiles-test', process.env.TEST_LOG_LEVEL ?? 'silent');
-  const app = createAppDeps({
+  const { ports } = createPorts({
     mongo,
     redis,
     outbound,
@@ -63,7 +63,7 @@ export async function startHarness(
     stream,
     heartbeatMs: opts.heartbeatMs ?? 15_000,
   };
-  const { server } = createServer({ app, watch, tokens: TOKENS, log, registry: new Registry() });
+  const { server } = createServer({ ports, watch, tokens: TOKENS, log, registry: new Registry() });
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (e, p) =>
       e ? reject(e) : resolve(p),
@@ -74,7 +74,7 @@ export async function startHarness(
   return {
     addr,
     client,
-    app,
+    ports,
     mongo,
     redis,
     redisUrl,

@@ -241,7 +241,7 @@ describe('ExportUser and EraseUser', () => {
       (await call(h.client, 'listUsers', ListUsersRequest.fromPartial({ query: 'secret' }))).users,
     ).toEqual([]);
     await expect(userOf('4917200000020')).rejects.toMatchObject({ code: Code.NOT_FOUND });
-    const audit = await h.app.cols.audit.find({ userId: user.id }).toArray();
+    const audit = await h.mongo.cols.audit.find({ userId: user.id }).toArray();
     expect(audit).toMatchObject([
       { kind: 'user_erased', reason: 'GDPR request', actor: { id: 'ana' } },
     ]);

@@ -10,7 +10,7 @@ import { connectMongo, ensureIndexes } from '../src/adapters/mongo/db.js';
 import { createEventOutbox } from '../src/adapters/mongo/event-outbox.js';
 import { createEventPublisher } from '../src/adapters/redis/event-stream.js';
 import { applyEvent } from '../src/app/apply-events.js';
-import { createAppDeps } from '../src/app/create-deps.js';
+import { createPorts } from '../src/create-ports.js';
 import { inboundText, ref, t } from './events.js';
 import { callError, startHarness, type Harness } from './harness.js';
 
@@ -78,7 +78,7 @@ describe('redis outage', () => {
       close: () => Promise.resolve(),
     };
     try {
-      const app = createAppDeps({
+      const { ports } = createPorts({
         mongo,
         redis: dead,
         outbound,
@@ -87,7 +87,7 @@ describe('redis outage', () => {
       });
       expect(
         await applyEvent(
-          app,
+          ports,
           inboundText('wamid.OB1', ref('4917300000002'), 'while redis is down', t(0)),
         ),
       ).toBe('applied');

@@ -81,7 +81,7 @@ async function snapshot(h: Harness): Promise<Record<string, unknown>> {
   for (const name of ['users', 'messages', 'orphans', 'identities', 'deliveries'] as const) {
     out[name] = canonical(
       await (
-        h.app.cols[name] as unknown as {
+        h.mongo.cols[name] as unknown as {
           find(): { sort(s: object): { toArray(): Promise<unknown[]> } };
         }
       )

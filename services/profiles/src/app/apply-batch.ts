@@ -9,8 +9,8 @@ import type {
 } from '@ue/proto';
 import { sha256Hex } from '../domain/ids.js';
 import { LIMITS, optionalString, requireString } from '../domain/limits.js';
-import type { AppDeps } from './deps.js';
-import { applyEvent } from './apply-events.js';
+import { applyEvent, type EventPorts } from './apply-events.js';
+import type { Ports } from './ports.js';
 
 const BATCH_CONCURRENCY = 4;
 
@@ -77,7 +77,7 @@ function checkEvent(f: string, e: WebhookEvent): void {
 
 /** Apply a batch; stops between events once the caller is gone (every event is idempotent, so a retry resumes). */
 export async function applyBatch(
-  deps: AppDeps,
+  deps: EventPorts & Pick<Ports, 'deliveries'>,
   req: ApplyWebhookEventsRequest,
   cancelled: () => boolean = () => false,
 ): Promise<ApplyWebhookEventsResponse> {
@@ -99,12 +99,12 @@ export async function applyBatch(
     deliveriesStored: 0,
   };
   for (const d of req.deliveries) {
-    const stored = await deps.deliveries.store(
-      sha256Hex(d.body),
-      Buffer.from(d.body),
-      d.receivedAt ?? deps.now(),
-      d.provider || 'whatsapp',
-    );
+    const stored = await deps.deliveries.store({
+      sha256: sha256Hex(d.body),
+      body: Buffer.from(d.body),
+      receivedAt: d.receivedAt ?? deps.now(),
+      provider: d.provider || 'whatsapp',
+    });
     if (stored) res.deliveriesStored += 1;
   }
   // Events are order-independent by design (see ADR 0005), so a batch is applied by a few

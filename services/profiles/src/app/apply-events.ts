@@ -9,63 +9,25 @@ import {
   MessageType,
   type InboundMessageEvent,
   type NumberChangeEvent,
-  type UserRef,
   type WebhookEvent,
 } from '@ue/proto';
 import { messageIdFor } from '../domain/ids.js';
 import { e164FromWaId, phoneTerms } from '../domain/phone.js';
 import { textTerms } from '../domain/search.js';
-import type { Filter, UpdateFilter } from 'mongodb';
-import type { MessageDoc, UserDoc } from '../adapters/mongo/docs.js';
-import { messageToProto, previewOf, userToProto } from '../adapters/mongo/to-proto.js';
-import type { Identity } from '../adapters/mongo/user-repo.js';
-import type { AppDeps } from './deps.js';
 import { applyMessageUpdate, attachOrphans } from './apply-message-updates.js';
+import { identityOf, type Outcome } from './identity.js';
+import type { Identity, Ports } from './ports.js';
+import { previewOf } from './preview.js';
+import { publishMessage, publishUser } from './publish.js';
+import type { MessageRecord } from './records.js';
 
-export type Outcome = 'applied' | 'duplicate' | 'orphaned';
+/** What applying webhook events needs. */
+export type EventPorts = Pick<
+  Ports,
+  'users' | 'messages' | 'orphans' | 'events' | 'logger' | 'now'
+>;
 
-export function identityOf(e: WebhookEvent, ref: UserRef | undefined): Identity {
-  return {
-    accountId: e.accountId,
-    wabaId: e.wabaId,
-    waId: ref?.waId ?? '',
-    bsuid: ref?.bsuid ?? '',
-    parentBsuid: ref?.parentBsuid ?? '',
-  };
-}
-
-export async function publishUser(
-  deps: AppDeps,
-  userId: string,
-  doc?: UserDoc | null,
-): Promise<void> {
-  const u = doc ?? (await deps.users.findById(userId));
-  if (u)
-    await deps.events.publish({
-      kind: EventKind.USER_UPDATED,
-      userId,
-      accountId: u.accountId,
-      payload: { $case: 'user', user: userToProto(u) },
-    });
-}
-
-export async function publishMessage(
-  deps: AppDeps,
-  kind: EventKind,
-  id: string,
-  doc?: MessageDoc,
-): Promise<void> {
-  const m = doc ?? (await deps.messages.findById(id));
-  if (m)
-    await deps.events.publish({
-      kind,
-      userId: m.userId,
-      accountId: m.accountId,
-      payload: { $case: 'message', message: messageToProto(m) },
-    });
-}
-
-export async function applyEvent(deps: AppDeps, e: WebhookEvent): Promise<Outcome> {
+export async function applyEvent(deps: EventPorts, e: WebhookEvent): Promise<Outcome> {
   const at = e.occurredAt ?? deps.now();
   const ev = e.event;
   switch (ev?.$case) {
@@ -76,9 +38,7 @@ export async function applyEvent(deps: AppDeps, e: WebhookEvent): Promise<Outcom
       });
       const changed = await deps.users.applyProfileName(
         userId,
-        ev.userSeen.name,
-        ev.userSeen.username,
-        at,
+        { name: ev.userSeen.name, username: ev.userSeen.username, at },
         true,
       );
       if (changed) await publishUser(deps, userId);
@@ -89,7 +49,7 @@ export async function applyEvent(deps: AppDeps, e: WebhookEvent): Promise<Outcom
     case 'numberChange':
       return applyNumberChange(deps, e, ev.numberChange, at);
     case 'providerError':
-      deps.log.warn(
+      deps.logger.warn(
         { accountId: e.accountId, errors: ev.providerError.errors },
         'provider reported errors',
       );
@@ -107,7 +67,7 @@ function inboundDoc(
   userId: string,
   at: Date,
   now: Date,
-): MessageDoc {
+): MessageRecord {
   const _id = messageIdFor(e.accountId, m.wamid);
   const text = m.content?.text ?? '';
   return {
@@ -143,7 +103,7 @@ function inboundDoc(
 }
 
 async function applyInbound(
-  deps: AppDeps,
+  deps: EventPorts,
   e: WebhookEvent,
   m: InboundMessageEvent,
   at: Date,
@@ -155,7 +115,7 @@ async function applyInbound(
   const userId = await deps.users.resolve(identityOf(e, m.from), at, { touch: !counted });
   const doc = inboundDoc(e, m, userId, at, deps.now());
   const stored = counted
-    ? await deps.store.insertCounted(doc, {
+    ? await deps.messages.insertCounted(doc, {
         preview: previewOf(doc),
         terms: doc.terms ?? [],
         firstSeen: true,
@@ -167,7 +127,7 @@ async function applyInbound(
     await attachOrphans(deps, e.accountId, m.wamid);
     return 'duplicate';
   }
-  await publishMessage(deps, EventKind.MESSAGE_CREATED, doc._id, doc);
+  await publishMessage(deps, EventKind.MESSAGE_CREATED, doc);
   // Replayed orphans (an edit, a revoke) may change the user's preview: read it again then.
   const attached = await attachOrphans(deps, e.accountId, m.wamid);
   await publishUser(deps, userId, attached ? null : stored.user);
@@ -181,7 +141,7 @@ async function applyInbound(
  * the newer one learns the old wa_id in previous_wa_ids, and nothing is merged or lost.
  */
 async function applyNumberChange(
-  deps: AppDeps,
+  deps: EventPorts,
   e: WebhookEvent,
   n: NumberChangeEvent,
   at: Date,
@@ -191,7 +151,7 @@ async function applyNumberChange(
   const next = identityOf(e, n.newUser);
   let changed = false;
   if (next.waId && next.waId !== (n.oldUser?.waId ?? ''))
-    changed = await moveNumber(deps, oldUserId, n.oldUser?.waId ?? '', next, at);
+    changed = await moveNumber(deps, { oldUserId, oldWaId: n.oldUser?.waId ?? '', next, at });
   // user_changed_user_id: same number, new business-scoped ids.
   if (next.bsuid && next.bsuid !== (n.oldUser?.bsuid ?? ''))
     changed = (await changeBsuid(deps, oldUserId, next)) || changed;
@@ -199,48 +159,42 @@ async function applyNumberChange(
 }
 
 async function moveNumber(
-  deps: AppDeps,
-  oldUserId: string,
-  oldWa: string,
-  next: Identity,
-  at: Date,
+  deps: Pick<Ports, 'users' | 'events'>,
+  m: { oldUserId: string; oldWaId: string; next: Identity; at: Date },
 ): Promise<boolean> {
-  const owner = await deps.users.lookupIdentity({ ...next, bsuid: '' });
-  const target = owner && owner !== oldUserId ? owner : oldUserId;
-  const phone = e164FromWaId(next.waId);
-  const update: UpdateFilter<UserDoc> = {
-    $addToSet: { searchTerms: { $each: phoneTerms(phone, next.waId) } },
-    $max: { updatedAt: at },
-  };
-  if (oldWa) update.$push = { previousWaIds: oldWa };
-  if (target === oldUserId) update.$set = { waId: next.waId, 'profile.phoneE164': phone };
-  const filter: Filter<UserDoc> = oldWa
-    ? { _id: target, previousWaIds: { $ne: oldWa } }
-    : { _id: target, waId: { $ne: next.waId } };
-  const moved = await deps.users.users.updateOne(filter, update);
-  if (target === oldUserId)
-    await deps.users.linkIdentity(`${next.accountId}|wa|${next.waId}`, oldUserId);
-  if (moved.modifiedCount > 0) await publishUser(deps, target);
-  return moved.modifiedCount > 0;
+  const owner = await deps.users.lookupIdentity({ ...m.next, bsuid: '' });
+  const targetId = owner && owner !== m.oldUserId ? owner : m.oldUserId;
+  const phone = e164FromWaId(m.next.waId);
+  const moved = await deps.users.moveNumber({
+    targetId,
+    oldWaId: m.oldWaId,
+    newWaId: m.next.waId,
+    newPhoneE164: phone,
+    primary: targetId === m.oldUserId,
+    terms: phoneTerms(phone, m.next.waId),
+    at: m.at,
+  });
+  if (targetId === m.oldUserId)
+    await deps.users.linkIdentity(`${m.next.accountId}|wa|${m.next.waId}`, m.oldUserId);
+  if (moved) await publishUser(deps, targetId);
+  return moved;
 }
 
-async function changeBsuid(deps: AppDeps, userId: string, next: Identity): Promise<boolean> {
+async function changeBsuid(
+  deps: Pick<Ports, 'users' | 'events'>,
+  userId: string,
+  next: Identity,
+): Promise<boolean> {
   const owner = await deps.users.lookupIdentity({ ...next, waId: '' });
   if (owner && owner !== userId) return false; // another user holds it: keep both, merge nothing
   await deps.users.linkIdentity(`${next.accountId}|bsuid|${next.bsuid}`, userId);
-  const res = await deps.users.users.updateOne(
-    { _id: userId, bsuid: { $ne: next.bsuid } },
-    {
-      $set: { bsuid: next.bsuid, parentBsuid: next.parentBsuid ?? '' },
-      $addToSet: { searchTerms: next.bsuid.toLowerCase() },
-    },
-  );
-  if (res.modifiedCount > 0) await publishUser(deps, userId);
-  return res.modifiedCount > 0;
+  const changed = await deps.users.setBsuid(userId, next.bsuid, next.parentBsuid ?? '');
+  if (changed) await publishUser(deps, userId);
+  return changed;
 }
 
 async function storeSystemNotice(
-  deps: AppDeps,
+  deps: EventPorts,
   e: WebhookEvent,
   n: NumberChangeEvent,
   userId: string,
@@ -268,6 +222,6 @@ async function storeSystemNotice(
   const doc = inboundDoc(e, notice, userId, at, deps.now());
   // A system notice is part of the history but not a message from the user: not counted, no reply needed.
   const created = await deps.messages.insert(doc);
-  if (created) await publishMessage(deps, EventKind.MESSAGE_CREATED, doc._id);
+  if (created) await publishMessage(deps, EventKind.MESSAGE_CREATED, doc);
   return created;
 }

@@ -4,20 +4,23 @@ import { DeliveryStatus, EventKind, ActorKind, type WebhookEvent } from '@ue/pro
 import { stableId } from '../domain/ids.js';
 import type { DeliveryState } from '../domain/status.js';
 import { textTerms } from '../domain/search.js';
-import type { MessageDoc } from '../adapters/mongo/docs.js';
-import { messageToProto, previewOf } from '../adapters/mongo/to-proto.js';
-import type { StatusChange } from '../adapters/mongo/message-repo.js';
-import type { AppDeps } from './deps.js';
-import { identityOf, publishMessage, type Outcome } from './apply-events.js';
+import { identityOf, type Outcome } from './identity.js';
+import type { Ports, StatusChange } from './ports.js';
+import { previewOf } from './preview.js';
+import { publishMessage } from './publish.js';
+import type { MessageRecord } from './records.js';
 
-const STATE_OF: Partial<Record<DeliveryStatus, DeliveryState>> = {
-  [DeliveryStatus.PENDING]: 'pending',
-  [DeliveryStatus.SENT]: 'sent',
-  [DeliveryStatus.DELIVERED]: 'delivered',
-  [DeliveryStatus.READ]: 'read',
-  [DeliveryStatus.PLAYED]: 'played',
-  [DeliveryStatus.FAILED]: 'failed',
-};
+/** What applying events about existing messages needs. */
+type UpdatePorts = Pick<Ports, 'users' | 'messages' | 'orphans' | 'events' | 'now'>;
+
+const STATE_OF = new Map<DeliveryStatus, DeliveryState>([
+  [DeliveryStatus.PENDING, 'pending'],
+  [DeliveryStatus.SENT, 'sent'],
+  [DeliveryStatus.DELIVERED, 'delivered'],
+  [DeliveryStatus.READ, 'read'],
+  [DeliveryStatus.PLAYED, 'played'],
+  [DeliveryStatus.FAILED, 'failed'],
+]);
 
 function targetOf(e: WebhookEvent): string {
   const ev = e.event;
@@ -36,7 +39,7 @@ function targetOf(e: WebhookEvent): string {
 }
 
 export async function applyMessageUpdate(
-  deps: AppDeps,
+  deps: UpdatePorts,
   e: WebhookEvent,
   at: Date,
 ): Promise<Outcome> {
@@ -45,7 +48,12 @@ export async function applyMessageUpdate(
   if (!target) return 'duplicate';
   const msg = await deps.messages.findByWamid(e.accountId, target);
   if (!msg) {
-    await deps.orphans.keep(e.accountId, target, e, deps.now());
+    await deps.orphans.keep({
+      accountId: e.accountId,
+      targetWamid: target,
+      event: e,
+      at: deps.now(),
+    });
     // The message may have been stored between our read and the orphan write: attach now.
     if (await deps.messages.findByWamid(e.accountId, target))
       await attachOrphans(deps, e.accountId, target);
@@ -55,16 +63,16 @@ export async function applyMessageUpdate(
 }
 
 async function applyToMessage(
-  deps: AppDeps,
+  deps: UpdatePorts,
   e: WebhookEvent,
-  msg: MessageDoc,
+  msg: MessageRecord,
   at: Date,
 ): Promise<Outcome> {
   const ev = e.event;
   let changed = false;
   let kind = EventKind.MESSAGE_UPDATED;
   if (ev?.$case === 'status') {
-    const state = STATE_OF[ev.status.status];
+    const state = STATE_OF.get(ev.status.status);
     if (!state) return 'duplicate';
     const change: StatusChange = {
       state,
@@ -107,25 +115,23 @@ async function applyToMessage(
 }
 
 /** A user's list-row preview follows an edit or a revoke of the message it shows. */
-async function refreshPreview(deps: AppDeps, messageId: string): Promise<void> {
+async function refreshPreview(deps: UpdatePorts, messageId: string): Promise<void> {
   const doc = await deps.messages.findById(messageId);
-  if (!doc) return;
-  const current = messageToProto(doc);
-  const text = doc.revoked ? '[deleted]' : previewOf({ ...doc, content: current.content }).text;
-  await deps.cols.users.updateOne(
-    { _id: doc.userId, 'lastMessage.messageId': messageId },
-    { $set: { 'lastMessage.text': text } },
-  );
+  if (doc) await deps.users.setPreviewText(doc.userId, messageId, previewOf(doc).text);
 }
 
-async function applyStatus(deps: AppDeps, msg: MessageDoc, change: StatusChange): Promise<boolean> {
+async function applyStatus(
+  deps: UpdatePorts,
+  msg: MessageRecord,
+  change: StatusChange,
+): Promise<boolean> {
   const out = await deps.messages.applyStatus(msg._id, change);
   if (out.newTransition && change.state === 'failed') await deps.users.incFailed(msg.userId);
   return out.newTransition || out.raised;
 }
 
 /** Ingest's sender reports the outcome of a SendMessage job. */
-async function applySendResult(deps: AppDeps, e: WebhookEvent, at: Date): Promise<Outcome> {
+async function applySendResult(deps: UpdatePorts, e: WebhookEvent, at: Date): Promise<Outcome> {
   if (e.event?.$case !== 'sendResult') return 'duplicate';
   const r = e.event.sendResult;
   const msg = await deps.messages.findById(r.messageId);
@@ -159,7 +165,7 @@ async function applySendResult(deps: AppDeps, e: WebhookEvent, at: Date): Promis
 /** Replay the kept events for a message that now exists, then forget them. */
 /** True when kept events were found (and replayed). */
 export async function attachOrphans(
-  deps: AppDeps,
+  deps: UpdatePorts,
   accountId: string,
   wamid: string,
 ): Promise<boolean> {

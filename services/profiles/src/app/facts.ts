@@ -1,19 +1,17 @@
-// Agent memory: append-only fact versions per (user, key). Version numbers come from an atomic
-// per-(user, key) counter; a unique (user, key, version) index backs it up. Nothing is overwritten.
+// Agent memory: append-only fact versions per (user, key); the current value is the newest
+// version. Nothing is overwritten: a retraction is a new version too.
 import { AppError } from '@ue/kit';
 import { EventKind, type Actor, type ListFactsRequest, type UpsertFactsRequest } from '@ue/proto';
-import type { Filter } from 'mongodb';
 import { LIMITS, optionalString, requireString, validateFactKey } from '../domain/limits.js';
 import { textTerms } from '../domain/search.js';
-import type { FactDoc } from '../adapters/mongo/docs.js';
-import { factToProto } from '../adapters/mongo/to-proto.js';
-import type { AppDeps } from './deps.js';
+import type { Ports } from './ports.js';
+import type { FactRecord } from './records.js';
 
 export async function upsertFacts(
-  deps: AppDeps,
+  deps: Pick<Ports, 'users' | 'facts' | 'events' | 'now'>,
   req: UpsertFactsRequest,
   author: Actor,
-): Promise<FactDoc[]> {
+): Promise<FactRecord[]> {
   const userId = requireString('user_id', req.userId);
   if (req.facts.length === 0) throw AppError.invalid('facts', 'at least one fact required');
   if (req.facts.length > LIMITS.factsPerRequest)
@@ -33,15 +31,10 @@ export async function upsertFacts(
   });
   const user = await deps.users.findById(userId);
   if (!user || user.erasedAt) throw AppError.notFound('user');
-  const out: FactDoc[] = [];
+  const out: FactRecord[] = [];
   for (const f of inputs) {
-    const head = await deps.cols.factHeads.findOneAndUpdate(
-      { _id: `${userId}|${f.key}` },
-      { $inc: { version: 1 } },
-      { upsert: true, returnDocument: 'after' },
-    );
-    const version = head?.version ?? 1;
-    const doc: FactDoc = {
+    const version = await deps.facts.nextVersion(userId, f.key);
+    const doc: FactRecord = {
       _id: `${userId}|${f.key}|${version}`,
       userId,
       key: f.key,
@@ -53,13 +46,13 @@ export async function upsertFacts(
       version,
       retracted: f.retract,
     };
-    await deps.cols.facts.insertOne(doc);
+    await deps.facts.insert(doc);
     out.push(doc);
     await deps.events.publish({
       kind: EventKind.FACT_UPSERTED,
       userId,
       accountId: user.accountId,
-      payload: { $case: 'fact', fact: factToProto(doc) },
+      payload: { $case: 'fact', fact: doc },
     });
   }
   await deps.users.addTerms(
@@ -70,22 +63,15 @@ export async function upsertFacts(
 }
 
 export async function listFacts(
-  deps: AppDeps,
+  deps: Pick<Ports, 'users' | 'facts'>,
   req: ListFactsRequest,
-): Promise<{ current: FactDoc[]; history: FactDoc[] }> {
+): Promise<{ current: FactRecord[]; history: FactRecord[] }> {
   const userId = requireString('user_id', req.userId);
   if (req.keys.length > 100) throw AppError.invalid('keys', 'at most 100');
   const keys = req.keys.map((k, i) => validateFactKey(`keys[${i}]`, k));
   if (!(await deps.users.findById(userId))) throw AppError.notFound('user');
-  const filter: Filter<FactDoc> = { userId };
-  if (keys.length) filter.key = { $in: keys };
-  if (req.asOf) filter.recordedAt = { $lte: req.asOf };
-  const all = await deps.cols.facts
-    .find(filter)
-    .sort({ key: 1, version: 1 })
-    .limit(10_000)
-    .toArray();
-  const latest = new Map<string, FactDoc>();
+  const all = await deps.facts.list(userId, { keys, asOf: req.asOf });
+  const latest = new Map<string, FactRecord>();
   for (const f of all) latest.set(f.key, f);
   const current = [...latest.values()].filter((f) => req.includeRetracted || !f.retracted);
   return { current, history: req.includeHistory ? all : [] };

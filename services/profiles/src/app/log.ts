@@ -11,71 +11,54 @@ import {
   type ListLogEntriesRequest,
   type UpdateLogEntryRequest,
 } from '@ue/proto';
-import type { Filter, UpdateFilter } from 'mongodb';
 import { cursorTime, decodeCursor, encodeCursor } from '../domain/cursor.js';
 import { newId } from '../domain/ids.js';
 import { LIMITS, optionalString, pageSize, requireString } from '../domain/limits.js';
-import { isDuplicateKey } from '../adapters/mongo/db.js';
-import type { LogEntryDoc, UserDoc } from '../adapters/mongo/docs.js';
-import { logEntryToProto } from '../adapters/mongo/to-proto.js';
-import type { AppDeps } from './deps.js';
-import { publishUser } from './apply-events.js';
+import type { Ports } from './ports.js';
+import { publishUser } from './publish.js';
+import type { LogEntryRecord } from './records.js';
+
+type LogPorts = Pick<Ports, 'users' | 'log' | 'events' | 'now'>;
 
 const DUE_KINDS = [LogEntryKind.FOLLOW_UP, LogEntryKind.PROACTIVE];
+const KINDS = [
+  LogEntryKind.NOTE,
+  LogEntryKind.FOLLOW_UP,
+  LogEntryKind.PROACTIVE,
+  LogEntryKind.SYSTEM,
+];
+const STATES = [LogEntryState.OPEN, LogEntryState.DONE, LogEntryState.CANCELLED];
 
-async function publishEntry(deps: AppDeps, e: LogEntryDoc): Promise<void> {
+async function publishEntry(deps: Pick<Ports, 'events'>, e: LogEntryRecord): Promise<void> {
   await deps.events.publish({
     kind: EventKind.LOG_ENTRY_CHANGED,
     userId: e.userId,
     accountId: e.accountId,
-    payload: { $case: 'logEntry', logEntry: logEntryToProto(e) },
+    payload: { $case: 'logEntry', logEntry: e },
   });
 }
 
 /** Recount open follow-ups / reminders and the earliest due time for one user. */
-export async function refreshFollowUps(deps: AppDeps, userId: string): Promise<void> {
-  const { users, logEntries } = deps.cols;
-  await users.updateOne({ _id: userId }, { $inc: { followUpsVersion: 1 } });
-  for (let attempt = 0; attempt < 5; attempt += 1) {
-    const u = await users.findOne({ _id: userId }, { projection: { followUpsVersion: 1 } });
-    if (!u) return;
-    const version = (u as unknown as { followUpsVersion?: number }).followUpsVersion ?? 0;
-    const open = await logEntries
-      .find(
-        { userId, state: LogEntryState.OPEN, kind: { $in: DUE_KINDS } },
-        { projection: { dueAt: 1 } },
-      )
-      .toArray();
-    const dues = open
-      .map((e) => e.dueAt)
-      .filter((d): d is Date => d instanceof Date)
-      .sort((a, b) => a.getTime() - b.getTime());
-    const update: UpdateFilter<UserDoc> = dues[0]
-      ? { $set: { 'counters.openFollowUps': open.length, nextFollowUpDueAt: dues[0] } }
-      : {
-          $set: { 'counters.openFollowUps': open.length },
-          $unset: { nextFollowUpDueAt: '' as const },
-        };
-    const res = await users.updateOne({ _id: userId, followUpsVersion: version }, update);
-    if (res.matchedCount > 0) return;
-  }
+export async function refreshFollowUps(
+  deps: Pick<Ports, 'users' | 'log'>,
+  userId: string,
+): Promise<void> {
+  await deps.users.refreshFollowUps(userId, () => deps.log.openDue(userId));
 }
 
 export async function insertSystemEntry(
-  deps: AppDeps,
-  userId: string,
-  accountId: string,
-  text: string,
+  deps: Pick<Ports, 'log' | 'events' | 'now'>,
+  e: { userId: string; accountId: string; text: string },
   author: Actor,
-) {
+): Promise<void> {
   const now = deps.now();
   const _id = newId('l');
-  const doc: LogEntryDoc = {
+  const { entry } = await deps.log.insert({
     _id,
-    userId,
-    accountId,
+    userId: e.userId,
+    accountId: e.accountId,
     kind: LogEntryKind.SYSTEM,
-    text,
+    text: e.text,
     author,
     dueAt: undefined,
     state: LogEntryState.UNSPECIFIED,
@@ -84,26 +67,18 @@ export async function insertSystemEntry(
     stateChanged: undefined,
     clientId: '',
     clientKey: `id:${_id}`,
-  };
-  await deps.cols.logEntries.insertOne(doc);
-  await publishEntry(deps, doc);
+  });
+  await publishEntry(deps, entry);
 }
 
 export async function addLogEntry(
-  deps: AppDeps,
+  deps: LogPorts,
   req: AddLogEntryRequest,
   author: Actor,
-): Promise<LogEntryDoc> {
+): Promise<LogEntryRecord> {
   const userId = requireString('user_id', req.userId);
   const kind = req.kind;
-  if (
-    ![
-      LogEntryKind.NOTE,
-      LogEntryKind.FOLLOW_UP,
-      LogEntryKind.PROACTIVE,
-      LogEntryKind.SYSTEM,
-    ].includes(kind)
-  ) {
+  if (!KINDS.includes(kind)) {
     throw AppError.invalid('kind', 'one of NOTE, FOLLOW_UP, PROACTIVE, SYSTEM required');
   }
   const text = requireString('text', req.text, LIMITS.logTextLength);
@@ -115,12 +90,12 @@ export async function addLogEntry(
   const user = await deps.users.findById(userId);
   if (!user || user.erasedAt) throw AppError.notFound('user');
   if (clientId) {
-    const existing = await deps.cols.logEntries.findOne({ userId, clientKey: clientId });
+    const existing = await deps.log.findByClientId(userId, clientId);
     if (existing) return existing;
   }
   const now = deps.now();
   const _id = newId('l');
-  const doc: LogEntryDoc = {
+  const doc: LogEntryRecord = {
     _id,
     userId,
     accountId: user.accountId,
@@ -135,19 +110,12 @@ export async function addLogEntry(
     clientId,
     clientKey: clientId || `id:${_id}`,
   };
-  try {
-    await deps.cols.logEntries.insertOne(doc);
-  } catch (e) {
-    if (!isDuplicateKey(e)) throw e;
-    const existing = await deps.cols.logEntries.findOne({ userId, clientKey: clientId });
-    if (existing) return existing;
-    throw e;
-  }
-  await afterChange(deps, doc);
-  return doc;
+  const { entry, created } = await deps.log.insert(doc);
+  if (created) await afterChange(deps, entry);
+  return entry;
 }
 
-async function afterChange(deps: AppDeps, doc: LogEntryDoc): Promise<void> {
+async function afterChange(deps: LogPorts, doc: LogEntryRecord): Promise<void> {
   if (DUE_KINDS.includes(doc.kind)) {
     await refreshFollowUps(deps, doc.userId);
     await publishUser(deps, doc.userId);
@@ -155,42 +123,36 @@ async function afterChange(deps: AppDeps, doc: LogEntryDoc): Promise<void> {
   await publishEntry(deps, doc);
 }
 
-const STATES = [LogEntryState.OPEN, LogEntryState.DONE, LogEntryState.CANCELLED];
-
 export async function updateLogEntry(
-  deps: AppDeps,
+  deps: LogPorts,
   req: UpdateLogEntryRequest,
   actor: Actor,
-): Promise<LogEntryDoc> {
+): Promise<LogEntryRecord> {
   const id = requireString('id', req.id);
-  const current = await deps.cols.logEntries.findOne({ _id: id });
+  const current = await deps.log.findById(id);
   if (!current) throw AppError.notFound('log entry');
   if (current.kind === LogEntryKind.SYSTEM)
     throw new AppError('FAILED_PRECONDITION', 'system entries cannot be changed');
   const now = deps.now();
-  const set: Partial<LogEntryDoc> = { updatedAt: now };
+  const set: Partial<LogEntryRecord> = { updatedAt: now };
   if (req.text !== undefined) set.text = requireString('text', req.text, LIMITS.logTextLength);
   if (req.dueAt) {
     if (!DUE_KINDS.includes(current.kind))
       throw AppError.invalid('due_at', 'only follow-ups and reminders have a due time');
     set.dueAt = req.dueAt;
   }
-  const filter: Filter<LogEntryDoc> = { _id: id };
+  let expectedState: LogEntryState | undefined;
   if (req.state !== LogEntryState.UNSPECIFIED) {
     if (!STATES.includes(req.state)) throw AppError.invalid('state', 'unknown state');
     if (!DUE_KINDS.includes(current.kind)) throw AppError.invalid('state', 'notes have no state');
     if (req.state !== current.state) {
       // Guarded by the state we read: a concurrent transition makes this one fail loudly.
-      filter.state = current.state;
+      expectedState = current.state;
       set.state = req.state;
       set.stateChanged = { by: actor, at: now };
     }
   }
-  const res = await deps.cols.logEntries.findOneAndUpdate(
-    filter,
-    { $set: set },
-    { returnDocument: 'after' },
-  );
+  const res = await deps.log.update(id, set, expectedState);
   if (!res)
     throw new AppError('FAILED_PRECONDITION', 'log entry changed concurrently; read it again');
   await afterChange(deps, res);
@@ -198,34 +160,37 @@ export async function updateLogEntry(
 }
 
 export async function listLogEntries(
-  deps: AppDeps,
+  deps: Pick<Ports, 'log' | 'now'>,
   req: ListLogEntriesRequest,
-): Promise<{ docs: LogEntryDoc[]; next: string }> {
+): Promise<{ docs: LogEntryRecord[]; next: string }> {
   const limit = pageSize('page_size', req.pageSize);
-  const and: Filter<LogEntryDoc>[] = [];
-  if (req.userId) and.push({ userId: optionalString('user_id', req.userId, LIMITS.idLength) });
-  if (req.accountId) and.push({ accountId: optionalString('account_id', req.accountId, 64) });
-  if (req.kinds.length) and.push({ kind: { $in: req.kinds } });
-  if (req.states.length) and.push({ state: { $in: req.states } });
-  const byDue = req.overdueOnly || req.dueBefore !== undefined;
-  if (req.overdueOnly)
-    and.push({ state: LogEntryState.OPEN, kind: { $in: DUE_KINDS }, dueAt: { $lt: deps.now() } });
-  if (req.dueBefore) and.push({ dueAt: { $lt: req.dueBefore } });
-  const field = byDue ? 'dueAt' : 'createdAt';
-  const dir = byDue ? 1 : -1;
+  req.kinds.forEach((k, i) => {
+    if (!KINDS.includes(k)) throw AppError.invalid(`kinds[${i}]`, 'unknown kind');
+  });
+  req.states.forEach((st, i) => {
+    if (![LogEntryState.UNSPECIFIED, ...STATES].includes(st))
+      throw AppError.invalid(`states[${i}]`, 'unknown state');
+  });
+  const order = req.overdueOnly || req.dueBefore !== undefined ? 'due' : 'created';
+  const field = order === 'due' ? 'dueAt' : 'createdAt';
+  let after: { at: Date; id: string } | undefined;
   if (req.pageToken) {
     const c = decodeCursor(req.pageToken);
     if (c.f !== field || typeof c.k !== 'string')
       throw AppError.invalid('page_token', 'token belongs to another listing');
-    const op = dir === 1 ? '$gt' : '$lt';
-    const k = cursorTime(c);
-    and.push({ $or: [{ [field]: { [op]: k } }, { [field]: k, _id: { [op]: c.id } }] });
+    after = { at: cursorTime(c), id: c.id };
   }
-  const docs = await deps.cols.logEntries
-    .find(and.length ? { $and: and } : {})
-    .sort({ [field]: dir, _id: dir })
-    .limit(limit + 1)
-    .toArray();
+  const docs = await deps.log.list({
+    userId: req.userId ? optionalString('user_id', req.userId, LIMITS.idLength) : undefined,
+    accountId: req.accountId ? optionalString('account_id', req.accountId, 64) : undefined,
+    kinds: req.kinds,
+    states: req.states,
+    overdueAt: req.overdueOnly ? deps.now() : undefined,
+    dueBefore: req.dueBefore,
+    order,
+    after,
+    limit: limit + 1,
+  });
   const page = docs.slice(0, limit);
   const last = page[page.length - 1];
   const next =

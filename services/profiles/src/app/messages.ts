@@ -17,23 +17,28 @@ import { messageIdFor, newId } from '../domain/ids.js';
 import { LIMITS, optionalString, pageSize, requireString } from '../domain/limits.js';
 import { textTerms } from '../domain/search.js';
 import { statusRank } from '../domain/status.js';
-import type { MessageDoc, UserDoc } from '../adapters/mongo/docs.js';
-import { previewOf } from '../adapters/mongo/to-proto.js';
-import type { AppDeps } from './deps.js';
-import { publishMessage, publishUser } from './apply-events.js';
 import { attachOrphans } from './apply-message-updates.js';
+import type { Ports } from './ports.js';
+import { previewOf } from './preview.js';
+import { publishMessage, publishUser } from './publish.js';
+import type { MessageRecord, UserRecord } from './records.js';
+
+type MessagePorts = Pick<Ports, 'users' | 'messages' | 'orphans' | 'events' | 'now'>;
 
 export interface MessagePage {
-  docs: MessageDoc[];
+  docs: MessageRecord[];
   next: string;
   prev: string;
   replyIds: Map<string, string>;
 }
 
-const cursorOf = (d: MessageDoc, dir: 'older' | 'newer') =>
+const cursorOf = (d: MessageRecord, dir: 'older' | 'newer') =>
   encodeCursor({ k: (d.sentAt ?? new Date(0)).toISOString(), id: d._id, d: dir });
 
-export async function listMessages(deps: AppDeps, req: ListMessagesRequest): Promise<MessagePage> {
+export async function listMessages(
+  deps: Pick<Ports, 'users' | 'messages'>,
+  req: ListMessagesRequest,
+): Promise<MessagePage> {
   const userId = requireString('user_id', req.userId);
   const limit = pageSize('page_size', req.pageSize);
   const c = req.pageToken ? decodeCursor(req.pageToken) : undefined;
@@ -58,20 +63,15 @@ export async function listMessages(deps: AppDeps, req: ListMessagesRequest): Pro
   return { docs, next, prev, replyIds: await resolveReplies(deps, docs) };
 }
 
-async function resolveReplies(deps: AppDeps, docs: MessageDoc[]): Promise<Map<string, string>> {
+async function resolveReplies(
+  deps: Pick<Ports, 'messages'>,
+  docs: MessageRecord[],
+): Promise<Map<string, string>> {
   const wamids = [
     ...new Set(docs.map((d) => d.context?.replyToWamid).filter((w): w is string => !!w)),
   ];
-  const map = new Map<string, string>();
-  if (wamids.length === 0 || !docs[0]) return map;
-  const found = await deps.cols.messages
-    .find(
-      { accountId: docs[0].accountId, wamidKey: { $in: wamids } },
-      { projection: { wamidKey: 1 } },
-    )
-    .toArray();
-  for (const f of found) map.set(f.wamidKey, f._id);
-  return map;
+  if (wamids.length === 0 || !docs[0]) return new Map();
+  return deps.messages.idsByWamid(docs[0].accountId, wamids);
 }
 
 function validateContent(
@@ -96,7 +96,7 @@ function validateContent(
 }
 
 function outboundDoc(
-  user: UserDoc,
+  user: UserRecord,
   id: string,
   o: {
     wamid: string;
@@ -107,7 +107,7 @@ function outboundDoc(
     now: Date;
     bizOpaque?: string;
   },
-): MessageDoc {
+): MessageRecord {
   const state = o.wamid ? 'sent' : 'pending';
   return {
     _id: id,
@@ -127,8 +127,8 @@ function outboundDoc(
     status: o.wamid ? DeliveryStatus.SENT : DeliveryStatus.PENDING,
     statusRank: statusRank(state),
     statusTimes: o.wamid
-      ? ({ sentAt: o.sentAt } as MessageDoc['statusTimes'])
-      : ({ pendingAt: o.sentAt } as MessageDoc['statusTimes']),
+      ? ({ sentAt: o.sentAt } as MessageRecord['statusTimes'])
+      : ({ pendingAt: o.sentAt } as MessageRecord['statusTimes']),
     errors: [],
     pricing: undefined,
     bizOpaqueCallbackData: o.bizOpaque ?? '',
@@ -143,7 +143,12 @@ function outboundDoc(
   };
 }
 
-async function findExisting(deps: AppDeps, user: UserDoc, wamid: string, clientId: string) {
+async function findExisting(
+  deps: Pick<Ports, 'messages'>,
+  user: UserRecord,
+  key: { wamid: string; clientId: string },
+) {
+  const { wamid, clientId } = key;
   if (wamid) {
     const m = await deps.messages.findByWamid(user.accountId, wamid);
     if (m) return m;
@@ -152,16 +157,16 @@ async function findExisting(deps: AppDeps, user: UserDoc, wamid: string, clientI
 }
 
 async function storeOutbound(
-  deps: AppDeps,
-  user: UserDoc,
-  doc: MessageDoc,
-): Promise<{ doc: MessageDoc; created: boolean }> {
-  const stored = await deps.store.insertCounted(doc, {
+  deps: MessagePorts,
+  user: UserRecord,
+  doc: MessageRecord,
+): Promise<{ doc: MessageRecord; created: boolean }> {
+  const stored = await deps.messages.insertCounted(doc, {
     preview: previewOf(doc),
     terms: doc.terms ?? [],
   });
   if (!stored.created) {
-    const existing = await findExisting(deps, user, doc.wamid, doc.clientId);
+    const existing = await findExisting(deps, user, doc);
     if (!existing)
       throw new AppError('ALREADY_EXISTS', 'a message with this wamid exists for another user');
     // A crash after the commit may have left statuses waiting for this wamid: attach them now.
@@ -175,10 +180,10 @@ async function storeOutbound(
 }
 
 async function recipientOf(
-  deps: AppDeps,
+  deps: MessagePorts,
   req: RecordOutboundMessageRequest,
   at: Date,
-): Promise<UserDoc> {
+): Promise<UserRecord> {
   let userId = optionalString('user_id', req.userId, LIMITS.idLength);
   if (!userId) {
     const r = req.recipient;
@@ -197,7 +202,7 @@ async function recipientOf(
 }
 
 export async function recordOutbound(
-  deps: AppDeps,
+  deps: MessagePorts,
   req: RecordOutboundMessageRequest,
   author: Actor,
 ) {
@@ -208,7 +213,7 @@ export async function recordOutbound(
   const content = validateContent('content', req.content, false);
   const now = deps.now();
   const user = await recipientOf(deps, req, req.sentAt ?? now);
-  const existing = await findExisting(deps, user, wamid, clientId);
+  const existing = await findExisting(deps, user, { wamid, clientId });
   if (existing) return { doc: existing, created: false };
   const id = wamid ? messageIdFor(user.accountId, wamid) : newId('m');
   const bizOpaque = optionalString('biz_opaque_callback_data', req.bizOpaqueCallbackData, 512);
@@ -228,10 +233,10 @@ export async function recordOutbound(
 }
 
 export async function sendMessage(
-  deps: AppDeps,
+  deps: MessagePorts & Pick<Ports, 'outbound'>,
   req: SendMessageRequest,
   author: Actor,
-): Promise<MessageDoc> {
+): Promise<MessageRecord> {
   const userId = requireString('user_id', req.userId);
   const content = validateContent('content', req.content, true);
   const clientId = optionalString('client_id', req.clientId, 128);
@@ -274,8 +279,8 @@ export async function sendMessage(
 }
 
 async function createPending(
-  deps: AppDeps,
-  user: UserDoc,
+  deps: MessagePorts,
+  user: UserRecord,
   req: SendMessageRequest,
   o: { content: MessageContent; clientId: string; author: Actor; now: Date },
 ) {

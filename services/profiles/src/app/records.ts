@@ -1,8 +1,9 @@
-// Stored document shapes. They mirror the contract's messages (camelCase, Dates) plus the
-// bookkeeping fields that make idempotent, order-independent updates possible.
+// What profiles stores, as the use cases see it. Users, messages, facts and log entries are the
+// contract's messages (camelCase, Dates) plus the bookkeeping fields that make idempotent,
+// order-independent updates possible (ADR 0009: the contract is the model). `_id` is the key.
 import type { Actor, Fact, LogEntry, Message, User } from '@ue/proto';
 
-export interface UserDoc extends Omit<User, 'id'> {
+export interface UserRecord extends Omit<User, 'id'> {
   _id: string;
   /** Normalized search terms (names, username, phone forms, email, message words, fact values). */
   searchTerms: string[];
@@ -12,7 +13,7 @@ export interface UserDoc extends Omit<User, 'id'> {
   lastMessageKey?: string;
 }
 
-export interface MessageDoc extends Omit<Message, 'id'> {
+export interface MessageRecord extends Omit<Message, 'id'> {
   _id: string;
   /** wamid, or "id:<_id>" while an outbound message has none (unique with accountId). */
   wamidKey: string;
@@ -30,11 +31,11 @@ export interface MessageDoc extends Omit<Message, 'id'> {
   terms?: string[];
 }
 
-export interface FactDoc extends Fact {
+export interface FactRecord extends Fact {
   _id: string;
 }
 
-export interface LogEntryDoc extends Omit<LogEntry, 'id'> {
+export interface LogEntryRecord extends Omit<LogEntry, 'id'> {
   _id: string;
   accountId: string;
   clientKey: string;
@@ -47,4 +48,46 @@ export interface StoredReaction {
   wamid: string;
   /** "<ISO time>|<wamid>": the newest reaction of a reactor wins, whatever the arrival order. */
   key: string;
+}
+
+export interface IdentityRecord {
+  _id: string;
+  userId: string;
+}
+/** An event about a message we do not have yet (status, reaction, edit, revoke), kept until it appears. */
+export interface OrphanRecord {
+  _id: string;
+  accountId: string;
+  targetWamid: string;
+  /** WebhookEvent.toJSON of the event. */
+  event: unknown;
+  storedAt: Date;
+}
+export interface FactHeadRecord {
+  _id: string;
+  version: number;
+}
+export interface DeliveryRecord {
+  _id: string;
+  body: Buffer;
+  receivedAt: Date;
+  provider: string;
+}
+export interface AuditRecord {
+  _id: string;
+  kind: string;
+  userId: string;
+  actor: unknown;
+  reason: string;
+  at: Date;
+  counts: unknown;
+}
+
+export interface OutboxRecord {
+  _id: string;
+  /** WatchEventsResponse (kind, user, account, payload) as base64 protobuf. */
+  event: string;
+  /** So EraseUser can remove waiting events that carry the user's data. */
+  userId: string;
+  storedAt: Date;
 }

@@ -3,9 +3,6 @@ import { AppError } from '@ue/kit';
 import {
   DeliveryStatus,
   Direction,
-  LogEntryKind,
-  LogEntryState,
-  MessageType,
   StatsBucket,
   UserStatus,
   type GetStatsRequest,
@@ -14,17 +11,12 @@ import {
 } from '@ue/proto';
 import { bucketStart, bucketStarts, isValidTimeZone, median } from '../domain/buckets.js';
 import { LIMITS, optionalString } from '../domain/limits.js';
-import type { AppDeps } from './deps.js';
+import type { Ports, StatsRow } from './ports.js';
 
 const MAX_MESSAGES = 500_000;
 
-interface Row {
-  userId: string;
-  direction: Direction;
-  sentAt: Date;
-  status: DeliveryStatus;
-  type: MessageType;
-}
+type Row = StatsRow;
+type StatsPorts = Pick<Ports, 'stats' | 'log' | 'now'>;
 
 function parse(req: GetStatsRequest) {
   if (!req.from) throw AppError.invalid('from', 'required');
@@ -72,35 +64,14 @@ function responseTimes(rows: Row[]): { at: number; seconds: number }[] {
 }
 
 export async function getStats(
-  deps: AppDeps,
+  deps: StatsPorts,
   req: GetStatsRequest,
   maxTimeMS: number,
 ): Promise<GetStatsResponse> {
   const p = parse(req);
-  const acct = p.accountId ? { accountId: p.accountId } : {};
-  const rows = (
-    await deps.cols.messages
-      .find(
-        { ...acct, sentAt: { $gte: p.from, $lt: p.to } },
-        { projection: { userId: 1, direction: 1, sentAt: 1, status: 1, 'content.type': 1 } },
-      )
-      .sort({ sentAt: 1 })
-      .limit(MAX_MESSAGES)
-      .maxTimeMS(maxTimeMS)
-      .toArray()
-  )
-    .filter((m) => m.content?.type !== MessageType.SYSTEM)
-    .map((m) => ({
-      userId: m.userId,
-      direction: m.direction,
-      sentAt: m.sentAt!,
-      status: m.status,
-      type: m.content?.type ?? 0,
-    }));
-  const created = await deps.cols.users
-    .find({ ...acct, createdAt: { $gte: p.from, $lt: p.to } }, { projection: { createdAt: 1 } })
-    .maxTimeMS(maxTimeMS)
-    .toArray();
+  const range = { accountId: p.accountId || undefined, from: p.from, to: p.to, maxTimeMS };
+  const rows = await deps.stats.messagesBetween({ ...range, limit: MAX_MESSAGES });
+  const created = await deps.stats.usersCreatedBetween(range);
   const index = new Map(p.starts.map((s, i) => [s, i]));
   const points: (StatsPoint & { active: Set<string>; rt: number[] })[] = p.starts.map((s) => ({
     bucketStart: new Date(s),
@@ -125,8 +96,8 @@ export async function getStats(
       if (r.status === DeliveryStatus.FAILED) pt.failedDeliveries += 1;
     }
   }
-  for (const u of created) {
-    const pt = u.createdAt ? at(u.createdAt.getTime()) : undefined;
+  for (const c of created) {
+    const pt = at(c.getTime());
     if (pt) pt.newUsers += 1;
   }
   const rts = responseTimes(rows);
@@ -138,49 +109,42 @@ export async function getStats(
   }));
   return {
     series,
-    statusMix: await statusMix(deps, acct),
-    totals: await totals(deps, acct, series, median(rts.map((r) => r.seconds))),
+    statusMix: await statusMix(deps, range.accountId),
+    totals: await totals(deps, {
+      accountId: range.accountId,
+      series,
+      med: median(rts.map((r) => r.seconds)),
+    }),
   };
 }
 
-async function statusMix(deps: AppDeps, acct: { accountId?: string }) {
+async function statusMix(deps: StatsPorts, accountId: string | undefined) {
   const statuses = Object.values(UserStatus).filter(
     (v): v is UserStatus => typeof v === 'number' && Number(v) >= 0,
   );
   const counts = await Promise.all(
     statuses.map(async (status) => ({
       status,
-      users: await deps.cols.users.countDocuments({
-        ...acct,
-        status,
-        erasedAt: { $exists: false },
-      }),
+      users: await deps.stats.countUsers({ accountId, status }),
     })),
   );
   return counts.filter((c) => c.users > 0);
 }
 
 async function totals(
-  deps: AppDeps,
-  acct: { accountId?: string },
-  series: StatsPoint[],
-  med: number | undefined,
+  deps: StatsPorts,
+  t: { accountId: string | undefined; series: StatsPoint[]; med: number | undefined },
 ) {
-  const live = { ...acct, erasedAt: { $exists: false } };
-  const sum = (f: (p: StatsPoint) => number) => series.reduce((a, p) => a + f(p), 0);
+  const sum = (f: (p: StatsPoint) => number) => t.series.reduce((a, p) => a + f(p), 0);
+  const { accountId } = t;
   return {
-    users: await deps.cols.users.countDocuments(live),
+    users: await deps.stats.countUsers({ accountId }),
     inboundMessages: sum((p) => p.inboundMessages),
     outboundMessages: sum((p) => p.outboundMessages),
-    needsReply: await deps.cols.users.countDocuments({ ...live, needsReply: true }),
-    paused: await deps.cols.users.countDocuments({ ...live, paused: true }),
-    overdueFollowUps: await deps.cols.logEntries.countDocuments({
-      ...acct,
-      state: LogEntryState.OPEN,
-      kind: { $in: [LogEntryKind.FOLLOW_UP, LogEntryKind.PROACTIVE] },
-      dueAt: { $lt: deps.now() },
-    }),
+    needsReply: await deps.stats.countUsers({ accountId, needsReply: true }),
+    paused: await deps.stats.countUsers({ accountId, paused: true }),
+    overdueFollowUps: await deps.log.countOverdue({ accountId, now: deps.now() }),
     failedDeliveries: sum((p) => p.failedDeliveries),
-    medianFirstResponseSeconds: med,
+    medianFirstResponseSeconds: t.med,
   };
 }

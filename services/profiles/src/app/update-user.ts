@@ -2,7 +2,6 @@
 // attributed (Change {by, at}) and written to the user's log as a SYSTEM entry.
 import { AppError } from '@ue/kit';
 import { UserStatus, type Actor, type UpdateUserRequest } from '@ue/proto';
-import type { UpdateFilter } from 'mongodb';
 import {
   LIMITS,
   normalizeTag,
@@ -11,28 +10,30 @@ import {
   validateEmail,
 } from '../domain/limits.js';
 import { emailTerms, textTerms } from '../domain/search.js';
-import type { UserDoc } from '../adapters/mongo/docs.js';
-import type { AppDeps } from './deps.js';
 import { actorLabel } from './actors.js';
-import { publishUser } from './apply-events.js';
 import { insertSystemEntry } from './log.js';
+import type { Ports } from './ports.js';
+import { publishUser } from './publish.js';
+import type { UserRecord } from './records.js';
 
-const STATUS_LABEL: Record<number, string> = {
-  [UserStatus.UNSPECIFIED]: 'none',
-  [UserStatus.IN_PROGRESS]: 'In progress',
-  [UserStatus.OPPORTUNITY]: 'Opportunity',
-  [UserStatus.POTENTIAL_CUSTOMER]: 'Potential customer',
-  [UserStatus.QUOTE_REQUEST]: 'Quote request',
-  [UserStatus.FOLLOW_UP]: 'Follow-up',
-  [UserStatus.CONTACTED]: 'Contacted',
-  [UserStatus.WAITING_RESPONSE]: 'Waiting response',
-  [UserStatus.INFO_ONLY]: 'Info only',
-  [UserStatus.NOT_INTERESTED]: 'Not interested',
-  [UserStatus.SPAM]: 'Spam',
-};
+type UpdatePorts = Pick<Ports, 'users' | 'log' | 'events' | 'now'>;
+
+const STATUS_LABEL = new Map<UserStatus, string>([
+  [UserStatus.UNSPECIFIED, 'none'],
+  [UserStatus.IN_PROGRESS, 'In progress'],
+  [UserStatus.OPPORTUNITY, 'Opportunity'],
+  [UserStatus.POTENTIAL_CUSTOMER, 'Potential customer'],
+  [UserStatus.QUOTE_REQUEST, 'Quote request'],
+  [UserStatus.FOLLOW_UP, 'Follow-up'],
+  [UserStatus.CONTACTED, 'Contacted'],
+  [UserStatus.WAITING_RESPONSE, 'Waiting response'],
+  [UserStatus.INFO_ONLY, 'Info only'],
+  [UserStatus.NOT_INTERESTED, 'Not interested'],
+  [UserStatus.SPAM, 'Spam'],
+]);
 
 export function statusLabel(s: UserStatus): string {
-  return STATUS_LABEL[s] ?? String(s);
+  return STATUS_LABEL.get(s) ?? String(s);
 }
 
 interface Parsed {
@@ -48,7 +49,7 @@ interface Parsed {
 
 function parse(req: UpdateUserRequest): Parsed {
   const userId = requireString('user_id', req.userId);
-  if (req.status !== undefined && !(req.status in STATUS_LABEL))
+  if (req.status !== undefined && !STATUS_LABEL.has(req.status))
     throw AppError.invalid('status', 'unknown status');
   if (req.addTags.length > LIMITS.tagsPerRequest)
     throw AppError.invalid('add_tags', `at most ${LIMITS.tagsPerRequest}`);
@@ -74,10 +75,10 @@ function parse(req: UpdateUserRequest): Parsed {
 }
 
 export async function updateUser(
-  deps: AppDeps,
+  deps: UpdatePorts,
   req: UpdateUserRequest,
   actor: Actor,
-): Promise<UserDoc> {
+): Promise<UserRecord> {
   const p = parse(req);
   const now = deps.now();
   const change = { by: actor, at: now };
@@ -85,27 +86,19 @@ export async function updateUser(
   if (p.status !== undefined) Object.assign(set, { status: p.status, statusChanged: change });
   if (p.paused !== undefined) Object.assign(set, { paused: p.paused, pausedChanged: change });
   // An empty display name or email clears the correction.
-  const unset: Record<string, ''> = {};
+  const unset: string[] = [];
   if (p.displayName) set['profile.displayName'] = p.displayName;
-  else if (p.displayName === '') unset['profile.displayName'] = '';
+  else if (p.displayName === '') unset.push('profile.displayName');
   if (p.email) set['profile.email'] = p.email;
-  else if (p.email === '') unset['profile.email'] = '';
-  const terms = [...textTerms(p.displayName ?? ''), ...emailTerms(p.email ?? '')];
-  const update: UpdateFilter<UserDoc> = { $set: set };
-  if (Object.keys(unset).length) update.$unset = unset;
-  if (p.add.length || terms.length)
-    update.$addToSet = {
-      ...(p.add.length ? { tags: { $each: p.add } } : {}),
-      ...(terms.length ? { searchTerms: { $each: terms } } : {}),
-    } as never;
-  const before = await deps.users.users.findOneAndUpdate(
-    { _id: p.userId, erasedAt: { $exists: false } },
-    update,
-    { returnDocument: 'before' },
-  );
+  else if (p.email === '') unset.push('profile.email');
+  const before = await deps.users.change(p.userId, {
+    set,
+    unset,
+    addTags: p.add,
+    addTerms: [...textTerms(p.displayName ?? ''), ...emailTerms(p.email ?? '')],
+  });
   if (!before) throw AppError.notFound('user');
-  if (p.remove.length)
-    await deps.users.users.updateOne({ _id: p.userId }, { $pullAll: { tags: p.remove } });
+  await deps.users.removeTags(p.userId, p.remove);
   await enforceTagLimit(deps, p.userId, p.add);
   await logChanges(deps, before, p, actor);
   await publishUser(deps, p.userId);
@@ -115,15 +108,24 @@ export async function updateUser(
 }
 
 /** Over the per-user limit after a concurrent add: take this request's tags back and refuse. */
-async function enforceTagLimit(deps: AppDeps, userId: string, added: string[]): Promise<void> {
+async function enforceTagLimit(
+  deps: Pick<Ports, 'users'>,
+  userId: string,
+  added: string[],
+): Promise<void> {
   if (added.length === 0) return;
-  const u = await deps.users.users.findOne({ _id: userId }, { projection: { tags: 1 } });
+  const u = await deps.users.findById(userId);
   if ((u?.tags.length ?? 0) <= LIMITS.tagsPerUser) return;
-  await deps.users.users.updateOne({ _id: userId }, { $pullAll: { tags: added } });
+  await deps.users.removeTags(userId, added);
   throw AppError.invalid('add_tags', `a user has at most ${LIMITS.tagsPerUser} tags`);
 }
 
-async function logChanges(deps: AppDeps, before: UserDoc, p: Parsed, actor: Actor): Promise<void> {
+async function logChanges(
+  deps: UpdatePorts,
+  before: UserRecord,
+  p: Parsed,
+  actor: Actor,
+): Promise<void> {
   const who = actorLabel(actor);
   const why = p.reason ? ` (${p.reason})` : '';
   const lines: string[] = [];
@@ -151,5 +153,5 @@ async function logChanges(deps: AppDeps, before: UserDoc, p: Parsed, actor: Acto
     lines.push(p.email ? `Email set to "${p.email}" by ${who}` : `Email cleared by ${who}`);
   }
   for (const text of lines)
-    await insertSystemEntry(deps, before._id, before.accountId, text, actor);
+    await insertSystemEntry(deps, { userId: before._id, accountId: before.accountId, text }, actor);
 }

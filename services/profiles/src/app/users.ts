@@ -2,21 +2,23 @@
 import { AppError } from '@ue/kit';
 import {
   UserSort,
+  UserStatus,
   type GetUserRequest,
   type ListUsersRequest,
   type ListUsersResponse,
 } from '@ue/proto';
-import type { Filter } from 'mongodb';
 import { cursorTime, decodeCursor, encodeCursor } from '../domain/cursor.js';
 import { LIMITS, optionalString, pageSize, normalizeTag, requireString } from '../domain/limits.js';
 import { normalizePhone } from '../domain/phone.js';
-import { escapeRegex, parseSearchQuery } from '../domain/search.js';
-import type { UserDoc } from '../adapters/mongo/docs.js';
-import type { AppDeps } from './deps.js';
+import { parseSearchQuery } from '../domain/search.js';
+import type { Ports, UserListQuery } from './ports.js';
+import type { UserRecord } from './records.js';
 
-export async function getUser(deps: AppDeps, req: GetUserRequest): Promise<UserDoc> {
+type UserPorts = Pick<Ports, 'users'>;
+
+export async function getUser(deps: UserPorts, req: GetUserRequest): Promise<UserRecord> {
   const l = req.lookup;
-  let doc: UserDoc | null = null;
+  let doc: UserRecord | null = null;
   if (l?.$case === 'id') {
     doc = await deps.users.findById(requireString('id', l.id));
   } else if (l?.$case === 'accountUser') {
@@ -29,33 +31,31 @@ export async function getUser(deps: AppDeps, req: GetUserRequest): Promise<UserD
       const id = await deps.users.lookupIdentity({ accountId, waId, bsuid });
       doc = id ? await deps.users.findById(id) : null;
     } else if (bsuid) {
-      doc = await deps.users.users.find({ bsuid }).sort({ lastInteractionAt: -1 }).limit(1).next();
+      doc = await deps.users.findLatestByBsuid(bsuid);
     } else throw AppError.invalid('account_user.account_id', 'required when looking up by wa_id');
   } else if (l?.$case === 'phone') {
-    doc = await findByPhone(deps, l.phone.phone, l.phone.accountId, l.phone.defaultRegion);
+    doc = await findByPhone(deps, l.phone);
   } else throw AppError.invalid('lookup', 'one of id, account_user or phone is required');
   if (!doc) throw AppError.notFound('user');
   return doc;
 }
 
 async function findByPhone(
-  deps: AppDeps,
-  phone: string,
-  accountId: string,
-  region: string,
-): Promise<UserDoc | null> {
-  const raw = requireString('phone.phone', phone, 40);
+  deps: UserPorts,
+  l: { phone: string; accountId: string; defaultRegion: string },
+): Promise<UserRecord | null> {
+  const raw = requireString('phone.phone', l.phone, 40);
+  const region = l.defaultRegion;
   if (region && !/^[A-Za-z]{2}$/.test(region))
     throw AppError.invalid('phone.default_region', 'ISO 3166 alpha-2 code expected');
   const digits = raw.replace(/\D/g, '').replace(/^00/, '');
   if (digits.length < 5 || digits.length > 17)
     throw AppError.invalid('phone.phone', 'not a phone number');
-  const e164 = normalizePhone(raw, region || undefined);
-  const ors: Filter<UserDoc>[] = e164
-    ? [{ 'profile.phoneE164': e164 }, { waId: e164.slice(1) }, { previousWaIds: e164.slice(1) }]
-    : [{ searchTerms: digits }, { previousWaIds: digits }];
-  const filter: Filter<UserDoc> = { $or: ors, ...(accountId ? { accountId } : {}) };
-  return deps.users.users.find(filter).sort({ lastInteractionAt: -1, _id: -1 }).limit(1).next();
+  return deps.users.findByPhone({
+    e164: normalizePhone(raw, region || undefined),
+    digits,
+    accountId: optionalString('phone.account_id', l.accountId, 64) || undefined,
+  });
 }
 
 interface SortSpec {
@@ -72,57 +72,63 @@ function sortOf(s: UserSort): SortSpec {
   throw AppError.invalid('sort', 'unknown sort');
 }
 
-export function searchFilter(query: string): Filter<UserDoc>[] {
+/** Prefix terms a search query asks for; "none" when it can match nothing (only punctuation). */
+export function searchTerms(query: string): string[] | 'none' {
   const q = parseSearchQuery(optionalString('query', query, LIMITS.queryLength));
-  // Only punctuation: nothing can match (rather than everything).
-  if (q.kind === 'empty') return query.trim() ? [{ _id: { $in: [] } }] : [];
-  if (q.kind === 'phone') return [{ searchTerms: { $regex: `^${q.digits}` } }];
-  return q.terms.map((t) => ({ searchTerms: { $regex: `^${escapeRegex(t)}` } }));
+  if (q.kind === 'empty') return query.trim() ? 'none' : [];
+  if (q.kind === 'phone') return [q.digits];
+  return q.terms;
 }
 
-function filtersOf(req: ListUsersRequest, now: Date): Filter<UserDoc>[] {
-  const and: Filter<UserDoc>[] = [...searchFilter(req.query)];
-  if (req.accountId) and.push({ accountId: optionalString('account_id', req.accountId, 64) });
-  if (req.statuses.length) and.push({ status: { $in: req.statuses } });
+const STATUS_VALUES = new Set(
+  Object.values(UserStatus).filter((v): v is UserStatus => typeof v === 'number' && Number(v) >= 0),
+);
+
+function queryOf(
+  req: ListUsersRequest,
+  now: Date,
+): Omit<UserListQuery, 'sort' | 'limit' | 'maxTimeMS'> {
   if (req.tags.length > LIMITS.tagsPerRequest)
     throw AppError.invalid('tags', `at most ${LIMITS.tagsPerRequest}`);
-  req.tags.forEach((t, i) => and.push({ tags: normalizeTag(`tags[${i}]`, t) }));
-  if (req.activeAfter) and.push({ lastInteractionAt: { $gte: req.activeAfter } });
-  if (req.activeBefore) and.push({ lastInteractionAt: { $lt: req.activeBefore } });
-  if (req.needsReply !== undefined) and.push({ needsReply: req.needsReply });
-  if (req.paused !== undefined) and.push({ paused: req.paused });
-  if (req.hasOverdueFollowUp === true) and.push({ nextFollowUpDueAt: { $lt: now } });
-  if (req.hasOverdueFollowUp === false) {
-    and.push({
-      $or: [{ nextFollowUpDueAt: { $exists: false } }, { nextFollowUpDueAt: { $gte: now } }],
-    });
-  }
-  and.push({ erasedAt: { $exists: false } });
-  return and;
+  req.statuses.forEach((s, i) => {
+    if (!STATUS_VALUES.has(s)) throw AppError.invalid(`statuses[${i}]`, 'unknown status');
+  });
+  return {
+    terms: searchTerms(req.query),
+    accountId: optionalString('account_id', req.accountId, 64) || undefined,
+    statuses: req.statuses,
+    tags: req.tags.map((t, i) => normalizeTag(`tags[${i}]`, t)),
+    activeAfter: req.activeAfter,
+    activeBefore: req.activeBefore,
+    needsReply: req.needsReply,
+    paused: req.paused,
+    overdueAt:
+      req.hasOverdueFollowUp === undefined ? undefined : { now, overdue: req.hasOverdueFollowUp },
+  };
 }
 
 export async function listUsers(
-  deps: AppDeps,
+  deps: Pick<Ports, 'users' | 'now'>,
   req: ListUsersRequest,
   maxTimeMS: number,
-): Promise<{ docs: UserDoc[]; next: string }> {
+): Promise<{ docs: UserRecord[]; next: string }> {
   const limit = pageSize('page_size', req.pageSize);
   const sort = sortOf(req.sort);
-  const and = filtersOf(req, deps.now());
+  const q = queryOf(req, deps.now());
+  let after: UserListQuery['after'];
   if (req.pageToken) {
     const c = decodeCursor(req.pageToken);
     if (c.f !== sort.name || typeof c.k !== 'string')
       throw AppError.invalid('page_token', 'token belongs to another sort');
-    const k = cursorTime(c);
-    const op = sort.dir === -1 ? '$lt' : '$gt';
-    and.push({ $or: [{ [sort.field]: { [op]: k } }, { [sort.field]: k, _id: { [op]: c.id } }] });
+    after = { at: cursorTime(c), id: c.id };
   }
-  const docs = await deps.users.users
-    .find({ $and: and })
-    .sort({ [sort.field]: sort.dir, _id: sort.dir })
-    .limit(limit + 1)
-    .maxTimeMS(maxTimeMS)
-    .toArray();
+  const docs = await deps.users.list({
+    ...q,
+    sort: { field: sort.field, dir: sort.dir },
+    after,
+    limit: limit + 1,
+    maxTimeMS,
+  });
   const page = docs.slice(0, limit);
   const last = page[page.length - 1];
   const next =

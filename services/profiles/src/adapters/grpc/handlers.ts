@@ -1,7 +1,7 @@
 // gRPC handlers: validate, call the use case, map documents to the contract. Every handler goes
 // through the one wrapper (auth, error mapping, deadlines, single reply).
 import type { ProfilesServiceServer } from '@ue/proto';
-import type { AppDeps } from '../../app/deps.js';
+import type { Ports } from '../../app/ports.js';
 import { actorOf } from '../../app/actors.js';
 import { applyBatch } from '../../app/apply-batch.js';
 import { getUser, listUsers } from '../../app/users.js';
@@ -11,12 +11,21 @@ import { addLogEntry, listLogEntries, updateLogEntry } from '../../app/log.js';
 import { listFacts, upsertFacts } from '../../app/facts.js';
 import { getStats } from '../../app/stats.js';
 import { eraseUser, exportUser } from '../../app/privacy.js';
-import { factToProto, logEntryToProto, messageToProto, userToProto } from '../mongo/to-proto.js';
+import {
+  exportPartToProto,
+  factToProto,
+  logEntryToProto,
+  messageToProto,
+  userToProto,
+} from './to-proto.js';
 import type { Wrapper } from './wrap.js';
 import type { WatchDeps } from './watch.js';
 import { watchEvents } from './watch.js';
 
-export function createHandlers(deps: AppDeps, w: Wrapper, watch: WatchDeps): ProfilesServiceServer {
+export function createHandlers(
+  { ports: deps, watch }: { ports: Ports; watch: WatchDeps },
+  w: Wrapper,
+): ProfilesServiceServer {
   return {
     applyWebhookEvents: w.unary('ApplyWebhookEvents', (req, ctx) =>
       applyBatch(deps, req, () => ctx.isCancelled()),
@@ -72,7 +81,9 @@ export function createHandlers(deps: AppDeps, w: Wrapper, watch: WatchDeps): Pro
     getStats: w.unary('GetStats', (req, ctx) => getStats(deps, req, ctx.timeLeftMs())),
     watchEvents: w.stream('WatchEvents', (req, ctx, write) => watchEvents(watch, req, ctx, write)),
     exportUser: w.stream('ExportUser', (req, ctx, write) =>
-      exportUser(deps, req.userId, write, () => ctx.isCancelled()),
+      exportUser(deps, { userId: req.userId, cancelled: () => ctx.isCancelled() }, (part) =>
+        write({ part: exportPartToProto(part) }),
+      ),
     ),
     eraseUser: w.unary('EraseUser', (req, ctx) =>
       eraseUser(deps, req, actorOf('actor', req.actor, ctx.caller)),

@@ -1,9 +1,10 @@
 import { ActorKind, Direction, MessageContent, MessageType } from '@ue/proto';
 import { describe, expect, it } from 'vitest';
-import type { MessageDoc } from './docs.js';
-import { messageToProto, previewOf } from './to-proto.js';
+import type { MessageRecord } from '../../app/records.js';
+import { previewOf } from '../../app/preview.js';
+import { messageToProto } from './to-proto.js';
 
-const base = (over: Partial<MessageDoc>): MessageDoc => ({
+const base = (over: Partial<MessageRecord>): MessageRecord => ({
   _id: 'm_1',
   accountId: 'a',
   userId: 'u',

@@ -1,35 +1,26 @@
 // Small collections: orphaned events, raw deliveries, audit records.
-import type { WebhookEvent } from '@ue/proto';
 import { WebhookEvent as WebhookEventCodec } from '@ue/proto';
-import { stableId } from '../../domain/ids.js';
+import { newId, stableId } from '../../domain/ids.js';
+import type { AuditStore, DeliveryStore, OrphanStore } from '../../app/ports.js';
 import type { Collections } from './db.js';
 import { isDuplicateKey } from './db.js';
 
-export function createOrphanRepo(cols: Collections) {
+export function createOrphanRepo(cols: Pick<Collections, 'orphans'>): OrphanStore {
   return {
-    /** Keep an event whose target message is unknown; idempotent per (account, event). */
-    async keep(
-      accountId: string,
-      targetWamid: string,
-      event: WebhookEvent,
-      now: Date,
-    ): Promise<void> {
+    async keep({ accountId, targetWamid, event, at }) {
       const json = WebhookEventCodec.toJSON(event);
       const _id = stableId('o', accountId, targetWamid, JSON.stringify(json));
       await cols.orphans
         .updateOne(
           { _id },
-          { $setOnInsert: { accountId, targetWamid, event: json, storedAt: now } },
+          { $setOnInsert: { accountId, targetWamid, event: json, storedAt: at } },
           { upsert: true },
         )
         .catch((e: unknown) => {
           if (!isDuplicateKey(e)) throw e;
         });
     },
-    async take(
-      accountId: string,
-      targetWamid: string,
-    ): Promise<{ id: string; event: WebhookEvent }[]> {
+    async take(accountId, targetWamid) {
       const docs = await cols.orphans
         .find({ accountId, targetWamid })
         .sort({ storedAt: 1, _id: 1 })
@@ -37,24 +28,23 @@ export function createOrphanRepo(cols: Collections) {
         .toArray();
       return docs.map((d) => ({ id: d._id, event: WebhookEventCodec.fromJSON(d.event) }));
     },
-    async drop(ids: string[]): Promise<void> {
+    async drop(ids) {
       if (ids.length) await cols.orphans.deleteMany({ _id: { $in: ids } });
     },
   };
 }
 
-export function createDeliveryRepo(cols: Collections) {
+export function createDeliveryRepo(cols: Pick<Collections, 'deliveries'>): DeliveryStore {
   return {
-    /** Insert-if-absent by content hash; true when stored for the first time. */
-    async store(
-      sha256: string,
-      body: Buffer,
-      receivedAt: Date,
-      provider: string,
-    ): Promise<boolean> {
+    async store(d) {
       // Insert-if-absent: the duplicate _id of a replayed delivery is caught by its unique index.
       try {
-        await cols.deliveries.insertOne({ _id: sha256, body, receivedAt, provider });
+        await cols.deliveries.insertOne({
+          _id: d.sha256,
+          body: d.body,
+          receivedAt: d.receivedAt,
+          provider: d.provider,
+        });
         return true;
       } catch (e) {
         if (isDuplicateKey(e)) return false;
@@ -64,5 +54,10 @@ export function createDeliveryRepo(cols: Collections) {
   };
 }
 
-export type OrphanRepo = ReturnType<typeof createOrphanRepo>;
-export type DeliveryRepo = ReturnType<typeof createDeliveryRepo>;
+export function createAuditRepo(cols: Pick<Collections, 'audit'>): AuditStore {
+  return {
+    async record(a) {
+      await cols.audit.insertOne({ _id: newId('a'), ...a });
+    },
+  };
+}

@@ -2,53 +2,30 @@
 // (DESIGN §4): atomic update operators and guarded single-document updates as MongoDB intends,
 // plain, compound, unique and multikey indexes, no `$text`.
 import { MongoClient, type Collection, type Db, type IndexDescription } from 'mongodb';
-import type { OutboxDoc } from './event-outbox.js';
-import type { FactDoc, LogEntryDoc, MessageDoc, UserDoc } from './docs.js';
-
-export interface IdentityDoc {
-  _id: string;
-  userId: string;
-}
-/** An event about a message we do not have yet (status, reaction, edit, revoke), kept until it appears. */
-export interface OrphanDoc {
-  _id: string;
-  accountId: string;
-  targetWamid: string;
-  /** WebhookEvent.toJSON of the event. */
-  event: unknown;
-  storedAt: Date;
-}
-export interface FactHeadDoc {
-  _id: string;
-  version: number;
-}
-export interface DeliveryDoc {
-  _id: string;
-  body: Buffer;
-  receivedAt: Date;
-  provider: string;
-}
-export interface AuditDoc {
-  _id: string;
-  kind: string;
-  userId: string;
-  actor: unknown;
-  reason: string;
-  at: Date;
-  counts: unknown;
-}
+import type {
+  AuditRecord,
+  DeliveryRecord,
+  FactHeadRecord,
+  FactRecord,
+  IdentityRecord,
+  LogEntryRecord,
+  MessageRecord,
+  OrphanRecord,
+  OutboxRecord,
+  UserRecord,
+} from '../../app/records.js';
 
 export interface Collections {
-  users: Collection<UserDoc>;
-  identities: Collection<IdentityDoc>;
-  messages: Collection<MessageDoc>;
-  orphans: Collection<OrphanDoc>;
-  facts: Collection<FactDoc>;
-  factHeads: Collection<FactHeadDoc>;
-  logEntries: Collection<LogEntryDoc>;
-  deliveries: Collection<DeliveryDoc>;
-  audit: Collection<AuditDoc>;
-  outbox: Collection<OutboxDoc>;
+  users: Collection<UserRecord>;
+  identities: Collection<IdentityRecord>;
+  messages: Collection<MessageRecord>;
+  orphans: Collection<OrphanRecord>;
+  facts: Collection<FactRecord>;
+  factHeads: Collection<FactHeadRecord>;
+  logEntries: Collection<LogEntryRecord>;
+  deliveries: Collection<DeliveryRecord>;
+  audit: Collection<AuditRecord>;
+  outbox: Collection<OutboxRecord>;
 }
 
 export interface Mongo {

@@ -3,18 +3,11 @@
 // per stored change (the outbox entry is deleted only after its XADD succeeded).
 import type { Logger } from '@ue/kit';
 import { WatchEventsResponse } from '@ue/proto';
-import type { EventPublisher, StreamEvent } from '../redis/event-stream.js';
+import type { StreamPublisher, StreamEvent } from '../redis/event-stream.js';
+import { changeToStream } from '../grpc/to-proto.js';
 import { newId } from '../../domain/ids.js';
+import type { EventPublisher } from '../../app/ports.js';
 import type { Collections } from './db.js';
-
-export interface OutboxDoc {
-  _id: string;
-  /** WatchEventsResponse (kind, user, account, payload) as base64 protobuf. */
-  event: string;
-  /** So EraseUser can remove waiting events that carry the user's data. */
-  userId: string;
-  storedAt: Date;
-}
 
 export interface EventOutbox {
   publisher: EventPublisher;
@@ -41,13 +34,17 @@ function decode(s: string): StreamEvent {
 }
 
 export function createEventOutbox(
-  cols: Collections,
-  direct: EventPublisher,
+  cols: Pick<Collections, 'outbox'>,
+  direct: StreamPublisher,
   log: Logger,
 ): EventOutbox {
   return {
     publisher: {
-      async publish(e) {
+      async eraseForUser(userId) {
+        await cols.outbox.deleteMany({ userId });
+      },
+      async publish(change) {
+        const e = changeToStream(change);
         try {
           await direct.publish(e);
         } catch (err) {

@@ -1,39 +1,27 @@
 // Messages: insert-if-absent on (account, wamid), monotonic status updates, reactions, edits and
 // revokes as guarded single-document updates, keyset pages on (sentAt, _id).
-import type { ProviderError, Pricing } from '@ue/proto';
 import type { Filter } from 'mongodb';
-import { statusRank, statusTimeField, type DeliveryState } from '../../domain/status.js';
+import { statusRank, statusTimeField } from '../../domain/status.js';
 import type { Collections } from './db.js';
 import { isDuplicateKey } from './db.js';
-import type { MessageDoc, StoredReaction } from './docs.js';
+import type {
+  MessagePageQuery,
+  MessageStore,
+  StatusChange,
+  StatusOutcome,
+} from '../../app/ports.js';
+import type { MessageRecord, StoredReaction } from '../../app/records.js';
 
-export interface StatusChange {
-  state: DeliveryState;
-  status: number;
-  at: Date;
-  errors: ProviderError[];
-  pricing?: Pricing;
-  bizOpaqueCallbackData?: string;
-}
+type TransactionalPart = 'insertCounted';
 
-export interface StatusOutcome {
-  /** The transition time was recorded for the first time. */
-  newTransition: boolean;
-  /** The current status moved up. */
-  raised: boolean;
-}
-
-export interface MessagePageQuery {
-  userId: string;
-  limit: number;
-  after?: { at: Date; id: string; direction: 'older' | 'newer' };
-}
-
-export function createMessageRepo(cols: Collections) {
+/** Every message operation but the transactional insert (message-store.ts adds it). */
+export function createMessageRepo(
+  cols: Pick<Collections, 'messages'>,
+): Omit<MessageStore, TransactionalPart> {
   const { messages } = cols;
 
   /** Insert; false when the message exists already (replay or concurrent duplicate). */
-  async function insert(doc: MessageDoc): Promise<boolean> {
+  async function insert(doc: MessageRecord): Promise<boolean> {
     try {
       await messages.insertOne(doc);
       return true;
@@ -112,8 +100,8 @@ export function createMessageRepo(cols: Collections) {
     return res.modifiedCount > 0;
   }
 
-  async function page(q: MessagePageQuery): Promise<MessageDoc[]> {
-    const filter: Filter<MessageDoc> = { userId: q.userId };
+  async function page(q: MessagePageQuery): Promise<MessageRecord[]> {
+    const filter: Filter<MessageRecord> = { userId: q.userId };
     const newer = q.after?.direction === 'newer';
     if (q.after) {
       const op = newer ? '$gt' : '$lt';
@@ -138,16 +126,19 @@ export function createMessageRepo(cols: Collections) {
     applyEdit,
     applyRevoke,
     page,
-    findById: (id: string) => messages.findOne({ _id: id }),
-    findByWamid: (accountId: string, wamid: string) =>
-      messages.findOne({ accountId, wamidKey: wamid }),
-    findByClientId: (userId: string, clientId: string) =>
-      messages.findOne({ userId, clientKey: clientId }),
-    setWamid: async (id: string, wamid: string) =>
+    findById: (id) => messages.findOne({ _id: id }),
+    findByWamid: (accountId, wamid) => messages.findOne({ accountId, wamidKey: wamid }),
+    findByClientId: (userId, clientId) => messages.findOne({ userId, clientKey: clientId }),
+    setWamid: async (id, wamid) =>
       (await messages.updateOne({ _id: id, wamid: '' }, { $set: { wamid, wamidKey: wamid } }))
         .modifiedCount > 0,
-    messages,
+    async idsByWamid(accountId, wamids) {
+      const found = await messages
+        .find({ accountId, wamidKey: { $in: wamids } }, { projection: { wamidKey: 1 } })
+        .toArray();
+      return new Map(found.map((f) => [f.wamidKey, f._id]));
+    },
+    allOf: (userId) => messages.find({ userId }).sort({ sentAt: 1, _id: 1 }),
+    eraseForUser: async (userId) => (await messages.deleteMany({ userId })).deletedCount,
   };
 }
-
-export type MessageRepo = ReturnType<typeof createMessageRepo>;

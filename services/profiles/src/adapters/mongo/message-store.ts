@@ -3,29 +3,20 @@
 // lost the count for good: the retry found the message stored and skipped the increment. With it
 // the retry either finds both written or neither, on every MongoDB-wire server (replica set).
 import type { MongoClient } from 'mongodb';
-import { isDuplicateKey } from './db.js';
-import type { Collections } from './db.js';
-import type { MessageDoc, UserDoc } from './docs.js';
-import type { CountedMessage, UserRepo } from './user-repo.js';
-
-export interface StoredMessage {
-  /** False when the message existed already: a replay, or another writer stored it first. */
-  created: boolean;
-  /** The user after the count, for the live event; null on a replay. */
-  user: UserDoc | null;
-}
+import type { MessageStore } from '../../app/ports.js';
+import { isDuplicateKey, type Collections } from './db.js';
+import { createMessageRepo } from './message-repo.js';
+import type { UserRepo } from './user-repo.js';
 
 export function createMessageStore(
   client: MongoClient,
   cols: Pick<Collections, 'messages'>,
   users: Pick<UserRepo, 'countMessage'>,
-) {
+): MessageStore {
   return {
+    ...createMessageRepo(cols),
     /** Insert the message and count it on its user, atomically; a replay changes nothing. */
-    async insertCounted(
-      doc: MessageDoc,
-      count: Omit<CountedMessage, 'userId'>,
-    ): Promise<StoredMessage> {
+    async insertCounted(doc, count) {
       try {
         return await client.withSession((session) =>
           // The driver retries the whole callback on transient errors (write conflicts with a
@@ -43,5 +34,3 @@ export function createMessageStore(
     },
   };
 }
-
-export type MessageStore = ReturnType<typeof createMessageStore>;

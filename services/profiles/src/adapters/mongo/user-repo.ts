@@ -8,24 +8,8 @@ import { e164FromWaId, phoneTerms } from '../../domain/phone.js';
 import { textTerms } from '../../domain/search.js';
 import type { Collections } from './db.js';
 import { isDuplicateKey } from './db.js';
-import type { UserDoc } from './docs.js';
-
-export interface Identity {
-  accountId: string;
-  wabaId?: string;
-  waId: string;
-  bsuid: string;
-  parentBsuid?: string;
-}
-
-/** A new message as its user's counters, times, preview and search terms see it. */
-export interface CountedMessage {
-  userId: string;
-  preview: MessagePreview;
-  terms: string[];
-  /** The sender was resolved with touch: false; move its first-seen time here too. */
-  firstSeen?: boolean;
-}
+import type { CountedMessage, Identity, NumberMove, UserStore } from '../../app/ports.js';
+import type { UserRecord } from '../../app/records.js';
 
 export const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
 /** Bound on a user's search terms fed by message texts (distinct words; names and facts always count). */
@@ -38,7 +22,7 @@ function identityKeys(id: Identity): string[] {
   return keys;
 }
 
-function newUserDoc(_id: string, id: Identity): Omit<UserDoc, 'createdAt' | 'updatedAt'> {
+function newUserDoc(_id: string, id: Identity): Omit<UserRecord, 'createdAt' | 'updatedAt'> {
   const phone = id.waId ? e164FromWaId(id.waId) : undefined;
   return {
     _id,
@@ -177,31 +161,31 @@ export function createUserRepo(cols: Collections) {
    */
   async function applyProfileName(
     userId: string,
-    name: string | undefined,
-    username: string | undefined,
-    at: Date,
+    p: { name?: string; username?: string; at: Date },
     withTouch = false,
   ) {
-    if (name === undefined && username === undefined) {
-      if (withTouch) await touch(userId, at);
+    if (p.name === undefined && p.username === undefined) {
+      if (withTouch) await touch(userId, p.at);
       return false;
     }
-    const set: Record<string, unknown> = { nameAt: at };
-    if (name !== undefined) set['profile.name'] = name;
-    if (username !== undefined) set['profile.username'] = username;
+    const set: Record<string, unknown> = { nameAt: p.at };
+    if (p.name !== undefined) set['profile.name'] = p.name;
+    if (p.username !== undefined) set['profile.username'] = p.username;
     const res = await users.updateOne(
       {
         _id: userId,
         erasedAt: { $exists: false },
-        $or: [{ nameAt: { $exists: false } }, { nameAt: { $lte: at } }],
+        $or: [{ nameAt: { $exists: false } }, { nameAt: { $lte: p.at } }],
       },
       {
         $set: set,
-        $addToSet: { searchTerms: { $each: textTerms(`${name ?? ''} ${username ?? ''}`) } },
-        ...(withTouch ? touchOf(at) : {}),
+        $addToSet: {
+          searchTerms: { $each: textTerms(`${p.name ?? ''} ${p.username ?? ''}`) },
+        },
+        ...(withTouch ? touchOf(p.at) : {}),
       },
     );
-    if (withTouch && res.matchedCount === 0) await touch(userId, at);
+    if (withTouch && res.matchedCount === 0) await touch(userId, p.at);
     return res.modifiedCount > 0;
   }
 
@@ -212,7 +196,7 @@ export function createUserRepo(cols: Collections) {
     opts: { fromMessages?: boolean; session?: ClientSession } = {},
   ): Promise<void> {
     if (terms.length === 0) return;
-    const filter: Filter<UserDoc> = { _id: userId, erasedAt: { $exists: false } };
+    const filter: Filter<UserRecord> = { _id: userId, erasedAt: { $exists: false } };
     if (opts.fromMessages) filter[`searchTerms.${MAX_USER_TERMS - 1}`] = { $exists: false };
     await users.updateOne(
       filter,
@@ -227,10 +211,13 @@ export function createUserRepo(cols: Collections) {
    * inside the transaction that inserted the message (message-store.ts). Returns the user after
    * the update (for the live event), null when it does not exist.
    */
-  async function countMessage(c: CountedMessage, session: ClientSession): Promise<UserDoc | null> {
+  async function countMessage(
+    c: CountedMessage,
+    session: ClientSession,
+  ): Promise<UserRecord | null> {
     const at = c.preview.at ?? new Date(0);
     const inbound = c.preview.direction === Direction.INBOUND;
-    const update: UpdateFilter<UserDoc> = {
+    const update: UpdateFilter<UserRecord> = {
       $max: {
         lastInteractionAt: at,
         updatedAt: at,
@@ -282,6 +269,38 @@ export function createUserRepo(cols: Collections) {
     await users.updateOne({ _id: userId }, { $inc: { 'counters.failedDeliveries': 1 } });
   }
 
+  /**
+   * Number change: the target learns the old wa_id in previous_wa_ids (once) and, when it is the
+   * old user itself, the new number as its primary one.
+   */
+  async function moveNumber(m: NumberMove): Promise<boolean> {
+    const update: UpdateFilter<UserRecord> = {
+      $addToSet: { searchTerms: { $each: m.terms } },
+      $max: { updatedAt: m.at },
+    };
+    if (m.oldWaId) update.$push = { previousWaIds: m.oldWaId };
+    if (m.primary) update.$set = { waId: m.newWaId, 'profile.phoneE164': m.newPhoneE164 };
+    const filter: Filter<UserRecord> = m.oldWaId
+      ? { _id: m.targetId, previousWaIds: { $ne: m.oldWaId } }
+      : { _id: m.targetId, waId: { $ne: m.newWaId } };
+    return (await users.updateOne(filter, update)).modifiedCount > 0;
+  }
+
+  async function setBsuid(userId: string, bsuid: string, parentBsuid: string): Promise<boolean> {
+    const res = await users.updateOne(
+      { _id: userId, bsuid: { $ne: bsuid } },
+      { $set: { bsuid, parentBsuid }, $addToSet: { searchTerms: bsuid.toLowerCase() } },
+    );
+    return res.modifiedCount > 0;
+  }
+
+  async function setPreviewText(userId: string, messageId: string, text: string): Promise<void> {
+    await users.updateOne(
+      { _id: userId, 'lastMessage.messageId': messageId },
+      { $set: { 'lastMessage.text': text } },
+    );
+  }
+
   return {
     resolve,
     lookupIdentity: (id: Identity) => lookupIdentity(identityKeys(id)),
@@ -291,10 +310,11 @@ export function createUserRepo(cols: Collections) {
     countMessage,
     setReferralIfAbsent,
     incFailed,
+    setPreviewText,
+    moveNumber,
+    setBsuid,
     findById: (id: string) => users.findOne({ _id: id }),
-    find: (filter: Filter<UserDoc>) => users.findOne(filter),
-    users,
-  };
+  } satisfies Partial<UserStore> & { countMessage: unknown };
 }
 
 export type UserRepo = ReturnType<typeof createUserRepo>;

@@ -13,7 +13,8 @@ export interface StreamEvent {
   payload: WatchEventsResponse['payload'];
 }
 
-export interface EventPublisher {
+/** Appends to the Redis Stream; the outbox (adapters/mongo/event-outbox.ts) wraps it. */
+export interface StreamPublisher {
   publish(e: StreamEvent): Promise<void>;
 }
 
@@ -22,7 +23,11 @@ export interface StreamEntry {
   event: WatchEventsResponse;
 }
 
-export function createEventPublisher(redis: Redis, stream: string, maxLen: number): EventPublisher {
+export function createEventPublisher(
+  redis: Redis,
+  stream: string,
+  maxLen: number,
+): StreamPublisher {
   return {
     async publish(e) {
       const body = WatchEventsResponse.encode({

@@ -1,0 +1,147 @@
+// Users as the dashboard and agents read and change them: lookups, keyset lists, attributed
+// changes, follow-up bookkeeping and erasure. Event-driven writes are in user-repo.ts.
+import type { Filter, UpdateFilter } from 'mongodb';
+import { escapeRegex } from '../../domain/search.js';
+import type { PhoneQuery, UserChange, UserListQuery, UserStore } from '../../app/ports.js';
+import type { UserRecord } from '../../app/records.js';
+import type { Collections } from './db.js';
+
+function listFilter(q: UserListQuery): Filter<UserRecord> {
+  const and: Filter<UserRecord>[] = [];
+  if (q.terms === 'none') and.push({ _id: { $in: [] } });
+  else for (const t of q.terms) and.push({ searchTerms: { $regex: `^${escapeRegex(t)}` } });
+  if (q.accountId) and.push({ accountId: q.accountId });
+  if (q.statuses.length) and.push({ status: { $in: q.statuses } });
+  for (const tag of q.tags) and.push({ tags: tag });
+  if (q.activeAfter) and.push({ lastInteractionAt: { $gte: q.activeAfter } });
+  if (q.activeBefore) and.push({ lastInteractionAt: { $lt: q.activeBefore } });
+  if (q.needsReply !== undefined) and.push({ needsReply: q.needsReply });
+  if (q.paused !== undefined) and.push({ paused: q.paused });
+  if (q.overdueAt?.overdue) and.push({ nextFollowUpDueAt: { $lt: q.overdueAt.now } });
+  if (q.overdueAt && !q.overdueAt.overdue)
+    and.push({
+      $or: [
+        { nextFollowUpDueAt: { $exists: false } },
+        { nextFollowUpDueAt: { $gte: q.overdueAt.now } },
+      ],
+    });
+  and.push({ erasedAt: { $exists: false } });
+  if (q.after) {
+    const op = q.sort.dir === -1 ? '$lt' : '$gt';
+    const f = q.sort.field;
+    and.push({
+      $or: [{ [f]: { [op]: q.after.at } }, { [f]: q.after.at, _id: { [op]: q.after.id } }],
+    });
+  }
+  return { $and: and };
+}
+
+/** What erasure leaves of a user: its id, account, times and anonymous counters. */
+function erasure(at: Date): UpdateFilter<UserRecord> {
+  return {
+    $set: {
+      updatedAt: at,
+      waId: '',
+      bsuid: '',
+      parentBsuid: '',
+      previousWaIds: [],
+      profile: {},
+      tags: [],
+      searchTerms: [],
+      needsReply: false,
+      paused: false,
+      'counters.openFollowUps': 0,
+    },
+    $min: { erasedAt: at },
+    $unset: {
+      referral: '',
+      lastMessage: '',
+      lastMessageKey: '',
+      nameAt: '',
+      statusChanged: '',
+      pausedChanged: '',
+      nextFollowUpDueAt: '',
+    },
+  };
+}
+
+type AdminPart = Pick<
+  UserStore,
+  | 'findLatestByBsuid'
+  | 'findByPhone'
+  | 'list'
+  | 'change'
+  | 'removeTags'
+  | 'refreshFollowUps'
+  | 'erase'
+>;
+
+export function createUserAdmin(cols: Pick<Collections, 'users' | 'identities'>): AdminPart {
+  const { users, identities } = cols;
+  return {
+    findLatestByBsuid: (bsuid) =>
+      users.find({ bsuid }).sort({ lastInteractionAt: -1 }).limit(1).next(),
+
+    findByPhone(q: PhoneQuery) {
+      const ors: Filter<UserRecord>[] = q.e164
+        ? [
+            { 'profile.phoneE164': q.e164 },
+            { waId: q.e164.slice(1) },
+            { previousWaIds: q.e164.slice(1) },
+          ]
+        : [{ searchTerms: q.digits }, { previousWaIds: q.digits }];
+      const filter: Filter<UserRecord> = {
+        $or: ors,
+        ...(q.accountId ? { accountId: q.accountId } : {}),
+      };
+      return users.find(filter).sort({ lastInteractionAt: -1, _id: -1 }).limit(1).next();
+    },
+
+    list: (q) =>
+      users
+        .find(listFilter(q))
+        .sort({ [q.sort.field]: q.sort.dir, _id: q.sort.dir })
+        .limit(q.limit)
+        .maxTimeMS(q.maxTimeMS)
+        .toArray(),
+
+    async change(userId: string, c: UserChange) {
+      const update: UpdateFilter<UserRecord> = { $set: c.set };
+      if (c.unset.length) update.$unset = Object.fromEntries(c.unset.map((k) => [k, ''] as const));
+      if (c.addTags.length || c.addTerms.length)
+        update.$addToSet = {
+          ...(c.addTags.length ? { tags: { $each: c.addTags } } : {}),
+          ...(c.addTerms.length ? { searchTerms: { $each: c.addTerms } } : {}),
+        } as never;
+      return users.findOneAndUpdate({ _id: userId, erasedAt: { $exists: false } }, update, {
+        returnDocument: 'before',
+      });
+    },
+
+    async removeTags(userId, tags) {
+      if (tags.length) await users.updateOne({ _id: userId }, { $pullAll: { tags } });
+    },
+
+    // A version counter guards the recount: a change that raced with ours bumps it, and the
+    // stale result is not written.
+    async refreshFollowUps(userId, count) {
+      await users.updateOne({ _id: userId }, { $inc: { followUpsVersion: 1 } });
+      for (let attempt = 0; attempt < 5; attempt += 1) {
+        const u = await users.findOne({ _id: userId }, { projection: { followUpsVersion: 1 } });
+        if (!u) return;
+        const version = (u as { followUpsVersion?: number }).followUpsVersion ?? 0;
+        const { open, nextDue } = await count();
+        const update: UpdateFilter<UserRecord> = nextDue
+          ? { $set: { 'counters.openFollowUps': open, nextFollowUpDueAt: nextDue } }
+          : { $set: { 'counters.openFollowUps': open }, $unset: { nextFollowUpDueAt: '' } };
+        const res = await users.updateOne({ _id: userId, followUpsVersion: version }, update);
+        if (res.matchedCount > 0) return;
+      }
+    },
+
+    async erase(userId, at) {
+      await users.updateOne({ _id: userId }, erasure(at));
+      await identities.deleteMany({ userId });
+    },
+  };
+}

@@ -1,0 +1,316 @@
+// What the use cases need from the outside world, as plain interfaces over records
+// (records.ts). adapters/mongo and adapters/redis implement them; the unit tests of app/ use
+// in-memory fakes (test/fakes.ts). No driver type appears here: queries, update operators and
+// indexes live in the adapters only.
+import type {
+  DeliveryStatus,
+  Direction,
+  EventKind,
+  MessagePreview,
+  MessageType,
+  OutboundJob,
+  Referral,
+  WebhookEvent,
+} from '@ue/proto';
+import type {
+  FactRecord,
+  LogEntryRecord,
+  MessageRecord,
+  StoredReaction,
+  UserRecord,
+} from './records.js';
+import type { DeliveryState } from '../domain/status.js';
+
+export interface Identity {
+  accountId: string;
+  wabaId?: string;
+  waId: string;
+  bsuid: string;
+  parentBsuid?: string;
+}
+
+/** A new message as its user's counters, times, preview and search terms see it. */
+export interface CountedMessage {
+  userId: string;
+  preview: MessagePreview;
+  terms: string[];
+  /** The sender was resolved with touch: false; move its first-seen time here too. */
+  firstSeen?: boolean;
+}
+
+/** Keyset position: after (or before) the record with this sort value and id. */
+export interface Keyset {
+  at: Date;
+  id: string;
+}
+
+export interface UserListQuery {
+  /** Prefix matches on search terms, all required; `none` when the query can match nothing. */
+  terms: string[] | 'none';
+  accountId?: string;
+  statuses: number[];
+  tags: string[];
+  activeAfter?: Date;
+  activeBefore?: Date;
+  needsReply?: boolean;
+  paused?: boolean;
+  /** true: a follow-up due before `now`; false: none. */
+  overdueAt?: { now: Date; overdue: boolean };
+  sort: { field: 'lastInteractionAt' | 'createdAt'; dir: 1 | -1 };
+  after?: Keyset;
+  limit: number;
+  maxTimeMS: number;
+}
+
+export interface PhoneQuery {
+  /** E.164 when the number parsed, else its digits. */
+  e164?: string;
+  digits: string;
+  accountId?: string;
+}
+
+/** An admin's or agent's change to a user (UpdateUser). */
+export interface UserChange {
+  set: Record<string, unknown>;
+  unset: string[];
+  addTags: string[];
+  addTerms: string[];
+}
+
+export interface NumberMove {
+  /** The user that gets the new number (the old one, or the one already holding it). */
+  targetId: string;
+  oldWaId: string;
+  newWaId: string;
+  newPhoneE164: string | undefined;
+  /** True when the target is the old user: its primary number changes. */
+  primary: boolean;
+  terms: string[];
+  at: Date;
+}
+
+export interface UserStore {
+  /** Find or create the user for an identity; `at` is the provider time of the event. */
+  resolve(id: Identity, at: Date, opts?: { touch?: boolean }): Promise<string>;
+  lookupIdentity(id: Identity): Promise<string | undefined>;
+  linkIdentity(key: string, userId: string): Promise<void>;
+  applyProfileName(
+    userId: string,
+    profile: { name?: string; username?: string; at: Date },
+    withTouch?: boolean,
+  ): Promise<boolean>;
+  addTerms(userId: string, terms: string[], opts?: { fromMessages?: boolean }): Promise<void>;
+  setReferralIfAbsent(userId: string, referral: Referral): Promise<void>;
+  incFailed(userId: string): Promise<void>;
+  /** The preview text of the user's list row, when it shows this message. */
+  setPreviewText(userId: string, messageId: string, text: string): Promise<void>;
+  moveNumber(m: NumberMove): Promise<boolean>;
+  setBsuid(userId: string, bsuid: string, parentBsuid: string): Promise<boolean>;
+  findById(id: string): Promise<UserRecord | null>;
+  findLatestByBsuid(bsuid: string): Promise<UserRecord | null>;
+  findByPhone(q: PhoneQuery): Promise<UserRecord | null>;
+  list(q: UserListQuery): Promise<UserRecord[]>;
+  /** Apply a change to a live user; the user as it was before, null when missing or erased. */
+  change(userId: string, c: UserChange): Promise<UserRecord | null>;
+  removeTags(userId: string, tags: string[]): Promise<void>;
+  /** Recompute open follow-ups from `count` until no concurrent change interferes. */
+  refreshFollowUps(
+    userId: string,
+    count: () => Promise<{ open: number; nextDue?: Date }>,
+  ): Promise<void>;
+  /** Erase the user's content, keep its anonymous counters. */
+  erase(userId: string, at: Date): Promise<void>;
+}
+
+export interface StatusChange {
+  state: DeliveryState;
+  status: number;
+  at: Date;
+  errors: MessageRecord['errors'];
+  pricing?: MessageRecord['pricing'];
+  bizOpaqueCallbackData?: string;
+}
+
+export interface StatusOutcome {
+  /** The transition time was recorded for the first time. */
+  newTransition: boolean;
+  /** The current status moved up. */
+  raised: boolean;
+}
+
+export interface MessagePageQuery {
+  userId: string;
+  limit: number;
+  after?: Keyset & { direction: 'older' | 'newer' };
+}
+
+export interface MessageStore {
+  /** Insert without counting (system notices); false when it exists already. */
+  insert(m: MessageRecord): Promise<boolean>;
+  /**
+   * Insert and count on its user, atomically (a crash between the two can neither lose nor
+   * double a count); `created` false on a replay, `user` the counted user for the live event.
+   */
+  insertCounted(
+    m: MessageRecord,
+    count: Omit<CountedMessage, 'userId'>,
+  ): Promise<{ created: boolean; user: UserRecord | null }>;
+  applyStatus(id: string, c: StatusChange): Promise<StatusOutcome>;
+  applyReaction(id: string, reactorKey: string, r: StoredReaction): Promise<boolean>;
+  applyEdit(
+    id: string,
+    version: { text: string; editedAt: Date; editWamid: string },
+    terms: string[],
+  ): Promise<boolean>;
+  applyRevoke(id: string, at: Date): Promise<boolean>;
+  setWamid(id: string, wamid: string): Promise<boolean>;
+  page(q: MessagePageQuery): Promise<MessageRecord[]>;
+  findById(id: string): Promise<MessageRecord | null>;
+  findByWamid(accountId: string, wamid: string): Promise<MessageRecord | null>;
+  findByClientId(userId: string, clientId: string): Promise<MessageRecord | null>;
+  /** wamid -> message id for the wamids of one account that are stored. */
+  idsByWamid(accountId: string, wamids: string[]): Promise<Map<string, string>>;
+  /** Every message of a user, oldest first. */
+  allOf(userId: string): AsyncIterable<MessageRecord>;
+  eraseForUser(userId: string): Promise<number>;
+}
+
+export interface OrphanStore {
+  /** Keep an event whose target message is unknown; idempotent per (account, event). */
+  keep(o: { accountId: string; targetWamid: string; event: WebhookEvent; at: Date }): Promise<void>;
+  take(accountId: string, targetWamid: string): Promise<{ id: string; event: WebhookEvent }[]>;
+  drop(ids: string[]): Promise<void>;
+}
+
+export interface FactStore {
+  /** The next version number of (user, key), atomically. */
+  nextVersion(userId: string, key: string): Promise<number>;
+  insert(f: FactRecord): Promise<void>;
+  /** Versions ordered by key, then version. */
+  list(userId: string, q: { keys: string[]; asOf?: Date }): Promise<FactRecord[]>;
+  allOf(userId: string): AsyncIterable<FactRecord>;
+  eraseForUser(userId: string): Promise<number>;
+}
+
+export interface LogEntryListQuery {
+  userId?: string;
+  accountId?: string;
+  kinds: number[];
+  states: number[];
+  overdueAt?: Date;
+  dueBefore?: Date;
+  /** dueAt ascending (due listings) or createdAt descending. */
+  order: 'due' | 'created';
+  after?: Keyset;
+  limit: number;
+}
+
+export interface LogStore {
+  /** Insert; the existing entry when (user, client id) was used already. */
+  insert(e: LogEntryRecord): Promise<{ entry: LogEntryRecord; created: boolean }>;
+  findById(id: string): Promise<LogEntryRecord | null>;
+  findByClientId(userId: string, clientId: string): Promise<LogEntryRecord | null>;
+  /** Set fields, only while the entry's state is still `expectedState` (when given). */
+  update(
+    id: string,
+    set: Partial<LogEntryRecord>,
+    expectedState?: number,
+  ): Promise<LogEntryRecord | null>;
+  list(q: LogEntryListQuery): Promise<LogEntryRecord[]>;
+  /** Open follow-ups and reminders of a user: how many, and the earliest due time. */
+  openDue(userId: string): Promise<{ open: number; nextDue?: Date }>;
+  countOverdue(q: { accountId?: string; now: Date }): Promise<number>;
+  allOf(userId: string): AsyncIterable<LogEntryRecord>;
+  eraseForUser(userId: string): Promise<number>;
+}
+
+export interface StatsRow {
+  userId: string;
+  direction: Direction;
+  sentAt: Date;
+  status: DeliveryStatus;
+  type: MessageType;
+}
+
+export interface StatsStore {
+  messagesBetween(q: {
+    accountId?: string;
+    from: Date;
+    to: Date;
+    limit: number;
+    maxTimeMS: number;
+  }): Promise<StatsRow[]>;
+  usersCreatedBetween(q: {
+    accountId?: string;
+    from: Date;
+    to: Date;
+    maxTimeMS: number;
+  }): Promise<Date[]>;
+  /** Live (not erased) users matching the given field values. */
+  countUsers(q: {
+    accountId?: string;
+    status?: number;
+    needsReply?: boolean;
+    paused?: boolean;
+  }): Promise<number>;
+}
+
+export interface DeliveryStore {
+  /** Insert-if-absent by content hash; true when stored for the first time. */
+  store(d: { sha256: string; body: Buffer; receivedAt: Date; provider: string }): Promise<boolean>;
+}
+
+export interface AuditStore {
+  record(a: {
+    kind: string;
+    userId: string;
+    actor: unknown;
+    reason: string;
+    at: Date;
+    counts: unknown;
+  }): Promise<void>;
+}
+
+export type ChangePayload =
+  | { $case: 'user'; user: UserRecord }
+  | { $case: 'message'; message: MessageRecord }
+  | { $case: 'fact'; fact: FactRecord }
+  | { $case: 'logEntry'; logEntry: LogEntryRecord };
+
+/** A stored change, for the live feed (WatchEvents). */
+export interface ChangeEvent {
+  kind: EventKind;
+  userId: string;
+  accountId: string;
+  payload: ChangePayload;
+}
+
+export interface EventPublisher {
+  publish(e: ChangeEvent): Promise<void>;
+  /** Drop waiting (not yet published) events of an erased user. */
+  eraseForUser(userId: string): Promise<void>;
+}
+
+export interface OutboundQueue {
+  enqueue(job: OutboundJob): Promise<void>;
+}
+
+export interface Logger {
+  warn(fields: object, msg: string): void;
+}
+
+/** Everything the use cases can be given; each takes only the ports it uses (Pick<Ports, …>). */
+export interface Ports {
+  users: UserStore;
+  messages: MessageStore;
+  orphans: OrphanStore;
+  facts: FactStore;
+  log: LogStore;
+  stats: StatsStore;
+  deliveries: DeliveryStore;
+  audit: AuditStore;
+  events: EventPublisher;
+  outbound: OutboundQueue;
+  logger: Logger;
+  now: () => Date;
+}
