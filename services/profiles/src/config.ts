@@ -42,6 +42,6 @@ const schema = z.object({
 export type Config = Readonly<z.output<typeof schema>>;
 export type CallerToken = Config['PROFILES_TOKENS'][number];
 
-export function loadConfig(source: NodeJS.ProcessEnv): Config {
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   return parseEnv(schema, source);
 }

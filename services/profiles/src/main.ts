@@ -13,7 +13,7 @@ import { createOpsApp } from './adapters/http/ops-app.js';
 import { createPorts } from './create-ports.js';
 
 async function main(): Promise<void> {
-  const config = loadConfig(process.env);
+  const config = loadConfig();
   const log = createLogger('profiles', config.LOG_LEVEL);
   const mongo = await connectMongo(config.MONGO_URL);
   await ensureIndexes(mongo.cols);

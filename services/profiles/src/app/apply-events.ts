@@ -45,9 +45,9 @@ export async function applyEvent(deps: EventPorts, e: WebhookEvent): Promise<Out
       return changed ? 'applied' : 'duplicate';
     }
     case 'inboundMessage':
-      return applyInbound(deps, e, ev.inboundMessage, at);
+      return applyInbound(deps, { e, at }, ev.inboundMessage);
     case 'numberChange':
-      return applyNumberChange(deps, e, ev.numberChange, at);
+      return applyNumberChange(deps, { e, at }, ev.numberChange);
     case 'providerError':
       deps.logger.warn(
         { accountId: e.accountId, errors: ev.providerError.errors },
@@ -61,13 +61,18 @@ export async function applyEvent(deps: EventPorts, e: WebhookEvent): Promise<Out
   }
 }
 
+/** The event being applied and its provider time. */
+interface Applying {
+  e: WebhookEvent;
+  at: Date;
+}
+
 function inboundDoc(
-  e: WebhookEvent,
+  { e, at }: Applying,
   m: InboundMessageEvent,
-  userId: string,
-  at: Date,
-  now: Date,
+  who: { userId: string; now: Date },
 ): MessageRecord {
+  const { userId, now } = who;
   const _id = messageIdFor(e.accountId, m.wamid);
   const text = m.content?.text ?? '';
   return {
@@ -104,16 +109,16 @@ function inboundDoc(
 
 async function applyInbound(
   deps: EventPorts,
-  e: WebhookEvent,
+  a: Applying,
   m: InboundMessageEvent,
-  at: Date,
 ): Promise<Outcome> {
+  const { e, at } = a;
   // System notices are history, not something the user said: no counter, preview or reply due.
   const counted = m.content?.type !== MessageType.SYSTEM;
   // The sender's times ($min createdAt, $max updatedAt/lastInteractionAt) move with the counter in
   // the transaction that stores the message: one write fewer per message.
   const userId = await deps.users.resolve(identityOf(e, m.from), at, { touch: !counted });
-  const doc = inboundDoc(e, m, userId, at, deps.now());
+  const doc = inboundDoc(a, m, { userId, now: deps.now() });
   const stored = counted
     ? await deps.messages.insertCounted(doc, {
         preview: previewOf(doc),
@@ -142,12 +147,12 @@ async function applyInbound(
  */
 async function applyNumberChange(
   deps: EventPorts,
-  e: WebhookEvent,
+  a: Applying,
   n: NumberChangeEvent,
-  at: Date,
 ): Promise<Outcome> {
+  const { e, at } = a;
   const oldUserId = await deps.users.resolve(identityOf(e, n.oldUser), at);
-  const created = n.wamid ? await storeSystemNotice(deps, e, n, oldUserId, at) : false;
+  const created = n.wamid ? await storeSystemNotice(deps, a, { n, userId: oldUserId }) : false;
   const next = identityOf(e, n.newUser);
   let changed = false;
   if (next.waId && next.waId !== (n.oldUser?.waId ?? ''))
@@ -195,10 +200,8 @@ async function changeBsuid(
 
 async function storeSystemNotice(
   deps: EventPorts,
-  e: WebhookEvent,
-  n: NumberChangeEvent,
-  userId: string,
-  at: Date,
+  a: Applying,
+  { n, userId }: { n: NumberChangeEvent; userId: string },
 ) {
   const content = MessageContent.fromPartial({
     type: MessageType.SYSTEM,
@@ -219,7 +222,7 @@ async function storeSystemNotice(
     errors: [],
     rawJson: '',
   };
-  const doc = inboundDoc(e, notice, userId, at, deps.now());
+  const doc = inboundDoc(a, notice, { userId, now: deps.now() });
   // A system notice is part of the history but not a message from the user: not counted, no reply needed.
   const created = await deps.messages.insert(doc);
   if (created) await publishMessage(deps, EventKind.MESSAGE_CREATED, doc);

@@ -59,14 +59,13 @@ export async function applyMessageUpdate(
       await attachOrphans(deps, e.accountId, target);
     return 'orphaned';
   }
-  return applyToMessage(deps, e, msg, at);
+  return applyToMessage(deps, { e, at }, msg);
 }
 
 async function applyToMessage(
   deps: UpdatePorts,
-  e: WebhookEvent,
+  { e, at }: { e: WebhookEvent; at: Date },
   msg: MessageRecord,
-  at: Date,
 ): Promise<Outcome> {
   const ev = e.event;
   let changed = false;
@@ -174,7 +173,7 @@ export async function attachOrphans(
   const msg = await deps.messages.findByWamid(accountId, wamid);
   if (!msg) return true;
   for (const o of pending)
-    await applyToMessage(deps, o.event, msg, o.event.occurredAt ?? deps.now());
+    await applyToMessage(deps, { e: o.event, at: o.event.occurredAt ?? deps.now() }, msg);
   await deps.orphans.drop(pending.map((o) => o.id));
   return true;
 }

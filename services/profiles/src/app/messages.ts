@@ -263,7 +263,14 @@ export async function sendMessage(
   }
   const existing = clientId ? await deps.messages.findByClientId(user._id, clientId) : null;
   const doc =
-    existing ?? (await createPending(deps, user, req, { content, clientId, author, now }));
+    existing ??
+    (await createPending(deps, user, {
+      content,
+      clientId,
+      author,
+      now,
+      replyToMessageId: req.replyToMessageId,
+    }));
   if (doc.status === DeliveryStatus.PENDING) {
     await deps.outbound.enqueue({
       messageId: doc._id,
@@ -281,11 +288,17 @@ export async function sendMessage(
 async function createPending(
   deps: MessagePorts,
   user: UserRecord,
-  req: SendMessageRequest,
-  o: { content: MessageContent; clientId: string; author: Actor; now: Date },
+  o: {
+    content: MessageContent;
+    clientId: string;
+    author: Actor;
+    now: Date;
+    replyToMessageId: string;
+  },
 ) {
-  const doc = outboundDoc(user, newId('m'), { wamid: '', ...o, sentAt: o.now });
-  const replyId = optionalString('reply_to_message_id', req.replyToMessageId, LIMITS.idLength);
+  const { replyToMessageId, ...fields } = o;
+  const doc = outboundDoc(user, newId('m'), { wamid: '', ...fields, sentAt: o.now });
+  const replyId = optionalString('reply_to_message_id', replyToMessageId, LIMITS.idLength);
   if (replyId) {
     const quoted = await deps.messages.findById(replyId);
     if (!quoted || quoted.userId !== user._id || !quoted.wamid)

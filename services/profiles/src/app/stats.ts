@@ -25,13 +25,13 @@ function parse(req: GetStatsRequest) {
   const zone = req.timeZone || 'UTC';
   if (!isValidTimeZone(zone)) throw AppError.invalid('time_zone', 'not an IANA time zone');
   const unit: 'hour' | 'day' = req.bucket === StatsBucket.HOUR ? 'hour' : 'day';
-  const starts = bucketStarts(
-    req.from.getTime(),
-    req.to.getTime(),
+  const starts = bucketStarts({
+    from: req.from.getTime(),
+    to: req.to.getTime(),
     unit,
     zone,
-    LIMITS.statsBucketsMax + 1,
-  );
+    max: LIMITS.statsBucketsMax + 1,
+  });
   if (starts.length > LIMITS.statsBucketsMax)
     throw AppError.invalid('to', `range covers more than ${LIMITS.statsBucketsMax} buckets`);
   return {

@@ -100,7 +100,7 @@ export async function updateUser(
   if (!before) throw AppError.notFound('user');
   await deps.users.removeTags(p.userId, p.remove);
   await enforceTagLimit(deps, p.userId, p.add);
-  await logChanges(deps, before, p, actor);
+  await logChanges(deps, before, { p, actor });
   await publishUser(deps, p.userId);
   const after = await deps.users.findById(p.userId);
   if (!after) throw AppError.notFound('user');
@@ -123,8 +123,7 @@ async function enforceTagLimit(
 async function logChanges(
   deps: UpdatePorts,
   before: UserRecord,
-  p: Parsed,
-  actor: Actor,
+  { p, actor }: { p: Parsed; actor: Actor },
 ): Promise<void> {
   const who = actorLabel(actor);
   const why = p.reason ? ` (${p.reason})` : '';

@@ -3,13 +3,13 @@ import { bucketStart, bucketStarts, median } from './buckets.js';
 
 describe('time buckets', () => {
   it('starts days at local midnight, across a DST change', () => {
-    const starts = bucketStarts(
-      Date.parse('2026-10-24T22:00:00Z'),
-      Date.parse('2026-10-27T00:00:00Z'),
-      'day',
-      'Europe/Berlin',
-      10,
-    );
+    const starts = bucketStarts({
+      from: Date.parse('2026-10-24T22:00:00Z'),
+      to: Date.parse('2026-10-27T00:00:00Z'),
+      unit: 'day',
+      zone: 'Europe/Berlin',
+      max: 10,
+    });
     expect(starts.map((s) => new Date(s).toISOString())).toEqual([
       '2026-10-24T22:00:00.000Z', // Oct 25, 00:00 CEST
       '2026-10-25T23:00:00.000Z', // Oct 26, 00:00 CET (the 25th had 25 hours)

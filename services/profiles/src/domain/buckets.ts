@@ -45,13 +45,14 @@ export function bucketStart(t: number, unit: 'hour' | 'day', zone: string): numb
 }
 
 /** Consecutive bucket starts covering [from, to). */
-export function bucketStarts(
-  from: number,
-  to: number,
-  unit: 'hour' | 'day',
-  zone: string,
-  max: number,
-): number[] {
+export function bucketStarts(r: {
+  from: number;
+  to: number;
+  unit: 'hour' | 'day';
+  zone: string;
+  max: number;
+}): number[] {
+  const { from, to, unit, zone, max } = r;
   const out: number[] = [];
   let s = bucketStart(from, unit, zone);
   while (s < to && out.length < max) {

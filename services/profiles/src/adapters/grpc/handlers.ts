@@ -79,7 +79,9 @@ export function createHandlers(
       return { entries: r.docs.map(logEntryToProto), nextPageToken: r.next };
     }),
     getStats: w.unary('GetStats', (req, ctx) => getStats(deps, req, ctx.timeLeftMs())),
-    watchEvents: w.stream('WatchEvents', (req, ctx, write) => watchEvents(watch, req, ctx, write)),
+    watchEvents: w.stream('WatchEvents', (req, ctx, write) =>
+      watchEvents(watch, { req, ctx }, write),
+    ),
     exportUser: w.stream('ExportUser', (req, ctx, write) =>
       exportUser(deps, { userId: req.userId, cancelled: () => ctx.isCancelled() }, (part) =>
         write({ part: exportPartToProto(part) }),

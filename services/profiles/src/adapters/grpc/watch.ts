@@ -33,10 +33,10 @@ function matches(req: WatchEventsRequest, e: WatchEventsResponse): boolean {
 
 export async function watchEvents(
   deps: WatchDeps,
-  req: WatchEventsRequest,
-  ctx: CallContext,
+  call: { req: WatchEventsRequest; ctx: CallContext },
   write: (r: WatchEventsResponse) => Promise<void>,
 ): Promise<void> {
+  const { req, ctx } = call;
   validate(req);
   const conn = deps.connect();
   ctx.onCancel(() => conn.disconnect());
@@ -44,12 +44,11 @@ export async function watchEvents(
     let cursor = req.cursor || (await latestCursor(conn, deps.stream));
     let lastWrite = Date.now();
     while (!ctx.isCancelled()) {
-      const entries = await readAfter(
-        conn,
-        deps.stream,
+      const entries = await readAfter(conn, {
+        stream: deps.stream,
         cursor,
-        Math.min(deps.heartbeatMs, 5000),
-      ).catch((err: unknown) => {
+        blockMs: Math.min(deps.heartbeatMs, 5000),
+      }).catch((err: unknown) => {
         if (ctx.isCancelled()) return [];
         throw err;
       });

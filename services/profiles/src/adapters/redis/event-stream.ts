@@ -67,10 +67,9 @@ function fieldsOf(raw: Buffer[]): Map<string, Buffer> {
 /** Blocking read of entries after `cursor` (a stream id; "$" = only new ones). */
 export async function readAfter(
   redis: Redis,
-  stream: string,
-  cursor: string,
-  blockMs: number,
+  r: { stream: string; cursor: string; blockMs: number },
 ): Promise<StreamEntry[]> {
+  const { stream, cursor, blockMs } = r;
   const res = await redis.xreadBuffer('COUNT', 200, 'BLOCK', blockMs, 'STREAMS', stream, cursor);
   if (!res) return [];
   const out: StreamEntry[] = [];
