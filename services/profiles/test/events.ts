@@ -1,6 +1,13 @@
 // Test-only builders for normalized WebhookEvents (what ingest's parser produces).
-import type { DeliveryStatus } from '@ue/proto';
-import { MessageContent, MessageType, WebhookEvent, type UserRef } from '@ue/proto';
+import {
+  ApplyWebhookEventsRequest,
+  DeliveryStatus,
+  MessageContent,
+  MessageType,
+  WebhookEvent,
+  type ProviderError,
+  type UserRef,
+} from '@ue/proto';
 
 export const ACCOUNT = '117733559900011';
 export const ACCOUNT_B = '228844661100022';
@@ -97,5 +104,50 @@ export function revoke(wamid: string, from: UserRef, target: string, at: Date): 
     event: { $case: 'revoke', revoke: { wamid, from, targetWamid: target } },
   });
 }
+
+/** A status FAILED with the provider's errors. */
+export function failed(wamid: string, at: Date, errors: ProviderError[]): WebhookEvent {
+  return WebhookEvent.fromPartial({
+    ...base(at),
+    event: { $case: 'status', status: { wamid, status: DeliveryStatus.FAILED, errors } },
+  });
+}
+
+export const providerError = (code: number, title: string): ProviderError => ({
+  code,
+  title,
+  message: title,
+  details: '',
+  href: '',
+});
+
+/** The user moved to another number (system message "user_changed_number"). */
+export function numberChange(
+  wamid: string,
+  oldUser: UserRef,
+  newUser: UserRef,
+  at: Date,
+): WebhookEvent {
+  return WebhookEvent.fromPartial({
+    ...base(at),
+    event: { $case: 'numberChange', numberChange: { wamid, oldUser, newUser, body: 'changed' } },
+  });
+}
+
+/** Ingest's sender reports the outcome of a SendMessage job. */
+export function sendResult(
+  messageId: string,
+  r: { wamid?: string; errors?: ProviderError[] },
+  at: Date,
+): WebhookEvent {
+  return WebhookEvent.fromPartial({
+    ...base(at),
+    event: { $case: 'sendResult', sendResult: { messageId, ...r } },
+  });
+}
+
+/** An ApplyWebhookEvents request without raw deliveries. */
+export const batch = (...events: WebhookEvent[]): ApplyWebhookEventsRequest =>
+  ApplyWebhookEventsRequest.fromPartial({ events });
 
 export const t = (minutes: number) => new Date(Date.UTC(2026, 10, 10, 9, 0, 0) + minutes * 60_000);

@@ -124,6 +124,7 @@ async function applyInbound(
         preview: previewOf(doc),
         terms: doc.terms ?? [],
         firstSeen: true,
+        wabaId: e.wabaId,
       })
     : { created: await deps.messages.insert(doc), user: null };
   // Idempotent follow-ups run on a replay too, so a crash after the commit still converges.

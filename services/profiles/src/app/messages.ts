@@ -151,7 +151,8 @@ async function findExisting(
   const { wamid, clientId } = key;
   if (wamid) {
     const m = await deps.messages.findByWamid(user.accountId, wamid);
-    if (m) return m;
+    // Another user's message with this wamid is not a replay: storeOutbound refuses it.
+    if (m?.userId === user._id) return m;
   }
   return clientId ? deps.messages.findByClientId(user._id, clientId) : null;
 }

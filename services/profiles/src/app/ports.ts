@@ -36,6 +36,8 @@ export interface CountedMessage {
   terms: string[];
   /** The sender was resolved with touch: false; move its first-seen time here too. */
   firstSeen?: boolean;
+  /** The sender's WABA, when the event names it (fills an empty one). */
+  wabaId?: string;
 }
 
 /** Keyset position: after (or before) the record with this sort value and id. */

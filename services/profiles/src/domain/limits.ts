@@ -80,3 +80,8 @@ export function validateEmail(field: string, email: string): string {
     throw AppError.invalid(field, 'not an email address');
   return e;
 }
+
+/** WhatsApp's customer service window: free text may be sent this long after the user wrote. */
+export const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
+/** Bound on a user's search terms fed by message texts (distinct words; names and facts always count). */
+export const MAX_USER_TERMS = 3000;

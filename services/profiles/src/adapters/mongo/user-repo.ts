@@ -5,15 +5,12 @@ import { Direction, UserStatus, type MessagePreview, type Referral } from '@ue/p
 import type { ClientSession, Filter, UpdateFilter } from 'mongodb';
 import { newId, userIdFor } from '../../domain/ids.js';
 import { e164FromWaId, phoneTerms } from '../../domain/phone.js';
+import { MAX_USER_TERMS, SERVICE_WINDOW_MS } from '../../domain/limits.js';
 import { textTerms } from '../../domain/search.js';
 import type { Collections } from './db.js';
 import { isDuplicateKey } from './db.js';
 import type { CountedMessage, Identity, NumberMove, UserStore } from '../../app/ports.js';
 import type { UserRecord } from '../../app/records.js';
-
-export const SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
-/** Bound on a user's search terms fed by message texts (distinct words; names and facts always count). */
-export const MAX_USER_TERMS = 3000;
 
 function identityKeys(id: Identity): string[] {
   const keys: string[] = [];
@@ -115,7 +112,7 @@ export function createUserRepo(cols: Collections) {
     if (found.missing.length > 0) await fillIdentity(userId, id);
     // touch: false when the caller's next update moves the same times (countMessage with firstSeen).
     if (opts.touch === false) return userId;
-    await touch(userId, at);
+    await touch(userId, at, id.wabaId);
     return userId;
   }
 
@@ -145,13 +142,15 @@ export function createUserRepo(cols: Collections) {
   }
 
   /** What resolve() does for a known user seen at `at`: first/last times only move outwards. */
-  const touchOf = (at: Date) => ({
+  // The WABA id joins the $max: an empty one is filled whatever arrived first (one account has
+  // one WABA, so there is never a second value to choose from).
+  const touchOf = (at: Date, wabaId = '') => ({
     $min: { createdAt: at },
-    $max: { updatedAt: at, lastInteractionAt: at },
+    $max: { updatedAt: at, lastInteractionAt: at, ...(wabaId ? { wabaId } : {}) },
   });
 
-  async function touch(userId: string, at: Date): Promise<void> {
-    await users.updateOne({ _id: userId }, touchOf(at));
+  async function touch(userId: string, at: Date, wabaId = ''): Promise<void> {
+    await users.updateOne({ _id: userId }, touchOf(at, wabaId));
   }
 
   /**
@@ -219,6 +218,7 @@ export function createUserRepo(cols: Collections) {
     const inbound = c.preview.direction === Direction.INBOUND;
     const update: UpdateFilter<UserRecord> = {
       $max: {
+        ...(c.wabaId ? { wabaId: c.wabaId } : {}),
         lastInteractionAt: at,
         updatedAt: at,
         ...(inbound
