@@ -27,10 +27,12 @@ FROM base AS manifests
 COPY package.json package-lock.json ./
 COPY proto/package.json proto/
 COPY packages/kit/package.json packages/kit/
+COPY packages/profiles-client/package.json packages/profiles-client/
 COPY packages/testing/package.json packages/testing/
 COPY services/profiles/package.json services/profiles/
 COPY services/ingest/package.json services/ingest/
 COPY services/bff/package.json services/bff/
+COPY tools/demo/package.json tools/demo/
 COPY web/package.json web/
 COPY bench/package.json bench/
 
@@ -104,6 +106,7 @@ COPY --from=ingest-deps /app/ ./
 COPY --from=build /app/proto/dist/ proto/dist/
 COPY --from=build /app/proto/engagement/ proto/engagement/
 COPY --from=build /app/packages/kit/dist/ packages/kit/dist/
+COPY --from=build /app/packages/profiles-client/dist/ packages/profiles-client/dist/
 COPY --from=build /app/services/ingest/dist/ services/ingest/dist/
 WORKDIR /app/services/ingest
 ENV PORT=7203
@@ -118,6 +121,7 @@ COPY --from=bff-deps /app/ ./
 COPY --from=build /app/proto/dist/ proto/dist/
 COPY --from=build /app/proto/engagement/ proto/engagement/
 COPY --from=build /app/packages/kit/dist/ packages/kit/dist/
+COPY --from=build /app/packages/profiles-client/dist/ packages/profiles-client/dist/
 COPY --from=build /app/web/dist/ web/dist/
 COPY --from=build /app/web/public/ web/public/
 COPY --from=build /app/services/bff/dist/ services/bff/dist/

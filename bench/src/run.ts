@@ -4,16 +4,13 @@
 import autocannon from 'autocannon';
 import { cpus } from 'node:os';
 import { randomBytes } from 'node:crypto';
+import { createProfilesClient, type ProfilesClient } from '@ue/profiles-client';
 import { GetUserRequest, ListUsersRequest, UserSort } from '@ue/proto';
-import { auth, connect, unary, type Profiles } from './grpc.js';
+import { benchSetting } from './config.js';
 import { fmtMs, summarize } from './stats.js';
 import { BENCH_ACCOUNT, benchTextWebhook, benchWaId, sign } from './webhook.js';
 
-const env = (k: string, d?: string): string => {
-  const v = process.env[k] ?? d;
-  if (v === undefined) throw new Error(`${k} is required`);
-  return v;
-};
+const env = benchSetting;
 const INGEST = env('INGEST_URL', 'http://127.0.0.1:7203');
 const SECRET = env('WHATSAPP_APP_SECRET').split(',')[0]!;
 const SECONDS = Number(env('BENCH_SECONDS', '10'));
@@ -38,7 +35,12 @@ async function webhookAccept(): Promise<void> {
         method: 'POST',
         setupRequest: (req) => {
           seq += 1;
-          const body = benchTextWebhook(1000 + (seq % 500), seq, `acc${runId}`, now);
+          const body = benchTextWebhook({
+            user: 1000 + (seq % 500),
+            seq,
+            runId: `acc${runId}`,
+            nowSec: now,
+          });
           return {
             ...req,
             body,
@@ -57,14 +59,14 @@ async function webhookAccept(): Promise<void> {
   );
 }
 
-async function pipeline(profiles: Profiles, token: string): Promise<void> {
+async function pipeline(profiles: ProfilesClient): Promise<void> {
   const users = Number(env('BENCH_PIPELINE_USERS', '100'));
   const perUser = Number(env('BENCH_PIPELINE_MESSAGES', '20'));
-  const md = auth(token);
   const now = Math.floor(Date.now() / 1000);
   const bodies: string[] = [];
   for (let s = 0; s < perUser; s++)
-    for (let u = 0; u < users; u++) bodies.push(benchTextWebhook(u, s, `pipe${runId}`, now));
+    for (let u = 0; u < users; u++)
+      bodies.push(benchTextWebhook({ user: u, seq: s, runId: `pipe${runId}`, nowSec: now }));
   const t0 = performance.now();
   let next = 0;
   const post = async (): Promise<void> => {
@@ -85,16 +87,17 @@ async function pipeline(profiles: Profiles, token: string): Promise<void> {
     let total = 0;
     await Promise.all(
       Array.from({ length: users }, async (_, u) => {
-        const r = await unary(
-          profiles.getUser.bind(profiles),
-          GetUserRequest.fromPartial({
-            lookup: {
-              $case: 'accountUser',
-              accountUser: { accountId: BENCH_ACCOUNT, user: { waId: benchWaId(u) } },
-            },
-          }),
-          md,
-        ).catch(() => undefined);
+        const r = await profiles
+          .call(
+            'getUser',
+            GetUserRequest.fromPartial({
+              lookup: {
+                $case: 'accountUser',
+                accountUser: { accountId: BENCH_ACCOUNT, user: { waId: benchWaId(u) } },
+              },
+            }),
+          )
+          .catch(() => undefined);
         total += (r?.user?.counters?.inboundMessages ?? 0) - (baseline.get(u) ?? 0);
       }),
     );
@@ -135,9 +138,12 @@ async function grpcLoad(name: string, call: () => Promise<unknown>): Promise<voi
 }
 
 async function main(): Promise<void> {
-  const profiles = connect(env('PROFILES_ADDR', '127.0.0.1:7204'));
-  const token = env('PROFILES_TOKEN');
-  const md = auth(token);
+  const profiles = createProfilesClient({
+    addr: env('PROFILES_ADDR', '127.0.0.1:7204'),
+    token: env('PROFILES_TOKEN'),
+    deadlineMs: 30_000,
+    channelOptions: { 'grpc.max_receive_message_length': 16 * 1024 * 1024 },
+  });
   out(
     `Run ${new Date().toISOString()} on ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`,
   );
@@ -146,32 +152,29 @@ async function main(): Promise<void> {
   out('|---|---|---|---|---|---|');
   // The pipeline first, on an idle queue; the accept test last, because it leaves thousands of
   // queued jobs that the worker drains afterwards.
-  await pipeline(profiles, token);
+  await pipeline(profiles);
   await grpcLoad('ListUsers (first page, by last activity)', () =>
-    unary(
-      profiles.listUsers.bind(profiles),
+    profiles.call(
+      'listUsers',
       ListUsersRequest.fromPartial({ sort: UserSort.LAST_ACTIVITY_DESC, pageSize: 50 }),
-      md,
     ),
   );
   await grpcLoad('ListUsers search "bench user 4"', () =>
-    unary(
-      profiles.listUsers.bind(profiles),
+    profiles.call(
+      'listUsers',
       ListUsersRequest.fromPartial({
         query: 'bench user 4',
         sort: UserSort.LAST_ACTIVITY_DESC,
         pageSize: 50,
       }),
-      md,
     ),
   );
   await grpcLoad('GetUser by phone "+49 170 09000042"', () =>
-    unary(
-      profiles.getUser.bind(profiles),
+    profiles.call(
+      'getUser',
       GetUserRequest.fromPartial({
         lookup: { $case: 'phone', phone: { phone: '+49 170 09000042' } },
       }),
-      md,
     ),
   );
   await webhookAccept();

@@ -8,7 +8,13 @@ export function benchWaId(user: number): string {
   return `49170${String(9_000_000 + user).padStart(8, '0')}`;
 }
 
-export function benchTextWebhook(user: number, seq: number, runId: string, nowSec: number): string {
+export function benchTextWebhook(b: {
+  user: number;
+  seq: number;
+  runId: string;
+  nowSec: number;
+}): string {
+  const { user, seq, runId, nowSec } = b;
   return textWebhook({
     waId: benchWaId(user),
     name: `Bench User ${user}`,

@@ -3,14 +3,13 @@
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { credentials, Metadata } from '@grpc/grpc-js';
+import { createProfilesClient, type ProfilesClient } from '@ue/profiles-client';
 import {
   ActorKind,
   AddLogEntryRequest,
   ListUsersRequest,
   LogEntryKind,
   MessageType,
-  ProfilesServiceClient,
   RecordOutboundMessageRequest,
   UpsertFactsRequest,
   type User,
@@ -53,6 +52,46 @@ export interface Stack {
 
 const healthy = (url: string) => async () => (await fetch(url)).status === 200;
 
+const carol = { kind: ActorKind.AGENT, id: 'carol', displayName: 'Carol (AI agent)' };
+
+/** What an agent would do over gRPC, through the one profiles client. */
+function agentOf(client: ProfilesClient): Stack['agent'] {
+  return {
+    async upsertFacts(userId, facts) {
+      await client.call(
+        'upsertFacts',
+        UpsertFactsRequest.fromPartial({ userId, facts, author: carol }),
+      );
+    },
+    async recordOutbound(userId, text, wamid, sentAt) {
+      const res = await client.call(
+        'recordOutboundMessage',
+        RecordOutboundMessageRequest.fromPartial({
+          userId,
+          wamid,
+          content: { type: MessageType.TEXT, text },
+          author: carol,
+          sentAt,
+        }),
+      );
+      return res.message?.id ?? '';
+    },
+    async addFollowUp(userId, text, dueAt) {
+      await client.call(
+        'addLogEntry',
+        AddLogEntryRequest.fromPartial({
+          userId,
+          kind: LogEntryKind.FOLLOW_UP,
+          text,
+          dueAt,
+          author: carol,
+          clientId: randomBytes(8).toString('hex'),
+        }),
+      );
+    },
+  };
+}
+
 export async function startStack(label: string): Promise<Stack> {
   const redis = requireEnv('REDIS_URL');
   const ns = uniqueName(label);
@@ -86,8 +125,7 @@ export async function startStack(label: string): Promise<Stack> {
           WATCH_HEARTBEAT_MS: '1000',
           LOG_LEVEL: 'warn',
         },
-        healthy(`http://127.0.0.1:${pMetrics}/healthz`),
-        45_000,
+        { check: healthy(`http://127.0.0.1:${pMetrics}/healthz`), timeoutMs: 45_000 },
       ),
     );
     procs.push(
@@ -106,8 +144,7 @@ export async function startStack(label: string): Promise<Stack> {
           PORT: String(iPort),
           LOG_LEVEL: 'warn',
         },
-        healthy(`http://127.0.0.1:${iPort}/healthz`),
-        45_000,
+        { check: healthy(`http://127.0.0.1:${iPort}/healthz`), timeoutMs: 45_000 },
       ),
     );
     procs.push(
@@ -128,20 +165,14 @@ export async function startStack(label: string): Promise<Stack> {
           REDIS_KEY_PREFIX: `${ns}:bff:`,
           LOG_LEVEL: 'warn',
         },
-        healthy(`http://127.0.0.1:${bPort}/healthz`),
-        45_000,
+        { check: healthy(`http://127.0.0.1:${bPort}/healthz`), timeoutMs: 45_000 },
       ),
     );
   } catch (err) {
     await stop();
     throw err;
   }
-  const client = new ProfilesServiceClient(`127.0.0.1:${pPort}`, credentials.createInsecure());
-  const md = new Metadata();
-  md.set('authorization', `Bearer ${tokens.test}`);
-  const carol = { kind: ActorKind.AGENT, id: 'carol', displayName: 'Carol (AI agent)' };
-  const unary = <T>(fn: (cb: (err: Error | null, res: T) => void) => void): Promise<T> =>
-    new Promise((resolve, reject) => fn((err, res) => (err ? reject(err) : resolve(res))));
+  const client = createProfilesClient({ addr: `127.0.0.1:${pPort}`, token: tokens.test });
   return {
     bffUrl: `http://127.0.0.1:${bPort}${BASE}`,
     ingestUrl: `http://127.0.0.1:${iPort}`,
@@ -155,55 +186,10 @@ export async function startStack(label: string): Promise<Stack> {
       });
       return res.status;
     },
-    listUsers: (query) =>
-      new Promise((resolve, reject) =>
-        client.listUsers(ListUsersRequest.fromPartial({ query, pageSize: 200 }), md, (err, res) =>
-          err ? reject(err) : resolve(res.users),
-        ),
-      ),
-    agent: {
-      async upsertFacts(userId, facts) {
-        await unary((cb) =>
-          client.upsertFacts(
-            UpsertFactsRequest.fromPartial({ userId, facts, author: carol }),
-            md,
-            cb,
-          ),
-        );
-      },
-      async recordOutbound(userId, text, wamid, sentAt) {
-        const res = await unary<{ message?: { id: string } }>((cb) =>
-          client.recordOutboundMessage(
-            RecordOutboundMessageRequest.fromPartial({
-              userId,
-              wamid,
-              content: { type: MessageType.TEXT, text },
-              author: carol,
-              sentAt,
-            }),
-            md,
-            cb,
-          ),
-        );
-        return res.message?.id ?? '';
-      },
-      async addFollowUp(userId, text, dueAt) {
-        await unary((cb) =>
-          client.addLogEntry(
-            AddLogEntryRequest.fromPartial({
-              userId,
-              kind: LogEntryKind.FOLLOW_UP,
-              text,
-              dueAt,
-              author: carol,
-              clientId: randomBytes(8).toString('hex'),
-            }),
-            md,
-            cb,
-          ),
-        );
-      },
-    },
+    listUsers: async (query) =>
+      (await client.call('listUsers', ListUsersRequest.fromPartial({ query, pageSize: 200 })))
+        .users,
+    agent: agentOf(client),
     async stop() {
       client.close();
       await stop();

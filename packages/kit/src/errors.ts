@@ -16,18 +16,20 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export class AppError extends Error {
   override readonly name = 'AppError';
+  /** The request field at fault, for INVALID_ARGUMENT ("user_id", "facts[2].key"). */
+  readonly field?: string;
+
   constructor(
     readonly code: ErrorCode,
     message: string,
-    /** The request field at fault, for INVALID_ARGUMENT ("user_id", "facts[2].key"). */
-    readonly field?: string,
-    options?: { cause?: unknown },
+    extra: { field?: string; cause?: unknown } = {},
   ) {
-    super(message, options);
+    super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
+    if (extra.field !== undefined) this.field = extra.field;
   }
 
   static invalid(field: string, problem: string): AppError {
-    return new AppError('INVALID_ARGUMENT', `${field}: ${problem}`, field);
+    return new AppError('INVALID_ARGUMENT', `${field}: ${problem}`, { field });
   }
 
   static notFound(what: string): AppError {

@@ -9,12 +9,17 @@ export interface RunningProcess {
   exited: Promise<number | null>;
 }
 
+/** How to tell the process is ready: a check polled every 100 ms (for 20 s, or `timeoutMs`). */
+export type Readiness =
+  (() => Promise<boolean>) | { check: () => Promise<boolean>; timeoutMs: number };
+
 export async function startProcess(
   entry: string,
   env: Record<string, string>,
-  ready: () => Promise<boolean>,
-  timeoutMs = 20_000,
+  readiness: Readiness,
 ): Promise<RunningProcess> {
+  const ready = typeof readiness === 'function' ? readiness : readiness.check;
+  const timeoutMs = typeof readiness === 'function' ? 20_000 : readiness.timeoutMs;
   const child = spawn(process.execPath, [entry], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

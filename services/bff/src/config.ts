@@ -77,7 +77,7 @@ export function normaliseBasePath(p: string): string {
   return trimmed === '' ? '' : trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
 }
 
-export function loadConfig(source: NodeJS.ProcessEnv): Readonly<Config> {
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Config> {
   const e = parseEnv(schema, source);
   const admin =
     e.ADMIN_EMAIL && e.ADMIN_PASSWORD
@@ -99,4 +99,21 @@ export function loadConfig(source: NodeJS.ProcessEnv): Readonly<Config> {
     trustedProxies: e.TRUSTED_PROXIES,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
   });
+}
+
+const adminCliSchema = z.object({
+  REDIS_URL: env.url(['redis:', 'rediss:']),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]{1,64}$/)
+    .default('ue:bff:'),
+  /** The new admin's password; read from stdin when unset. */
+  ADMIN_PASSWORD: z.string().optional(),
+});
+
+/** What `npm run admin` needs (src/cli/admin.ts). */
+export function loadAdminCliConfig(
+  source: NodeJS.ProcessEnv = process.env,
+): Readonly<z.output<typeof adminCliSchema>> {
+  return parseEnv(adminCliSchema, source);
 }

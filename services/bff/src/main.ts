@@ -2,21 +2,24 @@
 // admin, listen, and close everything in reverse order on SIGTERM/SIGINT.
 import { serve } from '@hono/node-server';
 import { createLogger, exitOnStartupError, handleShutdown } from '@ue/kit';
+import { createProfilesClient } from '@ue/profiles-client';
 import { publicDir } from '@ue/web';
 import { Redis } from 'ioredis';
 import { createApp } from './app.js';
 import { createAdminStore } from './auth/admins.js';
 import { createLoginLimiter } from './auth/login-limiter.js';
 import { createSessionStore } from './auth/sessions.js';
-import { createProfilesClient } from './clients/profiles.js';
+import { createProfilesApi } from './clients/profiles.js';
 import { loadConfig } from './config.js';
 
 async function main(): Promise<void> {
-  const config = loadConfig(process.env);
+  const config = loadConfig();
   const log = createLogger('bff', config.logLevel);
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true });
   redis.on('error', (err) => log.warn({ err: err.message }, 'redis error'));
-  const profiles = createProfilesClient({ addr: config.profilesAddr, token: config.profilesToken });
+  const profiles = createProfilesApi(
+    createProfilesClient({ addr: config.profilesAddr, token: config.profilesToken }),
+  );
   const admins = createAdminStore(redis, config.redisKeyPrefix);
 
   if (config.bootstrapAdmin && (await admins.count()) === 0) {

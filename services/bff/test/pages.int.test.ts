@@ -1,17 +1,16 @@
 // Pages and actions against a real profiles process over real gRPC, with data created the
 // way ingest creates it (ApplyWebhookEvents).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProfilesClient, type ProfilesApi } from '../src/clients/profiles.js';
+import { createProfilesClient } from '@ue/profiles-client';
+import { createProfilesApi, type ProfilesApi } from '../src/clients/profiles.js';
 import { BASE, buildHarness, Client, type Harness } from './harness.js';
 import { startProfiles, webhookClient, type ProfilesProcess } from './stack.js';
 
 describe('with profiles down', () => {
   it('shows a readable 503 instead of crashing, and /healthz says which dependency is missing', async () => {
-    const dead = createProfilesClient({
-      addr: '127.0.0.1:1',
-      token: 'whatever-token',
-      deadlineMs: 500,
-    });
+    const dead = createProfilesApi(
+      createProfilesClient({ addr: '127.0.0.1:1', token: 'whatever-token', deadlineMs: 500 }),
+    );
     const h = await buildHarness(dead);
     const c = new Client(h.app);
     await c.login();
@@ -39,7 +38,9 @@ describe('pages over real profiles', () => {
 
   beforeAll(async () => {
     profiles = await startProfiles('bff_pages');
-    api = createProfilesClient({ addr: profiles.addr, token: profiles.bffToken });
+    api = createProfilesApi(
+      createProfilesClient({ addr: profiles.addr, token: profiles.bffToken }),
+    );
     hook = webhookClient(profiles.addr, profiles.testToken);
     await hook.inbound({
       waId: '4915112345678',

@@ -2,11 +2,10 @@
 // with the "test" caller token for creating data through the public contract.
 import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
-import { credentials, Metadata } from '@grpc/grpc-js';
+import { createProfilesClient } from '@ue/profiles-client';
 import {
   ActorKind,
   ApplyWebhookEventsRequest,
-  ProfilesServiceClient,
   UpsertFactsRequest,
   type ApplyWebhookEventsResponse,
   type MessageContent,
@@ -51,8 +50,10 @@ export async function startProfiles(label: string): Promise<ProfilesProcess> {
       WATCH_HEARTBEAT_MS: '200',
       LOG_LEVEL: 'warn',
     },
-    async () => (await fetch(`http://127.0.0.1:${metricsPort}/healthz`)).status === 200,
-    45_000,
+    {
+      check: async () => (await fetch(`http://127.0.0.1:${metricsPort}/healthz`)).status === 200,
+      timeoutMs: 45_000,
+    },
   );
   return {
     addr: `127.0.0.1:${port}`,
@@ -65,17 +66,9 @@ export async function startProfiles(label: string): Promise<ProfilesProcess> {
 
 /** Create users and messages the way ingest does: through ApplyWebhookEvents. */
 export function webhookClient(addr: string, token: string) {
-  const client = new ProfilesServiceClient(addr, credentials.createInsecure());
-  const md = new Metadata();
-  md.set('authorization', `Bearer ${token}`);
+  const client = createProfilesClient({ addr, token });
   const apply = (events: Partial<WebhookEvent>[]): Promise<ApplyWebhookEventsResponse> =>
-    new Promise((resolve, reject) =>
-      client.applyWebhookEvents(
-        ApplyWebhookEventsRequest.fromPartial({ events }),
-        md,
-        (err, res) => (err ? reject(err) : resolve(res)),
-      ),
-    );
+    client.call('applyWebhookEvents', ApplyWebhookEventsRequest.fromPartial({ events }));
   return {
     apply,
     /** One inbound text message from a new or known user. */
@@ -118,21 +111,19 @@ export function webhookClient(addr: string, token: string) {
       ]);
     },
     /** What an agent learned, written as agent "carol". */
-    facts: (
+    facts: async (
       userId: string,
       facts: { key: string; value: string; confidence: number; sourceMessageId?: string }[],
-    ) =>
-      new Promise<void>((resolve, reject) =>
-        client.upsertFacts(
-          UpsertFactsRequest.fromPartial({
-            userId,
-            facts,
-            author: { kind: ActorKind.AGENT, id: 'carol', displayName: 'Carol' },
-          }),
-          md,
-          (err) => (err ? reject(err) : resolve()),
-        ),
-      ),
+    ): Promise<void> => {
+      await client.call(
+        'upsertFacts',
+        UpsertFactsRequest.fromPartial({
+          userId,
+          facts,
+          author: { kind: ActorKind.AGENT, id: 'carol', displayName: 'Carol' },
+        }),
+      );
+    },
     close: () => client.close(),
   };
 }

@@ -52,6 +52,18 @@ const schema = z.object({
 
 export type Config = Readonly<z.output<typeof schema>>;
 
-export function loadConfig(source: NodeJS.ProcessEnv): Config {
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   return parseEnv(schema, source);
+}
+
+const deadLetterCliSchema = z.object({
+  REDIS_URL: env.url(['redis:', 'rediss:']),
+  BULLMQ_PREFIX: z.string().min(1).default('bull'),
+});
+
+/** What `npm run dead-letters` needs (src/cli/dead-letters.ts). */
+export function loadDeadLetterCliConfig(
+  source: NodeJS.ProcessEnv = process.env,
+): Readonly<z.output<typeof deadLetterCliSchema>> {
+  return parseEnv(deadLetterCliSchema, source);
 }

@@ -10,11 +10,11 @@ import {
   type Closer,
   type Logger,
 } from '@ue/kit';
+import { createProfilesClient, type ProfilesClient } from '@ue/profiles-client';
 import { OUTBOUND_QUEUE } from '@ue/proto';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { createApp } from './app.js';
-import { createProfilesClient, type ProfilesClient } from './clients/profiles.js';
 import { loadConfig, type Config } from './config.js';
 import { createApplyWebhook } from './jobs/apply-webhook.js';
 import { EventBatcher } from './jobs/event-batcher.js';
@@ -48,7 +48,7 @@ function startWebhookPipeline({ config, log, closers, metrics, profiles, retry }
     windowMs: config.WEBHOOK_BATCH_WINDOW_MS,
     maxEvents: config.WEBHOOK_BATCH_MAX_EVENTS,
     maxBytes: 3 * 1024 * 1024,
-    apply: (req) => profiles.applyWebhookEvents(req),
+    apply: (req) => profiles.call('applyWebhookEvents', req),
     onBatch: (items) => metrics.applyBatchSize.observe(items),
   });
   const process = createApplyWebhook({
@@ -84,8 +84,11 @@ function startSender({ config, log, closers, metrics, profiles, retry }: Shared)
   };
   const process = createSendOutbound({
     send: (job) => sendMessage(api, job),
-    report: (event) => profiles.applyWebhookEvents({ events: [event], deliveries: [] }),
-    limiter: createRateLimiter(limiterRedis, config.BULLMQ_PREFIX, config.OUTBOUND_RATE_PER_SECOND),
+    report: (event) => profiles.call('applyWebhookEvents', { events: [event], deliveries: [] }),
+    limiter: createRateLimiter(limiterRedis, {
+      prefix: config.BULLMQ_PREFIX,
+      perSecond: config.OUTBOUND_RATE_PER_SECOND,
+    }),
     maxTries: config.OUTBOUND_ATTEMPTS,
     retry,
     metrics,
@@ -149,6 +152,14 @@ async function main(config: Config): Promise<void> {
     addr: config.PROFILES_ADDR,
     token: config.PROFILES_TOKEN,
     deadlineMs: config.PROFILES_DEADLINE_MS,
+    // While profiles restarts, calls wait (up to their deadline) for the connection instead of
+    // failing at once, so a retried job finds profiles as soon as it is back.
+    waitForReady: true,
+    channelOptions: {
+      'grpc.initial_reconnect_backoff_ms': 200,
+      'grpc.max_reconnect_backoff_ms': 5_000,
+      'grpc.max_send_message_length': 64 * 1024 * 1024,
+    },
   });
   closers.push({ name: 'profiles client', close: () => Promise.resolve(profiles.close()) });
 
@@ -214,7 +225,7 @@ async function main(config: Config): Promise<void> {
 
 let config: Config;
 try {
-  config = loadConfig(process.env);
+  config = loadConfig();
 } catch (err) {
   exitOnStartupError('ingest', err);
 }

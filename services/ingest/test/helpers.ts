@@ -102,8 +102,10 @@ export async function startProfiles(o: {
       EVENTS_STREAM: `${o.prefix}:events`,
       LOG_LEVEL: 'warn',
     },
-    async () => (await fetch(`http://127.0.0.1:${metricsPort}/healthz`)).status === 200,
-    40_000,
+    {
+      check: async () => (await fetch(`http://127.0.0.1:${metricsPort}/healthz`)).status === 200,
+      timeoutMs: 40_000,
+    },
   );
   return { addr: `127.0.0.1:${port}`, port, proc };
 }

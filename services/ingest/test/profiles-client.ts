@@ -1,9 +1,10 @@
-// A promise-based gRPC client for profiles, used by tests to observe state as agents would.
-import { Metadata, credentials, status, type ServiceError } from '@grpc/grpc-js';
+// What tests read back from profiles, over @ue/profiles-client as an agent would.
+import { isAppError } from '@ue/kit';
+import { createProfilesClient, type ProfilesClient } from '@ue/profiles-client';
 import {
+  GetUserRequest,
   ListMessagesRequest,
   ListUsersRequest,
-  ProfilesServiceClient,
   RecordOutboundMessageRequest,
   SendMessageRequest,
   type Message,
@@ -12,8 +13,6 @@ import {
   type User,
 } from '@ue/proto';
 
-type Callback<Res> = (err: ServiceError | null, res: Res) => void;
-
 export interface TestProfilesClient {
   user(accountId: string, ref: { waId?: string; bsuid?: string }): Promise<User | undefined>;
   messages(userId: string): Promise<Message[]>;
@@ -21,75 +20,59 @@ export interface TestProfilesClient {
   users(): Promise<User[]>;
   send(req: Partial<SendMessageRequest>): Promise<SendMessageResponse>;
   record(req: Partial<RecordOutboundMessageRequest>): Promise<RecordOutboundMessageResponse>;
-  raw: ProfilesServiceClient;
-  metadata(): Metadata;
   close(): void;
 }
 
-export function grpcCall<Res>(fn: (cb: Callback<Res>) => unknown): Promise<Res> {
-  return new Promise((resolve, reject) => {
-    fn((err, res) => (err ? reject(err) : resolve(res)));
+async function userOf(
+  client: ProfilesClient,
+  accountId: string,
+  ref: { waId?: string; bsuid?: string },
+): Promise<User | undefined> {
+  const user = { waId: ref.waId ?? '', bsuid: ref.bsuid ?? '', parentBsuid: '' };
+  const req = GetUserRequest.fromPartial({
+    lookup: { $case: 'accountUser', accountUser: { accountId, user } },
   });
+  try {
+    return (await client.call('getUser', req)).user;
+  } catch (err) {
+    if (isAppError(err) && err.code === 'NOT_FOUND') return undefined;
+    throw err;
+  }
+}
+
+async function messagesOf(client: ProfilesClient, userId: string): Promise<Message[]> {
+  const out: Message[] = [];
+  let pageToken = '';
+  do {
+    const req = ListMessagesRequest.fromPartial({ userId, pageSize: 200, pageToken });
+    const res = await client.call('listMessages', req);
+    out.push(...res.messages);
+    pageToken = res.nextPageToken;
+  } while (pageToken);
+  return out;
+}
+
+async function allUsers(client: ProfilesClient): Promise<User[]> {
+  const out: User[] = [];
+  let pageToken = '';
+  do {
+    const req = ListUsersRequest.fromPartial({ pageSize: 200, pageToken });
+    const res = await client.call('listUsers', req);
+    out.push(...res.users);
+    pageToken = res.nextPageToken;
+  } while (pageToken);
+  return out;
 }
 
 export function testProfilesClient(addr: string, token: string): TestProfilesClient {
-  const raw = new ProfilesServiceClient(addr, credentials.createInsecure());
-  const metadata = (): Metadata => {
-    const m = new Metadata();
-    m.set('authorization', `Bearer ${token}`);
-    return m;
-  };
+  const client = createProfilesClient({ addr, token, deadlineMs: 10_000 });
   return {
-    raw,
-    metadata,
-    async user(accountId, ref) {
-      const user = { waId: ref.waId ?? '', bsuid: ref.bsuid ?? '', parentBsuid: '' };
-      try {
-        const res = await grpcCall<{ user?: User }>((cb) =>
-          raw.getUser(
-            { lookup: { $case: 'accountUser', accountUser: { accountId, user } } },
-            metadata(),
-            cb,
-          ),
-        );
-        return res.user;
-      } catch (err) {
-        if ((err as ServiceError).code === status.NOT_FOUND) return undefined;
-        throw err;
-      }
-    },
-    async messages(userId) {
-      const out: Message[] = [];
-      let pageToken = '';
-      do {
-        const req = ListMessagesRequest.fromPartial({ userId, pageSize: 200, pageToken });
-        const res = await grpcCall<{ messages: Message[]; nextPageToken: string }>((cb) =>
-          raw.listMessages(req, metadata(), cb),
-        );
-        out.push(...res.messages);
-        pageToken = res.nextPageToken;
-      } while (pageToken);
-      return out;
-    },
-    async users() {
-      const out: User[] = [];
-      let pageToken = '';
-      do {
-        const req = ListUsersRequest.fromPartial({ pageSize: 200, pageToken });
-        const res = await grpcCall<{ users: User[]; nextPageToken: string }>((cb) =>
-          raw.listUsers(req, metadata(), cb),
-        );
-        out.push(...res.users);
-        pageToken = res.nextPageToken;
-      } while (pageToken);
-      return out;
-    },
-    send: (req) =>
-      grpcCall((cb) => raw.sendMessage(SendMessageRequest.fromPartial(req), metadata(), cb)),
+    user: (accountId, ref) => userOf(client, accountId, ref),
+    messages: (userId) => messagesOf(client, userId),
+    users: () => allUsers(client),
+    send: (req) => client.call('sendMessage', SendMessageRequest.fromPartial(req)),
     record: (req) =>
-      grpcCall((cb) =>
-        raw.recordOutboundMessage(RecordOutboundMessageRequest.fromPartial(req), metadata(), cb),
-      ),
-    close: () => raw.close(),
+      client.call('recordOutboundMessage', RecordOutboundMessageRequest.fromPartial(req)),
+    close: () => client.close(),
   };
 }

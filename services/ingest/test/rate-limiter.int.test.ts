@@ -11,7 +11,7 @@ afterAll(async () => {
 
 describe('per-number rate limiter', () => {
   it('lets at most N sends per second through for one number, without slowing another', async () => {
-    const limiter = createRateLimiter(redis, uniqueName('rate'), 5);
+    const limiter = createRateLimiter(redis, { prefix: uniqueName('rate'), perSecond: 5 });
     const seconds: number[] = [];
     const started = Date.now();
     await Promise.all(

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseWhatsappDelivery } from '../providers/whatsapp/parser.js';
-import { ACCOUNTS, PERSONAS, demoPlan } from './dataset.js';
+import { PERSONAS, demoPlan } from './dataset.js';
 
 const NOW = 1_795_000_000;
 
@@ -37,31 +36,5 @@ describe('demo data set', () => {
     expect(b.outbound.map((o) => o.wamid)).toEqual(a.outbound.map((o) => o.wamid));
     const all = [...a.inbound.map((i) => i.message.id), ...a.outbound.map((o) => o.wamid)];
     expect(new Set(all).size).toBe(all.length);
-  });
-
-  it('produces messages our own parser reads without problems', () => {
-    for (const i of demoPlan(NOW).inbound) {
-      const a = ACCOUNTS[i.persona.account];
-      const body = {
-        object: 'whatsapp_business_account',
-        entry: [
-          {
-            id: a.waba,
-            changes: [
-              {
-                field: 'messages',
-                value: {
-                  metadata: { phone_number_id: a.id },
-                  messages: [{ from: i.persona.waId, from_user_id: i.persona.bsuid, ...i.message }],
-                },
-              },
-            ],
-          },
-        ],
-      };
-      const p = parseWhatsappDelivery(JSON.stringify(body), new Date(NOW * 1000));
-      expect(p.problems).toEqual([]);
-      expect(p.unknownTypes).toEqual([]);
-    }
   });
 });

@@ -3,40 +3,32 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { createProfilesClient, type ProfilesClient } from '@ue/profiles-client';
 import {
   Direction,
   ListFactsRequest,
   ListLogEntriesRequest,
+  ListMessagesRequest,
+  ListUsersRequest,
   LogEntryKind,
-  type Fact,
-  type LogEntry,
+  type Message,
+  type User,
 } from '@ue/proto';
 import { requireEnv, testMongoUrl, uniqueName } from '@ue/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  AGENT_TOKEN,
-  APP_SECRET,
-  ingestEnv,
-  startIngest,
-  startProfiles,
-  type Ingest,
-  type Profiles,
-} from './helpers.js';
-import { grpcCall, testProfilesClient, type TestProfilesClient } from './profiles-client.js';
+import { AGENT_TOKEN, APP_SECRET, ingestMetric, startStack, type Stack } from './stack.js';
 
-const DEMO = fileURLToPath(new URL('../dist/cli/demo.js', import.meta.url));
-const prefix = uniqueName('ingest_demo');
-let profiles: Profiles;
-let ingest: Ingest;
-let client: TestProfilesClient;
+const DEMO = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+let stack: Stack;
+let client: ProfilesClient;
 
 async function runDemo(): Promise<string> {
   const { stdout } = await promisify(execFile)(process.execPath, [DEMO], {
     env: {
       ...process.env,
-      INGEST_URL: ingest.url,
+      INGEST_URL: stack.ingestUrl,
       WHATSAPP_APP_SECRET: APP_SECRET,
-      PROFILES_ADDR: profiles.addr,
+      PROFILES_ADDR: stack.profilesAddr,
       PROFILES_TOKEN: AGENT_TOKEN,
     },
     timeout: 200_000,
@@ -44,57 +36,62 @@ async function runDemo(): Promise<string> {
   return stdout;
 }
 
-async function state(): Promise<{
-  users: number;
-  messages: number;
-  facts: number;
-  logs: number;
-  failed: number;
-  reactions: number;
-}> {
-  const users = await client.users();
-  let messages = 0;
-  let facts = 0;
-  let failed = 0;
-  let reactions = 0;
+async function allUsers(): Promise<User[]> {
+  const out: User[] = [];
+  let pageToken = '';
+  do {
+    const req = ListUsersRequest.fromPartial({ pageSize: 200, pageToken });
+    const res = await client.call('listUsers', req);
+    out.push(...res.users);
+    pageToken = res.nextPageToken;
+  } while (pageToken);
+  return out;
+}
+
+async function messagesOf(userId: string): Promise<Message[]> {
+  const req = ListMessagesRequest.fromPartial({ userId, pageSize: 200 });
+  return (await client.call('listMessages', req)).messages;
+}
+
+async function state(): Promise<Record<string, number>> {
+  const users = await allUsers();
+  const counts = { users: users.length, messages: 0, facts: 0, logs: 0, failed: 0, reactions: 0 };
   for (const u of users) {
-    const ms = await client.messages(u.id);
-    messages += ms.length;
-    failed += ms.filter((m) => m.errors.length > 0 && m.direction === Direction.OUTBOUND).length;
-    reactions += ms.reduce((n, m) => n + m.reactions.length, 0);
-    const f = await grpcCall<{ history: Fact[] }>((cb) =>
-      client.raw.listFacts(
-        ListFactsRequest.fromPartial({ userId: u.id, includeHistory: true }),
-        client.metadata(),
-        cb,
-      ),
+    const ms = await messagesOf(u.id);
+    counts.messages += ms.length;
+    counts.failed += ms.filter(
+      (m) => m.errors.length > 0 && m.direction === Direction.OUTBOUND,
+    ).length;
+    counts.reactions += ms.reduce((n, m) => n + m.reactions.length, 0);
+    const f = await client.call(
+      'listFacts',
+      ListFactsRequest.fromPartial({ userId: u.id, includeHistory: true }),
     );
-    facts += f.history.length;
+    counts.facts += f.history.length;
   }
-  const logs = await grpcCall<{ entries: LogEntry[] }>((cb) =>
-    client.raw.listLogEntries(
-      ListLogEntriesRequest.fromPartial({
-        pageSize: 200,
-        kinds: [LogEntryKind.NOTE, LogEntryKind.FOLLOW_UP],
-      }),
-      client.metadata(),
-      cb,
-    ),
+  const logs = await client.call(
+    'listLogEntries',
+    ListLogEntriesRequest.fromPartial({
+      pageSize: 200,
+      kinds: [LogEntryKind.NOTE, LogEntryKind.FOLLOW_UP],
+    }),
   );
-  return { users: users.length, messages, facts, logs: logs.entries.length, failed, reactions };
+  counts.logs = logs.entries.length;
+  return counts;
 }
 
 beforeAll(async () => {
-  const redisUrl = requireEnv('REDIS_URL');
-  profiles = await startProfiles({ mongoUrl: testMongoUrl('ingest_demo'), redisUrl, prefix });
-  ingest = await startIngest(ingestEnv({ redisUrl, prefix, profilesAddr: profiles.addr }));
-  client = testProfilesClient(profiles.addr, AGENT_TOKEN);
-}, 60_000);
+  stack = await startStack({
+    mongoUrl: testMongoUrl('demo'),
+    redisUrl: requireEnv('REDIS_URL'),
+    prefix: uniqueName('demo'),
+  });
+  client = createProfilesClient({ addr: stack.profilesAddr, token: AGENT_TOKEN });
+}, 90_000);
 
 afterAll(async () => {
   client?.close();
-  await ingest?.proc.stop();
-  await profiles?.proc.stop();
+  await stack?.stop();
 });
 
 describe('npm run demo', () => {
@@ -110,6 +107,8 @@ describe('npm run demo', () => {
     expect(loaded.reactions).toBeGreaterThan(5);
     expect(loaded.facts).toBeGreaterThan(40);
     expect(loaded.logs).toBeGreaterThan(10);
+    // ingest read every delivery the demo posted: none became a dead letter.
+    expect(await ingestMetric(stack.ingestUrl, 'ingest_jobs_dead_lettered_total')).toBe(0);
 
     const second = await runDemo();
     expect(second).toContain('(0 new)');

@@ -6,11 +6,12 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
-import { env, exitOnStartupError, parseEnv } from '@ue/kit';
+import { exitOnStartupError } from '@ue/kit';
 import { createAdminStore } from '../auth/admins.js';
+import { loadAdminCliConfig } from '../config.js';
 
-async function readPassword(): Promise<string> {
-  if (process.env.ADMIN_PASSWORD) return process.env.ADMIN_PASSWORD;
+async function readPassword(fromEnv: string | undefined): Promise<string> {
+  if (fromEnv) return fromEnv;
   if (process.stdin.isTTY) process.stderr.write('password (min 12 characters): ');
   const rl = createInterface({ input: process.stdin });
   for await (const line of rl) {
@@ -32,21 +33,12 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const email = z.email().parse(values.email);
-  const cfg = parseEnv(
-    z.object({
-      REDIS_URL: env.url(['redis:', 'rediss:']),
-      REDIS_KEY_PREFIX: z
-        .string()
-        .regex(/^[A-Za-z0-9:_-]{1,64}$/)
-        .default('ue:bff:'),
-    }),
-    process.env,
-  );
+  const cfg = loadAdminCliConfig();
   const redis = new Redis(cfg.REDIS_URL, { maxRetriesPerRequest: 2 });
   try {
     const admin = await createAdminStore(redis, cfg.REDIS_KEY_PREFIX).create(
       email,
-      await readPassword(),
+      await readPassword(cfg.ADMIN_PASSWORD),
       values.name,
     );
     process.stdout.write(`created admin ${admin.email} (${admin.id})\n`);

@@ -35,10 +35,9 @@ export interface SseLoaders {
 /** The SSE message for one profiles event, or undefined when the page has nothing to show. */
 export async function toSse(
   ev: WatchEventsResponse,
-  ctx: ViewCtx,
-  state: StreamState,
-  load?: SseLoaders,
+  page: { ctx: ViewCtx; state: StreamState; load?: SseLoaders },
 ): Promise<SSEMessage | undefined> {
+  const { ctx, state, load } = page;
   if (ev.heartbeat) return { event: 'heartbeat', data: '', id: ev.cursor };
   const view = { ...ctx, now: new Date() };
   if (ev.payload?.$case === 'user') {
@@ -102,7 +101,7 @@ export function eventsRoutes(deps: AppDeps): Hono<AppEnv> {
           { userId, cursor, kinds: KINDS },
           abort.signal,
         )) {
-          const msg = await toSse(ev, ctx, state, loaders);
+          const msg = await toSse(ev, { ctx, state, load: loaders });
           if (msg) await stream.writeSSE(msg);
         }
       };

@@ -53,12 +53,14 @@ export function exportRoutes(deps: AppDeps): Hono<AppEnv> {
     for (const [k, v] of Object.entries(headers(`users-${now.toISOString().slice(0, 10)}.csv`)))
       c.header(k, v);
     // The first page is fetched before answering, so a failing profiles gives an error status.
-    let page = await deps.profiles.listUsers(toListUsersRequest(q, now, '', 200));
+    let page = await deps.profiles.listUsers(toListUsersRequest(q, now, { size: 200 }));
     return stream(c, async (s) => {
       await s.write(csvRows([USER_HEADER]));
       await s.write(csvRows(page.users.map(userRow)));
       while (page.nextPageToken && !s.aborted) {
-        page = await deps.profiles.listUsers(toListUsersRequest(q, now, page.nextPageToken, 200));
+        page = await deps.profiles.listUsers(
+          toListUsersRequest(q, now, { token: page.nextPageToken, size: 200 }),
+        );
         await s.write(csvRows(page.users.map(userRow)));
       }
     });

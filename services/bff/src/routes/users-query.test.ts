@@ -18,7 +18,7 @@ describe('users query', () => {
       overdue: '1',
       sort: 'created',
     });
-    expect(toListUsersRequest(q, now, 'tok', 25)).toEqual({
+    expect(toListUsersRequest(q, now, { token: 'tok', size: 25 })).toEqual({
       query: 'josé',
       statuses: [UserStatus.QUOTE_REQUEST],
       tags: ['vip'],

@@ -61,9 +61,9 @@ export function usersQueryParams(q: UsersQuery): Record<string, string | undefin
 export function toListUsersRequest(
   q: UsersQuery,
   now: Date,
-  pageToken = '',
-  pageSize = 50,
+  page: { token?: string; size?: number } = {},
 ): Partial<ListUsersRequest> {
+  const { token: pageToken = '', size: pageSize = 50 } = page;
   const window = ACTIVE_WINDOWS.find(([k]) => k === q.active)?.[2];
   const status = parseStatus(q.status);
   return {

@@ -12,7 +12,7 @@ export function usersRoutes(deps: AppDeps): Hono<AppEnv> {
   app.get('/users', async (c) => {
     const ctx = c.get('view');
     const q = parseUsersQuery((n) => c.req.query(n));
-    const res = await deps.profiles.listUsers(toListUsersRequest(q, ctx.now, '', size));
+    const res = await deps.profiles.listUsers(toListUsersRequest(q, ctx.now, { size }));
     const nextUrl = res.nextPageToken
       ? href(ctx, '/users/rows', { ...usersQueryParams(q), page_token: res.nextPageToken })
       : undefined;
@@ -23,7 +23,7 @@ export function usersRoutes(deps: AppDeps): Hono<AppEnv> {
     const ctx = c.get('view');
     const q = parseUsersQuery((n) => c.req.query(n));
     const token = (c.req.query('page_token') ?? '').slice(0, 512);
-    const res = await deps.profiles.listUsers(toListUsersRequest(q, ctx.now, token, size));
+    const res = await deps.profiles.listUsers(toListUsersRequest(q, ctx.now, { token, size }));
     const nextUrl = res.nextPageToken
       ? href(ctx, '/users/rows', { ...usersQueryParams(q), page_token: res.nextPageToken })
       : undefined;

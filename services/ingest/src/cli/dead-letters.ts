@@ -7,6 +7,7 @@
 // waiting list with its original body; applying it again is harmless (events are idempotent).
 import { OUTBOUND_QUEUE } from '@ue/proto';
 import { Queue, type Job } from 'bullmq';
+import { loadDeadLetterCliConfig } from '../config.js';
 import { WEBHOOK_QUEUE } from '../queue/webhook-queue.js';
 
 const out = (line: string): void => void process.stdout.write(`${line}\n`);
@@ -84,14 +85,18 @@ const isMain =
   process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'));
 if (isMain) {
   const args = parseArgs(process.argv.slice(2));
-  const redisUrl = process.env.REDIS_URL;
-  if (typeof args === 'string' || !redisUrl) {
-    process.stderr.write(
-      `${typeof args === 'string' ? args : 'REDIS_URL: required but not set'}\n`,
-    );
+  if (typeof args === 'string') {
+    process.stderr.write(`${args}\n`);
     process.exit(2);
   }
-  run(args, redisUrl, process.env.BULLMQ_PREFIX || 'bull').then(
+  let cfg: ReturnType<typeof loadDeadLetterCliConfig>;
+  try {
+    cfg = loadDeadLetterCliConfig();
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(2);
+  }
+  run(args, cfg.REDIS_URL, cfg.BULLMQ_PREFIX).then(
     (code) => process.exit(code),
     (err: unknown) => {
       process.stderr.write(`dead-letters: ${(err as Error).message}\n`);

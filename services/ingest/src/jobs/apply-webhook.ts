@@ -1,13 +1,15 @@
 // Worker step for one queued webhook delivery: parse it with its provider's parser, hand the
 // events (and the raw delivery, for audit) to profiles through the batcher. Transient failures
-// are retried by BullMQ with backoff; only malformed input fails for good (a dead letter).
-import { AppError, maskPhone, type Logger } from '@ue/kit';
+// are retried by BullMQ with backoff; malformed input and permanent refusals by profiles
+// (./profiles-failure.ts) fail for good (a dead letter).
+import { maskPhone, type Logger } from '@ue/kit';
 import type { RawDelivery, WebhookEvent } from '@ue/proto';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Metrics } from '../ops/metrics.js';
 import { parseWhatsappDelivery } from '../providers/whatsapp/parser.js';
 import type { WebhookJobData } from '../queue/webhook-queue.js';
 import type { EventBatcher } from './event-batcher.js';
+import { profilesFailure } from './profiles-failure.js';
 
 export interface ApplyWebhookDeps {
   batcher: Pick<EventBatcher, 'submit'>;
@@ -84,9 +86,7 @@ export function createApplyWebhook(
         });
       }
     } catch (err) {
-      if (err instanceof AppError && err.code === 'INVALID_ARGUMENT')
-        throw new UnrecoverableError(`profiles refused the events: ${err.message}`);
-      throw err;
+      throw profilesFailure(err, 'the events').error;
     }
     for (const e of parsed.events)
       deps.metrics.eventsApplied.inc({ type: e.event?.$case ?? 'none' });

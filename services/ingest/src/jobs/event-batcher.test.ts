@@ -59,6 +59,23 @@ describe('EventBatcher', () => {
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
   });
 
+  it('isolates any submission profiles refuses for good, not only invalid ones', async () => {
+    const b = new EventBatcher({
+      windowMs: 10,
+      maxEvents: 100,
+      maxBytes: 1e6,
+      apply: (r) =>
+        r.events.some((e) => e.accountId === 'bad')
+          ? Promise.reject(new AppError('FAILED_PRECONDITION', 'message belongs elsewhere'))
+          : Promise.resolve(ok),
+    });
+    const results = await Promise.allSettled([
+      b.submit({ events: [ev('good')] }),
+      b.submit({ events: [ev('bad')] }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected']);
+  });
+
   it('fails every submitter of a batch when profiles is unavailable (each job retries)', async () => {
     const b = new EventBatcher({
       windowMs: 10,

@@ -1,8 +1,8 @@
 // Coalesces the events of concurrently processed jobs into one ApplyWebhookEvents call: a
 // short window, bounded by events and bytes. Each submitter learns its own outcome; when a
-// batch is refused as invalid, its parts are retried alone so one bad delivery cannot sink
-// the others. Calls are sent one after another, in submission order.
-import { AppError } from '@ue/kit';
+// batch is refused for good (not a transient failure), its parts are retried alone so one bad
+// delivery cannot sink the others. Calls are sent one after another, in submission order.
+import { isAppError, isRetryable } from '@ue/kit';
 import type {
   ApplyWebhookEventsRequest,
   ApplyWebhookEventsResponse,
@@ -83,8 +83,8 @@ export class EventBatcher {
       this.opts.onBatch?.(items.length, req.events.length);
       for (const i of items) i.resolve();
     } catch (err) {
-      const invalid = err instanceof AppError && err.code === 'INVALID_ARGUMENT';
-      if (invalid && items.length > 1) {
+      // Not worth retrying as a whole: find out which part profiles refuses.
+      if (items.length > 1 && isAppError(err) && !isRetryable(err.code)) {
         await Promise.all(items.map((i) => this.send([i])));
         return;
       }

@@ -2,13 +2,14 @@
 // provider once, remember the outcome in the job before reporting it to profiles, so a retry
 // of the report never sends the message twice. Transient trouble (429, 5xx, network, profiles
 // down) reschedules the job with backoff (honouring Retry-After) without using up attempts.
-import { AppError, maskPhone, type Logger } from '@ue/kit';
+import { maskPhone, type Logger } from '@ue/kit';
 import { OutboundJob, type ProviderError, type WebhookEvent } from '@ue/proto';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { Metrics } from '../ops/metrics.js';
 import type { SendOutcome } from '../providers/whatsapp/send-api.js';
 import type { RateLimiter } from '../queue/rate-limiter.js';
 import { backoffDelay } from '../queue/webhook-queue.js';
+import { profilesFailure } from './profiles-failure.js';
 
 /** What ingest keeps in the job next to profiles' OutboundJob fields. */
 export interface SenderState {
@@ -32,8 +33,7 @@ export interface SendOutboundDeps {
 }
 
 async function later(
-  job: Job<OutboundJobData>,
-  token: string | undefined,
+  { job, token }: { job: Job<OutboundJobData>; token: string | undefined },
   state: SenderState,
   delayMs: number,
 ): Promise<never> {
@@ -72,7 +72,7 @@ export function createSendOutbound(
             { ...who, tries: state.tries, delayMs: delay, reason: outcome.reason },
             'outbound send will be retried',
           );
-          return later(job, token, state, delay);
+          return later({ job, token }, state, delay);
         }
         state.result = {
           errors: [
@@ -115,14 +115,14 @@ export function createSendOutbound(
     try {
       await deps.report(event);
     } catch (err) {
-      if (err instanceof AppError && err.code === 'INVALID_ARGUMENT')
-        throw new UnrecoverableError(`profiles refused the send result: ${err.message}`);
+      const failure = profilesFailure(err, 'the send result');
+      if (failure.permanent) throw failure.error;
       state.reportTries = (state.reportTries ?? 0) + 1;
       deps.log.warn(
-        { ...who, tries: state.reportTries, reason: (err as Error).message },
+        { ...who, tries: state.reportTries, reason: failure.error.message },
         'send result not recorded yet; will retry',
       );
-      return later(job, token, state, backoffDelay(state.reportTries, deps.retry));
+      return later({ job, token }, state, backoffDelay(state.reportTries, deps.retry));
     }
     return state.result;
   };

@@ -9,10 +9,10 @@ export interface RateLimiter {
 
 export function createRateLimiter(
   redis: Redis,
-  prefix: string,
-  perSecond: number,
-  sleep = (ms: number) => new Promise((r) => setTimeout(r, ms)),
+  o: { prefix: string; perSecond: number; sleep?: (ms: number) => Promise<unknown> },
 ): RateLimiter {
+  const { prefix, perSecond } = o;
+  const sleep = o.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
   return {
     async acquire(key) {
       for (;;) {

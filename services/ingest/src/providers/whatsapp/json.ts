@@ -3,12 +3,7 @@
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 export type JsonObject = { [k: string]: Json };
 
-type Reviver = (
-  this: unknown,
-  key: string,
-  value: unknown,
-  context?: { source?: string },
-) => unknown;
+type Reviver = (key: string, value: unknown, context?: { source?: string }) => unknown;
 
 /**
  * JSON.parse, except that an integer too large for a double comes back as its exact source

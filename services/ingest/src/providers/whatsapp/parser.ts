@@ -62,7 +62,10 @@ function ref(waId: Json | undefined, bsuid: Json | undefined, parent: Json | und
 }
 
 /** The contact named by this id pair (never by array position), merged into one UserRef. */
-function joinContact(scope: Scope, waId: string, bsuid: string, parent = ''): UserRef {
+function joinContact(
+  scope: Scope,
+  { waId, bsuid, parent = '' }: { waId: string; bsuid: string; parent?: string },
+): UserRef {
   const c = scope.contacts.find(
     (k) => (waId !== '' && str(k.wa_id) === waId) || (bsuid !== '' && str(k.user_id) === bsuid),
   );
@@ -102,7 +105,11 @@ function onMessage(scope: Scope, m: JsonObject, path: string): void {
     scope.out.problems.push(`${path}: message without id or type`);
     return;
   }
-  const from = joinContact(scope, str(m.from), str(m.from_user_id), str(m.from_parent_user_id));
+  const from = joinContact(scope, {
+    waId: str(m.from),
+    bsuid: str(m.from_user_id),
+    parent: str(m.from_parent_user_id),
+  });
   if (!from.waId && !from.bsuid) {
     scope.out.problems.push(`${path}: message ${wamid} without from / from_user_id`);
     return;
@@ -186,12 +193,11 @@ function onStatus(scope: Scope, s: JsonObject, path: string): void {
   // A group status names the group, not a user: no wa_id, and no contact to join.
   const recipient = isGroup
     ? ref('', s.recipient_user_id, s.recipient_parent_user_id)
-    : joinContact(
-        scope,
-        str(s.recipient_id),
-        str(s.recipient_user_id),
-        str(s.recipient_parent_user_id),
-      );
+    : joinContact(scope, {
+        waId: str(s.recipient_id),
+        bsuid: str(s.recipient_user_id),
+        parent: str(s.recipient_parent_user_id),
+      });
   const pricing = obj(s.pricing);
   const conversation = obj(s.conversation);
   push(scope, unixTime(s.timestamp), {

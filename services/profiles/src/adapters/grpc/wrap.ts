@@ -49,20 +49,20 @@ export function toAppError(err: unknown): AppError {
   if (isAppError(err)) return err;
   const e = err as { name?: string; code?: unknown; message?: string };
   if (e?.name && UNAVAILABLE_NAMES.has(e.name))
-    return new AppError('UNAVAILABLE', 'database unavailable, retry later', undefined, {
+    return new AppError('UNAVAILABLE', 'database unavailable, retry later', {
       cause: err,
     });
   if (
     e?.code === 'ECONNREFUSED' ||
     /Connection is closed|ECONNREFUSED|ETIMEDOUT|isn't writeable/.test(e?.message ?? '')
   ) {
-    return new AppError('UNAVAILABLE', 'backing store unavailable, retry later', undefined, {
+    return new AppError('UNAVAILABLE', 'backing store unavailable, retry later', {
       cause: err,
     });
   }
   if (e?.code === 50 || e?.name === 'MongoOperationTimeoutError')
     return new AppError('DEADLINE_EXCEEDED', 'deadline exceeded');
-  return new AppError('INTERNAL', 'internal error', undefined, { cause: err });
+  return new AppError('INTERNAL', 'internal error', { cause: err });
 }
 
 function grpcError(err: AppError): ServerErrorResponse {
