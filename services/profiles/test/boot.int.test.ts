@@ -6,14 +6,14 @@ import {
   credentials,
   loadPackageDefinition,
   makeGenericClientConstructor,
-  Metadata,
   status as Code,
   type ChannelCredentials,
   type Client,
   type ClientDuplexStream,
 } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { ProfilesServiceClient } from '@ue/proto';
+import type { AppError } from '@ue/kit';
+import { createProfilesClient } from '@ue/profiles-client';
 import {
   freePort,
   requireEnv,
@@ -134,15 +134,18 @@ describe('running service', () => {
   });
 
   it('talks to the MongoDB-wire server: an authenticated call round-trips through the database', async () => {
-    const client = new ProfilesServiceClient(`127.0.0.1:${port}`, credentials.createInsecure());
-    const md = new Metadata();
-    md.set('authorization', 'Bearer boot-token-123456');
-    const err = await new Promise<{ code?: number }>((resolve) =>
-      client.getUser({ lookup: { $case: 'id', id: 'u_missing' } }, md, (e) => resolve(e ?? {})),
+    const client = createProfilesClient({
+      addr: `127.0.0.1:${port}`,
+      token: 'boot-token-123456',
+    });
+    const err = await client.call('getUser', { lookup: { $case: 'id', id: 'u_missing' } }).then(
+      () => undefined,
+      (e: AppError) => e,
     );
-    expect(err.code).toBe(Code.NOT_FOUND);
+    expect(err?.code).toBe('NOT_FOUND');
+    // Without the bearer metadata the same call is refused.
     const anon = await new Promise<{ code?: number }>((resolve) =>
-      client.getUser({ lookup: { $case: 'id', id: 'u_missing' } }, (e) => resolve(e ?? {})),
+      client.raw.getUser({ lookup: { $case: 'id', id: 'u_missing' } }, (e) => resolve(e ?? {})),
     );
     expect(anon.code).toBe(Code.UNAUTHENTICATED);
     client.close();

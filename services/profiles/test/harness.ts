@@ -1,7 +1,6 @@
 // Integration harness: a real profiles gRPC server on a free port, backed by the shared test
 // MongoDB-wire server (fresh database per file) and Redis (own event stream and queue prefix).
 import {
-  credentials,
   Metadata,
   ServerCredentials,
   type CallOptions,
@@ -9,7 +8,8 @@ import {
   type ServiceError,
 } from '@grpc/grpc-js';
 import { createLogger } from '@ue/kit';
-import { ProfilesServiceClient, type ProfilesServiceService } from '@ue/proto';
+import { createProfilesClient } from '@ue/profiles-client';
+import type { ProfilesServiceClient, ProfilesServiceService } from '@ue/proto';
 import { requireEnv, testMongoUrl, uniqueName } from '@ue/testing';
 import { Redis } from 'ioredis';
 import { Registry } from 'prom-client';
@@ -70,7 +70,9 @@ export async function startHarness(
     ),
   );
   const addr = `127.0.0.1:${port}`;
-  const client = new ProfilesServiceClient(addr, credentials.createInsecure());
+  // The raw generated client of the one factory: these tests send their own (often wrong)
+  // metadata and assert on gRPC status codes.
+  const client = createProfilesClient({ addr, token: TOKEN }).raw;
   return {
     addr,
     client,

@@ -1,8 +1,8 @@
 // The built profiles service as a real process (dist/main.js) on free ports, for tests that need
 // more than one of them on one database, or one to kill.
 import { fileURLToPath } from 'node:url';
-import { credentials } from '@grpc/grpc-js';
-import { ProfilesServiceClient } from '@ue/proto';
+import { createProfilesClient } from '@ue/profiles-client';
+import type { ProfilesServiceClient } from '@ue/proto';
 import { freePort, requireEnv, startProcess, type RunningProcess } from '@ue/testing';
 import { TOKEN } from './harness.js';
 
@@ -35,7 +35,7 @@ export async function startProfilesProcess(
     },
     async () => (await fetch(`http://127.0.0.1:${metricsPort}/healthz`)).ok,
   );
-  const client = new ProfilesServiceClient(`127.0.0.1:${port}`, credentials.createInsecure());
+  const client = createProfilesClient({ addr: `127.0.0.1:${port}`, token: TOKEN }).raw;
   return {
     client,
     proc,
