@@ -12,6 +12,7 @@ describe('bff config', () => {
   it('applies the documented defaults', () => {
     const c = loadConfig(base);
     expect(c).toMatchObject({
+      host: '0.0.0.0',
       port: 7202,
       basePath: '',
       cookieSecure: 'auto',
@@ -30,6 +31,15 @@ describe('bff config', () => {
     expect(() => loadConfig({ ...base, BASE_PATH: 'javascript:alert(1)' })).toThrow(
       /BASE_PATH: must be a path/,
     );
+  });
+
+  it('binds to HOST: any IP address or host name, nothing else', () => {
+    expect(loadConfig({ ...base, HOST: '127.0.0.1' }).host).toBe('127.0.0.1');
+    expect(loadConfig({ ...base, HOST: '::' }).host).toBe('::');
+    expect(loadConfig({ ...base, HOST: 'localhost' }).host).toBe('localhost');
+    expect(loadConfig({ ...base, HOST: 'bff.internal' }).host).toBe('bff.internal');
+    expect(() => loadConfig({ ...base, HOST: 'http://0.0.0.0' })).toThrow(/HOST: must be an IP/);
+    expect(() => loadConfig({ ...base, HOST: '0.0.0.0:7202' })).toThrow(/HOST: must be an IP/);
   });
 
   it('names every bad variable at once', () => {

@@ -1,4 +1,5 @@
 // The bff's environment (DESIGN §2), parsed once into a frozen Config.
+import { isIP } from 'node:net';
 import { env, parseEnv } from '@ue/kit';
 import { z } from 'zod';
 
@@ -12,6 +13,17 @@ const schema = z
       .string()
       .regex(/^\/([A-Za-z0-9._~-]+\/?)*$/, 'must be a path like / or /dev/user-engagement/')
       .default('/'),
+    HOST: z
+      .string()
+      .refine(
+        (h) =>
+          isIP(h) !== 0 ||
+          /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(
+            h,
+          ),
+        'must be an IP address or a host name, e.g. 0.0.0.0, 127.0.0.1 or ::',
+      )
+      .default('0.0.0.0'),
     PORT: env.port(7202),
     ADMIN_EMAIL: z.email('must be an email address').optional(),
     ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
@@ -58,6 +70,8 @@ export interface Config {
   sessionSecret: string;
   /** Normalised mount path without trailing slash; '' for the root. */
   basePath: string;
+  /** Address the HTTP server binds to. */
+  host: string;
   port: number;
   bootstrapAdmin?: { email: string; password: string };
   logLevel: string;
@@ -89,6 +103,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     profilesToken: e.PROFILES_TOKEN,
     sessionSecret: e.SESSION_SECRET,
     basePath: normaliseBasePath(e.BASE_PATH),
+    host: e.HOST,
     port: e.PORT,
     ...(admin ? { bootstrapAdmin: admin } : {}),
     logLevel: e.LOG_LEVEL,

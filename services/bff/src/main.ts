@@ -45,8 +45,11 @@ async function main(): Promise<void> {
       trustedProxies: config.trustedProxies,
     },
   });
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: '0.0.0.0' }, (info) =>
-    log.info({ port: info.port, basePath: config.basePath || '/' }, 'bff listening'),
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) =>
+    log.info(
+      { host: config.host, port: info.port, basePath: config.basePath || '/' },
+      'bff listening',
+    ),
   );
   handleShutdown(log, [
     { name: 'redis', close: () => redis.quit() },

@@ -8,7 +8,7 @@ import type { Hono } from 'hono';
 import type { AppEnv } from '../src/http/types.js';
 import { createApp } from '../src/app.js';
 import { createAdminStore, type AdminStore } from '../src/auth/admins.js';
-import { createLoginLimiter } from '../src/auth/login-limiter.js';
+import { createLoginLimiter, type LoginLimits } from '../src/auth/login-limiter.js';
 import { createSessionStore, type SessionStore } from '../src/auth/sessions.js';
 import type { ProfilesApi } from '../src/clients/profiles.js';
 
@@ -28,7 +28,7 @@ export async function buildHarness(
   profiles: ProfilesApi,
   opts: {
     ttlSeconds?: number;
-    perAccount?: number;
+    limits?: Partial<LoginLimits>;
     pageSizes?: { users: number; messages: number };
   } = {},
 ): Promise<Harness> {
@@ -41,10 +41,7 @@ export async function buildHarness(
     profiles,
     admins,
     sessions,
-    limiter: createLoginLimiter(redis, {
-      prefix: `${prefix}login`,
-      perAccount: opts.perAccount ?? 5,
-    }),
+    limiter: createLoginLimiter(redis, { prefix: `${prefix}login`, ...opts.limits }),
     redisReachable: async () => (await redis.ping()) === 'PONG',
     log: createLogger('bff-test', 'silent'),
     settings: {
@@ -54,20 +51,29 @@ export async function buildHarness(
       sessionTtlSeconds: opts.ttlSeconds ?? 3600,
       timeZone: 'Europe/Berlin',
       staticRoot: publicDir,
+      // One proxy in front: a Client's `ip` arrives as X-Forwarded-For.
+      trustedProxies: 1,
       ...(opts.pageSizes ? { pageSizes: opts.pageSizes } : {}),
     },
   });
   return { app, redis, admins, sessions, prefix, close: async () => void (await redis.quit()) };
 }
 
-/** A browser-ish client: keeps cookies, can log in, knows the page's CSRF token. */
+/**
+ * A browser-ish client: keeps cookies, can log in, knows the page's CSRF token. With `ip` its
+ * requests come through the harness's one trusted proxy from that address.
+ */
 export class Client {
   cookies = new Map<string, string>();
   csrf = '';
-  constructor(private app: Hono<AppEnv>) {}
+  constructor(
+    private app: Hono<AppEnv>,
+    private ip?: string,
+  ) {}
 
   async request(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
+    if (this.ip) headers.set('x-forwarded-for', this.ip);
     if (this.cookies.size)
       headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
     const res = await this.app.request(`http://localhost${path}`, {

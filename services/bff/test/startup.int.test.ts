@@ -42,6 +42,29 @@ describe('bff startup', () => {
     expect(missing.output).toContain('PROFILES_ADDR: required but not set');
   });
 
+  it('listens on HOST only', async () => {
+    const port = await freePort();
+    const bff = await startProcess(
+      entry,
+      {
+        REDIS_URL: requireEnv('REDIS_URL'),
+        PROFILES_ADDR: '127.0.0.1:1',
+        PROFILES_TOKEN: 'abcdefghijkl',
+        SESSION_SECRET: 's'.repeat(40),
+        HOST: '127.0.0.2',
+        PORT: String(port),
+        LOG_LEVEL: 'warn',
+      },
+      async () => (await fetch(`http://127.0.0.2:${port}/dev/null`)).status > 0,
+    );
+    try {
+      expect((await fetch(`http://127.0.0.2:${port}/login`)).status).toBe(200);
+      await expect(fetch(`http://127.0.0.1:${port}/login`)).rejects.toThrow();
+    } finally {
+      await bff.stop();
+    }
+  });
+
   describe('with profiles and Redis up', () => {
     let profiles: ProfilesProcess;
     let bff: RunningProcess;

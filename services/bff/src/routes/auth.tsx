@@ -1,6 +1,8 @@
-// Login / logout. Failures answer one generic message; attempts are rate limited per IP and
-// per account. The login form has its own CSRF token (double submit, signed cookie).
+// Login / logout. Failures answer one generic message; attempts are limited per (email, client
+// address) and per address, and slowed per email (auth/login-limiter.ts); a refusal is a 429 with
+// Retry-After and the wait on the page. The login form has its own CSRF token (double submit).
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Hono } from 'hono';
 import { deleteCookie, getSignedCookie, setSignedCookie } from 'hono/cookie';
 import { getConnInfo } from '@hono/node-server/conninfo';
@@ -9,6 +11,7 @@ import { cookieOptions } from '../http/cookies.js';
 import { SESSION_COOKIE } from '../auth/middleware.js';
 import { CSRF_FIELD, tokensMatch } from '../auth/csrf.js';
 import { LoginPage } from '../views/login-page.js';
+import { waitLabel } from '../views/format.js';
 
 const LOGIN_CSRF_COOKIE = 'ue_login_csrf';
 export const GENERIC_LOGIN_ERROR = 'Wrong email or password.';
@@ -79,21 +82,29 @@ export function authRoutes(deps: AppDeps): Hono<AppEnv> {
       return renderLogin(c, { email, error: 'The form expired. Please try again.', next }, 403);
     }
     const ip = clientIp(c, deps.settings.trustedProxies ?? 0);
-    const wait = await deps.limiter.blockedFor(ip, email);
-    if (wait > 0) {
+    const gate = await deps.limiter.begin(ip, email);
+    const tooMany = (wait: number, error: string) => {
+      c.header('Retry-After', String(wait));
       return renderLogin(
         c,
-        { email, error: `Too many attempts. Try again in ${Math.ceil(wait / 60)} min.`, next },
+        { email, error: `${error} Try again in ${waitLabel(wait)}.`, next },
         429,
       );
+    };
+    if (!gate.allowed) return tooMany(gate.retryAfterSeconds, 'Too many failed attempts.');
+    if (gate.slowDownMs > 0) {
+      // Many failures for this email from several addresses: slow everyone down, lock nobody out.
+      deps.log.info({ ip }, 'login slowed down');
+      await sleep(gate.slowDownMs);
     }
     const admin = await deps.admins.verify(email, password);
     if (!admin) {
-      await deps.limiter.recordFailure(ip, email);
-      deps.log.info({ ip }, 'login failed');
+      const wait = await gate.attempt.failed();
+      deps.log.info({ ip, wait }, 'login failed');
+      if (wait > 0) return tooMany(wait, `${GENERIC_LOGIN_ERROR} Too many failed attempts.`);
       return renderLogin(c, { email, error: GENERIC_LOGIN_ERROR, next }, 401);
     }
-    await deps.limiter.recordSuccess(ip, email);
+    await gate.attempt.succeeded();
     const session = await deps.sessions.create(admin);
     deleteCookie(c, LOGIN_CSRF_COOKIE, { path: base || '/' });
     await setSignedCookie(

@@ -8,8 +8,8 @@ import {
   parseLocalDateTime,
   relativeTime,
   safeUrl,
+  waitLabel,
 } from './format.js';
-import { neutraliseCell, csvRows } from './csv.js';
 
 const now = new Date('2026-11-21T12:00:00Z');
 const ago = (ms: number): Date => new Date(now.getTime() - ms);
@@ -77,14 +77,13 @@ describe('names and phones', () => {
   });
 });
 
-describe('CSV', () => {
-  it('defuses cells a spreadsheet would run as formulas', () => {
-    expect(neutraliseCell('=1+2')).toBe("'=1+2");
-    expect(neutraliseCell('+4915112345678')).toBe("'+4915112345678");
-    expect(neutraliseCell('-x')).toBe("'-x");
-    expect(neutraliseCell('@SUM(A1)')).toBe("'@SUM(A1)");
-    expect(neutraliseCell('plain')).toBe('plain');
-    expect(neutraliseCell(new Date('2026-01-01T00:00:00Z'))).toBe('2026-01-01T00:00:00.000Z');
-    expect(csvRows([['a,b', 'say "hi"\nbye', '=cmd']])).toBe('"a,b","say ""hi""\nbye",\'=cmd\n');
+describe('wait label', () => {
+  it('says a wait in the unit a person would, rounded up', () => {
+    expect(waitLabel(1)).toBe('1 second');
+    expect(waitLabel(30)).toBe('30 seconds');
+    expect(waitLabel(60)).toBe('1 minute');
+    expect(waitLabel(61)).toBe('2 minutes');
+    expect(waitLabel(3600)).toBe('1 hour');
+    expect(waitLabel(86400)).toBe('24 hours');
   });
 });

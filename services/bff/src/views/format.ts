@@ -205,3 +205,14 @@ export function parseLocalDateTime(value: string, timeZone: string): Date | unde
   utc = wall - zoneOffsetMs(new Date(utc), timeZone);
   return Number.isNaN(utc) ? undefined : new Date(utc);
 }
+
+/** "30 seconds", "2 minutes", "24 hours": a wait, rounded up to the unit it is said in. */
+export function waitLabel(seconds: number): string {
+  const [value, unit] =
+    seconds < 60
+      ? [Math.max(1, Math.ceil(seconds)), 'second']
+      : seconds < 3600
+        ? [Math.ceil(seconds / 60), 'minute']
+        : [Math.ceil(seconds / 3600), 'hour'];
+  return new Intl.NumberFormat('en', { style: 'unit', unit, unitDisplay: 'long' }).format(value);
+}
