@@ -2,6 +2,8 @@ import { createLogger } from '@ue/kit';
 import { describe, expect, it } from 'vitest';
 import { createApp, type AppDeps } from './app.js';
 import { createMetrics } from './ops/metrics.js';
+import { MAX_JSON_DEPTH } from './providers/whatsapp/json.js';
+import { parseWhatsappDelivery } from './providers/whatsapp/parser.js';
 import { sign } from './providers/whatsapp/signature.js';
 import type { WebhookJobData } from './queue/webhook-queue.js';
 
@@ -67,6 +69,28 @@ describe('webhook endpoint', () => {
     ];
     expect(statuses).toEqual([413, 401, 400]);
     expect(queued).toEqual([]);
+  });
+
+  it('says Connection: close on a 413 (the rest of the body is not read as a next request)', async () => {
+    const big = Buffer.alloc(1001, 0x20);
+    const res = await app().http.request('/webhooks/whatsapp', post(big, sign(big, 's1')));
+    expect([res.status, res.headers.get('connection')]).toEqual([413, 'close']);
+  });
+
+  it('answers 400 to nesting deeper than the worker reads; what it queues, the worker reads', async () => {
+    const { http, queued } = app({ maxBytes: 100_000 });
+    const nested = (depth: number) =>
+      Buffer.from(
+        `{"object":"whatsapp_business_account","entry":[${'['.repeat(depth - 2)}${']'.repeat(depth - 2)}]}`,
+      );
+    const send = async (b: Buffer) =>
+      (await http.request('/webhooks/whatsapp', post(b, sign(b, 's1')))).status;
+    expect(await send(nested(10_000))).toBe(400);
+    expect(await send(nested(MAX_JSON_DEPTH + 1))).toBe(400);
+    expect(queued).toEqual([]);
+    expect(await send(nested(MAX_JSON_DEPTH))).toBe(200);
+    const bytes = Buffer.from(queued[0]!.bodyBase64, 'base64');
+    expect(parseWhatsappDelivery(bytes, new Date()).problems).toEqual([]);
   });
 });
 

@@ -23,6 +23,8 @@ describe('loadConfig', () => {
       c.OUTBOUND_RATE_PER_SECOND,
     ]).toEqual([7203, 'https://graph.facebook.com/v24.0', 'bull', 3 * 1024 * 1024, 80]);
     expect(c.INGEST_ROLES).toEqual(['http', 'webhook-worker', 'outbound-worker']);
+    expect(c.HOST).toBe('0.0.0.0');
+    expect(loadConfig({ ...required, HOST: '127.0.0.1' }).HOST).toBe('127.0.0.1');
   });
 
   it('names every missing or malformed variable', () => {

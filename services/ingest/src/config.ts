@@ -17,7 +17,8 @@ const schema = z.object({
   WHATSAPP_ACCESS_TOKEN: z.string().min(1),
   WHATSAPP_API_BASE_URL: env.url(['http:', 'https:']).default('https://graph.facebook.com/v24.0'),
   PORT: env.port(7203),
-  HOST: z.string().default('0.0.0.0'),
+  // Bind address of the one HTTP listener (webhooks, /healthz, /metrics); 127.0.0.1 keeps it local.
+  HOST: z.string().min(1).default('0.0.0.0'),
   LOG_LEVEL: env.logLevel(),
   // Must match profiles' BULLMQ_PREFIX: the outbound queue is shared with it.
   BULLMQ_PREFIX: z

@@ -214,6 +214,7 @@ async function main(config: Config): Promise<void> {
   }
   log.info(
     {
+      host: config.HOST,
       port: config.PORT,
       roles: config.INGEST_ROLES,
       profiles: config.PROFILES_ADDR,

@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { freePort, requireEnv, uniqueName } from '@ue/testing';
+import { connect } from 'node:net';
+import { freePort, requireEnv, startProcess, uniqueName } from '@ue/testing';
 import { Queue } from 'bullmq';
 import {
   INGEST_ENTRY,
@@ -127,6 +128,62 @@ describe('POST /webhooks/whatsapp refusals (nothing queued)', () => {
   });
 });
 
+/** What a raw connection saw: the bytes the server sent, and how the connection ended. */
+interface RawExchange {
+  response: string;
+  serverClosed: boolean;
+  error?: string;
+}
+
+/** POST a chunked body of `bytes` spaces (no Content-Length) on a fresh connection. */
+function chunkedPost(port: number, bytes: number): Promise<RawExchange> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    const seen: RawExchange = { response: '', serverClosed: false };
+    socket.on('data', (d: Buffer) => (seen.response += d.toString('latin1')));
+    socket.on('end', () => (seen.serverClosed = true));
+    socket.on('error', (err: NodeJS.ErrnoException) => (seen.error = err.code ?? err.message));
+    socket.on('close', () => resolve(seen));
+    const timer = setTimeout(() => socket.destroy(), 10_000);
+    socket.on('close', () => clearTimeout(timer));
+    socket.write(
+      'POST /webhooks/whatsapp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n' +
+        'X-Hub-Signature-256: sha256=00\r\nTransfer-Encoding: chunked\r\n\r\n',
+    );
+    const chunk = Buffer.alloc(64 * 1024, 0x20);
+    let sent = 0;
+    const pump = (): void => {
+      while (sent < bytes) {
+        sent += chunk.length;
+        const ok = socket.write(`${chunk.length.toString(16)}\r\n${chunk.toString('latin1')}\r\n`);
+        if (!ok) return void socket.once('drain', pump);
+      }
+      socket.write('0\r\n\r\n');
+    };
+    pump();
+  });
+}
+
+describe('connection handling', () => {
+  it('closes the connection cleanly after a 413 on a chunked body, saying so', async () => {
+    // A client that goes on sending after the limit (up to twice it) still reads the 413: the
+    // server takes in the rest, answers, then closes with a FIN instead of a reset.
+    for (const bytes of [3.5, 6, 6].map((mb) => Math.round(mb * 1e6))) {
+      const seen = await chunkedPost(ingest.port, bytes);
+      const head = seen.response.split('\r\n\r\n')[0]!.toLowerCase();
+      expect(head, `${bytes} bytes`).toMatch(/^http\/1\.1 413 /);
+      expect(head).toMatch(/\r\nconnection: close(\r\n|$)/);
+      expect(head).not.toMatch(/keep-alive/);
+      expect([seen.serverClosed, seen.error]).toEqual([true, undefined]);
+      expect(seen.response.match(/HTTP\/1\.1 /g)).toHaveLength(1);
+    }
+    const fresh = await fetch(
+      `${ingest.url}/webhooks/whatsapp?hub.mode=subscribe&hub.challenge=42&hub.verify_token=verify-me`,
+    );
+    expect([fresh.status, await fresh.text()]).toEqual([200, '42']);
+  });
+});
+
 describe('POST /webhooks/whatsapp acceptance', () => {
   it('queues the exact signed bytes once, however often the provider retries', async () => {
     const body = fixture('wire-format-escaped-unicode.json');
@@ -169,6 +226,30 @@ describe('outages and configuration', () => {
       expect(await health.json()).toMatchObject({ redis: 'down' });
     } finally {
       await down.proc.stop();
+    }
+  });
+
+  it('listens on HOST only: the webhook, /healthz and /metrics all on that address', async () => {
+    const port = await freePort();
+    const at = (host: string, path: string) => fetch(`http://${host}:${port}${path}`);
+    const handshake =
+      '/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=verify-me&hub.challenge=5';
+    const proc = await startProcess(
+      INGEST_ENTRY,
+      { ...(await baseEnv()), LOG_LEVEL: 'warn', HOST: '127.0.0.2', PORT: String(port) },
+      async () => (await at('127.0.0.2', handshake)).status === 200,
+    );
+    try {
+      expect((await at('127.0.0.2', '/metrics')).status).toBe(200);
+      // /healthz answers (503: no profiles in this test), so it is served on HOST too.
+      expect((await at('127.0.0.2', '/healthz')).status).toBe(503);
+      const refused = await at('127.0.0.1', handshake).then(
+        () => 'answered',
+        (err: Error & { cause?: { code?: string } }) => err.cause?.code,
+      );
+      expect(refused).toBe('ECONNREFUSED');
+    } finally {
+      await proc.stop();
     }
   });
 

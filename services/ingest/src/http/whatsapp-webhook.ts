@@ -4,6 +4,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Logger } from '@ue/kit';
 import { Hono } from 'hono';
 import type { Metrics } from '../ops/metrics.js';
+import { jsonProblem } from '../providers/whatsapp/json.js';
 import { checkSignature } from '../providers/whatsapp/signature.js';
 import { sha256Hex, type WebhookJobData } from '../queue/webhook-queue.js';
 import { readBodyLimited } from './read-body.js';
@@ -50,7 +51,8 @@ export function whatsappWebhookRoutes(deps: WhatsappWebhookDeps): Hono {
     if (!body.ok) {
       reject('size');
       deps.log.warn({ maxBytes: deps.maxBytes }, 'webhook refused: body too large');
-      return c.text('Payload Too Large', 413);
+      // The rest of the body may still be on its way: this connection carries no further request.
+      return c.text('Payload Too Large', 413, { Connection: 'close' });
     }
     const problem = checkSignature(
       body.bytes,
@@ -62,11 +64,14 @@ export function whatsappWebhookRoutes(deps: WhatsappWebhookDeps): Hono {
       deps.log.warn({ problem, bytes: body.bytes.byteLength }, 'webhook refused: bad signature');
       return c.text('Unauthorized', 401);
     }
-    try {
-      JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body.bytes));
-    } catch {
+    // The worker's own reader: a body accepted here is one the worker can read.
+    const unreadable = jsonProblem(body.bytes);
+    if (unreadable) {
       reject('json');
-      deps.log.warn({ bytes: body.bytes.byteLength }, 'webhook refused: not JSON');
+      deps.log.warn(
+        { bytes: body.bytes.byteLength, problem: unreadable },
+        'webhook refused: not JSON',
+      );
       return c.text('Bad Request', 400);
     }
     const sha256 = sha256Hex(body.bytes);

@@ -25,6 +25,20 @@ export interface ApplyWebhookResult {
   ignoredFields: string[];
 }
 
+// Webhook fields of shared/docs/whatsapp-webhooks.md §3: any other name is counted as "other",
+// so a provider string never becomes an unbounded set of metric labels.
+const KNOWN_FIELDS = new Set([
+  'account_update',
+  'message_template_status_update',
+  'user_preferences',
+  'user_id_update',
+  'smb_message_echoes',
+  'history',
+  '(none)',
+]);
+
+const fieldLabel = (field: string): string => (KNOWN_FIELDS.has(field) ? field : 'other');
+
 function describeEvent(e: WebhookEvent): Record<string, string> {
   const ev = e.event;
   if (ev?.$case === 'providerError')
@@ -47,8 +61,9 @@ export function createApplyWebhook(
         `malformed job: provider ${String(data.provider)}, receivedAt ${String(data.receivedAt)}`,
       );
     }
-    const parsed = parseWhatsappDelivery(body.toString('utf8'), receivedAt);
-    for (const field of parsed.ignoredFields) deps.metrics.ignoredFields.inc({ field });
+    const parsed = parseWhatsappDelivery(body, receivedAt);
+    for (const field of parsed.ignoredFields)
+      deps.metrics.ignoredFields.inc({ field: fieldLabel(field) });
     if (parsed.ignoredFields.length > 0)
       deps.log.info(
         { job: job.id, fields: parsed.ignoredFields },
@@ -58,6 +73,11 @@ export function createApplyWebhook(
       deps.log.warn(
         { job: job.id, types: parsed.unknownTypes },
         'unknown provider types kept as unsupported',
+      );
+    if (parsed.unsupported.length > 0)
+      deps.log.warn(
+        { job: job.id, items: parsed.unsupported },
+        'items profiles cannot take as sent: stored as unsupported or kept in the raw delivery only',
       );
     for (const e of parsed.events) {
       if (e.event?.$case !== 'providerError') continue;

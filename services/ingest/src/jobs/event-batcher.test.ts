@@ -1,7 +1,10 @@
-import { AppError } from '@ue/kit';
-import type { ApplyWebhookEventsRequest, WebhookEvent } from '@ue/proto';
+import { AppError, isAppError, isRetryable } from '@ue/kit';
+import { ApplyWebhookEventsRequest, type DeliveryStatus, type WebhookEvent } from '@ue/proto';
+import { fixture } from '@ue/testing';
 import { describe, expect, it } from 'vitest';
-import { EventBatcher } from './event-batcher.js';
+import { profilesRefusal } from '../../test/profiles-rules.js';
+import { parseWhatsappDelivery } from '../providers/whatsapp/parser.js';
+import { EventBatcher, type BatchItem } from './event-batcher.js';
 
 const ev = (accountId: string): WebhookEvent => ({
   accountId,
@@ -88,5 +91,64 @@ describe('EventBatcher', () => {
       b.submit({ events: [ev('b')] }),
     ]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+  });
+
+  it('a coalesced batch with poison deliveries stores every valid one; the poison alone fails for good', async () => {
+    // profiles as gRPC and checkEvent treat a call: encoded whole, validated all or nothing.
+    const calls: ApplyWebhookEventsRequest[] = [];
+    const stored: WebhookEvent[] = [];
+    const b = new EventBatcher({
+      windowMs: 20,
+      maxEvents: 100,
+      maxBytes: 1e6,
+      apply: (r) => {
+        calls.push(r);
+        try {
+          ApplyWebhookEventsRequest.encode(r);
+        } catch (err) {
+          const why = `Request message serialization failure: ${(err as Error).message}`;
+          return Promise.reject(new AppError('INTERNAL', why));
+        }
+        const refusal = r.events.map(profilesRefusal).find(Boolean);
+        if (refusal) return Promise.reject(AppError.invalid('events', refusal));
+        stored.push(...r.events);
+        return Promise.resolve(ok);
+      },
+    });
+    const valid = ['text-basic.json', 'status-read.json', 'reaction-added.json'].map(
+      (name): BatchItem => ({
+        events: parseWhatsappDelivery(fixture(name), new Date()).events,
+      }),
+    );
+    const unencodable: WebhookEvent = {
+      ...valid[1]!.events[1]!,
+      event: {
+        $case: 'status',
+        status: { wamid: 'w', status: (() => 0) as unknown as DeliveryStatus, errors: [] } as never,
+      },
+    };
+    const refused: WebhookEvent = { ...valid[0]!.events[0]!, accountId: '' };
+    const submissions = [
+      valid[0]!,
+      { events: [unencodable] },
+      valid[1]!,
+      { events: [refused] },
+      valid[2]!,
+    ];
+    const results = await Promise.allSettled(submissions.map((s) => b.submit(s)));
+
+    expect(results.map((r) => r.status)).toEqual([
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+    ]);
+    expect(stored).toEqual(valid.flatMap((v) => v.events));
+    for (const r of results)
+      if (r.status === 'rejected')
+        expect(isAppError(r.reason) && !isRetryable(r.reason.code), String(r.reason)).toBe(true);
+    // What cannot be encoded never reaches profiles (nor costs its neighbours a failed call).
+    expect(calls.flatMap((c) => c.events)).not.toContain(unencodable);
   });
 });

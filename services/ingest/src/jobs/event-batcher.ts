@@ -1,13 +1,14 @@
 // Coalesces the events of concurrently processed jobs into one ApplyWebhookEvents call: a
 // short window, bounded by events and bytes. Each submitter learns its own outcome; when a
 // batch is refused for good (not a transient failure), its parts are retried alone so one bad
-// delivery cannot sink the others. Calls are sent one after another, in submission order.
-import { isAppError, isRetryable } from '@ue/kit';
-import type {
+// delivery cannot sink the others. A submission that cannot even be encoded is refused at once,
+// before it joins a batch. Calls are sent one after another, in submission order.
+import { AppError, isAppError, isRetryable } from '@ue/kit';
+import {
   ApplyWebhookEventsRequest,
-  ApplyWebhookEventsResponse,
-  RawDelivery,
-  WebhookEvent,
+  type ApplyWebhookEventsResponse,
+  type RawDelivery,
+  type WebhookEvent,
 } from '@ue/proto';
 
 export interface BatchItem {
@@ -33,8 +34,10 @@ interface Pending extends BatchItem {
   reject: (err: unknown) => void;
 }
 
+/** Encoded size of the item's part of a request; throws when an event cannot be encoded. */
 const sizeOf = (item: BatchItem): number =>
-  (item.delivery?.body.length ?? 0) + item.events.length * 512;
+  ApplyWebhookEventsRequest.encode({ events: item.events, deliveries: [] }).finish().length +
+  (item.delivery ? item.delivery.body.length + 256 : 0);
 
 export class EventBatcher {
   private pending: Pending[] = [];
@@ -46,22 +49,31 @@ export class EventBatcher {
   constructor(private readonly opts: BatcherOptions) {}
 
   submit(item: BatchItem): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const p: Pending = { ...item, bytes: sizeOf(item), resolve, reject };
-      const events = this.pending.reduce((n, x) => n + x.events.length, 0);
-      const bytes = this.pending.reduce((n, x) => n + x.bytes, 0);
-      const full = this.pending.length >= (this.opts.maxDeliveries ?? 50);
-      if (
-        this.pending.length > 0 &&
-        (full ||
-          events + p.events.length > this.opts.maxEvents ||
-          bytes + p.bytes > this.opts.maxBytes)
-      )
-        this.flush();
-      this.pending.push(p);
-      if (p.events.length >= this.opts.maxEvents || p.bytes >= this.opts.maxBytes) this.flush();
-      else this.timer ??= setTimeout(() => this.flush(), this.opts.windowMs);
-    });
+    let bytes: number;
+    try {
+      bytes = sizeOf(item);
+    } catch (err) {
+      // Sent along with others it would fail their call too (a serialization failure).
+      const why = `events not encodable, never sent: ${(err as Error).message}`;
+      return Promise.reject(new AppError('INTERNAL', why, { cause: err }));
+    }
+    return new Promise((resolve, reject) => this.add({ ...item, bytes, resolve, reject }));
+  }
+
+  private add(p: Pending): void {
+    const events = this.pending.reduce((n, x) => n + x.events.length, 0);
+    const bytes = this.pending.reduce((n, x) => n + x.bytes, 0);
+    const full = this.pending.length >= (this.opts.maxDeliveries ?? 50);
+    if (
+      this.pending.length > 0 &&
+      (full ||
+        events + p.events.length > this.opts.maxEvents ||
+        bytes + p.bytes > this.opts.maxBytes)
+    )
+      this.flush();
+    this.pending.push(p);
+    if (p.events.length >= this.opts.maxEvents || p.bytes >= this.opts.maxBytes) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), this.opts.windowMs);
   }
 
   /** Send whatever is waiting now (also used on shutdown). */

@@ -8,15 +8,46 @@ import {
   ProviderError,
   Referral,
 } from '@ue/proto';
-import { arr, bool, num, obj, str, type Json, type JsonObject } from './json.js';
+import {
+  arr,
+  bool,
+  field,
+  int32,
+  num,
+  obj,
+  readJson,
+  str,
+  type Json,
+  type JsonObject,
+} from './json.js';
 
-const MEDIA_TYPES: Record<string, MessageType> = {
-  image: MessageType.IMAGE,
-  video: MessageType.VIDEO,
-  audio: MessageType.AUDIO,
-  document: MessageType.DOCUMENT,
-  sticker: MessageType.STICKER,
-};
+// A Map, not an object literal: a type named "constructor" or "__proto__" must find nothing.
+const MEDIA_TYPES = new Map<string, MessageType>([
+  ['image', MessageType.IMAGE],
+  ['video', MessageType.VIDEO],
+  ['audio', MessageType.AUDIO],
+  ['document', MessageType.DOCUMENT],
+  ['sticker', MessageType.STICKER],
+]);
+
+/**
+ * Entries kept per list (cards, order items, errors) and per card list (phones, emails, urls).
+ * WhatsApp sends far fewer; the bound keeps one stored message well under MongoDB's 16 MB
+ * document limit whatever a 3 MB body holds. The stored raw delivery keeps everything.
+ */
+const MAX_ITEMS = 256;
+const MAX_CARD_ITEMS = 20;
+
+/** The objects of a JSON list, at most max of them. */
+function objects(v: Json | undefined, max: number): JsonObject[] {
+  const out: JsonObject[] = [];
+  for (const item of arr(v)) {
+    const o = obj(item);
+    if (o) out.push(o);
+    if (out.length >= max) break;
+  }
+  return out;
+}
 
 /** Types whose content we map field by field; anything else is stored as unsupported. */
 export const KNOWN_CONTENT_TYPES = new Set([
@@ -59,36 +90,35 @@ function contactCard(c: JsonObject): ContactCard {
     formattedName: str(name.formatted_name),
     firstName: str(name.first_name),
     lastName: str(name.last_name),
-    phones: arr(c.phones)
-      .map(obj)
-      .filter((p) => p !== undefined)
-      .map((p) => ({ phone: str(p.phone), waId: str(p.wa_id), type: str(p.type) })),
-    emails: arr(c.emails)
-      .map(obj)
-      .filter((e) => e !== undefined)
-      .map((e) => ({ email: str(e.email), type: str(e.type) })),
+    phones: objects(c.phones, MAX_CARD_ITEMS).map((p) => ({
+      phone: str(p.phone),
+      waId: str(p.wa_id),
+      type: str(p.type),
+    })),
+    emails: objects(c.emails, MAX_CARD_ITEMS).map((e) => ({
+      email: str(e.email),
+      type: str(e.type),
+    })),
     company: str(org.company),
     department: str(org.department),
     title: str(org.title),
     urls: arr(c.urls)
       .map((u) => str(obj(u)?.url ?? u))
-      .filter((u) => u !== ''),
+      .filter((u) => u !== '')
+      .slice(0, MAX_CARD_ITEMS),
     birthday: str(c.birthday),
   });
 }
 
 function interactiveContent(i: JsonObject): MessageContent {
   const kind = str(i.type);
-  const reply = obj(i[kind]) ?? {};
+  const reply = obj(field(i, kind)) ?? {};
   if (kind === 'nfm_reply') {
     // response_json is a JSON string inside the JSON: decode it once, to read flow_token.
     const responseJson = str(reply.response_json);
-    let flowToken = '';
-    try {
-      flowToken = str(obj(JSON.parse(responseJson) as Json)?.flow_token);
-    } catch {
-      // Not JSON: keep the string as sent, without a token.
-    }
+    // Not JSON: keep the string as sent, without a token.
+    const decoded = readJson(responseJson);
+    const flowToken = decoded.ok ? str(obj(decoded.value)?.flow_token) : '';
     return MessageContent.fromPartial({
       type: MessageType.INTERACTIVE,
       text: str(reply.body),
@@ -110,8 +140,8 @@ function interactiveContent(i: JsonObject): MessageContent {
 /** The content of a message object ({type, <type>: {...}}); also used for edit.message. */
 export function messageContent(m: JsonObject): MessageContent {
   const type = str(m.type);
-  const body = obj(m[type]) ?? {};
-  const mediaType = MEDIA_TYPES[type];
+  const body = obj(field(m, type)) ?? {};
+  const mediaType = MEDIA_TYPES.get(type);
   if (mediaType !== undefined) return mediaContent(mediaType, body);
   switch (type) {
     case 'text':
@@ -130,10 +160,7 @@ export function messageContent(m: JsonObject): MessageContent {
     case 'contacts':
       return MessageContent.fromPartial({
         type: MessageType.CONTACTS,
-        contacts: arr(m.contacts)
-          .map(obj)
-          .filter((c) => c !== undefined)
-          .map(contactCard),
+        contacts: objects(m.contacts, MAX_ITEMS).map(contactCard),
       });
     case 'interactive':
       return interactiveContent(body);
@@ -150,15 +177,12 @@ export function messageContent(m: JsonObject): MessageContent {
         order: {
           catalogId: str(body.catalog_id),
           text: str(body.text),
-          items: arr(body.product_items)
-            .map(obj)
-            .filter((p) => p !== undefined)
-            .map((p) => ({
-              productRetailerId: str(p.product_retailer_id),
-              quantity: num(p.quantity),
-              itemPrice: num(p.item_price),
-              currency: str(p.currency),
-            })),
+          items: objects(body.product_items, MAX_ITEMS).map((p) => ({
+            productRetailerId: str(p.product_retailer_id),
+            quantity: num(p.quantity),
+            itemPrice: num(p.item_price),
+            currency: str(p.currency),
+          })),
         },
       });
     case 'system':
@@ -216,16 +240,13 @@ export function referral(r: JsonObject | undefined): Referral | undefined {
 }
 
 export function providerErrors(v: Json | undefined): ProviderError[] {
-  return arr(v)
-    .map(obj)
-    .filter((e) => e !== undefined)
-    .map((e) =>
-      ProviderError.fromPartial({
-        code: Math.trunc(num(e.code)),
-        title: str(e.title),
-        message: str(e.message),
-        details: str(obj(e.error_data)?.details),
-        href: str(e.href),
-      }),
-    );
+  return objects(v, MAX_ITEMS).map((e) =>
+    ProviderError.fromPartial({
+      code: int32(e.code),
+      title: str(e.title),
+      message: str(e.message),
+      details: str(obj(e.error_data)?.details),
+      href: str(e.href),
+    }),
+  );
 }

@@ -557,6 +557,7 @@ describe('parseWhatsappDelivery: batches and envelope', () => {
       events: [],
       ignoredFields: ['account_update'],
       unknownTypes: [],
+      unsupported: [],
       problems: [],
     });
   });
@@ -581,11 +582,12 @@ describe('fixture coverage', () => {
     expect(names.length).toBeGreaterThanOrEqual(30);
     for (const name of names) {
       const p = parseWhatsappDelivery(text(name), RECEIVED);
-      expect({ name, problems: p.problems, unknown: p.unknownTypes }).toEqual({
+      expect({
         name,
-        problems: [],
-        unknown: [],
-      });
+        problems: p.problems,
+        unknown: p.unknownTypes,
+        unsupported: p.unsupported,
+      }).toEqual({ name, problems: [], unknown: [], unsupported: [] });
       expect(p.events.length, name).toBeGreaterThan(0);
     }
     expect([...tested].sort()).toEqual(names);

@@ -1,4 +1,4 @@
-import { MessageContent, MessageType, OutboundJob } from '@ue/proto';
+import { MessageContent, MessageType, OutboundJob, ProviderError } from '@ue/proto';
 import { describe, expect, it } from 'vitest';
 import { buildSendBody, providerErrorOf, retryAfterMs } from './send-api.js';
 
@@ -103,5 +103,11 @@ describe('provider answers', () => {
       href: '',
     });
     expect(providerErrorOf(404, 'not json')).toMatchObject({ code: 404, title: 'HTTP 404' });
+  });
+
+  it('keeps an odd Meta error encodable: a code beyond int32, fields that are not strings', () => {
+    const e = providerErrorOf(400, { error: { code: 1e20, title: 7, message: { x: 1 } } });
+    expect(e).toEqual({ code: 400, title: 'HTTP 400', message: 'HTTP 400', details: '', href: '' });
+    expect(() => ProviderError.encode(e)).not.toThrow();
   });
 });

@@ -101,18 +101,22 @@ interface MetaError {
   href?: string;
 }
 
+const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
 export function providerErrorOf(status: number, body: unknown): ProviderError {
   const e =
     (typeof body === 'object' && body !== null
       ? (body as { error?: MetaError }).error
       : undefined) ?? {};
-  const title = e.title ?? e.error_user_title ?? e.message ?? `HTTP ${status}`;
+  const title = text(e.title) ?? text(e.error_user_title) ?? text(e.message) ?? `HTTP ${status}`;
+  // ProviderError.code is an int32: anything else would fail the report to profiles.
+  const code = Math.trunc(Number(e.code ?? status));
   return {
-    code: Math.trunc(Number(e.code ?? status)) || status,
+    code: code && Math.abs(code) < 2 ** 31 ? code : status,
     title,
-    message: e.message ?? title,
-    details: e.error_data?.details ?? '',
-    href: e.href ?? '',
+    message: text(e.message) ?? title,
+    details: text(e.error_data?.details) ?? '',
+    href: text(e.href) ?? '',
   };
 }
 
