@@ -97,6 +97,21 @@ free_port() {
   node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
 }
 
+# The IPv4/IPv6 addresses a local TCP port listens on, one per line, from /proc/net/tcp{,6}.
+listening_addresses() { # port
+  local hex; hex="$(printf '%04X' "$1")"
+  awk -v p=":$hex" '$4 == "0A" && substr($2, length($2) - 4) == p { print $2 }' /proc/net/tcp /proc/net/tcp6 2>/dev/null |
+    while read -r a; do
+      case "${a%%:*}" in
+        0100007F) echo 127.0.0.1 ;;
+        00000000000000000000000001000000) echo ::1 ;;
+        00000000) echo 0.0.0.0 ;;
+        00000000000000000000000000000000) echo :: ;;
+        *) echo "${a%%:*}" ;;
+      esac
+    done | sort -u
+}
+
 wait_port() { # host port seconds
   local i; for ((i = 0; i < $3 * 10; i++)); do
     # The subshell opens and closes the probe connection; the shell's own fds stay untouched.
@@ -128,8 +143,10 @@ start_backing_servers() {
     local rport; if [[ $mode == dev ]]; then rport="${UE_REDIS_PORT:-7210}"; else rport="$(free_port)"; fi
     local aof=no; [[ $mode == dev ]] && aof=yes
     mkdir -p "$data/redis"
+    # appendfsync always: a webhook acknowledged with 200 is on disk, even if Redis is killed
+    # right after (docs/RELIABILITY.md); the provider never resends what it got a 200 for.
     redis-server --port "$rport" --bind 127.0.0.1 --dir "$data/redis" --appendonly "$aof" \
-      --save "" --daemonize no --loglevel warning --logfile "$data/redis.log" &
+      --appendfsync always --save "" --daemonize no --loglevel warning --logfile "$data/redis.log" &
     echo $! > "$data/run/redis.pid"
     wait_port 127.0.0.1 "$rport" 10 || die "redis-server did not start (see $data/redis.log)"
     export REDIS_URL="redis://127.0.0.1:$rport"

@@ -1,5 +1,5 @@
 export { databaseOf, uniqueName, withDatabase } from './urls.js';
-export { freePort, provideServers, waitForPort, type Servers } from './servers.js';
+export { freePort, provideServers, secantusBinary, waitForPort, type Servers } from './servers.js';
 export { startProcess, type RunningProcess } from './process.js';
 export { requireEnv, testMongoUrl } from './env.js';
 export { signWebhook, statusWebhook, textWebhook } from './webhooks.js';

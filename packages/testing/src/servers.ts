@@ -70,7 +70,8 @@ async function dockerServers(needMongo: boolean, needRedis: boolean): Promise<Se
   };
 }
 
-function secantusBinary(): string {
+/** The secantusd-rs binary ./dev builds (UE_SECANTUS_BIN overrides). */
+export function secantusBinary(): string {
   const bin =
     process.env.UE_SECANTUS_BIN ??
     join(
