@@ -33,6 +33,7 @@ COPY services/profiles/package.json services/profiles/
 COPY services/ingest/package.json services/ingest/
 COPY services/bff/package.json services/bff/
 COPY tools/demo/package.json tools/demo/
+COPY tests/reliability/package.json tests/reliability/
 COPY web/package.json web/
 COPY bench/package.json bench/
 

@@ -28,6 +28,8 @@ const schema = z.object({
   MONGO_URL: env.url(['mongodb:', 'mongodb+srv:']),
   REDIS_URL: env.url(['redis:', 'rediss:']),
   PROFILES_TOKENS: tokens,
+  /** Address both listeners bind (gRPC and metrics/health); 127.0.0.1 keeps them local. */
+  HOST: z.string().min(1).default('0.0.0.0'),
   PORT: env.port(7204),
   METRICS_PORT: env.port(7205),
   LOG_LEVEL: env.logLevel(),

@@ -12,6 +12,11 @@ import { createOutboundQueue } from './adapters/redis/outbound-queue.js';
 import { createOpsApp } from './adapters/http/ops-app.js';
 import { createPorts } from './create-ports.js';
 
+/** host:port for grpc-js; an IPv6 literal needs brackets. */
+function hostPort(host: string, port: number): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger('profiles', config.LOG_LEVEL);
@@ -56,16 +61,18 @@ async function main(): Promise<void> {
     registry,
   });
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`0.0.0.0:${config.PORT}`, ServerCredentials.createInsecure(), (err, p) =>
-      err ? reject(err) : resolve(p),
+    server.bindAsync(
+      hostPort(config.HOST, config.PORT),
+      ServerCredentials.createInsecure(),
+      (err, p) => (err ? reject(err) : resolve(p)),
     ),
   );
   const ops = createOpsApp({
     registry,
     checks: { mongo: () => mongo.db.command({ ping: 1 }), redis: () => redis.ping() },
   });
-  const http = serve({ fetch: ops.fetch, port: config.METRICS_PORT, hostname: '0.0.0.0' });
-  log.info({ port, metricsPort: config.METRICS_PORT }, 'profiles listening');
+  const http = serve({ fetch: ops.fetch, port: config.METRICS_PORT, hostname: config.HOST });
+  log.info({ host: config.HOST, port, metricsPort: config.METRICS_PORT }, 'profiles listening');
   handleShutdown(log, [
     { name: 'mongo', close: () => mongo.client.close() },
     { name: 'outbox-flusher', close: () => Promise.resolve(clearInterval(flusher)) },

@@ -10,6 +10,7 @@ import type { Registry } from 'prom-client';
 import type { Ports } from './app/ports.js';
 import { createAuthenticator, type CallerToken } from './adapters/grpc/auth.js';
 import { createHandlers } from './adapters/grpc/handlers.js';
+import { guardRequests } from './adapters/grpc/request-guard.js';
 import type { WatchDeps } from './adapters/grpc/watch.js';
 import { createWrapper } from './adapters/grpc/wrap.js';
 
@@ -30,7 +31,7 @@ export function createServer(deps: ServerDeps): ProfilesServer {
   const server = new Server({ 'grpc.max_receive_message_length': 16 * 1024 * 1024 });
   const wrap = createWrapper(createAuthenticator(deps.tokens), deps.log, deps.registry);
   server.addService(
-    ProfilesServiceService,
+    guardRequests(ProfilesServiceService),
     createHandlers({ ports: deps.ports, watch: deps.watch }, wrap),
   );
   const health = new HealthImplementation({ '': 'SERVING', [PROFILES_SERVICE_NAME]: 'SERVING' });

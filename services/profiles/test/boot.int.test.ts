@@ -1,6 +1,7 @@
 // The built service as a real process: refuses to start with a bad environment (naming the
 // variable), serves grpc.health.v1 SERVING, reflection, /healthz and /metrics, and stops on SIGTERM.
 import { spawn } from 'node:child_process';
+import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import {
   credentials,
@@ -85,6 +86,46 @@ describe('restart', () => {
     const second = await start();
     expect(second.output()).not.toContain('cannot start');
     expect(await second.stop()).toBe(0);
+  });
+});
+
+describe('bind address', () => {
+  /** Whether a TCP connection to host:port is accepted. */
+  const accepts = (host: string, port: number) =>
+    new Promise<boolean>((resolve) => {
+      const sock = connect(port, host);
+      sock.once('connect', () => {
+        sock.destroy();
+        resolve(true);
+      });
+      sock.once('error', () => resolve(false));
+    });
+
+  it('binds gRPC and /healthz to HOST only (127.0.0.2 is loopback too, but another address)', async () => {
+    const port = await freePort();
+    const metricsPort = await freePort();
+    const proc = await startProcess(
+      entry,
+      {
+        MONGO_URL: testMongoUrl('host'),
+        REDIS_URL: requireEnv('REDIS_URL'),
+        PROFILES_TOKENS: 'carol:boot-token-123456',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        METRICS_PORT: String(metricsPort),
+        LOG_LEVEL: 'warn',
+        EVENTS_STREAM: uniqueName('host_events'),
+        BULLMQ_PREFIX: uniqueName('host_bull'),
+      },
+      async () => (await fetch(`http://127.0.0.1:${metricsPort}/healthz`)).ok,
+    );
+    try {
+      expect(await accepts('127.0.0.1', port)).toBe(true);
+      expect(await accepts('127.0.0.2', port)).toBe(false);
+      expect(await accepts('127.0.0.2', metricsPort)).toBe(false);
+    } finally {
+      expect(await proc.stop()).toBe(0);
+    }
   });
 });
 

@@ -37,6 +37,7 @@ import type {
   OrphanRecord,
   UserRecord,
 } from '../src/app/records.js';
+import { identitiesOfUser } from '../src/app/identity.js';
 import { newId, stableId, userIdFor } from '../src/domain/ids.js';
 import { MAX_USER_TERMS, SERVICE_WINDOW_MS } from '../src/domain/limits.js';
 import { e164FromWaId, phoneTerms } from '../src/domain/phone.js';
@@ -441,6 +442,10 @@ function fakeUserAdmin(s: UserState) {
         if (res.matched) return;
       }
     },
+    async identitiesOf(userId) {
+      const linked = [...identities].filter(([, v]) => v === userId).map(([k]) => k);
+      return identitiesOfUser(users.get(userId) ?? null, linked);
+    },
     async erase(userId, at) {
       update(userId, always, (u) => {
         Object.assign(u, { updatedAt: new Date(at), waId: '', bsuid: '', parentBsuid: '' });
@@ -555,6 +560,12 @@ function fakeMessages(
       return new Map(found.map((m) => [m.wamidKey, m._id]));
     },
     allOf: (userId) => each(ofUser(userId, 1)),
+    refsOf: async (userId) =>
+      ofUser(userId, 1).map((m) => ({
+        id: m._id,
+        wamid: m.wamid,
+        outbound: m.direction === Direction.OUTBOUND,
+      })),
     async eraseForUser(userId) {
       const mine = ofUser(userId, 1);
       for (const m of mine) messages.delete(m._id);
@@ -568,11 +579,11 @@ function fakeMessages(
 /** Kept as WebhookEvent JSON, one record per (account, target, event). */
 function fakeOrphans(orphans: Map<string, OrphanRecord>): OrphanStore {
   return {
-    async keep({ accountId, targetWamid, event, at }) {
+    async keep({ accountId, targetWamid, event, at, keys }) {
       const json = WebhookEvent.toJSON(event);
       const _id = stableId('o', accountId, targetWamid, JSON.stringify(json));
       if (!orphans.has(_id))
-        orphans.set(_id, stored({ _id, accountId, targetWamid, event: json, storedAt: at }));
+        orphans.set(_id, stored({ _id, accountId, targetWamid, event: json, storedAt: at, keys }));
     },
     async take(accountId, targetWamid) {
       const mine = [...orphans.values()].filter(
@@ -584,6 +595,15 @@ function fakeOrphans(orphans: Map<string, OrphanRecord>): OrphanStore {
     },
     async drop(ids) {
       for (const id of ids) orphans.delete(id);
+    },
+    async eraseFor({ accountId, wamids, keys }) {
+      const gone = [...orphans.values()].filter(
+        (o) =>
+          (o.keys ?? []).some((k) => keys.includes(k)) ||
+          (o.accountId === accountId && wamids.includes(o.targetWamid)),
+      );
+      for (const o of gone) orphans.delete(o._id);
+      return gone.length;
     },
   };
 }
@@ -600,10 +620,17 @@ function fakeFacts(facts: Map<string, FactRecord>, heads: Map<string, number>): 
       heads.set(`${userId}|${key}`, version);
       return version;
     },
+    // As fact-repo.ts: a taken version moves the counter past the stored versions.
     async insert(f) {
-      const clash = mine(f.userId).some((x) => x.key === f.key && x.version === f.version);
-      if (facts.has(f._id) || clash) throw duplicateKey('user_key_version_unique');
+      const same = mine(f.userId).filter((x) => x.key === f.key);
+      if (facts.has(f._id) || same.some((x) => x.version === f.version)) {
+        const top = Math.max(f.version, ...same.map((x) => x.version));
+        const head = `${f.userId}|${f.key}`;
+        heads.set(head, Math.max(heads.get(head) ?? 0, top));
+        return false;
+      }
       facts.set(f._id, stored(f));
+      return true;
     },
     async list(userId, q) {
       const asked = (f: FactRecord) => !q.keys.length || q.keys.includes(f.key);
@@ -759,7 +786,10 @@ export function createFakePorts(opts: { now?: () => Date } = {}): FakePorts {
     facts: new Map<string, FactRecord>(),
     factHeads: new Map<string, number>(),
     log: new Map<string, LogEntryRecord>(),
-    deliveries: new Map<string, { body: Buffer; receivedAt: Date; provider: string }>(),
+    deliveries: new Map<
+      string,
+      { body: Buffer; receivedAt: Date; provider: string; keys: string[] }
+    >(),
     audit: [] as AuditRecord[],
     jobs: new Map<string, OutboundJob>(),
     warnings: [] as { fields: object; msg: string }[],
@@ -780,13 +810,19 @@ export function createFakePorts(opts: { now?: () => Date } = {}): FakePorts {
     deliveries: {
       async store(d) {
         if (s.deliveries.has(d.sha256)) return false;
-        const { body, receivedAt, provider } = d;
+        const { body, receivedAt, provider, keys } = d;
         s.deliveries.set(d.sha256, {
           body: Buffer.from(body),
           receivedAt: new Date(receivedAt),
           provider,
+          keys: [...keys],
         });
         return true;
+      },
+      async eraseFor(keys) {
+        const gone = [...s.deliveries].filter(([, d]) => d.keys.some((k) => keys.includes(k)));
+        for (const [sha] of gone) s.deliveries.delete(sha);
+        return gone.length;
       },
     },
     audit: { record: async (a) => void s.audit.push(stored({ _id: newId('a'), ...a })) },
@@ -802,11 +838,15 @@ export function createFakePorts(opts: { now?: () => Date } = {}): FakePorts {
       },
       async eraseForUser(userId) {
         feed.outbox = feed.outbox.filter((e) => e.userId !== userId);
+        feed.published = feed.published.filter((e) => e.userId !== userId);
       },
     },
     outbound: {
       async enqueue(job) {
         if (!s.jobs.has(job.messageId)) s.jobs.set(job.messageId, stored(job));
+      },
+      async remove(messageIds) {
+        for (const id of messageIds) s.jobs.delete(id);
       },
     },
     logger,

@@ -37,13 +37,20 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(
-  label: string,
-  opts: { heartbeatMs?: number; deadMongoUrl?: string } = {},
-): Promise<Harness> {
+export interface HarnessOptions {
+  heartbeatMs?: number;
+  /** A MongoDB URL nothing answers on (outage tests): no connect, no indexes. */
+  deadMongoUrl?: string;
+  /** The test's own MongoDB-wire server instead of the shared one, and its selection timeout. */
+  mongo?: { url: string; selectionMs: number };
+}
+
+export async function startHarness(label: string, opts: HarnessOptions = {}): Promise<Harness> {
   const mongo = opts.deadMongoUrl
     ? openMongo(opts.deadMongoUrl, 300)
-    : await connectMongo(testMongoUrl(label));
+    : opts.mongo
+      ? openMongo(opts.mongo.url, opts.mongo.selectionMs)
+      : await connectMongo(testMongoUrl(label));
   if (!opts.deadMongoUrl) await ensureIndexes(mongo.cols);
   const redisUrl = requireEnv('REDIS_URL');
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 2 });

@@ -129,6 +129,30 @@ describe('facts', () => {
     expect(r.history.map((f) => f.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
+  it('numbers concurrent first versions of new keys 1..8, every time', async () => {
+    // Eight writers racing to create the counter of a key that has none: each race once
+    // answered INTERNAL (a version handed out twice) or left a gap.
+    for (let k = 0; k < 20; k += 1) {
+      const key = `race_${k}`;
+      await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          call(h.client, 'upsertFacts', { userId, author: carol, facts: [fact(key, `${i}`)] }),
+        ),
+      );
+      const r = await call(h.client, 'listFacts', {
+        userId,
+        keys: [key],
+        includeHistory: true,
+        asOf: undefined,
+        includeRetracted: false,
+      });
+      expect(
+        r.history.map((f) => f.version),
+        key,
+      ).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    }
+  });
+
   it('rejects malformed facts naming the field', async () => {
     const e1 = await callError(h.client, 'upsertFacts', {
       userId,

@@ -75,6 +75,7 @@ describe('redis outage', () => {
     const log = createLogger('outbox-test', 'silent');
     const outbound = {
       enqueue: () => Promise.reject(new Error('unused')),
+      remove: () => Promise.reject(new Error('unused')),
       close: () => Promise.resolve(),
     };
     try {

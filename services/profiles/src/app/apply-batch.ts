@@ -4,12 +4,15 @@ import { AppError } from '@ue/kit';
 import type {
   ApplyWebhookEventsRequest,
   ApplyWebhookEventsResponse,
+  MessageContent,
   UserRef,
   WebhookEvent,
 } from '@ue/proto';
+import { deliveryKeys } from '../domain/delivery-keys.js';
 import { sha256Hex } from '../domain/ids.js';
-import { LIMITS, optionalString, requireString } from '../domain/limits.js';
+import { LIMITS, optionalString, optionalTime, requireString } from '../domain/limits.js';
 import { applyEvent, type EventPorts } from './apply-events.js';
+import { checkEnum, ENUMS, requireEnum } from './enums.js';
 import type { Ports } from './ports.js';
 
 const BATCH_CONCURRENCY = 4;
@@ -21,8 +24,14 @@ function checkRef(field: string, ref: UserRef | undefined): void {
   optionalString(`${field}.bsuid`, ref.bsuid, 128);
 }
 
+function checkContent(field: string, c: MessageContent | undefined): void {
+  if (c) checkEnum(`${field}.type`, ENUMS.messageType, c.type);
+}
+
 function checkEvent(f: string, e: WebhookEvent): void {
   requireString(`${f}.account_id`, e.accountId, 64);
+  optionalString(`${f}.waba_id`, e.wabaId, 64);
+  optionalTime(`${f}.occurred_at`, e.occurredAt);
   const ev = e.event;
   if (!ev) throw AppError.invalid(`${f}.event`, 'required');
   switch (ev.$case) {
@@ -34,6 +43,7 @@ function checkEvent(f: string, e: WebhookEvent): void {
     case 'inboundMessage':
       requireString(`${f}.inbound_message.wamid`, ev.inboundMessage.wamid, 256);
       checkRef(`${f}.inbound_message.from`, ev.inboundMessage.from);
+      checkContent(`${f}.inbound_message.content`, ev.inboundMessage.content);
       optionalString(`${f}.inbound_message.content.text`, ev.inboundMessage.content?.text, 65_536);
       optionalString(
         `${f}.inbound_message.raw_json`,
@@ -43,7 +53,12 @@ function checkEvent(f: string, e: WebhookEvent): void {
       return;
     case 'status':
       requireString(`${f}.status.wamid`, ev.status.wamid, 256);
-      if (Number(ev.status.status) <= 0) throw AppError.invalid(`${f}.status.status`, 'required');
+      requireEnum(`${f}.status.status`, ENUMS.deliveryStatus, ev.status.status);
+      optionalString(
+        `${f}.status.biz_opaque_callback_data`,
+        ev.status.bizOpaqueCallbackData,
+        LIMITS.bizOpaqueLength,
+      );
       return;
     // A reaction, edit or revoke without a target cannot change anything: it is accepted (the raw
     // delivery keeps it) and counted as a no-op rather than failing the provider's whole batch.
@@ -57,6 +72,7 @@ function checkEvent(f: string, e: WebhookEvent): void {
       optionalString(`${f}.edit.target_wamid`, ev.edit.targetWamid, 256);
       requireString(`${f}.edit.wamid`, ev.edit.wamid, 256);
       optionalString(`${f}.edit.content.text`, ev.edit.content?.text, 65_536);
+      checkContent(`${f}.edit.content`, ev.edit.content);
       return;
     case 'revoke':
       optionalString(`${f}.revoke.target_wamid`, ev.revoke.targetWamid, 256);
@@ -75,23 +91,30 @@ function checkEvent(f: string, e: WebhookEvent): void {
   }
 }
 
-/** Apply a batch; stops between events once the caller is gone (every event is idempotent, so a retry resumes). */
-export async function applyBatch(
-  deps: EventPorts & Pick<Ports, 'deliveries'>,
-  req: ApplyWebhookEventsRequest,
-  cancelled: () => boolean = () => false,
-): Promise<ApplyWebhookEventsResponse> {
+/** Every event and delivery of a batch, before any of it is applied. */
+function validateBatch(req: ApplyWebhookEventsRequest): void {
   if (req.events.length > LIMITS.eventsPerBatch)
     throw AppError.invalid('events', `at most ${LIMITS.eventsPerBatch} per call`);
   if (req.deliveries.length > LIMITS.deliveriesPerBatch)
     throw AppError.invalid('deliveries', `at most ${LIMITS.deliveriesPerBatch} per call`);
   req.events.forEach((e, i) => checkEvent(`events[${i}]`, e));
   req.deliveries.forEach((d, i) => {
+    optionalTime(`deliveries[${i}].received_at`, d.receivedAt);
+    optionalString(`deliveries[${i}].provider`, d.provider, 64);
     if (d.body.length > LIMITS.deliveryBytes)
       throw AppError.invalid(`deliveries[${i}].body`, 'larger than 3 MB');
     if (d.sha256 && d.sha256 !== sha256Hex(d.body))
       throw AppError.invalid(`deliveries[${i}].sha256`, 'does not match the body');
   });
+}
+
+/** Apply a batch; stops between events once the caller is gone (every event is idempotent, so a retry resumes). */
+export async function applyBatch(
+  deps: EventPorts & Pick<Ports, 'deliveries'>,
+  req: ApplyWebhookEventsRequest,
+  cancelled: () => boolean = () => false,
+): Promise<ApplyWebhookEventsResponse> {
+  validateBatch(req);
   const res: ApplyWebhookEventsResponse = {
     applied: 0,
     duplicates: 0,
@@ -104,6 +127,7 @@ export async function applyBatch(
       body: Buffer.from(d.body),
       receivedAt: d.receivedAt ?? deps.now(),
       provider: d.provider || 'whatsapp',
+      keys: deliveryKeys(d.body),
     });
     if (stored) res.deliveriesStored += 1;
   }

@@ -4,7 +4,7 @@ import { DeliveryStatus, EventKind, ActorKind, type WebhookEvent } from '@ue/pro
 import { stableId } from '../domain/ids.js';
 import type { DeliveryState } from '../domain/status.js';
 import { textTerms } from '../domain/search.js';
-import { identityOf, type Outcome } from './identity.js';
+import { identitiesOf, identityOf, linkKey, type Outcome } from './identity.js';
 import type { Ports, StatusChange } from './ports.js';
 import { previewOf } from './preview.js';
 import { publishMessage } from './publish.js';
@@ -53,6 +53,7 @@ export async function applyMessageUpdate(
       targetWamid: target,
       event: e,
       at: deps.now(),
+      keys: identitiesOf(e).map(linkKey),
     });
     // The message may have been stored between our read and the orphan write: attach now.
     if (await deps.messages.findByWamid(e.accountId, target))

@@ -2,7 +2,13 @@
 // version. Nothing is overwritten: a retraction is a new version too.
 import { AppError } from '@ue/kit';
 import { EventKind, type Actor, type ListFactsRequest, type UpsertFactsRequest } from '@ue/proto';
-import { LIMITS, optionalString, requireString, validateFactKey } from '../domain/limits.js';
+import {
+  LIMITS,
+  optionalString,
+  optionalTime,
+  requireString,
+  validateFactKey,
+} from '../domain/limits.js';
 import { textTerms } from '../domain/search.js';
 import type { Ports } from './ports.js';
 import type { FactRecord } from './records.js';
@@ -33,20 +39,7 @@ export async function upsertFacts(
   if (!user || user.erasedAt) throw AppError.notFound('user');
   const out: FactRecord[] = [];
   for (const f of inputs) {
-    const version = await deps.facts.nextVersion(userId, f.key);
-    const doc: FactRecord = {
-      _id: `${userId}|${f.key}|${version}`,
-      userId,
-      key: f.key,
-      value: f.value,
-      confidence: f.confidence,
-      sourceMessageId: f.source,
-      author,
-      recordedAt: deps.now(),
-      version,
-      retracted: f.retract,
-    };
-    await deps.facts.insert(doc);
+    const doc = await insertVersion(deps, { userId, author, ...f });
     out.push(doc);
     await deps.events.publish({
       kind: EventKind.FACT_UPSERTED,
@@ -62,6 +55,38 @@ export async function upsertFacts(
   return out;
 }
 
+/** Store the next version of a fact; a version found taken (the counter fell behind) is skipped. */
+async function insertVersion(
+  deps: Pick<Ports, 'facts' | 'now'>,
+  f: {
+    userId: string;
+    author: Actor;
+    key: string;
+    value: string;
+    confidence: number;
+    source: string;
+    retract: boolean;
+  },
+): Promise<FactRecord> {
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    const version = await deps.facts.nextVersion(f.userId, f.key);
+    const doc: FactRecord = {
+      _id: `${f.userId}|${f.key}|${version}`,
+      userId: f.userId,
+      key: f.key,
+      value: f.value,
+      confidence: f.confidence,
+      sourceMessageId: f.source,
+      author: f.author,
+      recordedAt: deps.now(),
+      version,
+      retracted: f.retract,
+    };
+    if (await deps.facts.insert(doc)) return doc;
+  }
+  throw new AppError('UNAVAILABLE', 'fact versions are being written concurrently; retry');
+}
+
 export async function listFacts(
   deps: Pick<Ports, 'users' | 'facts'>,
   req: ListFactsRequest,
@@ -69,8 +94,9 @@ export async function listFacts(
   const userId = requireString('user_id', req.userId);
   if (req.keys.length > 100) throw AppError.invalid('keys', 'at most 100');
   const keys = req.keys.map((k, i) => validateFactKey(`keys[${i}]`, k));
+  const asOf = optionalTime('as_of', req.asOf);
   if (!(await deps.users.findById(userId))) throw AppError.notFound('user');
-  const all = await deps.facts.list(userId, { keys, asOf: req.asOf });
+  const all = await deps.facts.list(userId, { keys, asOf });
   const latest = new Map<string, FactRecord>();
   for (const f of all) latest.set(f.key, f);
   const current = [...latest.values()].filter((f) => req.includeRetracted || !f.retracted);

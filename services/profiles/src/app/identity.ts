@@ -1,6 +1,7 @@
 // The identity an event names a user by: account plus wa_id and/or BSUID.
 import type { UserRef, WebhookEvent } from '@ue/proto';
-import type { Identity } from './ports.js';
+import type { Identity, IdentityKey } from './ports.js';
+import type { UserRecord } from './records.js';
 
 export function identityOf(e: WebhookEvent, ref: UserRef | undefined): Identity {
   return {
@@ -14,3 +15,66 @@ export function identityOf(e: WebhookEvent, ref: UserRef | undefined): Identity 
 
 /** What applying one event did: changed something, changed nothing, or waits for its message. */
 export type Outcome = 'applied' | 'duplicate' | 'orphaned';
+
+/** The identity-link key of an identity ("<account>|wa|<wa_id>", "<account>|bsuid|<bsuid>"). */
+export function linkKey(i: IdentityKey): string {
+  return `${i.accountId}|${i.kind}|${i.value}`;
+}
+
+function keysOf(accountId: string, ref: UserRef | undefined): IdentityKey[] {
+  const out: IdentityKey[] = [];
+  if (ref?.waId) out.push({ accountId, kind: 'wa', value: ref.waId });
+  if (ref?.bsuid) out.push({ accountId, kind: 'bsuid', value: ref.bsuid });
+  return out;
+}
+
+function refsOf(e: WebhookEvent): (UserRef | undefined)[] {
+  const ev = e.event;
+  switch (ev?.$case) {
+    case 'userSeen':
+      return [ev.userSeen.user];
+    case 'inboundMessage':
+      return [ev.inboundMessage.from];
+    case 'status':
+      return [ev.status.recipient];
+    case 'reaction':
+      return [ev.reaction.from];
+    case 'edit':
+      return [ev.edit.from];
+    case 'revoke':
+      return [ev.revoke.from];
+    case 'numberChange':
+      return [ev.numberChange.oldUser, ev.numberChange.newUser];
+    default:
+      return [];
+  }
+}
+
+/** Every identity an event names (sender, recipient, old and new number), for erasure lookups. */
+export function identitiesOf(e: WebhookEvent): IdentityKey[] {
+  return refsOf(e).flatMap((r) => keysOf(e.accountId, r));
+}
+
+/** A link key ("<account>|<kind>|<value>") back to its parts; the account may hold "|". */
+function parseLinkKey(key: string): IdentityKey | undefined {
+  const m = /^(.*)\|(wa|bsuid)\|(.*)$/s.exec(key);
+  return m ? { accountId: m[1]!, kind: m[2] as 'wa' | 'bsuid', value: m[3]! } : undefined;
+}
+
+/** The user's identities: its linked keys, its numbers (current and previous) and its BSUID. */
+export function identitiesOfUser(
+  u: Pick<UserRecord, 'accountId' | 'waId' | 'previousWaIds' | 'bsuid'> | null,
+  linked: string[],
+): IdentityKey[] {
+  const found = new Map<string, IdentityKey>();
+  const add = (i: IdentityKey | undefined) => {
+    if (i?.value) found.set(`${i.accountId}|${i.kind}|${i.value}`, i);
+  };
+  linked.forEach((k) => add(parseLinkKey(k)));
+  if (u) {
+    for (const w of [u.waId, ...(u.previousWaIds ?? [])])
+      add({ accountId: u.accountId, kind: 'wa', value: w });
+    add({ accountId: u.accountId, kind: 'bsuid', value: u.bsuid });
+  }
+  return [...found.values()];
+}

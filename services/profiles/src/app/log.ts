@@ -13,7 +13,8 @@ import {
 } from '@ue/proto';
 import { cursorTime, decodeCursor, encodeCursor } from '../domain/cursor.js';
 import { newId } from '../domain/ids.js';
-import { LIMITS, optionalString, pageSize, requireString } from '../domain/limits.js';
+import { LIMITS, optionalString, optionalTime, pageSize, requireString } from '../domain/limits.js';
+import { checkEnum, ENUMS } from './enums.js';
 import type { Ports } from './ports.js';
 import { publishUser } from './publish.js';
 import type { LogEntryRecord } from './records.js';
@@ -77,12 +78,13 @@ export async function addLogEntry(
   author: Actor,
 ): Promise<LogEntryRecord> {
   const userId = requireString('user_id', req.userId);
-  const kind = req.kind;
+  const kind = checkEnum('kind', ENUMS.logEntryKind, req.kind);
   if (!KINDS.includes(kind)) {
     throw AppError.invalid('kind', 'one of NOTE, FOLLOW_UP, PROACTIVE, SYSTEM required');
   }
   const text = requireString('text', req.text, LIMITS.logTextLength);
   const clientId = optionalString('client_id', req.clientId, 128);
+  optionalTime('due_at', req.dueAt);
   if (DUE_KINDS.includes(kind) && !req.dueAt)
     throw AppError.invalid('due_at', 'required for follow-ups and reminders');
   if (!DUE_KINDS.includes(kind) && req.dueAt)
@@ -129,26 +131,30 @@ export async function updateLogEntry(
   actor: Actor,
 ): Promise<LogEntryRecord> {
   const id = requireString('id', req.id);
+  optionalTime('due_at', req.dueAt);
+  const state = checkEnum('state', ENUMS.logEntryState, req.state);
+  const text =
+    req.text === undefined ? undefined : requireString('text', req.text, LIMITS.logTextLength);
   const current = await deps.log.findById(id);
   if (!current) throw AppError.notFound('log entry');
   if (current.kind === LogEntryKind.SYSTEM)
     throw new AppError('FAILED_PRECONDITION', 'system entries cannot be changed');
   const now = deps.now();
   const set: Partial<LogEntryRecord> = { updatedAt: now };
-  if (req.text !== undefined) set.text = requireString('text', req.text, LIMITS.logTextLength);
+  if (text !== undefined) set.text = text;
   if (req.dueAt) {
     if (!DUE_KINDS.includes(current.kind))
       throw AppError.invalid('due_at', 'only follow-ups and reminders have a due time');
     set.dueAt = req.dueAt;
   }
   let expectedState: LogEntryState | undefined;
-  if (req.state !== LogEntryState.UNSPECIFIED) {
-    if (!STATES.includes(req.state)) throw AppError.invalid('state', 'unknown state');
+  if (state !== LogEntryState.UNSPECIFIED) {
+    if (!STATES.includes(state)) throw AppError.invalid('state', 'unknown state');
     if (!DUE_KINDS.includes(current.kind)) throw AppError.invalid('state', 'notes have no state');
-    if (req.state !== current.state) {
+    if (state !== current.state) {
       // Guarded by the state we read: a concurrent transition makes this one fail loudly.
       expectedState = current.state;
-      set.state = req.state;
+      set.state = state;
       set.stateChanged = { by: actor, at: now };
     }
   }
@@ -167,10 +173,8 @@ export async function listLogEntries(
   req.kinds.forEach((k, i) => {
     if (!KINDS.includes(k)) throw AppError.invalid(`kinds[${i}]`, 'unknown kind');
   });
-  req.states.forEach((st, i) => {
-    if (![LogEntryState.UNSPECIFIED, ...STATES].includes(st))
-      throw AppError.invalid(`states[${i}]`, 'unknown state');
-  });
+  req.states.forEach((st, i) => checkEnum(`states[${i}]`, ENUMS.logEntryState, st));
+  const dueBefore = optionalTime('due_before', req.dueBefore);
   const order = req.overdueOnly || req.dueBefore !== undefined ? 'due' : 'created';
   const field = order === 'due' ? 'dueAt' : 'createdAt';
   let after: { at: Date; id: string } | undefined;
@@ -186,7 +190,7 @@ export async function listLogEntries(
     kinds: req.kinds,
     states: req.states,
     overdueAt: req.overdueOnly ? deps.now() : undefined,
-    dueBefore: req.dueBefore,
+    dueBefore,
     order,
     after,
     limit: limit + 1,

@@ -14,10 +14,11 @@ import {
 } from '@ue/proto';
 import { cursorTime, decodeCursor, encodeCursor } from '../domain/cursor.js';
 import { messageIdFor, newId } from '../domain/ids.js';
-import { LIMITS, optionalString, pageSize, requireString } from '../domain/limits.js';
+import { LIMITS, optionalString, optionalTime, pageSize, requireString } from '../domain/limits.js';
 import { textTerms } from '../domain/search.js';
 import { statusRank } from '../domain/status.js';
 import { attachOrphans } from './apply-message-updates.js';
+import { ENUMS, requireEnum } from './enums.js';
 import type { Ports } from './ports.js';
 import { previewOf } from './preview.js';
 import { publishMessage, publishUser } from './publish.js';
@@ -42,10 +43,10 @@ export async function listMessages(
   const userId = requireString('user_id', req.userId);
   const limit = pageSize('page_size', req.pageSize);
   const c = req.pageToken ? decodeCursor(req.pageToken) : undefined;
-  if (c && (typeof c.k !== 'string' || !c.d))
+  if (c && (typeof c.k !== 'string' || !c.d || c.f !== undefined))
     throw AppError.invalid('page_token', 'not a message page token');
+  const after = c && c.d ? { at: cursorTime(c), id: c.id, direction: c.d } : undefined;
   if (!(await deps.users.findById(userId))) throw AppError.notFound('user');
-  const after = c ? { at: cursorTime(c), id: c.id, direction: c.d ?? 'older' } : undefined;
   const raw = await deps.messages.page({ userId, limit, after });
   const more = raw.length > limit;
   const window = raw.slice(0, limit);
@@ -80,8 +81,7 @@ function validateContent(
   sendable: boolean,
 ): MessageContent {
   if (!c) throw AppError.invalid(field, 'required');
-  if (Number(c.type) <= 0 || !(c.type in MessageType))
-    throw AppError.invalid(`${field}.type`, 'required');
+  requireEnum(`${field}.type`, ENUMS.messageType, c.type);
   optionalString(`${field}.text`, c.text, LIMITS.textLength);
   if (c.type === MessageType.TEXT && !c.text.trim())
     throw AppError.invalid(`${field}.text`, 'required for text messages');
@@ -212,12 +212,18 @@ export async function recordOutbound(
   if (!wamid && !clientId)
     throw AppError.invalid('wamid', 'wamid or client_id required (idempotency key)');
   const content = validateContent('content', req.content, false);
+  // Everything is checked before the recipient is resolved: resolving may create the user.
+  const sentAt = optionalTime('sent_at', req.sentAt);
+  const bizOpaque = optionalString(
+    'biz_opaque_callback_data',
+    req.bizOpaqueCallbackData,
+    LIMITS.bizOpaqueLength,
+  );
   const now = deps.now();
-  const user = await recipientOf(deps, req, req.sentAt ?? now);
+  const user = await recipientOf(deps, req, sentAt ?? now);
   const existing = await findExisting(deps, user, { wamid, clientId });
   if (existing) return { doc: existing, created: false };
   const id = wamid ? messageIdFor(user.accountId, wamid) : newId('m');
-  const bizOpaque = optionalString('biz_opaque_callback_data', req.bizOpaqueCallbackData, 512);
   return storeOutbound(
     deps,
     user,
@@ -226,7 +232,7 @@ export async function recordOutbound(
       clientId,
       content,
       author,
-      sentAt: req.sentAt ?? now,
+      sentAt: sentAt ?? now,
       now,
       bizOpaque,
     }),

@@ -29,6 +29,13 @@ export interface Identity {
   parentBsuid?: string;
 }
 
+/** One identity of a user: the account and the wa_id or BSUID it is known by there. */
+export interface IdentityKey {
+  accountId: string;
+  kind: 'wa' | 'bsuid';
+  value: string;
+}
+
 /** A new message as its user's counters, times, preview and search terms see it. */
 export interface CountedMessage {
   userId: string;
@@ -120,8 +127,10 @@ export interface UserStore {
     userId: string,
     count: () => Promise<{ open: number; nextDue?: Date }>,
   ): Promise<void>;
-  /** Erase the user's content, keep its anonymous counters. */
+  /** Erase the user's content, keep its anonymous counters; unlinks every identity of the user. */
   erase(userId: string, at: Date): Promise<void>;
+  /** Every identity the user is known by: its linked identities and its numbers and BSUID. */
+  identitiesOf(userId: string): Promise<IdentityKey[]>;
 }
 
 export interface StatusChange {
@@ -174,20 +183,37 @@ export interface MessageStore {
   idsByWamid(accountId: string, wamids: string[]): Promise<Map<string, string>>;
   /** Every message of a user, oldest first. */
   allOf(userId: string): AsyncIterable<MessageRecord>;
+  /** Id, wamid and direction of every message of a user (what erasure looks up copies by). */
+  refsOf(userId: string): Promise<{ id: string; wamid: string; outbound: boolean }[]>;
   eraseForUser(userId: string): Promise<number>;
 }
 
 export interface OrphanStore {
-  /** Keep an event whose target message is unknown; idempotent per (account, event). */
-  keep(o: { accountId: string; targetWamid: string; event: WebhookEvent; at: Date }): Promise<void>;
+  /**
+   * Keep an event whose target message is unknown; idempotent per (account, event). `keys`: the
+   * identity keys the event names, so erasing one of those users finds it.
+   */
+  keep(o: {
+    accountId: string;
+    targetWamid: string;
+    event: WebhookEvent;
+    at: Date;
+    keys: string[];
+  }): Promise<void>;
   take(accountId: string, targetWamid: string): Promise<{ id: string; event: WebhookEvent }[]>;
   drop(ids: string[]): Promise<void>;
+  /** Drop kept events naming one of `keys` or targeting one of the account's `wamids`. */
+  eraseFor(q: { accountId: string; wamids: string[]; keys: string[] }): Promise<number>;
 }
 
 export interface FactStore {
   /** The next version number of (user, key), atomically. */
   nextVersion(userId: string, key: string): Promise<number>;
-  insert(f: FactRecord): Promise<void>;
+  /**
+   * Insert; false when (user, key, version) is taken already: the counter fell behind the stored
+   * versions (a database restarted between the two writes) and has been moved past them.
+   */
+  insert(f: FactRecord): Promise<boolean>;
   /** Versions ordered by key, then version. */
   list(userId: string, q: { keys: string[]; asOf?: Date }): Promise<FactRecord[]>;
   allOf(userId: string): AsyncIterable<FactRecord>;
@@ -258,8 +284,19 @@ export interface StatsStore {
 }
 
 export interface DeliveryStore {
-  /** Insert-if-absent by content hash; true when stored for the first time. */
-  store(d: { sha256: string; body: Buffer; receivedAt: Date; provider: string }): Promise<boolean>;
+  /**
+   * Insert-if-absent by content hash; true when stored for the first time. `keys`: the identities
+   * its body names (domain/delivery-keys.ts), so erasure can find it.
+   */
+  store(d: {
+    sha256: string;
+    body: Buffer;
+    receivedAt: Date;
+    provider: string;
+    keys: string[];
+  }): Promise<boolean>;
+  /** Delete every delivery filed under one of `keys`; how many. */
+  eraseFor(keys: string[]): Promise<number>;
 }
 
 export interface AuditStore {
@@ -289,12 +326,14 @@ export interface ChangeEvent {
 
 export interface EventPublisher {
   publish(e: ChangeEvent): Promise<void>;
-  /** Drop waiting (not yet published) events of an erased user. */
+  /** Drop an erased user's events: those waiting to be published and those already in the feed. */
   eraseForUser(userId: string): Promise<void>;
 }
 
 export interface OutboundQueue {
   enqueue(job: OutboundJob): Promise<void>;
+  /** Drop the jobs of these messages (an erased user's), whatever their state but running. */
+  remove(messageIds: string[]): Promise<void>;
 }
 
 export interface Logger {

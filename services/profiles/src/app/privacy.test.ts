@@ -1,6 +1,10 @@
 import {
   ActorKind,
   AddLogEntryRequest,
+  DeliveryStatus,
+  MessageContent,
+  MessageType,
+  SendMessageRequest,
   EraseUserRequest,
   EventKind,
   GetUserRequest,
@@ -12,12 +16,12 @@ import {
 } from '@ue/proto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createFakePorts, type FakePorts } from '../../test/fakes.js';
-import { ACCOUNT, batch, inboundText, ref, seen, t } from '../../test/events.js';
-import { userIdFor } from '../domain/ids.js';
+import { ACCOUNT, batch, inboundText, reaction, ref, seen, status, t } from '../../test/events.js';
+import { sha256Hex, userIdFor } from '../domain/ids.js';
 import { applyBatch } from './apply-batch.js';
 import { upsertFacts } from './facts.js';
 import { addLogEntry } from './log.js';
-import { listMessages } from './messages.js';
+import { listMessages, sendMessage } from './messages.js';
 import { eraseUser, exportUser } from './privacy.js';
 import { updateUser } from './update-user.js';
 import { getUser, listUsers } from './users.js';
@@ -106,16 +110,66 @@ describe('erasing a user', () => {
     expect(last?.payload).toMatchObject({ $case: 'user', user: { waId: '', profile: {} } });
   });
 
-  it('drops the events still waiting for the feed, so none carries the erased data', async () => {
+  it('drops its events from the feed and the outbox, so none carries the erased data', async () => {
     fx.setFeedDown(true);
     await applyBatch(fx, batch(inboundText('wamid.E3', ELIF, 'Telefonum 0532 123 45 67', t(2))));
     expect(fx.inspect.outbox().length).toBeGreaterThan(0);
-    const published = fx.inspect.published().length;
     await erase();
     fx.setFeedDown(false);
     fx.flushOutbox();
-    const after = fx.inspect.published().slice(published);
-    expect(after.map((e) => e.kind)).toEqual([EventKind.USER_ERASED]);
+    const left = fx.inspect.published().filter((e) => e.userId === userId);
+    expect(left.map((e) => e.kind)).toEqual([EventKind.USER_ERASED]);
+  });
+
+  it('deletes the raw deliveries and kept events that name the user, and its outbound jobs', async () => {
+    const body = (waId: string, text: string) =>
+      Buffer.from(
+        JSON.stringify({
+          entry: [{ changes: [{ value: { contacts: [{ wa_id: waId }], text } }] }],
+        }),
+      );
+    const mine = body(ELIF.waId, 'Merhaba');
+    const theirs = body('447700900123', 'Hello');
+    await applyBatch(fx, {
+      events: [
+        inboundText('wamid.E4', ELIF, 'Merhaba', t(3)),
+        inboundText('wamid.O1', ref('447700900123'), 'Hello', t(3)),
+        // Elif reacts to a message that never arrived: kept as an orphan naming her
+        reaction('wamid.R1', ELIF, 'wamid.UNKNOWN', '👍', t(4)),
+      ],
+      deliveries: [
+        { sha256: '', body: mine, receivedAt: t(3), provider: 'whatsapp' },
+        { sha256: '', body: theirs, receivedAt: t(3), provider: 'whatsapp' },
+      ],
+    });
+    // A status left behind for her stored message (a crash between storing and attaching).
+    await fx.orphans.keep({
+      accountId: ACCOUNT,
+      targetWamid: 'wamid.E1',
+      event: status('wamid.E1', DeliveryStatus.READ, t(4)),
+      at: t(4),
+      keys: [],
+    });
+    expect(fx.inspect.orphans()).toHaveLength(2);
+    const content = MessageContent.fromPartial({ type: MessageType.TEXT, text: 'Kargonuz yolda' });
+    const sent = await sendMessage(fx, SendMessageRequest.fromPartial({ userId, content }), ADMIN);
+    expect(fx.inspect.enqueued().map((j) => j.messageId)).toEqual([sent._id]);
+    await erase();
+    expect(fx.inspect.deliveries()).toEqual([sha256Hex(theirs)]);
+    expect(fx.inspect.orphans()).toEqual([]);
+    expect(fx.inspect.enqueued()).toEqual([]);
+  });
+
+  it('keeps no number or name in the audit record', async () => {
+    await eraseUser(
+      fx,
+      EraseUserRequest.fromPartial({
+        userId,
+        reason: 'Elif Yılmaz (+905321234567, +90 532 123 45 67) asked by mail',
+      }),
+      ADMIN,
+    );
+    expect(fx.inspect.audit()[0]?.reason).toBe('[erased] ([erased], [erased]) asked by mail');
   });
 
   it('unlinks the identities: the same number writing again is a new user', async () => {

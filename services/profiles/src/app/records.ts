@@ -62,6 +62,8 @@ export interface OrphanRecord {
   /** WebhookEvent.toJSON of the event. */
   event: unknown;
   storedAt: Date;
+  /** Identity keys the event names (EraseUser finds the kept events of a user by them). */
+  keys?: string[];
 }
 export interface FactHeadRecord {
   _id: string;
@@ -72,6 +74,8 @@ export interface DeliveryRecord {
   body: Buffer;
   receivedAt: Date;
   provider: string;
+  /** Identity keys of the users the delivery is about (EraseUser deletes it by them). */
+  keys?: string[];
 }
 export interface AuditRecord {
   _id: string;

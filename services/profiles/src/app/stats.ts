@@ -4,13 +4,13 @@ import {
   DeliveryStatus,
   Direction,
   StatsBucket,
-  UserStatus,
   type GetStatsRequest,
   type GetStatsResponse,
   type StatsPoint,
 } from '@ue/proto';
 import { bucketStart, bucketStarts, isValidTimeZone, median } from '../domain/buckets.js';
-import { LIMITS, optionalString } from '../domain/limits.js';
+import { LIMITS, optionalString, requireTime } from '../domain/limits.js';
+import { checkEnum, ENUMS } from './enums.js';
 import type { Ports, StatsRow } from './ports.js';
 
 const MAX_MESSAGES = 500_000;
@@ -19,15 +19,16 @@ type Row = StatsRow;
 type StatsPorts = Pick<Ports, 'stats' | 'log' | 'now'>;
 
 function parse(req: GetStatsRequest) {
-  if (!req.from) throw AppError.invalid('from', 'required');
-  if (!req.to) throw AppError.invalid('to', 'required');
-  if (req.to <= req.from) throw AppError.invalid('to', 'must be after from');
-  const zone = req.timeZone || 'UTC';
+  const from = requireTime('from', req.from);
+  const to = requireTime('to', req.to);
+  if (to <= from) throw AppError.invalid('to', 'must be after from');
+  const zone = optionalString('time_zone', req.timeZone, 64) || 'UTC';
   if (!isValidTimeZone(zone)) throw AppError.invalid('time_zone', 'not an IANA time zone');
-  const unit: 'hour' | 'day' = req.bucket === StatsBucket.HOUR ? 'hour' : 'day';
+  const bucket = checkEnum('bucket', ENUMS.statsBucket, req.bucket);
+  const unit: 'hour' | 'day' = bucket === StatsBucket.HOUR ? 'hour' : 'day';
   const starts = bucketStarts({
-    from: req.from.getTime(),
-    to: req.to.getTime(),
+    from: from.getTime(),
+    to: to.getTime(),
     unit,
     zone,
     max: LIMITS.statsBucketsMax + 1,
@@ -35,8 +36,8 @@ function parse(req: GetStatsRequest) {
   if (starts.length > LIMITS.statsBucketsMax)
     throw AppError.invalid('to', `range covers more than ${LIMITS.statsBucketsMax} buckets`);
   return {
-    from: req.from,
-    to: req.to,
+    from,
+    to,
     zone,
     unit: unit,
     starts,
@@ -119,9 +120,7 @@ export async function getStats(
 }
 
 async function statusMix(deps: StatsPorts, accountId: string | undefined) {
-  const statuses = Object.values(UserStatus).filter(
-    (v): v is UserStatus => typeof v === 'number' && Number(v) >= 0,
-  );
+  const statuses = [...ENUMS.userStatus];
   const counts = await Promise.all(
     statuses.map(async (status) => ({
       status,

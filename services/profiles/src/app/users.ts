@@ -2,15 +2,22 @@
 import { AppError } from '@ue/kit';
 import {
   UserSort,
-  UserStatus,
   type GetUserRequest,
   type ListUsersRequest,
   type ListUsersResponse,
 } from '@ue/proto';
 import { cursorTime, decodeCursor, encodeCursor } from '../domain/cursor.js';
-import { LIMITS, optionalString, pageSize, normalizeTag, requireString } from '../domain/limits.js';
+import {
+  LIMITS,
+  optionalString,
+  optionalTime,
+  pageSize,
+  normalizeTag,
+  requireString,
+} from '../domain/limits.js';
 import { normalizePhone } from '../domain/phone.js';
 import { parseSearchQuery } from '../domain/search.js';
+import { checkEnum, ENUMS } from './enums.js';
 import type { Ports, UserListQuery } from './ports.js';
 import type { UserRecord } from './records.js';
 
@@ -64,7 +71,8 @@ interface SortSpec {
   name: string;
 }
 
-function sortOf(s: UserSort): SortSpec {
+function sortOf(given: UserSort): SortSpec {
+  const s = checkEnum('sort', ENUMS.userSort, given);
   if (s === UserSort.CREATED_DESC) return { field: 'createdAt', dir: -1, name: 'cd' };
   if (s === UserSort.CREATED_ASC) return { field: 'createdAt', dir: 1, name: 'ca' };
   if (s === UserSort.LAST_ACTIVITY_DESC || s === UserSort.UNSPECIFIED)
@@ -80,26 +88,20 @@ export function searchTerms(query: string): string[] | 'none' {
   return q.terms;
 }
 
-const STATUS_VALUES = new Set(
-  Object.values(UserStatus).filter((v): v is UserStatus => typeof v === 'number' && Number(v) >= 0),
-);
-
 function queryOf(
   req: ListUsersRequest,
   now: Date,
 ): Omit<UserListQuery, 'sort' | 'limit' | 'maxTimeMS'> {
   if (req.tags.length > LIMITS.tagsPerRequest)
     throw AppError.invalid('tags', `at most ${LIMITS.tagsPerRequest}`);
-  req.statuses.forEach((s, i) => {
-    if (!STATUS_VALUES.has(s)) throw AppError.invalid(`statuses[${i}]`, 'unknown status');
-  });
+  req.statuses.forEach((s, i) => checkEnum(`statuses[${i}]`, ENUMS.userStatus, s));
   return {
     terms: searchTerms(req.query),
     accountId: optionalString('account_id', req.accountId, 64) || undefined,
     statuses: req.statuses,
     tags: req.tags.map((t, i) => normalizeTag(`tags[${i}]`, t)),
-    activeAfter: req.activeAfter,
-    activeBefore: req.activeBefore,
+    activeAfter: optionalTime('active_after', req.activeAfter),
+    activeBefore: optionalTime('active_before', req.activeBefore),
     needsReply: req.needsReply,
     paused: req.paused,
     overdueAt:

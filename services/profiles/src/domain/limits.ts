@@ -21,6 +21,7 @@ export const LIMITS = {
   pageSizeMax: 200,
   pageSizeDefault: 50,
   statsBucketsMax: 2000,
+  bizOpaqueLength: 512,
 } as const;
 
 export function requireString(
@@ -38,6 +39,27 @@ export function optionalString(field: string, value: string | undefined, max: nu
   const v = value ?? '';
   if (v.length > max) throw AppError.invalid(field, `longer than ${max} characters`);
   return v;
+}
+
+/**
+ * Times a caller may send: 1970-01-01T00:00:00Z up to 9999-12-31T23:59:59.999Z. What MongoDB
+ * dates, ISO 8601 strings and the dashboard all hold; a time outside it is a caller's bug (an
+ * unset field read as 0 sits at the lower bound and stays valid). An Invalid Date (a Timestamp
+ * beyond what a Date holds) is refused the same way.
+ */
+export const TIME_RANGE = { min: Date.UTC(1970, 0, 1), max: Date.UTC(10_000, 0, 1) - 1 } as const;
+
+export function optionalTime(field: string, value: Date | undefined): Date | undefined {
+  if (value === undefined) return undefined;
+  const ms = value instanceof Date ? value.getTime() : Number.NaN;
+  if (!(ms >= TIME_RANGE.min && ms <= TIME_RANGE.max))
+    throw AppError.invalid(field, 'a time from 1970-01-01 to 9999-12-31 (UTC) expected');
+  return value;
+}
+
+export function requireTime(field: string, value: Date | undefined): Date {
+  if (value === undefined) throw AppError.invalid(field, 'required');
+  return optionalTime(field, value)!;
 }
 
 export function pageSize(field: string, value: number | undefined): number {

@@ -5,6 +5,7 @@ import { EventKind, type WatchEventsRequest, type WatchEventsResponse } from '@u
 import type { Redis } from 'ioredis';
 import { isValidCursor, latestCursor, readAfter } from '../redis/event-stream.js';
 import { optionalString } from '../../domain/limits.js';
+import { ENUMS, requireEnum } from '../../app/enums.js';
 import type { CallContext } from './wrap.js';
 
 export interface WatchDeps {
@@ -19,10 +20,7 @@ function validate(req: WatchEventsRequest): void {
     throw AppError.invalid('cursor', 'not a cursor returned by WatchEvents');
   optionalString('user_id', req.userId, 128);
   optionalString('account_id', req.accountId, 64);
-  req.kinds.forEach((k, i) => {
-    if (!(k in EventKind) || Number(k) <= 0)
-      throw AppError.invalid(`kinds[${i}]`, 'unknown event kind');
-  });
+  req.kinds.forEach((k, i) => requireEnum(`kinds[${i}]`, ENUMS.eventKind, k));
 }
 
 function matches(req: WatchEventsRequest, e: WatchEventsResponse): boolean {

@@ -11,8 +11,10 @@ import {
   type ServerWritableStream,
 } from '@grpc/grpc-js';
 import { AppError, grpcStatusOf, isAppError, type Logger } from '@ue/kit';
+import { MongoError, MongoNetworkError, MongoServerSelectionError } from 'mongodb';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import type { Authenticate } from './auth.js';
+import { rejectionOf } from './request-guard.js';
 
 export interface CallContext {
   /** Name of the authenticated caller (from PROFILES_TOKENS). */
@@ -35,33 +37,97 @@ export interface Wrapper {
   ): handleServerStreamingCall<Req, Res>;
 }
 
+/** Errors that mean "the server went away" by name (classes the driver does not export, and
+ * errors of another copy of the driver, which instanceof does not recognise). */
 const UNAVAILABLE_NAMES = new Set([
   'MongoServerSelectionError',
   'MongoNetworkError',
   'MongoNetworkTimeoutError',
+  'MongoPoolClearedError',
+  'PoolClearedOnNetworkError',
   'MongoNotConnectedError',
   'MongoTopologyClosedError',
-  'MongoPoolClearedError',
+  'MongoClientClosedError',
+  'MongoServerClosedError',
+  'MongoPoolClosedError',
+  'MongoWaitQueueTimeoutError',
   'MaxRetriesPerRequestError',
+]);
+
+/**
+ * Server codes of a node that is shutting down, stepping down, recovering or unreachable: the
+ * retryable codes of the retryable reads and writes specifications
+ * (https://github.com/mongodb/specifications/blob/master/source/retryable-writes/retryable-writes.md)
+ * plus WriteConflict. The driver retries each once; what still fails is worth a later retry.
+ */
+const UNAVAILABLE_CODES = new Set([
+  6, // HostUnreachable
+  7, // HostNotFound
+  89, // NetworkTimeout
+  91, // ShutdownInProgress
+  112, // WriteConflict
+  189, // PrimarySteppedDown
+  262, // ExceededTimeLimit
+  9001, // SocketException
+  10107, // NotWritablePrimary
+  11600, // InterruptedAtShutdown
+  11602, // InterruptedDueToReplStateChange
+  13435, // NotPrimaryNoSecondaryOk
+  13436, // NotPrimaryOrSecondary
+  134, // ReadConcernMajorityNotAvailableYet
+]);
+
+/** Labels the server or driver puts on errors that a retry of the whole call may cure. */
+const UNAVAILABLE_LABELS = [
+  'RetryableWriteError',
+  'TransientTransactionError',
+  'UnknownTransactionCommitResult',
+  'ResetPool',
+  'PoolRequestedRetry',
+  'InterruptInUseConnections',
+  'SystemOverloadedError',
+];
+
+function isMongoUnavailable(err: unknown): boolean {
+  if (err instanceof MongoNetworkError || err instanceof MongoServerSelectionError) return true;
+  if (!(err instanceof MongoError)) return false;
+  if (UNAVAILABLE_NAMES.has(err.name)) return true;
+  if (typeof err.code === 'number' && UNAVAILABLE_CODES.has(err.code)) return true;
+  if (UNAVAILABLE_LABELS.some((l) => err.hasErrorLabel(l))) return true;
+  return /node is recovering|not master|not primary/i.test(err.message);
+}
+
+/** Socket errors of Node itself; the driver passes some through unwrapped (EPIPE on a write to a
+ * connection the server just closed). */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTCONN',
+  'EAI_AGAIN',
 ]);
 
 export function toAppError(err: unknown): AppError {
   if (isAppError(err)) return err;
   const e = err as { name?: string; code?: unknown; message?: string };
-  if (e?.name && UNAVAILABLE_NAMES.has(e.name))
+  if (e?.code === 50 || e?.name === 'MongoOperationTimeoutError')
+    return new AppError('DEADLINE_EXCEEDED', 'deadline exceeded');
+  if (isMongoUnavailable(err) || (e?.name && UNAVAILABLE_NAMES.has(e.name)))
     return new AppError('UNAVAILABLE', 'database unavailable, retry later', {
       cause: err,
     });
   if (
-    e?.code === 'ECONNREFUSED' ||
+    (typeof e?.code === 'string' && NETWORK_CODES.has(e.code)) ||
     /Connection is closed|ECONNREFUSED|ETIMEDOUT|isn't writeable/.test(e?.message ?? '')
   ) {
     return new AppError('UNAVAILABLE', 'backing store unavailable, retry later', {
       cause: err,
     });
   }
-  if (e?.code === 50 || e?.name === 'MongoOperationTimeoutError')
-    return new AppError('DEADLINE_EXCEEDED', 'deadline exceeded');
   return new AppError('INTERNAL', 'internal error', { cause: err });
 }
 
@@ -129,6 +195,8 @@ export function createWrapper(auth: Authenticate, log: Logger, registry: Registr
         void (async () => {
           try {
             const ctx = contextOf(call, auth(call.metadata));
+            const rejected = rejectionOf(call.request);
+            if (rejected) throw rejected;
             const res = await fn(call.request, ctx);
             if (ctx.isCancelled())
               throw new AppError('DEADLINE_EXCEEDED', 'deadline exceeded or call cancelled');
@@ -157,6 +225,8 @@ export function createWrapper(auth: Authenticate, log: Logger, registry: Registr
         void (async () => {
           try {
             const ctx = contextOf(call, auth(call.metadata));
+            const rejected = rejectionOf(call.request);
+            if (rejected) throw rejected;
             await fn(call.request, ctx, write);
             calls.inc({ method, code: 'OK' });
             if (!call.cancelled) call.end();

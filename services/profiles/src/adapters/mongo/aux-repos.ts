@@ -7,13 +7,13 @@ import { isDuplicateKey } from './db.js';
 
 export function createOrphanRepo(cols: Pick<Collections, 'orphans'>): OrphanStore {
   return {
-    async keep({ accountId, targetWamid, event, at }) {
+    async keep({ accountId, targetWamid, event, at, keys }) {
       const json = WebhookEventCodec.toJSON(event);
       const _id = stableId('o', accountId, targetWamid, JSON.stringify(json));
       await cols.orphans
         .updateOne(
           { _id },
-          { $setOnInsert: { accountId, targetWamid, event: json, storedAt: at } },
+          { $setOnInsert: { accountId, targetWamid, event: json, storedAt: at, keys } },
           { upsert: true },
         )
         .catch((e: unknown) => {
@@ -31,6 +31,16 @@ export function createOrphanRepo(cols: Pick<Collections, 'orphans'>): OrphanStor
     async drop(ids) {
       if (ids.length) await cols.orphans.deleteMany({ _id: { $in: ids } });
     },
+    async eraseFor({ accountId, wamids, keys }) {
+      let erased = 0;
+      if (keys.length)
+        erased += (await cols.orphans.deleteMany({ keys: { $in: keys } })).deletedCount;
+      for (let i = 0; i < wamids.length; i += 1000) {
+        const targetWamid = { $in: wamids.slice(i, i + 1000) };
+        erased += (await cols.orphans.deleteMany({ accountId, targetWamid })).deletedCount;
+      }
+      return erased;
+    },
   };
 }
 
@@ -44,12 +54,17 @@ export function createDeliveryRepo(cols: Pick<Collections, 'deliveries'>): Deliv
           body: d.body,
           receivedAt: d.receivedAt,
           provider: d.provider,
+          keys: d.keys,
         });
         return true;
       } catch (e) {
         if (isDuplicateKey(e)) return false;
         throw e;
       }
+    },
+    async eraseFor(keys) {
+      if (keys.length === 0) return 0;
+      return (await cols.deliveries.deleteMany({ keys: { $in: keys } })).deletedCount;
     },
   };
 }

@@ -87,7 +87,7 @@ const INDEXES: Record<keyof Collections, IndexDescription[]> = {
     { key: { userId: 1, sentAt: -1, _id: -1 } },
     { key: { sentAt: 1 } },
   ],
-  orphans: [{ key: { accountId: 1, targetWamid: 1 } }],
+  orphans: [{ key: { accountId: 1, targetWamid: 1 } }, { key: { keys: 1 } }],
   facts: [
     { key: { userId: 1, key: 1, version: 1 }, unique: true, name: 'user_key_version_unique' },
   ],
@@ -98,7 +98,7 @@ const INDEXES: Record<keyof Collections, IndexDescription[]> = {
     { key: { state: 1, dueAt: 1, _id: 1 } },
     { key: { userId: 1, clientKey: 1 }, unique: true, name: 'user_client_unique' },
   ],
-  deliveries: [],
+  deliveries: [{ key: { keys: 1 } }],
   audit: [{ key: { userId: 1, at: -1 } }],
   outbox: [],
 };

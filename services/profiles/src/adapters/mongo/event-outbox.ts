@@ -40,8 +40,11 @@ export function createEventOutbox(
 ): EventOutbox {
   return {
     publisher: {
+      // The outbox first: a flush running meanwhile can still move one of its events to the
+      // stream, which is then cleared after it.
       async eraseForUser(userId) {
         await cols.outbox.deleteMany({ userId });
+        await direct.eraseUser(userId);
       },
       async publish(change) {
         const e = changeToStream(change);

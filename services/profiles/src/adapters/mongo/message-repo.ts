@@ -1,5 +1,6 @@
 // Messages: insert-if-absent on (account, wamid), monotonic status updates, reactions, edits and
 // revokes as guarded single-document updates, keyset pages on (sentAt, _id).
+import { Direction } from '@ue/proto';
 import type { Filter } from 'mongodb';
 import { statusRank, statusTimeField } from '../../domain/status.js';
 import type { Collections } from './db.js';
@@ -139,6 +140,16 @@ export function createMessageRepo(
       return new Map(found.map((f) => [f.wamidKey, f._id]));
     },
     allOf: (userId) => messages.find({ userId }).sort({ sentAt: 1, _id: 1 }),
+    async refsOf(userId) {
+      const found = await messages
+        .find({ userId }, { projection: { _id: 1, wamid: 1, direction: 1 } })
+        .toArray();
+      return found.map((m) => ({
+        id: m._id,
+        wamid: m.wamid,
+        outbound: m.direction === Direction.OUTBOUND,
+      }));
+    },
     eraseForUser: async (userId) => (await messages.deleteMany({ userId })).deletedCount,
   };
 }

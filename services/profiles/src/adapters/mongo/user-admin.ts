@@ -2,6 +2,7 @@
 // changes, follow-up bookkeeping and erasure. Event-driven writes are in user-repo.ts.
 import type { Filter, UpdateFilter } from 'mongodb';
 import { escapeRegex } from '../../domain/search.js';
+import { identitiesOfUser } from '../../app/identity.js';
 import type { PhoneQuery, UserChange, UserListQuery, UserStore } from '../../app/ports.js';
 import type { UserRecord } from '../../app/records.js';
 import type { Collections } from './db.js';
@@ -74,6 +75,7 @@ type AdminPart = Pick<
   | 'removeTags'
   | 'refreshFollowUps'
   | 'erase'
+  | 'identitiesOf'
 >;
 
 export function createUserAdmin(cols: Pick<Collections, 'users' | 'identities'>): AdminPart {
@@ -142,6 +144,18 @@ export function createUserAdmin(cols: Pick<Collections, 'users' | 'identities'>)
     async erase(userId, at) {
       await users.updateOne({ _id: userId }, erasure(at));
       await identities.deleteMany({ userId });
+    },
+
+    async identitiesOf(userId) {
+      const linked = await identities.find({ userId }, { projection: { _id: 1 } }).toArray();
+      const u = await users.findOne(
+        { _id: userId },
+        { projection: { accountId: 1, waId: 1, previousWaIds: 1, bsuid: 1 } },
+      );
+      return identitiesOfUser(
+        u,
+        linked.map((l) => l._id),
+      );
     },
   };
 }

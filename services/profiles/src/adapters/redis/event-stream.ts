@@ -16,7 +16,11 @@ export interface StreamEvent {
 /** Appends to the Redis Stream; the outbox (adapters/mongo/event-outbox.ts) wraps it. */
 export interface StreamPublisher {
   publish(e: StreamEvent): Promise<void>;
+  /** XDEL every entry of one user (EraseUser); how many. */
+  eraseUser(userId: string): Promise<number>;
 }
+
+const ERASE_PAGE = 1000;
 
 export interface StreamEntry {
   cursor: string;
@@ -55,6 +59,22 @@ export function createEventPublisher(
         Buffer.from(body),
       );
     },
+    // One pass over the stream (bounded by EVENTS_MAXLEN), by pages, reading the clear "user"
+    // field of each entry; exclusive starts ("(id", Redis 6.2) so no entry is read twice.
+    async eraseUser(userId) {
+      let start = '-';
+      let erased = 0;
+      for (;;) {
+        const page = await redis.xrangeBuffer(stream, start, '+', 'COUNT', ERASE_PAGE);
+        const ids = page
+          .filter(([, raw]) => fieldsOf(raw).get('user')?.toString() === userId)
+          .map(([id]) => id.toString());
+        if (ids.length > 0) erased += await redis.xdel(stream, ...ids);
+        const last = page[page.length - 1];
+        if (!last || page.length < ERASE_PAGE) return erased;
+        start = `(${last[0].toString()}`;
+      }
+    },
   };
 }
 
@@ -90,6 +110,10 @@ export async function latestCursor(redis: Redis, stream: string): Promise<string
   return last[0]?.[0] ?? '0-0';
 }
 
+const U64_MAX = 2n ** 64n - 1n;
+
+/** A stream entry id as Redis accepts it: two unsigned 64-bit numbers ("1700000000000-0"). */
 export function isValidCursor(c: string): boolean {
-  return /^\d{1,20}-\d{1,20}$/.test(c);
+  const m = /^(\d{1,20})-(\d{1,20})$/.exec(c);
+  return !!m && BigInt(m[1]!) <= U64_MAX && BigInt(m[2]!) <= U64_MAX;
 }

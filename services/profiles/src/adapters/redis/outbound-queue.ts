@@ -6,6 +6,8 @@ import { AppError } from '@ue/kit';
 
 export interface OutboundQueue {
   enqueue(job: OutboundJob): Promise<void>;
+  /** Remove the jobs of these messages (waiting, delayed, completed or failed; a running one stays). */
+  remove(messageIds: string[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -30,24 +32,26 @@ export function createOutboundQueue(redisUrl: string, prefix: string): OutboundQ
     },
   });
   return {
-    async enqueue(job) {
-      // BullMQ waits for Redis indefinitely; a caller deserves a retryable answer instead.
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new AppError('UNAVAILABLE', 'outbound queue unavailable, retry later')),
-          5000,
-        );
-      });
-      try {
-        await Promise.race([
-          queue.add('send', OutboundJob.toJSON(job), { jobId: job.messageId }),
-          timeout,
-        ]);
-      } finally {
-        clearTimeout(timer);
-      }
+    enqueue: (job) => bounded(queue.add('send', OutboundJob.toJSON(job), { jobId: job.messageId })),
+    async remove(messageIds) {
+      for (const id of messageIds) await bounded(queue.remove(id));
     },
     close: () => queue.close(),
   };
+}
+
+/** BullMQ waits for Redis indefinitely; a caller deserves a retryable answer instead. */
+async function bounded(op: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new AppError('UNAVAILABLE', 'outbound queue unavailable, retry later')),
+      5000,
+    );
+  });
+  try {
+    await Promise.race([op, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
