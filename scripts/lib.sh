@@ -145,8 +145,10 @@ start_backing_servers() {
     mkdir -p "$data/redis"
     # appendfsync always: a webhook acknowledged with 200 is on disk, even if Redis is killed
     # right after (docs/RELIABILITY.md); the provider never resends what it got a 200 for.
+    # UE_REDIS_APPENDFSYNC=everysec trades that for speed (the benchmark compares both).
     redis-server --port "$rport" --bind 127.0.0.1 --dir "$data/redis" --appendonly "$aof" \
-      --appendfsync always --save "" --daemonize no --loglevel warning --logfile "$data/redis.log" &
+      --appendfsync "${UE_REDIS_APPENDFSYNC:-always}" --save "" --daemonize no --loglevel warning \
+      --logfile "$data/redis.log" &
     echo $! > "$data/run/redis.pid"
     wait_port 127.0.0.1 "$rport" 10 || die "redis-server did not start (see $data/redis.log)"
     export REDIS_URL="redis://127.0.0.1:$rport"
