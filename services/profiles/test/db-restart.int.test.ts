@@ -3,29 +3,14 @@
 // ends with exact counts. This file starts its own secantusd-rs (as packages/testing does) so it
 // can stop and restart it without disturbing the other test files.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { status as Code, type ServiceError } from '@grpc/grpc-js';
-import { freePort, waitForPort } from '@ue/testing';
+import { freePort, secantusBinary, waitForPort } from '@ue/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCOUNT, batch, inboundText, ref, t } from './events.js';
 import { call, startHarness, type Harness } from './harness.js';
-
-/** Where ./dev puts the binary (packages/testing/src/servers.ts resolves it the same way). */
-function secantusBinary(): string {
-  const bin =
-    process.env.UE_SECANTUS_BIN ??
-    join(
-      process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'),
-      'user-engagement',
-      'secantus-0.5.3-beta.196',
-      'bin',
-      'secantusd-rs',
-    );
-  if (!existsSync(bin)) throw new Error(`secantusd-rs not found at ${bin}: run ./dev setup`);
-  return bin;
-}
 
 let dir: string;
 let port: number;
