@@ -8,41 +8,22 @@ import {
   type Message,
   type User,
 } from '@ue/proto';
-import { requireEnv, testMongoUrl, uniqueName } from '@ue/testing';
-import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  AGENT_TOKEN,
-  APP_SECRET,
-  drained,
-  fixture,
-  fixtureNames,
-  ingestEnv,
-  postWebhook,
-  signBody,
-  startIngest,
-  startProfiles,
-  type Ingest,
-  type Profiles,
-} from './helpers.js';
-import { testProfilesClient, type TestProfilesClient } from './profiles-client.js';
+import { APP_SECRET, drained, fixture, fixtureNames, postWebhook, signBody } from './helpers.js';
+import { startPipeline, type Pipeline } from './pipeline.js';
 
 const A = '117733559900011';
 const B = '228844661100022';
-const prefix = uniqueName('ingest_fixtures');
-let profiles: Profiles;
-let ingest: Ingest;
-let queue: Queue;
-let client: TestProfilesClient;
+let p: Pipeline;
 
 async function post(name: string): Promise<void> {
   const body = fixture(name);
-  const res = await postWebhook(ingest.url, body, signBody(body, APP_SECRET));
+  const res = await postWebhook(p.ingest.url, body, signBody(body, APP_SECRET));
   expect(res.status, name).toBe(200);
 }
 
 async function userOf(account: string, ref: { waId?: string; bsuid?: string }): Promise<User> {
-  const u = await client.user(account, ref);
+  const u = await p.client.user(account, ref);
   if (!u) throw new Error(`no user ${JSON.stringify(ref)} on ${account}`);
   return u;
 }
@@ -53,7 +34,7 @@ async function messageOf(
   wamid: string,
 ): Promise<Message> {
   const u = await userOf(account, ref);
-  const m = (await client.messages(u.id)).find((x) => x.wamid === wamid);
+  const m = (await p.client.messages(u.id)).find((x) => x.wamid === wamid);
   if (!m) throw new Error(`no message ${wamid} for ${JSON.stringify(ref)}`);
   return m;
 }
@@ -96,17 +77,13 @@ const OUTBOUND = [
 ];
 
 beforeAll(async () => {
-  const redisUrl = requireEnv('REDIS_URL');
-  profiles = await startProfiles({ mongoUrl: testMongoUrl('ingest_fixtures'), redisUrl, prefix });
-  ingest = await startIngest(ingestEnv({ redisUrl, prefix, profilesAddr: profiles.addr }));
-  queue = new Queue('webhooks', { connection: { url: redisUrl }, prefix });
-  client = testProfilesClient(profiles.addr, AGENT_TOKEN);
+  p = await startPipeline('ingest_fixtures');
   // Every fixture but the reaction removal, in name order; statuses arrive before their
   // messages are known (orphans), as they do when the provider outruns the send API call.
   for (const name of fixtureNames().filter((n) => n !== 'reaction-removed.json')) await post(name);
-  await drained(queue);
+  await drained(p.queue);
   for (const o of OUTBOUND) {
-    await client.record({
+    await p.client.record({
       recipient: { accountId: A, user: { waId: o.waId, bsuid: '', parentBsuid: '' } },
       wamid: o.wamid,
       content: MessageContent.fromPartial({ type: MessageType.TEXT, text: o.text }),
@@ -116,16 +93,11 @@ beforeAll(async () => {
   }
 }, 120_000);
 
-afterAll(async () => {
-  client?.close();
-  await queue?.close();
-  await ingest?.proc.stop();
-  await profiles?.proc.stop();
-});
+afterAll(() => p?.stop());
 
 describe('every fixture reaches profiles as the README says', () => {
   it('no delivery was dead-lettered', async () => {
-    const counts = await queue.getJobCounts('failed', 'completed');
+    const counts = await p.queue.getJobCounts('failed', 'completed');
     expect(counts).toEqual({ failed: 0, completed: fixtureNames().length - 1 });
   });
 
@@ -295,14 +267,14 @@ describe('every fixture reaches profiles as the README says', () => {
 
   it('contacts-vcard: two cards on Karthik’s message, and no users made from them', async () => {
     const u = await userOf(A, { waId: '917760213984' });
-    const m = (await client.messages(u.id)).find(
+    const m = (await p.client.messages(u.id)).find(
       (x) => x.wamid === 'wamid.HBgMOTE5ODQ1MDEyMzc2FQIAEhgUM0E1RjZBOENGM0JFM0U3QkM3QUMA',
     );
     expect(m?.content?.contacts.map((c) => [c.formattedName, c.phones[0]?.waId])).toEqual([
       ['Prof. Lakshmi Venkatesh', '919900417263'],
       ['Anil', ''],
     ]);
-    expect(await client.user(A, { waId: '919900417263' })).toBeUndefined();
+    expect(await p.client.user(A, { waId: '919900417263' })).toBeUndefined();
   });
 
   it('system-user-changed-number: Karthik now has wa_id 917760213984, the old one remembered', async () => {
@@ -399,7 +371,7 @@ describe('every fixture reaches profiles as the README says', () => {
 
   it('batch-3-messages-2-contacts: joined by wa_id; the nameless user has no name', async () => {
     const noura = await userOf(A, { waId: '966503318842' });
-    const texts = (await client.messages(noura.id))
+    const texts = (await p.client.messages(noura.id))
       .filter((m) => m.content?.type === MessageType.TEXT)
       .map((m) => m.wamid)
       .sort();
@@ -428,7 +400,7 @@ describe('every fixture reaches profiles as the README says', () => {
       'wamid.HBgNNDkxNzY0MDI4NjE1MxUCABIYFDNBMTdGQkNGNzAwNUM5RUM3NDk1AA==',
     );
     expect([audio.content?.type, audio.content?.media?.voice]).toEqual([MessageType.AUDIO, false]);
-    expect((await client.messages(onB.id)).map((m) => m.wamid)).toEqual([audio.wamid]);
+    expect((await p.client.messages(onB.id)).map((m) => m.wamid)).toEqual([audio.wamid]);
     await messageOf(
       A,
       { waId: '4917640286153' },
@@ -449,7 +421,7 @@ describe('every fixture reaches profiles as the README says', () => {
       '@rafa.oliv',
       'Rafa Oliveira',
     ]);
-    const m = (await client.messages(u.id)).map((x) => x.content?.text);
+    const m = (await p.client.messages(u.id)).map((x) => x.content?.text);
     expect(m).toEqual(['Olá! Vocês fazem entrega em Florianópolis?']);
   });
 
@@ -466,7 +438,7 @@ describe('every fixture reaches profiles as the README says', () => {
   });
 
   it('errors-value-level: nothing user-facing, the provider error counted', async () => {
-    const metrics = await (await fetch(`${ingest.url}/metrics`)).text();
+    const metrics = await (await fetch(`${p.ingest.url}/metrics`)).text();
     expect(metrics).toMatch(/ingest_provider_errors_total\{code="131000"\} 1/);
   });
 
@@ -476,14 +448,14 @@ describe('every fixture reaches profiles as the README says', () => {
       (await messageOf(A, { waId: target.waId }, target.wamid)).reactions.map((r) => r.emoji);
     expect(await reactions()).toEqual(['❤️‍🔥']);
     await post('reaction-removed.json');
-    await drained(queue);
+    await drained(p.queue);
     expect(await reactions()).toEqual([]);
     await postWebhook(
-      ingest.url,
+      p.ingest.url,
       Buffer.concat([fixture('reaction-added.json'), Buffer.from(' ')]),
       signBody(Buffer.concat([fixture('reaction-added.json'), Buffer.from(' ')]), APP_SECRET),
     );
-    await drained(queue);
+    await drained(p.queue);
     expect(await reactions()).toEqual([]);
   });
 });

@@ -8,59 +8,28 @@
 //   - every valid delivery sent alongside is stored.
 // FUZZ_SEED=<n> replays a run; FUZZ_RUNS=<n> changes its length.
 import fc from 'fast-check';
-import { requireEnv, testMongoUrl, uniqueName } from '@ue/testing';
-import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseWhatsappDelivery } from '../src/providers/whatsapp/parser.js';
 import { readJson } from '../src/providers/whatsapp/json.js';
 import { ACCOUNT, validText } from './bodies.js';
 import { assertWithSeed, fuzzSeed, hostileBody } from './fuzz-arbitraries.js';
-import {
-  AGENT_TOKEN,
-  APP_SECRET,
-  drained,
-  ingestEnv,
-  postWebhook,
-  signBody,
-  startIngest,
-  startProfiles,
-  type Ingest,
-  type Profiles,
-} from './helpers.js';
+import { APP_SECRET, drained, postWebhook, signBody } from './helpers.js';
 import { profilesRefusal } from './profiles-rules.js';
-import { testProfilesClient, type TestProfilesClient } from './profiles-client.js';
+import { startPipeline, type Pipeline } from './pipeline.js';
 
 const MAX_BYTES = 3 * 1024 * 1024;
 const RUNS = Number(process.env.FUZZ_RUNS ?? 150);
-const redisUrl = requireEnv('REDIS_URL');
-const prefix = uniqueName('ingest_fuzz');
-let profiles: Profiles;
-let ingest: Ingest;
-let queue: Queue;
-let client: TestProfilesClient;
+let p: Pipeline;
 
 beforeAll(async () => {
-  profiles = await startProfiles({ mongoUrl: testMongoUrl('ingest_fuzz'), redisUrl, prefix });
-  ingest = await startIngest(
-    ingestEnv({
-      redisUrl,
-      prefix,
-      profilesAddr: profiles.addr,
-      // A retried job would mean a refusal nobody documented: surface it as a dead letter fast.
-      extra: { WEBHOOK_ATTEMPTS: '2', RETRY_BASE_MS: '100', RETRY_MAX_MS: '200' },
-    }),
+  p = await startPipeline(
+    'ingest_fuzz',
+    // A retried job would mean a refusal nobody documented: surface it as a dead letter fast.
+    { WEBHOOK_ATTEMPTS: '2', RETRY_BASE_MS: '100', RETRY_MAX_MS: '200' },
   );
-  queue = new Queue('webhooks', { connection: { url: redisUrl }, prefix });
-  client = testProfilesClient(profiles.addr, AGENT_TOKEN);
 });
 
-afterAll(async () => {
-  client?.close();
-  await queue?.obliterate({ force: true }).catch(() => undefined);
-  await queue?.close();
-  await ingest?.proc.stop();
-  await profiles?.proc.stop();
-});
+afterAll(() => p?.stop());
 
 type Signing = 'signed' | 'unsigned' | 'wrong secret';
 
@@ -120,8 +89,8 @@ describe('fuzz: the endpoint, the worker and profiles', () => {
         const alongside = validText('valid delivery sent alongside');
         valid.push(alongside);
         const [res, ok] = await Promise.all([
-          postWebhook(ingest.url, body, signature),
-          postWebhook(ingest.url, alongside.body, signBody(alongside.body, APP_SECRET)),
+          postWebhook(p.ingest.url, body, signature),
+          postWebhook(p.ingest.url, alongside.body, signBody(alongside.body, APP_SECRET)),
         ]);
         await res.arrayBuffer();
         expect(ok.status).toBe(200);
@@ -135,13 +104,13 @@ describe('fuzz: the endpoint, the worker and profiles', () => {
     await assertWithSeed(property, { seed, numRuns: RUNS, endOnFailure: true });
     expect(accepted).toBeGreaterThan(RUNS / 4);
 
-    await drained(queue, 60_000);
-    const reasons = (await queue.getFailed()).map((j) => j.failedReason);
+    await drained(p.queue, 60_000);
+    const reasons = (await p.queue.getFailed()).map((j) => j.failedReason);
     // The one documented dead letter: a signed body the parser cannot (fully) read.
     expect(reasons.filter((r) => !r.startsWith('malformed delivery: '))).toEqual([]);
     for (const v of valid) {
-      const user = await client.user(ACCOUNT, { waId: v.waId });
-      const wamids = user ? (await client.messages(user.id)).map((m) => m.wamid) : [];
+      const user = await p.client.user(ACCOUNT, { waId: v.waId });
+      const wamids = user ? (await p.client.messages(user.id)).map((m) => m.wamid) : [];
       expect(wamids, `seed ${seed}: valid delivery ${v.wamid}`).toContain(v.wamid);
     }
   }, 120_000);

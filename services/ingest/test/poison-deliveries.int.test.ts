@@ -2,53 +2,23 @@
 // into the same ApplyWebhookEvents calls: every valid part is stored in profiles (a real
 // process), nothing is retried or dead-lettered, and the odd item is kept as unsupported.
 import { MessageType } from '@ue/proto';
-import { requireEnv, testMongoUrl, uniqueName } from '@ue/testing';
-import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contact, delivery, newWaId, newWamid, textMessage, validText } from './bodies.js';
-import {
-  AGENT_TOKEN,
-  APP_SECRET,
-  drained,
-  ingestEnv,
-  postWebhook,
-  signBody,
-  startIngest,
-  startProfiles,
-  type Ingest,
-  type Profiles,
-} from './helpers.js';
-import { testProfilesClient, type TestProfilesClient } from './profiles-client.js';
+import { APP_SECRET, drained, postWebhook, signBody } from './helpers.js';
+import { startPipeline, type Pipeline } from './pipeline.js';
 
 const A = '117733559900011';
-const redisUrl = requireEnv('REDIS_URL');
-const prefix = uniqueName('ingest_poison');
-let profiles: Profiles;
-let ingest: Ingest;
-let queue: Queue;
-let client: TestProfilesClient;
+let p: Pipeline;
 
 beforeAll(async () => {
-  profiles = await startProfiles({ mongoUrl: testMongoUrl('ingest_poison'), redisUrl, prefix });
-  ingest = await startIngest(
-    ingestEnv({
-      redisUrl,
-      prefix,
-      profilesAddr: profiles.addr,
-      // A wide window: everything posted below lands in the same few calls.
-      extra: { WEBHOOK_BATCH_WINDOW_MS: '400', WEBHOOK_ATTEMPTS: '3' },
-    }),
+  p = await startPipeline(
+    'ingest_poison',
+    // A wide window: everything posted below lands in the same few calls.
+    { WEBHOOK_BATCH_WINDOW_MS: '400', WEBHOOK_ATTEMPTS: '3' },
   );
-  queue = new Queue('webhooks', { connection: { url: redisUrl }, prefix });
-  client = testProfilesClient(profiles.addr, AGENT_TOKEN);
 });
 
-afterAll(async () => {
-  client?.close();
-  await queue?.close();
-  await ingest?.proc.stop();
-  await profiles?.proc.stop();
-});
+afterAll(() => p?.stop());
 
 interface Case {
   what: string;
@@ -116,20 +86,20 @@ describe('poison items coalesced with valid deliveries', () => {
     ];
     const statuses = await Promise.all(
       cases.map(
-        async (c) => (await postWebhook(ingest.url, c.body, signBody(c.body, APP_SECRET))).status,
+        async (c) => (await postWebhook(p.ingest.url, c.body, signBody(c.body, APP_SECRET))).status,
       ),
     );
     expect(statuses).toEqual(cases.map(() => 200));
 
-    const counts = await drained(queue, 30_000);
-    const failed = await queue.getFailed();
+    const counts = await drained(p.queue, 30_000);
+    const failed = await p.queue.getFailed();
     expect(failed.map((j) => j.failedReason)).toEqual([]);
     expect(counts.completed).toBe(cases.length);
 
     for (const c of cases) {
-      const user = await client.user(A, c.waId ? { waId: c.waId } : { bsuid: c.bsuid! });
+      const user = await p.client.user(A, c.waId ? { waId: c.waId } : { bsuid: c.bsuid! });
       expect(user, c.what).toBeDefined();
-      const stored = await client.messages(user!.id);
+      const stored = await p.client.messages(user!.id);
       expect(
         stored.map((m) => m.wamid),
         c.what,
@@ -143,6 +113,6 @@ describe('poison items coalesced with valid deliveries', () => {
       }
     }
     // Cut to profiles' limit rather than refused.
-    expect((await client.user(A, { waId: longNamed }))?.profile?.name).toBe('N'.repeat(256));
+    expect((await p.client.user(A, { waId: longNamed }))?.profile?.name).toBe('N'.repeat(256));
   });
 });

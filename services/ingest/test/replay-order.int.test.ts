@@ -1,45 +1,16 @@
 // Acceptance: the provider retries, duplicates and reorders. Posting every fixture twice, in a
 // shuffled order, must leave profiles in exactly the state of posting each once, in order.
 import { ActorKind, MessageContent, MessageType, type Message, type User } from '@ue/proto';
-import { requireEnv, testMongoUrl, uniqueName } from '@ue/testing';
-import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  AGENT_TOKEN,
-  APP_SECRET,
-  drained,
-  fixture,
-  fixtureNames,
-  ingestEnv,
-  postWebhook,
-  signBody,
-  startIngest,
-  startProfiles,
-  type Ingest,
-  type Profiles,
-} from './helpers.js';
-import { testProfilesClient, type TestProfilesClient } from './profiles-client.js';
+import { APP_SECRET, drained, fixture, fixtureNames, postWebhook, signBody } from './helpers.js';
+import { startPipeline, type Pipeline } from './pipeline.js';
 
-interface Stack {
-  profiles: Profiles;
-  ingest: Ingest;
-  queue: Queue;
-  client: TestProfilesClient;
-}
+type Stack = Pipeline;
 
 const stacks: Stack[] = [];
 
 async function startStack(label: string): Promise<Stack> {
-  const redisUrl = requireEnv('REDIS_URL');
-  const prefix = uniqueName(label);
-  const profiles = await startProfiles({ mongoUrl: testMongoUrl(label), redisUrl, prefix });
-  const ingest = await startIngest(ingestEnv({ redisUrl, prefix, profilesAddr: profiles.addr }));
-  const stack = {
-    profiles,
-    ingest,
-    queue: new Queue('webhooks', { connection: { url: redisUrl }, prefix }),
-    client: testProfilesClient(profiles.addr, AGENT_TOKEN),
-  };
+  const stack = await startPipeline(label);
   stacks.push(stack);
   return stack;
 }
@@ -148,12 +119,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  for (const s of stacks) {
-    s.client.close();
-    await s.queue.close();
-    await s.ingest.proc.stop();
-    await s.profiles.proc.stop();
-  }
+  for (const s of stacks) await s.stop();
 });
 
 describe('duplicates and disorder', () => {
