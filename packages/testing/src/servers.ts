@@ -70,6 +70,17 @@ async function dockerServers(needMongo: boolean, needRedis: boolean): Promise<Se
   };
 }
 
+/**
+ * secantusd-rs on 127.0.0.1:`port`, its data in `dir`/mongo, started from inside `dir` so it
+ * picks up no stray configuration file; the caller waits for the port and stops it.
+ */
+export function spawnSecantus(o: { port: number; dir: string; cacheSize?: string }): ChildProcess {
+  const args = ['--host', '127.0.0.1', '--port', String(o.port)];
+  args.push('--storage-path', join(o.dir, 'mongo'), '--cache-size', o.cacheSize ?? '512M');
+  args.push('--log-level', 'ERROR');
+  return spawn(secantusBinary(), args, { stdio: 'ignore', cwd: o.dir });
+}
+
 /** The secantusd-rs binary ./dev builds (UE_SECANTUS_BIN overrides). */
 export function secantusBinary(): string {
   const bin =
@@ -134,24 +145,7 @@ async function localServers(needMongo: boolean, needRedis: boolean): Promise<Ser
     }
     if (needMongo) {
       const port = await freePort();
-      children.push(
-        spawn(
-          secantusBinary(),
-          [
-            '--host',
-            '127.0.0.1',
-            '--port',
-            String(port),
-            '--storage-path',
-            join(dir, 'mongo'),
-            '--cache-size',
-            '512M',
-            '--log-level',
-            'ERROR',
-          ],
-          { stdio: 'ignore', cwd: dir },
-        ),
-      );
+      children.push(spawnSecantus({ port, dir }));
       await waitForPort(port, 60_000);
       mongoUrl = `mongodb://127.0.0.1:${port}/engagement`;
     }

@@ -1,7 +1,14 @@
 // Shared helpers for ingest's integration tests: fixtures, signing, spawning built services.
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { freePort, signWebhook, startProcess, type RunningProcess } from '@ue/testing';
+import {
+  freePort,
+  signWebhook,
+  startProcess,
+  startProfilesService,
+  type ProfilesService,
+  type RunningProcess,
+} from '@ue/testing';
 import type { Queue } from 'bullmq';
 
 export { fixture, fixtureNames } from '@ue/testing';
@@ -75,39 +82,20 @@ export const AGENT_TOKEN = 'tok-agent-0123456789';
 export const APP_SECRET = 'fixture-app-secret';
 export const VERIFY_TOKEN = 'verify-me';
 
-export interface Profiles {
-  addr: string;
-  port: number;
-  proc: RunningProcess;
-}
+export type Profiles = ProfilesService;
 
 /** Start profiles' built server (real gRPC over a socket); ready when its /healthz answers 200. */
-export async function startProfiles(o: {
+export function startProfiles(o: {
   mongoUrl: string;
   redisUrl: string;
   prefix: string;
   port?: number;
 }): Promise<Profiles> {
-  const port = o.port ?? (await freePort());
-  const metricsPort = await freePort();
-  const proc = await startProcess(
-    profilesEntry(),
-    {
-      MONGO_URL: o.mongoUrl,
-      REDIS_URL: o.redisUrl,
-      PROFILES_TOKENS: `ingest:${INGEST_TOKEN},carol:${AGENT_TOKEN}`,
-      PORT: String(port),
-      METRICS_PORT: String(metricsPort),
-      BULLMQ_PREFIX: o.prefix,
-      EVENTS_STREAM: `${o.prefix}:events`,
-      LOG_LEVEL: 'warn',
-    },
-    {
-      check: async () => (await fetch(`http://127.0.0.1:${metricsPort}/healthz`)).status === 200,
-      timeoutMs: 40_000,
-    },
-  );
-  return { addr: `127.0.0.1:${port}`, port, proc };
+  return startProfilesService({
+    ...o,
+    entry: profilesEntry(),
+    tokens: `ingest:${INGEST_TOKEN},carol:${AGENT_TOKEN}`,
+  });
 }
 
 /** Environment for an ingest process wired to a profiles address, tuned for fast tests. */

@@ -2,12 +2,12 @@
 // answers OK or UNAVAILABLE (retryable), never INTERNAL or UNKNOWN, and retrying what was refused
 // ends with exact counts. This file starts its own secantusd-rs (as packages/testing does) so it
 // can stop and restart it without disturbing the other test files.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { status as Code, type ServiceError } from '@grpc/grpc-js';
-import { freePort, secantusBinary, waitForPort } from '@ue/testing';
+import { freePort, spawnSecantus, waitForPort } from '@ue/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCOUNT, batch, inboundText, ref, t } from './events.js';
 import { call, startHarness, type Harness } from './harness.js';
@@ -18,16 +18,7 @@ let db: ChildProcess | undefined;
 let h: Harness;
 
 async function startDb(): Promise<void> {
-  db = spawn(
-    secantusBinary(),
-    ['--host', '127.0.0.1', '--port', String(port), '--storage-path', join(dir, 'db')].concat([
-      '--cache-size',
-      '256M',
-      '--log-level',
-      'ERROR',
-    ]),
-    { stdio: 'ignore', cwd: dir },
-  );
+  db = spawnSecantus({ port, dir, cacheSize: '256M' });
   await waitForPort(port, 60_000);
 }
 

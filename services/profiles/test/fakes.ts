@@ -12,7 +12,6 @@ import {
   LogEntryKind,
   LogEntryState,
   MessageType,
-  UserStatus,
   WebhookEvent,
   type OutboundJob,
 } from '@ue/proto';
@@ -38,6 +37,7 @@ import type {
   UserRecord,
 } from '../src/app/records.js';
 import { identitiesOfUser } from '../src/app/identity.js';
+import { identityKeys, newUserRecord } from '../src/app/new-user.js';
 import { newId, stableId, userIdFor } from '../src/domain/ids.js';
 import { MAX_USER_TERMS, SERVICE_WINDOW_MS } from '../src/domain/limits.js';
 import { e164FromWaId, phoneTerms } from '../src/domain/phone.js';
@@ -161,13 +161,6 @@ interface UserState {
   identities: Map<string, string>;
 }
 
-function identityKeys(id: Identity): string[] {
-  const keys: string[] = [];
-  if (id.waId) keys.push(`${id.accountId}|wa|${id.waId}`);
-  if (id.bsuid) keys.push(`${id.accountId}|bsuid|${id.bsuid}`);
-  return keys;
-}
-
 const zeroCounters = () => ({
   inboundMessages: 0,
   outboundMessages: 0,
@@ -175,34 +168,8 @@ const zeroCounters = () => ({
   openFollowUps: 0,
 });
 
-/** A user as resolve() creates it (user-repo.ts newUserDoc); absent fields are listed as none. */
-function newUser(_id: string, id: Identity, at: Date): StoredUser {
-  const phone = id.waId ? e164FromWaId(id.waId) : undefined;
-  const none = undefined;
-  return stored({
-    _id,
-    accountId: id.accountId,
-    wabaId: id.wabaId ?? '',
-    waId: id.waId,
-    bsuid: id.bsuid,
-    parentBsuid: id.parentBsuid ?? '',
-    previousWaIds: [],
-    profile: { phoneE164: phone },
-    sourcePlatform: 'whatsapp',
-    status: UserStatus.UNSPECIFIED,
-    tags: [],
-    paused: false,
-    counters: zeroCounters(),
-    needsReply: false,
-    searchTerms: [...phoneTerms(phone, id.waId), ...(id.bsuid ? [id.bsuid.toLowerCase()] : [])],
-    createdAt: at,
-    updatedAt: at,
-    lastInteractionAt: at,
-    ...{ referral: none, statusChanged: none, pausedChanged: none, lastMessage: none },
-    ...{ lastInboundAt: none, lastOutboundAt: none, serviceWindowExpiresAt: none },
-    ...{ nextFollowUpDueAt: none, erasedAt: none },
-  });
-}
+const newUser = (_id: string, id: Identity, at: Date): StoredUser =>
+  stored(newUserRecord(_id, id, at));
 
 /** What resolve() does for a known user seen at `at`: first/last times only move outwards. */
 function touchDoc(u: StoredUser, at: Date, wabaId = ''): void {

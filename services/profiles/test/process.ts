@@ -3,7 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import { createProfilesClient } from '@ue/profiles-client';
 import type { ProfilesServiceClient } from '@ue/proto';
-import { freePort, requireEnv, startProcess, type RunningProcess } from '@ue/testing';
+import { requireEnv, startProfilesService, type RunningProcess } from '@ue/testing';
 import { TOKEN } from './harness.js';
 
 export const PROFILES_ENTRY = fileURLToPath(new URL('../dist/main.js', import.meta.url));
@@ -19,23 +19,14 @@ export async function startProfilesProcess(
   mongoUrl: string,
   label: string,
 ): Promise<ProfilesProcess> {
-  const port = await freePort();
-  const metricsPort = await freePort();
-  const proc = await startProcess(
-    PROFILES_ENTRY,
-    {
-      MONGO_URL: mongoUrl,
-      REDIS_URL: requireEnv('REDIS_URL'),
-      PROFILES_TOKENS: `carol:${TOKEN}`,
-      PORT: String(port),
-      METRICS_PORT: String(metricsPort),
-      LOG_LEVEL: 'warn',
-      EVENTS_STREAM: `${label}_events`,
-      BULLMQ_PREFIX: `${label}_bull`,
-    },
-    async () => (await fetch(`http://127.0.0.1:${metricsPort}/healthz`)).ok,
-  );
-  const client = createProfilesClient({ addr: `127.0.0.1:${port}`, token: TOKEN }).raw;
+  const { addr, proc } = await startProfilesService({
+    entry: PROFILES_ENTRY,
+    mongoUrl,
+    redisUrl: requireEnv('REDIS_URL'),
+    prefix: label,
+    tokens: `carol:${TOKEN}`,
+  });
+  const client = createProfilesClient({ addr, token: TOKEN }).raw;
   return {
     client,
     proc,

@@ -1,7 +1,7 @@
 // This suite's own Redis and MongoDB-wire server (it kills and restarts them, so it cannot share
 // the test run's): fixed ports and folders for the suite's life, so a restart finds its data.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { freePort, secantusBinary, waitForPort } from '@ue/testing';
+import { freePort, spawnSecantus, waitForPort } from '@ue/testing';
 
 export interface Server {
   readonly port: number;
@@ -44,9 +44,7 @@ export async function startRedis(dir: string): Promise<Server> {
 
 export async function startMongo(dir: string): Promise<Server> {
   const port = await freePort();
-  const args = ['--host', '127.0.0.1', '--port', String(port), '--storage-path', `${dir}/mongo`];
-  args.push('--cache-size', '256M', '--log-level', 'ERROR');
-  const s = managed(port, () => spawn(secantusBinary(), args, { stdio: 'ignore', cwd: dir }));
+  const s = managed(port, () => spawnSecantus({ port, dir, cacheSize: '256M' }));
   await s.start();
   return { ...s, url: `mongodb://127.0.0.1:${port}` };
 }

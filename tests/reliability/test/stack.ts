@@ -1,7 +1,7 @@
 // profiles and ingest as built processes on this suite's servers, started and killed like an
 // orchestrator would (SIGKILL for a crash).
 import { createRequire } from 'node:module';
-import { freePort, startProcess, type RunningProcess } from '@ue/testing';
+import { startProcess, startProfilesService, type RunningProcess } from '@ue/testing';
 
 const require = createRequire(import.meta.url);
 
@@ -22,26 +22,16 @@ export interface Wiring {
 }
 
 export async function startProfiles(w: Wiring, port: number): Promise<Service> {
-  const metricsPort = await freePort();
-  const proc = await startProcess(
-    require.resolve('@ue/profiles'),
-    {
-      MONGO_URL: w.mongoUrl,
-      REDIS_URL: w.redisUrl,
-      PROFILES_TOKENS: `ingest:${INGEST_TOKEN},carol:${AGENT_TOKEN}`,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      METRICS_PORT: String(metricsPort),
-      BULLMQ_PREFIX: w.prefix,
-      EVENTS_STREAM: `${w.prefix}:events`,
-      LOG_LEVEL: 'error',
-    },
-    {
-      check: async () => (await fetch(`http://127.0.0.1:${metricsPort}/healthz`)).status === 200,
-      timeoutMs: 60_000,
-    },
-  );
-  return { url: `127.0.0.1:${port}`, proc };
+  const p = await startProfilesService({
+    entry: require.resolve('@ue/profiles'),
+    mongoUrl: w.mongoUrl,
+    redisUrl: w.redisUrl,
+    prefix: w.prefix,
+    tokens: `ingest:${INGEST_TOKEN},carol:${AGENT_TOKEN}`,
+    port,
+    env: { LOG_LEVEL: 'error' },
+  });
+  return { url: p.addr, proc: p.proc };
 }
 
 export async function startIngest(w: Wiring, o: { port: number; profiles: string }) {

@@ -1,7 +1,7 @@
 // profiles and ingest as built child processes on free ports, for running the demo against
 // them as an outsider would (webhooks over HTTP, gRPC with an agent token).
 import { createRequire } from 'node:module';
-import { freePort, startProcess, type RunningProcess } from '@ue/testing';
+import { freePort, startProcess, startProfilesService, type RunningProcess } from '@ue/testing';
 
 const require = createRequire(import.meta.url);
 
@@ -16,27 +16,12 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-async function startProfiles(o: { mongoUrl: string; redisUrl: string; prefix: string }) {
-  const [port, metricsPort] = [await freePort(), await freePort()];
-  const proc = await startProcess(
-    require.resolve('@ue/profiles'),
-    {
-      MONGO_URL: o.mongoUrl,
-      REDIS_URL: o.redisUrl,
-      PROFILES_TOKENS: `ingest:${INGEST_TOKEN},carol:${AGENT_TOKEN}`,
-      PORT: String(port),
-      METRICS_PORT: String(metricsPort),
-      BULLMQ_PREFIX: o.prefix,
-      EVENTS_STREAM: `${o.prefix}:events`,
-      LOG_LEVEL: 'warn',
-    },
-    {
-      check: async () => (await fetch(`http://127.0.0.1:${metricsPort}/healthz`)).status === 200,
-      timeoutMs: 40_000,
-    },
-  );
-  return { addr: `127.0.0.1:${port}`, proc };
-}
+const startProfiles = (o: { mongoUrl: string; redisUrl: string; prefix: string }) =>
+  startProfilesService({
+    ...o,
+    entry: require.resolve('@ue/profiles'),
+    tokens: `ingest:${INGEST_TOKEN},carol:${AGENT_TOKEN}`,
+  });
 
 async function startIngest(o: { redisUrl: string; prefix: string; profilesAddr: string }) {
   const port = await freePort();

@@ -13,6 +13,7 @@ import type {
   WebhookEvent,
 } from '@ue/proto';
 import type {
+  AuditRecord,
   FactRecord,
   LogEntryRecord,
   MessageRecord,
@@ -300,14 +301,7 @@ export interface DeliveryStore {
 }
 
 export interface AuditStore {
-  record(a: {
-    kind: string;
-    userId: string;
-    actor: unknown;
-    reason: string;
-    at: Date;
-    counts: unknown;
-  }): Promise<void>;
+  record(a: Omit<AuditRecord, '_id'>): Promise<void>;
 }
 
 export type ChangePayload =

@@ -1,7 +1,7 @@
 // Users: identity resolution (account + wa_id / BSUID), atomic counter and time updates, search
 // terms. Every write is a single-document atomic update; no read-modify-write.
 import { AppError } from '@ue/kit';
-import { Direction, UserStatus, type MessagePreview, type Referral } from '@ue/proto';
+import { Direction, type MessagePreview, type Referral } from '@ue/proto';
 import type { ClientSession, Filter, UpdateFilter } from 'mongodb';
 import { newId, userIdFor } from '../../domain/ids.js';
 import { e164FromWaId, phoneTerms } from '../../domain/phone.js';
@@ -10,45 +10,8 @@ import { textTerms } from '../../domain/search.js';
 import type { Collections } from './db.js';
 import { isDuplicateKey } from './db.js';
 import type { CountedMessage, Identity, NumberMove, UserStore } from '../../app/ports.js';
+import { identityKeys, newUserRecord } from '../../app/new-user.js';
 import type { UserRecord } from '../../app/records.js';
-
-function identityKeys(id: Identity): string[] {
-  const keys: string[] = [];
-  if (id.waId) keys.push(`${id.accountId}|wa|${id.waId}`);
-  if (id.bsuid) keys.push(`${id.accountId}|bsuid|${id.bsuid}`);
-  return keys;
-}
-
-function newUserDoc(_id: string, id: Identity): Omit<UserRecord, 'createdAt' | 'updatedAt'> {
-  const phone = id.waId ? e164FromWaId(id.waId) : undefined;
-  return {
-    _id,
-    accountId: id.accountId,
-    wabaId: id.wabaId ?? '',
-    waId: id.waId,
-    bsuid: id.bsuid,
-    parentBsuid: id.parentBsuid ?? '',
-    previousWaIds: [],
-    profile: { phoneE164: phone },
-    sourcePlatform: 'whatsapp',
-    referral: undefined,
-    status: UserStatus.UNSPECIFIED,
-    statusChanged: undefined,
-    tags: [],
-    paused: false,
-    pausedChanged: undefined,
-    lastInteractionAt: undefined,
-    lastInboundAt: undefined,
-    lastOutboundAt: undefined,
-    lastMessage: undefined,
-    counters: { inboundMessages: 0, outboundMessages: 0, failedDeliveries: 0, openFollowUps: 0 },
-    serviceWindowExpiresAt: undefined,
-    needsReply: false,
-    nextFollowUpDueAt: undefined,
-    erasedAt: undefined,
-    searchTerms: [...phoneTerms(phone, id.waId), ...(id.bsuid ? [id.bsuid.toLowerCase()] : [])],
-  };
-}
 
 export function createUserRepo(cols: Collections) {
   const { users, identities } = cols;
@@ -94,12 +57,7 @@ export function createUserRepo(cols: Collections) {
       // Insert-if-absent: a concurrent batch (or another profiles process) that created it first
       // makes this a duplicate key, and both go on with the same deterministic id.
       try {
-        await users.insertOne({
-          ...newUserDoc(userId, id),
-          createdAt: at,
-          updatedAt: at,
-          lastInteractionAt: at,
-        });
+        await users.insertOne(newUserRecord(userId, id, at));
         created = true;
       } catch (e) {
         if (!isDuplicateKey(e)) throw e; // a concurrent batch created it first
