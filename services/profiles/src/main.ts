@@ -26,6 +26,8 @@ async function main(): Promise<void> {
     maxRetriesPerRequest: 2,
     enableOfflineQueue: false,
     lazyConnect: true,
+    // The live events of one batch (one XADD each) leave in one pipeline.
+    enableAutoPipelining: true,
   });
   redis.on('error', (err: Error) => log.warn({ err: err.message }, 'redis error'));
   await redis.connect();

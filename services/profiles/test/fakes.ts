@@ -24,6 +24,7 @@ import type {
   MessageStore,
   OrphanStore,
   Ports,
+  ReceivedDelivery,
   StatsStore,
   UserListQuery,
   UserStore,
@@ -317,6 +318,13 @@ function fakeUserRepo(s: UserState) {
       }).modified;
     },
     findById: async (id) => out(users.get(id) ?? null),
+    findByIds: async (ids) => ids.flatMap((id) => (users.has(id) ? [out(users.get(id)!)] : [])),
+    // One by one: the adapter's single lookup must give the same answers.
+    async resolveMany(items, opts) {
+      const ids: string[] = [];
+      for (const i of items) ids.push(await repo.resolve(i.id, i.at, opts));
+      return ids;
+    },
   };
   return { repo, countMessage };
 }
@@ -460,6 +468,19 @@ function fakeMessages(
       messages.set(m._id, stored(m));
       return { created: true, user: count({ ...c, userId: m.userId }) };
     },
+    // Message by message, in one step: the adapter's one-update-per-user must match this.
+    async insertCountedMany(items) {
+      const created = new Set<string>();
+      const users = new Map<string, UserRecord>();
+      for (const { message: m, count: c } of items) {
+        if (taken(m)) continue;
+        messages.set(m._id, stored(m));
+        created.add(m._id);
+        const user = count({ ...c, userId: m.userId });
+        if (user) users.set(m.userId, user); // the last count is the user's final state
+      }
+      return { created, users };
+    },
     async applyStatus(id, c) {
       const field = statusTimeField(c.state);
       const times = (m: MessageRecord) => (m.statusTimes ?? {}) as Record<string, Date | undefined>;
@@ -559,6 +580,12 @@ function fakeOrphans(orphans: Map<string, OrphanRecord>): OrphanStore {
       return sorted(mine, 1, (o) => [o.storedAt, o._id])
         .slice(0, 1000)
         .map((o) => ({ id: o._id, event: WebhookEvent.fromJSON(o.event) }));
+    },
+    async waitingFor(accountId, wamids) {
+      const mine = [...orphans.values()].filter(
+        (o) => o.accountId === accountId && wamids.includes(o.targetWamid),
+      );
+      return new Set(mine.map((o) => o.targetWamid));
     },
     async drop(ids) {
       for (const id of ids) orphans.delete(id);
@@ -766,6 +793,17 @@ export function createFakePorts(opts: { now?: () => Date } = {}): FakePorts {
   const logger = {
     warn: (fields: object, msg: string) => void s.warnings.push(stored({ fields, msg })),
   };
+  const storeDelivery = (d: ReceivedDelivery): boolean => {
+    if (s.deliveries.has(d.sha256)) return false;
+    const { body, receivedAt, provider, keys } = d;
+    s.deliveries.set(d.sha256, {
+      body: Buffer.from(body),
+      receivedAt: new Date(receivedAt),
+      provider,
+      keys: [...keys],
+    });
+    return true;
+  };
   const { repo, countMessage } = fakeUserRepo(s);
   return {
     users: { ...repo, ...fakeUserAdmin(s) },
@@ -775,16 +813,9 @@ export function createFakePorts(opts: { now?: () => Date } = {}): FakePorts {
     log: fakeLog(s.log),
     stats: fakeStats(s.users, s.messages),
     deliveries: {
-      async store(d) {
-        if (s.deliveries.has(d.sha256)) return false;
-        const { body, receivedAt, provider, keys } = d;
-        s.deliveries.set(d.sha256, {
-          body: Buffer.from(body),
-          receivedAt: new Date(receivedAt),
-          provider,
-          keys: [...keys],
-        });
-        return true;
+      store: async (d) => storeDelivery(d),
+      async storeMany(ds) {
+        return ds.filter((d) => storeDelivery(d)).length;
       },
       async eraseFor(keys) {
         const gone = [...s.deliveries].filter(([, d]) => d.keys.some((k) => keys.includes(k)));

@@ -31,6 +31,44 @@ describe('EventBatcher', () => {
     expect(calls.map((c) => c.events.map((e) => e.accountId))).toEqual([['a', 'b', 'c', 'd']]);
   });
 
+  it('runs up to maxInFlight calls at once; what arrives meanwhile joins one next batch', async () => {
+    const calls: string[][] = [];
+    const release: (() => void)[] = [];
+    let running = 0;
+    let most = 0;
+    const b = new EventBatcher({
+      windowMs: 1,
+      maxEvents: 100,
+      maxBytes: 1e6,
+      maxInFlight: 2,
+      apply: (r) => {
+        calls.push(r.events.map((e) => e.accountId));
+        most = Math.max(most, ++running);
+        return new Promise((resolve) =>
+          release.push(() => {
+            running -= 1;
+            resolve(ok);
+          }),
+        );
+      },
+    });
+    const tick = () => new Promise((r) => setTimeout(r, 10));
+    const done = [b.submit({ events: [ev('a')] })];
+    await tick();
+    done.push(b.submit({ events: [ev('b')] }));
+    await tick();
+    // Both calls busy: these wait, past their window, and leave together.
+    done.push(b.submit({ events: [ev('c')] }), b.submit({ events: [ev('d')] }));
+    await tick();
+    expect(calls).toEqual([['a'], ['b']]);
+    release.shift()!();
+    await tick();
+    expect(calls).toEqual([['a'], ['b'], ['c', 'd']]);
+    while (release.length) release.shift()!();
+    await Promise.all(done);
+    expect(most).toBe(2);
+  });
+
   it('never exceeds the event bound in one call', async () => {
     const calls: number[] = [];
     const b = new EventBatcher({

@@ -2,7 +2,9 @@
 // short window, bounded by events and bytes. Each submitter learns its own outcome; when a
 // batch is refused for good (not a transient failure), its parts are retried alone so one bad
 // delivery cannot sink the others. A submission that cannot even be encoded is refused at once,
-// before it joins a batch. Calls are sent one after another, in submission order.
+// before it joins a batch. At most `maxInFlight` calls run at once (applying is idempotent and
+// order-independent, ADR 0005); while all of them are busy, what arrives keeps joining the next
+// batch, so batches grow with the load and a quiet system waits only the short window.
 import { AppError, isAppError, isRetryable } from '@ue/kit';
 import {
   ApplyWebhookEventsRequest,
@@ -23,6 +25,8 @@ export interface BatcherOptions {
   maxDeliveries?: number;
   /** Rough bound on the request size (profiles' gRPC receive limit is a few MB). */
   maxBytes: number;
+  /** Calls to profiles at once (default 1). */
+  maxInFlight?: number;
   /** The call that applies one batch; rejects with AppError. */
   apply: (req: ApplyWebhookEventsRequest) => Promise<ApplyWebhookEventsResponse>;
   onBatch?: (items: number, events: number) => void;
@@ -42,9 +46,11 @@ const sizeOf = (item: BatchItem): number =>
 export class EventBatcher {
   private pending: Pending[] = [];
   private timer: NodeJS.Timeout | undefined;
-  // One call in flight at a time: deliveries reach profiles in the order they were taken from
-  // the queue, and whatever arrives meanwhile joins the next batch.
-  private chain: Promise<void> = Promise.resolve();
+  /** Batches cut (full) and waiting for a free call. */
+  private ready: Pending[][] = [];
+  /** The window of `pending` is over: it leaves with the next free call. */
+  private due = false;
+  private inFlight = 0;
 
   constructor(private readonly opts: BatcherOptions) {}
 
@@ -70,19 +76,47 @@ export class EventBatcher {
         events + p.events.length > this.opts.maxEvents ||
         bytes + p.bytes > this.opts.maxBytes)
     )
-      this.flush();
+      this.cut();
     this.pending.push(p);
-    if (p.events.length >= this.opts.maxEvents || p.bytes >= this.opts.maxBytes) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), this.opts.windowMs);
+    if (p.events.length >= this.opts.maxEvents || p.bytes >= this.opts.maxBytes) this.cut();
+    else
+      this.timer ??= setTimeout(() => {
+        this.timer = undefined;
+        this.due = true;
+        this.pump();
+      }, this.opts.windowMs);
   }
 
-  /** Send whatever is waiting now (also used on shutdown). */
-  flush(): void {
+  /** Close the pending batch: it leaves as soon as a call is free. */
+  private cut(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    const items = this.pending;
+    this.due = false;
+    if (this.pending.length > 0) this.ready.push(this.pending);
     this.pending = [];
-    if (items.length > 0) this.chain = this.chain.then(() => this.send(items));
+    this.pump();
+  }
+
+  /** Send what is waiting now (also used on shutdown). */
+  flush(): void {
+    this.cut();
+  }
+
+  private pump(): void {
+    while (this.inFlight < (this.opts.maxInFlight ?? 1)) {
+      let items = this.ready.shift();
+      if (!items && this.due && this.pending.length > 0) {
+        items = this.pending;
+        this.pending = [];
+        this.due = false;
+      }
+      if (!items) return;
+      this.inFlight += 1;
+      void this.send(items).finally(() => {
+        this.inFlight -= 1;
+        this.pump();
+      });
+    }
   }
 
   private async send(items: Pending[]): Promise<void> {

@@ -1,5 +1,6 @@
 // ApplyWebhookEvents entry point: validate the whole batch first (nothing applied when any event
-// is malformed), store raw deliveries by content hash, then apply events one by one.
+// is malformed), store raw deliveries by content hash, apply sightings and new messages together,
+// then the other events a few at a time.
 import { AppError } from '@ue/kit';
 import type {
   ApplyWebhookEventsRequest,
@@ -11,9 +12,11 @@ import type {
 import { deliveryKeys } from '../domain/delivery-keys.js';
 import { sha256Hex } from '../domain/ids.js';
 import { LIMITS, optionalString, optionalTime, requireString } from '../domain/limits.js';
-import { applyEvent, type EventPorts } from './apply-events.js';
+import { applyBulk, isBulk } from './apply-bulk.js';
+import { applyEvent } from './apply-events.js';
 import { checkEnum, ENUMS, requireEnum } from './enums.js';
-import type { Ports } from './ports.js';
+import { inParallel } from './parallel.js';
+import type { EventPorts, Ports } from './ports.js';
 
 const BATCH_CONCURRENCY = 4;
 
@@ -115,38 +118,50 @@ export async function applyBatch(
   cancelled: () => boolean = () => false,
 ): Promise<ApplyWebhookEventsResponse> {
   validateBatch(req);
-  const res: ApplyWebhookEventsResponse = {
-    applied: 0,
-    duplicates: 0,
-    orphaned: 0,
-    deliveriesStored: 0,
-  };
-  for (const d of req.deliveries) {
-    const stored = await deps.deliveries.store({
+  const deliveriesStored = await deps.deliveries.storeMany(
+    req.deliveries.map((d) => ({
       sha256: sha256Hex(d.body),
       body: Buffer.from(d.body),
       receivedAt: d.receivedAt ?? deps.now(),
       provider: d.provider || 'whatsapp',
       keys: deliveryKeys(d.body),
-    });
-    if (stored) res.deliveriesStored += 1;
-  }
-  // Events are order-independent by design (see ADR 0005), so a batch is applied by a few
-  // concurrent workers: same final state, much less waiting on database round trips.
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < req.events.length) {
-      if (cancelled())
-        throw new AppError(
-          'DEADLINE_EXCEEDED',
-          'deadline exceeded or call cancelled; retry the batch',
-        );
-      const outcome = await applyEvent(deps, req.events[next++]!);
-      if (outcome === 'applied') res.applied += 1;
-      else if (outcome === 'duplicate') res.duplicates += 1;
-      else res.orphaned += 1;
-    }
+    })),
+  );
+  const indexed = req.events.map((e, index) => ({ index, e }));
+  const stopIfGone = (): void => {
+    if (cancelled())
+      throw new AppError(
+        'DEADLINE_EXCEEDED',
+        'deadline exceeded or call cancelled; retry the batch',
+      );
   };
-  await Promise.all(Array.from({ length: Math.min(BATCH_CONCURRENCY, req.events.length) }, worker));
+  stopIfGone();
+  // Sightings and new messages first, together (apply-bulk.ts), so the statuses, reactions and
+  // edits that follow in the same batch find their messages.
+  const outcomes = await applyBulk(
+    deps,
+    indexed.filter((x) => isBulk(x.e)),
+  );
+  // The rest are order-independent by design (see ADR 0005), so a few concurrent workers apply
+  // them: same final state, much less waiting on database round trips.
+  await inParallel(
+    indexed.filter((x) => !isBulk(x.e)),
+    BATCH_CONCURRENCY,
+    async (x) => {
+      stopIfGone();
+      outcomes.set(x.index, await applyEvent(deps, x.e));
+    },
+  );
+  const res: ApplyWebhookEventsResponse = {
+    applied: 0,
+    duplicates: 0,
+    orphaned: 0,
+    deliveriesStored,
+  };
+  for (const outcome of outcomes.values()) {
+    if (outcome === 'applied') res.applied += 1;
+    else if (outcome === 'duplicate') res.duplicates += 1;
+    else res.orphaned += 1;
+  }
   return res;
 }

@@ -1,9 +1,8 @@
 // ApplyWebhookEvents: each normalized event is applied idempotently and order-independently.
+// Sightings and counted messages take the batch path (apply-bulk.ts), the rest come here.
 // Messages are inserted first and counted only when the insert created them; everything else is a
 // guarded single-document update (see the repos), so replays and concurrent batches converge.
 import {
-  ActorKind,
-  Direction,
   EventKind,
   MessageContent,
   MessageType,
@@ -11,39 +10,20 @@ import {
   type NumberChangeEvent,
   type WebhookEvent,
 } from '@ue/proto';
-import { messageIdFor } from '../domain/ids.js';
 import { e164FromWaId, phoneTerms } from '../domain/phone.js';
-import { textTerms } from '../domain/search.js';
+import { applyBulk, isBulk } from './apply-bulk.js';
 import { applyMessageUpdate, attachOrphans } from './apply-message-updates.js';
 import { identityOf, type Outcome } from './identity.js';
-import type { Identity, Ports } from './ports.js';
-import { previewOf } from './preview.js';
+import { inboundDoc, type Applying } from './inbound-doc.js';
+import type { EventPorts, Identity, Ports } from './ports.js';
 import { publishMessage, publishUser } from './publish.js';
-import type { MessageRecord } from './records.js';
-
-/** What applying webhook events needs. */
-export type EventPorts = Pick<
-  Ports,
-  'users' | 'messages' | 'orphans' | 'events' | 'logger' | 'now'
->;
 
 export async function applyEvent(deps: EventPorts, e: WebhookEvent): Promise<Outcome> {
   const at = e.occurredAt ?? deps.now();
   const ev = e.event;
+  // Sightings and counted messages: the batch path, here for a batch of one.
+  if (isBulk(e)) return (await applyBulk(deps, [{ index: 0, e }])).get(0) ?? 'duplicate';
   switch (ev?.$case) {
-    case 'userSeen': {
-      // The sender's times move with the name update (one write) or, when its guard fails, alone.
-      const userId = await deps.users.resolve(identityOf(e, ev.userSeen.user), at, {
-        touch: false,
-      });
-      const changed = await deps.users.applyProfileName(
-        userId,
-        { name: ev.userSeen.name, username: ev.userSeen.username, at },
-        true,
-      );
-      if (changed) await publishUser(deps, userId);
-      return changed ? 'applied' : 'duplicate';
-    }
     case 'inboundMessage':
       return applyInbound(deps, { e, at }, ev.inboundMessage);
     case 'numberChange':
@@ -61,83 +41,20 @@ export async function applyEvent(deps: EventPorts, e: WebhookEvent): Promise<Out
   }
 }
 
-/** The event being applied and its provider time. */
-interface Applying {
-  e: WebhookEvent;
-  at: Date;
-}
-
-function inboundDoc(
-  { e, at }: Applying,
-  m: InboundMessageEvent,
-  who: { userId: string; now: Date },
-): MessageRecord {
-  const { userId, now } = who;
-  const _id = messageIdFor(e.accountId, m.wamid);
-  const text = m.content?.text ?? '';
-  return {
-    _id,
-    accountId: e.accountId,
-    userId,
-    wamid: m.wamid,
-    wamidKey: m.wamid,
-    clientKey: `id:${_id}`,
-    direction: Direction.INBOUND,
-    content: m.content ?? MessageContent.fromPartial({ type: MessageType.UNSUPPORTED }),
-    context: m.context,
-    referral: m.referral,
-    reactions: [],
-    edits: [],
-    revoked: false,
-    revokedAt: undefined,
-    status: 0,
-    statusRank: 0,
-    statusTimes: undefined,
-    errors: m.errors,
-    pricing: undefined,
-    bizOpaqueCallbackData: '',
-    sentAt: at,
-    receivedAt: now,
-    author: { kind: ActorKind.USER, id: userId, displayName: '' },
-    clientId: '',
-    rawJson: m.rawJson,
-    originalText: text,
-    editVersions: [],
-    terms: textTerms(text),
-  };
-}
-
+/** A system notice (isBulk() takes every other inbound message): history, not counted. */
 async function applyInbound(
   deps: EventPorts,
   a: Applying,
   m: InboundMessageEvent,
 ): Promise<Outcome> {
-  const { e, at } = a;
-  // System notices are history, not something the user said: no counter, preview or reply due.
-  const counted = m.content?.type !== MessageType.SYSTEM;
-  // The sender's times ($min createdAt, $max updatedAt/lastInteractionAt) move with the counter in
-  // the transaction that stores the message: one write fewer per message.
-  const userId = await deps.users.resolve(identityOf(e, m.from), at, { touch: !counted });
+  const userId = await deps.users.resolve(identityOf(a.e, m.from), a.at);
   const doc = inboundDoc(a, m, { userId, now: deps.now() });
-  const stored = counted
-    ? await deps.messages.insertCounted(doc, {
-        preview: previewOf(doc),
-        terms: doc.terms ?? [],
-        firstSeen: true,
-        wabaId: e.wabaId,
-      })
-    : { created: await deps.messages.insert(doc), user: null };
-  // Idempotent follow-ups run on a replay too, so a crash after the commit still converges.
+  const created = await deps.messages.insert(doc);
   if (m.referral) await deps.users.setReferralIfAbsent(userId, m.referral);
-  if (!stored.created) {
-    await attachOrphans(deps, e.accountId, m.wamid);
-    return 'duplicate';
-  }
-  await publishMessage(deps, EventKind.MESSAGE_CREATED, doc);
-  // Replayed orphans (an edit, a revoke) may change the user's preview: read it again then.
-  const attached = await attachOrphans(deps, e.accountId, m.wamid);
-  await publishUser(deps, userId, attached ? null : stored.user);
-  return 'applied';
+  if (created) await publishMessage(deps, EventKind.MESSAGE_CREATED, doc);
+  await attachOrphans(deps, a.e.accountId, m.wamid);
+  if (created) await publishUser(deps, userId);
+  return created ? 'applied' : 'duplicate';
 }
 
 /**

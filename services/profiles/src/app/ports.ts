@@ -48,6 +48,12 @@ export interface CountedMessage {
   wabaId?: string;
 }
 
+/** A new message and how its user counts it (MessageStore.insertCountedMany). */
+export interface CountedInsert {
+  message: MessageRecord;
+  count: Omit<CountedMessage, 'userId'>;
+}
+
 /** Keyset position: after (or before) the record with this sort value and id. */
 export interface Keyset {
   at: Date;
@@ -102,6 +108,11 @@ export interface NumberMove {
 export interface UserStore {
   /** Find or create the user for an identity; `at` is the provider time of the event. */
   resolve(id: Identity, at: Date, opts?: { touch?: boolean }): Promise<string>;
+  /**
+   * resolve() for every item, in order; the same results as resolving them one by one, with one
+   * lookup for all identities that are known already.
+   */
+  resolveMany(items: { id: Identity; at: Date }[], opts?: { touch?: boolean }): Promise<string[]>;
   lookupIdentity(id: Identity): Promise<string | undefined>;
   linkIdentity(key: string, userId: string): Promise<void>;
   applyProfileName(
@@ -117,6 +128,8 @@ export interface UserStore {
   moveNumber(m: NumberMove): Promise<boolean>;
   setBsuid(userId: string, bsuid: string, parentBsuid: string): Promise<boolean>;
   findById(id: string): Promise<UserRecord | null>;
+  /** The users of `ids` that exist, in no particular order. */
+  findByIds(ids: string[]): Promise<UserRecord[]>;
   findLatestByBsuid(bsuid: string): Promise<UserRecord | null>;
   findByPhone(q: PhoneQuery): Promise<UserRecord | null>;
   list(q: UserListQuery): Promise<UserRecord[]>;
@@ -167,6 +180,15 @@ export interface MessageStore {
     m: MessageRecord,
     count: Omit<CountedMessage, 'userId'>,
   ): Promise<{ created: boolean; user: UserRecord | null }>;
+  /**
+   * insertCounted for many messages at once (one transaction, one update per user): `created`
+   * holds the ids of the messages stored now (a replayed one is skipped and not counted),
+   * `users` the counted users after the change.
+   */
+  insertCountedMany(items: CountedInsert[]): Promise<{
+    created: Set<string>;
+    users: Map<string, UserRecord>;
+  }>;
   applyStatus(id: string, c: StatusChange): Promise<StatusOutcome>;
   applyReaction(id: string, reactorKey: string, r: StoredReaction): Promise<boolean>;
   applyEdit(
@@ -202,6 +224,8 @@ export interface OrphanStore {
     keys: string[];
   }): Promise<void>;
   take(accountId: string, targetWamid: string): Promise<{ id: string; event: WebhookEvent }[]>;
+  /** Which of the account's `wamids` have kept events waiting (one query for a batch). */
+  waitingFor(accountId: string, wamids: string[]): Promise<Set<string>>;
   drop(ids: string[]): Promise<void>;
   /** Drop kept events naming one of `keys` or targeting one of the account's `wamids`. */
   eraseFor(q: { accountId: string; wamids: string[]; keys: string[] }): Promise<number>;
@@ -284,18 +308,23 @@ export interface StatsStore {
   }): Promise<number>;
 }
 
+/** A raw provider delivery as received, filed under the identities its body names. */
+export interface ReceivedDelivery {
+  sha256: string;
+  body: Buffer;
+  receivedAt: Date;
+  provider: string;
+  keys: string[];
+}
+
 export interface DeliveryStore {
   /**
    * Insert-if-absent by content hash; true when stored for the first time. `keys`: the identities
    * its body names (domain/delivery-keys.ts), so erasure can find it.
    */
-  store(d: {
-    sha256: string;
-    body: Buffer;
-    receivedAt: Date;
-    provider: string;
-    keys: string[];
-  }): Promise<boolean>;
+  store(d: ReceivedDelivery): Promise<boolean>;
+  /** store() for many at once; how many were stored for the first time. */
+  storeMany(ds: ReceivedDelivery[]): Promise<number>;
   /** Delete every delivery filed under one of `keys`; how many. */
   eraseFor(keys: string[]): Promise<number>;
 }
@@ -349,3 +378,9 @@ export interface Ports {
   logger: Logger;
   now: () => Date;
 }
+
+/** What applying webhook events needs. */
+export type EventPorts = Pick<
+  Ports,
+  'users' | 'messages' | 'orphans' | 'events' | 'logger' | 'now'
+>;

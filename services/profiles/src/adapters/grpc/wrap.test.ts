@@ -31,6 +31,13 @@ const SHUTDOWN_ERRORS: [string, unknown][] = [
   ['ResetPool label', labelled(server(8), 'ResetPool')],
   ['MongoNetworkError', new MongoNetworkError('read ECONNRESET')],
   [
+    'a bulk write that lost its connection',
+    Object.assign(new Error('read ECONNRESET'), {
+      name: 'MongoBulkWriteError',
+      errorResponse: new MongoNetworkError('read ECONNRESET'),
+    }),
+  ],
+  [
     'MongoServerSelectionError',
     new MongoServerSelectionError('no server', {} as TopologyDescription),
   ],

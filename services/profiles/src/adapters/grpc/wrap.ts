@@ -88,10 +88,17 @@ const UNAVAILABLE_LABELS = [
   'SystemOverloadedError',
 ];
 
-function isMongoUnavailable(err: unknown): boolean {
+const nestedErrors = (err: unknown): object[] => {
+  const o = err as { errorResponse?: unknown; cause?: unknown };
+  return [o.errorResponse, o.cause].filter((e): e is object => typeof e === 'object' && e !== null);
+};
+
+function isMongoUnavailable(err: unknown, depth = 0): boolean {
   if (err instanceof MongoNetworkError || err instanceof MongoServerSelectionError) return true;
+  // A bulk write that lost its connection carries the network error inside (errorResponse).
+  if (depth < 3 && nestedErrors(err).some((e) => isMongoUnavailable(e, depth + 1))) return true;
+  if (UNAVAILABLE_NAMES.has((err as { name?: unknown }).name as string)) return true;
   if (!(err instanceof MongoError)) return false;
-  if (UNAVAILABLE_NAMES.has(err.name)) return true;
   if (typeof err.code === 'number' && UNAVAILABLE_CODES.has(err.code)) return true;
   if (UNAVAILABLE_LABELS.some((l) => err.hasErrorLabel(l))) return true;
   return /node is recovering|not master|not primary/i.test(err.message);

@@ -1,7 +1,9 @@
 // Small collections: orphaned events, raw deliveries, audit records.
 import { WebhookEvent as WebhookEventCodec } from '@ue/proto';
 import { newId, stableId } from '../../domain/ids.js';
-import type { AuditStore, DeliveryStore, OrphanStore } from '../../app/ports.js';
+import { MongoBulkWriteError } from 'mongodb';
+import type { AuditStore, DeliveryStore, OrphanStore, ReceivedDelivery } from '../../app/ports.js';
+import type { DeliveryRecord } from '../../app/records.js';
 import type { Collections } from './db.js';
 import { isDuplicateKey } from './db.js';
 
@@ -28,6 +30,13 @@ export function createOrphanRepo(cols: Pick<Collections, 'orphans'>): OrphanStor
         .toArray();
       return docs.map((d) => ({ id: d._id, event: WebhookEventCodec.fromJSON(d.event) }));
     },
+    async waitingFor(accountId, wamids) {
+      if (wamids.length === 0) return new Set();
+      const found = await cols.orphans
+        .find({ accountId, targetWamid: { $in: wamids } }, { projection: { targetWamid: 1 } })
+        .toArray();
+      return new Set(found.map((d) => d.targetWamid));
+    },
     async drop(ids) {
       if (ids.length) await cols.orphans.deleteMany({ _id: { $in: ids } });
     },
@@ -44,22 +53,38 @@ export function createOrphanRepo(cols: Pick<Collections, 'orphans'>): OrphanStor
   };
 }
 
+const deliveryDoc = (d: ReceivedDelivery): DeliveryRecord => ({
+  _id: d.sha256,
+  body: d.body,
+  receivedAt: d.receivedAt,
+  provider: d.provider,
+  keys: d.keys,
+});
+
 export function createDeliveryRepo(cols: Pick<Collections, 'deliveries'>): DeliveryStore {
   return {
     async store(d) {
       // Insert-if-absent: the duplicate _id of a replayed delivery is caught by its unique index.
       try {
-        await cols.deliveries.insertOne({
-          _id: d.sha256,
-          body: d.body,
-          receivedAt: d.receivedAt,
-          provider: d.provider,
-          keys: d.keys,
-        });
+        await cols.deliveries.insertOne(deliveryDoc(d));
         return true;
       } catch (e) {
         if (isDuplicateKey(e)) return false;
         throw e;
+      }
+    },
+    async storeMany(ds) {
+      if (ds.length === 0) return 0;
+      // Unordered: every delivery not stored yet is inserted, each replayed one is a duplicate
+      // key error of its own; anything else fails the call.
+      try {
+        return (await cols.deliveries.insertMany(ds.map(deliveryDoc), { ordered: false }))
+          .insertedCount;
+      } catch (e) {
+        if (!(e instanceof MongoBulkWriteError)) throw e;
+        const errors: { code?: unknown }[] = [e.writeErrors].flat();
+        if (errors.some((w) => w.code !== 11000)) throw e;
+        return e.result.insertedCount;
       }
     },
     async eraseFor(keys) {

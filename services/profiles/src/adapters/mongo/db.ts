@@ -115,5 +115,12 @@ export async function ensureIndexes(cols: Collections): Promise<void> {
 
 /** True for a unique-index violation (insert-if-absent lost the race or is a replay). */
 export function isDuplicateKey(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
+  if (typeof err !== 'object' || err === null) return false;
+  const e = err as { code?: unknown; writeErrors?: unknown };
+  if (e.code === 11000) return true;
+  // A bulk write's first error (insertMany), as some servers report it.
+  const first: unknown = Array.isArray(e.writeErrors) ? e.writeErrors[0] : e.writeErrors;
+  return (
+    typeof first === 'object' && first !== null && (first as { code?: unknown }).code === 11000
+  );
 }

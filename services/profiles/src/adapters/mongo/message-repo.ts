@@ -13,7 +13,7 @@ import type {
 } from '../../app/ports.js';
 import type { MessageRecord, StoredReaction } from '../../app/records.js';
 
-type TransactionalPart = 'insertCounted';
+type TransactionalPart = 'insertCounted' | 'insertCountedMany';
 
 /** Every message operation but the transactional insert (message-store.ts adds it). */
 export function createMessageRepo(
@@ -51,7 +51,8 @@ export function createMessageRepo(
     // Pricing of the highest-ranked status that carried one: the same result in any arrival order.
     if (c.pricing) {
       await messages.updateOne(
-        { _id: id, $or: [{ pricingRank: { $exists: false } }, { pricingRank: { $lt: rank } }] },
+        // Missing or lower: `$not` instead of an `$or` of the two.
+        { _id: id, pricingRank: { $not: { $gte: rank } } },
         { $set: { pricing: c.pricing, pricingRank: rank } },
       );
     }
@@ -70,7 +71,8 @@ export function createMessageRepo(
   ): Promise<boolean> {
     const path = `reactionsBy.${reactorKey}`;
     const res = await messages.updateOne(
-      { _id: id, $or: [{ [path]: { $exists: false } }, { [`${path}.key`]: { $lt: r.key } }] },
+      // No reaction by this reactor yet, or an older one: `$not` instead of an `$or`.
+      { _id: id, [`${path}.key`]: { $not: { $gte: r.key } } },
       { $set: { [path]: r } },
     );
     return res.modifiedCount > 0;

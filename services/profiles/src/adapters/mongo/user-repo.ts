@@ -1,7 +1,7 @@
 // Users: identity resolution (account + wa_id / BSUID), atomic counter and time updates, search
 // terms. Every write is a single-document atomic update; no read-modify-write.
 import { AppError } from '@ue/kit';
-import { Direction, type MessagePreview, type Referral } from '@ue/proto';
+import { Direction, type Referral } from '@ue/proto';
 import type { ClientSession, Filter, UpdateFilter } from 'mongodb';
 import { newId, userIdFor } from '../../domain/ids.js';
 import { e164FromWaId, phoneTerms } from '../../domain/phone.js';
@@ -74,6 +74,35 @@ export function createUserRepo(cols: Collections) {
     return userId;
   }
 
+  /** resolve() for many: one identities query for all; only unknown or incomplete ones go on alone. */
+  async function resolveMany(
+    items: { id: Identity; at: Date }[],
+    opts: { touch?: boolean } = {},
+  ): Promise<string[]> {
+    const keysOf = items.map((i) => identityKeys(i.id));
+    const all = [...new Set(keysOf.flat())];
+    const found = new Map<string, string>();
+    if (all.length > 0)
+      for (const f of await identities.find({ _id: { $in: all } }).toArray())
+        found.set(f._id, f.userId);
+    const out: string[] = [];
+    for (const [n, item] of items.entries()) {
+      const keys = keysOf[n]!;
+      if (keys.length === 0 || !keys.every((k) => found.has(k))) {
+        // Unknown or half-known: the full path, one after the other (a later item with the same
+        // identity then finds what this one linked).
+        const userId = await resolve(item.id, item.at, opts);
+        for (const k of keys) found.set(k, userId);
+        out.push(userId);
+        continue;
+      }
+      const userId = found.get(keys[0]!)!; // wa_id links first, like lookupKeys
+      if (opts.touch !== false) await touch(userId, item.at, item.id.wabaId);
+      out.push(userId);
+    }
+    return out;
+  }
+
   /** A user first seen by BSUID learns its wa_id later (and vice versa): fill empty fields only. */
   async function fillIdentity(userId: string, id: Identity): Promise<void> {
     if (id.waId) {
@@ -132,7 +161,8 @@ export function createUserRepo(cols: Collections) {
       {
         _id: userId,
         erasedAt: { $exists: false },
-        $or: [{ nameAt: { $exists: false } }, { nameAt: { $lte: p.at } }],
+        // Missing or not later than this event: `$not` instead of an `$or` of the two.
+        nameAt: { $not: { $gt: p.at } },
       },
       {
         $set: set,
@@ -150,73 +180,101 @@ export function createUserRepo(cols: Collections) {
   async function addTerms(
     userId: string,
     terms: string[],
-    opts: { fromMessages?: boolean; session?: ClientSession } = {},
+    opts: { fromMessages?: boolean } = {},
   ): Promise<void> {
     if (terms.length === 0) return;
     const filter: Filter<UserRecord> = { _id: userId, erasedAt: { $exists: false } };
     if (opts.fromMessages) filter[`searchTerms.${MAX_USER_TERMS - 1}`] = { $exists: false };
-    await users.updateOne(
-      filter,
-      { $addToSet: { searchTerms: { $each: terms } } },
-      { session: opts.session },
-    );
+    await users.updateOne(filter, { $addToSet: { searchTerms: { $each: terms } } });
   }
 
   /**
-   * Count a newly stored message, move the last-* times and make the newest message the preview;
-   * with `firstSeen` also what resolve() would have done for the sender ($min createdAt). Runs
-   * inside the transaction that inserted the message (message-store.ts). Returns the user after
-   * the update (for the live event), null when it does not exist.
+   * Count newly stored messages on their users, one update per user whatever the number of its
+   * messages: the counters go up by the user's messages, the last-* times move to the newest,
+   * the newest message becomes the preview (when newer than the stored one), message terms are
+   * added while the user has room; with `firstSeen` also what resolve() would have done for the
+   * sender ($min createdAt). Runs inside the transaction that inserted the messages
+   * (message-store.ts): the users are read in it first, and a concurrent change to one of them
+   * is a write conflict that makes the driver run the transaction again, so deciding from what
+   * was read is safe. Returns the users after the update (for the live event).
    */
+  async function countMessages(
+    counts: CountedMessage[],
+    session: ClientSession,
+  ): Promise<Map<string, UserRecord>> {
+    const byUser = new Map<string, CountedMessage[]>();
+    for (const c of counts) byUser.set(c.userId, [...(byUser.get(c.userId) ?? []), c]);
+    const ids = [...byUser.keys()];
+    const before = await users
+      .find(
+        { _id: { $in: ids } },
+        { session, projection: { lastMessageKey: 1, erasedAt: 1, searchTerms: 1 } },
+      )
+      .toArray();
+    const ops = before.map((u) => ({
+      updateOne: { filter: { _id: u._id }, update: countUpdate(u, byUser.get(u._id)!) },
+    }));
+    if (ops.length) await users.bulkWrite(ops, { session, ordered: false });
+    const after = await users.find({ _id: { $in: ids } }, { session }).toArray();
+    return new Map(after.map((u) => [u._id, u]));
+  }
+
+  /** One message (SendMessage): countMessages for it alone; null when its user is missing. */
   async function countMessage(
     c: CountedMessage,
     session: ClientSession,
   ): Promise<UserRecord | null> {
-    const at = c.preview.at ?? new Date(0);
-    const inbound = c.preview.direction === Direction.INBOUND;
-    const update: UpdateFilter<UserRecord> = {
-      $max: {
-        ...(c.wabaId ? { wabaId: c.wabaId } : {}),
-        lastInteractionAt: at,
-        updatedAt: at,
-        ...(inbound
-          ? {
-              lastInboundAt: at,
-              serviceWindowExpiresAt: new Date(at.getTime() + SERVICE_WINDOW_MS),
-            }
-          : { lastOutboundAt: at }),
-      },
-      $inc: { [inbound ? 'counters.inboundMessages' : 'counters.outboundMessages']: 1 },
-    };
-    if (c.firstSeen) update.$min = { createdAt: at };
-    await setLastMessage(c.userId, c.preview, session);
-    await addTerms(c.userId, c.terms, { fromMessages: true, session });
-    return users.findOneAndUpdate({ _id: c.userId }, update, {
-      returnDocument: 'after',
-      session,
-    });
+    return (await countMessages([c], session)).get(c.userId) ?? null;
   }
 
-  async function setLastMessage(
-    userId: string,
-    preview: MessagePreview,
-    session: ClientSession,
-  ): Promise<void> {
-    const key = `${(preview.at ?? new Date(0)).toISOString()}|${preview.messageId}`;
-    await users.updateOne(
-      {
-        _id: userId,
-        $or: [{ lastMessageKey: { $exists: false } }, { lastMessageKey: { $lt: key } }],
+  const atOf = (c: CountedMessage): Date => c.preview.at ?? new Date(0);
+  const keyOf = (c: CountedMessage): string => `${atOf(c).toISOString()}|${c.preview.messageId}`;
+  const latest = (dates: Date[]): Date | undefined =>
+    dates.length ? new Date(Math.max(...dates.map(Number))) : undefined;
+
+  /** The one update that counts a user's new messages, decided against the user as read. */
+  function countUpdate(
+    u: Pick<UserRecord, 'lastMessageKey' | 'erasedAt' | 'searchTerms'>,
+    cs: CountedMessage[],
+  ): UpdateFilter<UserRecord> {
+    const inbound = cs.filter((c) => c.preview.direction === Direction.INBOUND).map(atOf);
+    const outbound = cs.filter((c) => c.preview.direction !== Direction.INBOUND).map(atOf);
+    const lastIn = latest(inbound);
+    const lastOut = latest(outbound);
+    const last = latest(cs.map(atOf))!;
+    const wabaId = cs.map((c) => c.wabaId ?? '').reduce((a, b) => (b > a ? b : a), '');
+    const inc: Record<string, number> = {};
+    if (inbound.length) inc['counters.inboundMessages'] = inbound.length;
+    if (outbound.length) inc['counters.outboundMessages'] = outbound.length;
+    const update: UpdateFilter<UserRecord> = {
+      $max: {
+        ...(wabaId ? { wabaId } : {}),
+        lastInteractionAt: last,
+        updatedAt: last,
+        ...(lastIn
+          ? {
+              lastInboundAt: lastIn,
+              serviceWindowExpiresAt: new Date(lastIn.getTime() + SERVICE_WINDOW_MS),
+            }
+          : {}),
+        ...(lastOut ? { lastOutboundAt: lastOut } : {}),
       },
-      {
-        $set: {
-          lastMessage: preview,
-          lastMessageKey: key,
-          needsReply: preview.direction === Direction.INBOUND,
-        },
-      },
-      { session },
-    );
+      $inc: inc,
+    };
+    const first = cs.filter((c) => c.firstSeen).map(atOf);
+    if (first.length) update.$min = { createdAt: new Date(Math.min(...first.map(Number))) };
+    const newest = cs.reduce((a, b) => (keyOf(b) > keyOf(a) ? b : a));
+    const key = keyOf(newest);
+    if (!u.lastMessageKey || u.lastMessageKey < key)
+      update.$set = {
+        lastMessage: newest.preview,
+        lastMessageKey: key,
+        needsReply: newest.preview.direction === Direction.INBOUND,
+      };
+    const terms = [...new Set(cs.flatMap((c) => c.terms))];
+    if (terms.length > 0 && !u.erasedAt && (u.searchTerms?.length ?? 0) < MAX_USER_TERMS)
+      update.$addToSet = { searchTerms: { $each: terms } };
+    return update;
   }
 
   async function setReferralIfAbsent(userId: string, referral: Referral): Promise<void> {
@@ -261,18 +319,22 @@ export function createUserRepo(cols: Collections) {
 
   return {
     resolve,
+    resolveMany,
     lookupIdentity: (id: Identity) => lookupIdentity(identityKeys(id)),
     linkIdentity,
     applyProfileName,
     addTerms,
     countMessage,
+    countMessages,
     setReferralIfAbsent,
     incFailed,
     setPreviewText,
     moveNumber,
     setBsuid,
     findById: (id: string) => users.findOne({ _id: id }),
-  } satisfies Partial<UserStore> & { countMessage: unknown };
+    findByIds: async (ids: string[]) =>
+      ids.length ? users.find({ _id: { $in: ids } }).toArray() : [],
+  } satisfies Partial<UserStore> & { countMessage: unknown; countMessages: unknown };
 }
 
 export type UserRepo = ReturnType<typeof createUserRepo>;

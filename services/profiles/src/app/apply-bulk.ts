@@ -1,0 +1,148 @@
+// The common part of a webhook batch applied together: profile sightings (userSeen) and the
+// messages users send. One identity lookup for every sender, one transaction for every new
+// message with one update per user, one orphan lookup per account, one read of the users to
+// publish. The result is the same as applying the events one by one in any order (ADR 0005).
+import {
+  EventKind,
+  MessageType,
+  type InboundMessageEvent,
+  type UserSeenEvent,
+  type WebhookEvent,
+} from '@ue/proto';
+import { attachOrphans } from './apply-message-updates.js';
+import { identityOf, type Outcome } from './identity.js';
+import { inboundDoc } from './inbound-doc.js';
+import { inParallel } from './parallel.js';
+import type { EventPorts } from './ports.js';
+import { previewOf } from './preview.js';
+import { publishMessage, publishUser } from './publish.js';
+import type { MessageRecord, UserRecord } from './records.js';
+
+/** How many profile-name updates of a batch run at once. */
+const SIGHTING_CONCURRENCY = 4;
+
+/** An event of the batch and its place in it. */
+export interface Indexed {
+  index: number;
+  e: WebhookEvent;
+}
+
+type Sighting = Indexed & { at: Date; userId: string; seen: UserSeenEvent };
+type Sent = Indexed & { at: Date; userId: string; m: InboundMessageEvent };
+
+/** A profile sighting, or a message its user sent that counts (system notices do not). */
+export function isBulk(e: WebhookEvent): boolean {
+  const ev = e.event;
+  if (ev?.$case === 'userSeen') return true;
+  return ev?.$case === 'inboundMessage' && ev.inboundMessage.content?.type !== MessageType.SYSTEM;
+}
+
+/** Apply the batch's isBulk() events; the outcome of each by its index. */
+export async function applyBulk(
+  deps: EventPorts,
+  events: Indexed[],
+): Promise<Map<number, Outcome>> {
+  const outcomes = new Map<number, Outcome>();
+  const { sightings, sent } = await resolveSenders(deps, events);
+  const changed = new Set<string>();
+  await inParallel(sightings, SIGHTING_CONCURRENCY, async (s) => {
+    const { name, username } = s.seen;
+    // The sender's times move with the name update (one write) or, when its guard fails, alone.
+    const did = await deps.users.applyProfileName(s.userId, { name, username, at: s.at }, true);
+    outcomes.set(s.index, did ? 'applied' : 'duplicate');
+    if (did) changed.add(s.userId);
+  });
+  const stored = await storeMessages(deps, sent, outcomes);
+  for (const id of stored.touched) changed.add(id);
+  await publishUsers(deps, changed, stored.counted);
+  return outcomes;
+}
+
+async function resolveSenders(deps: EventPorts, events: Indexed[]) {
+  const at = (e: WebhookEvent): Date => e.occurredAt ?? deps.now();
+  const refOf = (e: WebhookEvent) =>
+    e.event?.$case === 'userSeen'
+      ? e.event.userSeen.user
+      : e.event?.$case === 'inboundMessage'
+        ? e.event.inboundMessage.from
+        : undefined;
+  // touch: false: the name update or the message count moves the same times in its own write.
+  const userIds = await deps.users.resolveMany(
+    events.map((x) => ({ id: identityOf(x.e, refOf(x.e)), at: at(x.e) })),
+    { touch: false },
+  );
+  const sightings: Sighting[] = [];
+  const sent: Sent[] = [];
+  events.forEach((x, n) => {
+    const ev = x.e.event;
+    const base = { ...x, at: at(x.e), userId: userIds[n]! };
+    if (ev?.$case === 'userSeen') sightings.push({ ...base, seen: ev.userSeen });
+    else if (ev?.$case === 'inboundMessage') sent.push({ ...base, m: ev.inboundMessage });
+  });
+  return { sightings, sent };
+}
+
+/**
+ * Store the batch's messages (each counted once on its user), publish the new ones, attach the
+ * events that waited for them. `touched`: users to publish; `counted`: users as counted.
+ */
+async function storeMessages(deps: EventPorts, sent: Sent[], outcomes: Map<number, Outcome>) {
+  const now = deps.now();
+  const docs: (Sent & { doc: MessageRecord })[] = [];
+  const ids = new Set<string>();
+  for (const s of sent) {
+    const doc = inboundDoc({ e: s.e, at: s.at }, s.m, { userId: s.userId, now });
+    // The same message twice in one batch: the second is a replay of the first.
+    if (ids.has(doc._id)) outcomes.set(s.index, 'duplicate');
+    else docs.push({ ...s, doc });
+    ids.add(doc._id);
+  }
+  const { created, users } = await deps.messages.insertCountedMany(
+    docs.map((d) => ({
+      message: d.doc,
+      count: {
+        preview: previewOf(d.doc),
+        terms: d.doc.terms ?? [],
+        firstSeen: true,
+        wabaId: d.e.wabaId,
+      },
+    })),
+  );
+  // Idempotent follow-ups run on a replay too, so a crash after the commit still converges.
+  for (const d of docs)
+    if (d.m.referral) await deps.users.setReferralIfAbsent(d.userId, d.m.referral);
+  const fresh = docs.filter((d) => created.has(d.doc._id));
+  for (const d of docs) outcomes.set(d.index, created.has(d.doc._id) ? 'applied' : 'duplicate');
+  await Promise.all(fresh.map((d) => publishMessage(deps, EventKind.MESSAGE_CREATED, d.doc)));
+  // Replayed orphans (an edit, a revoke) may change the user's preview: read it again then.
+  const reread = new Set<string>();
+  for (const [accountId, group] of byAccount(docs)) {
+    const waiting = await deps.orphans.waitingFor(
+      accountId,
+      group.map((d) => d.m.wamid),
+    );
+    for (const d of group)
+      if (waiting.has(d.m.wamid) && (await attachOrphans(deps, accountId, d.m.wamid)))
+        reread.add(d.userId);
+  }
+  const counted = new Map([...users].filter(([id]) => !reread.has(id)));
+  return { touched: new Set(fresh.map((d) => d.userId)), counted };
+}
+
+function byAccount<T extends { e: WebhookEvent }>(items: T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const i of items) out.set(i.e.accountId, [...(out.get(i.e.accountId) ?? []), i]);
+  return out;
+}
+
+/** One live event per changed user, with the record as it is now (read once for all others). */
+async function publishUsers(
+  deps: EventPorts,
+  changed: Set<string>,
+  known: Map<string, UserRecord>,
+): Promise<void> {
+  const missing = [...changed].filter((id) => !known.has(id));
+  const read = await deps.users.findByIds(missing);
+  const records = [...[...changed].flatMap((id) => known.get(id) ?? []), ...read];
+  await Promise.all(records.map((u) => publishUser(deps, u._id, u)));
+}
