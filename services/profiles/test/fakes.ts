@@ -479,7 +479,8 @@ function fakeMessages(
         const user = count({ ...c, userId: m.userId });
         if (user) users.set(m.userId, user); // the last count is the user's final state
       }
-      return { created, users };
+      // Takes no sightings: the caller applies them (the contract allows either).
+      return { created, users, named: new Map() };
     },
     async applyStatus(id, c) {
       const field = statusTimeField(c.state);

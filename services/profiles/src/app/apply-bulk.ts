@@ -44,16 +44,21 @@ export async function applyBulk(
 ): Promise<Map<number, Outcome>> {
   const outcomes = new Map<number, Outcome>();
   const { sightings, sent } = await resolveSenders(deps, events);
-  const changed = new Set<string>();
-  await inParallel(sightings, SIGHTING_CONCURRENCY, async (s) => {
+  const stored = await storeMessages(deps, { sent, sightings, outcomes });
+  const changed = new Set(stored.touched);
+  // Sightings of users the message transaction did not take: a name update each, a few at once.
+  const rest = sightings.filter((s) => !stored.named.has(s.userId));
+  await inParallel(rest, SIGHTING_CONCURRENCY, async (s) => {
     const { name, username } = s.seen;
     // The sender's times move with the name update (one write) or, when its guard fails, alone.
     const did = await deps.users.applyProfileName(s.userId, { name, username, at: s.at }, true);
     outcomes.set(s.index, did ? 'applied' : 'duplicate');
     if (did) changed.add(s.userId);
   });
-  const stored = await storeMessages(deps, sent, outcomes);
-  for (const id of stored.touched) changed.add(id);
+  for (const s of sightings) {
+    const did = stored.named.get(s.userId);
+    if (did !== undefined) outcomes.set(s.index, did ? 'applied' : 'duplicate');
+  }
   await publishUsers(deps, changed, stored.counted);
   return outcomes;
 }
@@ -86,7 +91,11 @@ async function resolveSenders(deps: EventPorts, events: Indexed[]) {
  * Store the batch's messages (each counted once on its user), publish the new ones, attach the
  * events that waited for them. `touched`: users to publish; `counted`: users as counted.
  */
-async function storeMessages(deps: EventPorts, sent: Sent[], outcomes: Map<number, Outcome>) {
+async function storeMessages(
+  deps: EventPorts,
+  b: { sent: Sent[]; sightings: Sighting[]; outcomes: Map<number, Outcome> },
+) {
+  const { sent, outcomes } = b;
   const now = deps.now();
   const docs: (Sent & { doc: MessageRecord })[] = [];
   const ids = new Set<string>();
@@ -97,7 +106,7 @@ async function storeMessages(deps: EventPorts, sent: Sent[], outcomes: Map<numbe
     else docs.push({ ...s, doc });
     ids.add(doc._id);
   }
-  const { created, users } = await deps.messages.insertCountedMany(
+  const { created, users, named } = await deps.messages.insertCountedMany(
     docs.map((d) => ({
       message: d.doc,
       count: {
@@ -106,6 +115,12 @@ async function storeMessages(deps: EventPorts, sent: Sent[], outcomes: Map<numbe
         firstSeen: true,
         wabaId: d.e.wabaId,
       },
+    })),
+    b.sightings.map((x) => ({
+      userId: x.userId,
+      name: x.seen.name,
+      username: x.seen.username,
+      at: x.at,
     })),
   );
   // Idempotent follow-ups run on a replay too, so a crash after the commit still converges.
@@ -126,7 +141,7 @@ async function storeMessages(deps: EventPorts, sent: Sent[], outcomes: Map<numbe
         reread.add(d.userId);
   }
   const counted = new Map([...users].filter(([id]) => !reread.has(id)));
-  return { touched: new Set(fresh.map((d) => d.userId)), counted };
+  return { touched: new Set(fresh.map((d) => d.userId)), counted, named };
 }
 
 function byAccount<T extends { e: WebhookEvent }>(items: T[]): Map<string, T[]> {

@@ -54,6 +54,14 @@ export interface CountedInsert {
   count: Omit<CountedMessage, 'userId'>;
 }
 
+/** A profile name seen for a user (applyProfileName with its times), as a batch passes it on. */
+export interface ProfileSighting {
+  userId: string;
+  name?: string;
+  username?: string;
+  at: Date;
+}
+
 /** Keyset position: after (or before) the record with this sort value and id. */
 export interface Keyset {
   at: Date;
@@ -185,9 +193,17 @@ export interface MessageStore {
    * holds the ids of the messages stored now (a replayed one is skipped and not counted),
    * `users` the counted users after the change.
    */
-  insertCountedMany(items: CountedInsert[]): Promise<{
+  insertCountedMany(
+    items: CountedInsert[],
+    sightings?: ProfileSighting[],
+  ): Promise<{
     created: Set<string>;
     users: Map<string, UserRecord>;
+    /**
+     * The users whose sightings were applied with their count (the store may take none): true
+     * when the name changed something. The caller applies the others itself.
+     */
+    named: Map<string, boolean>;
   }>;
   applyStatus(id: string, c: StatusChange): Promise<StatusOutcome>;
   applyReaction(id: string, reactorKey: string, r: StoredReaction): Promise<boolean>;

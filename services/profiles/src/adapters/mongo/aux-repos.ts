@@ -1,11 +1,10 @@
 // Small collections: orphaned events, raw deliveries, audit records.
 import { WebhookEvent as WebhookEventCodec } from '@ue/proto';
 import { newId, stableId } from '../../domain/ids.js';
-import { MongoBulkWriteError } from 'mongodb';
 import type { AuditStore, DeliveryStore, OrphanStore, ReceivedDelivery } from '../../app/ports.js';
 import type { DeliveryRecord } from '../../app/records.js';
 import type { Collections } from './db.js';
-import { isDuplicateKey } from './db.js';
+import { insertManyNew, isDuplicateKey } from './db.js';
 
 export function createOrphanRepo(cols: Pick<Collections, 'orphans'>): OrphanStore {
   return {
@@ -74,18 +73,8 @@ export function createDeliveryRepo(cols: Pick<Collections, 'deliveries'>): Deliv
       }
     },
     async storeMany(ds) {
-      if (ds.length === 0) return 0;
-      // Unordered: every delivery not stored yet is inserted, each replayed one is a duplicate
-      // key error of its own; anything else fails the call.
-      try {
-        return (await cols.deliveries.insertMany(ds.map(deliveryDoc), { ordered: false }))
-          .insertedCount;
-      } catch (e) {
-        if (!(e instanceof MongoBulkWriteError)) throw e;
-        const errors: { code?: unknown }[] = [e.writeErrors].flat();
-        if (errors.some((w) => w.code !== 11000)) throw e;
-        return e.result.insertedCount;
-      }
+      const skipped = await insertManyNew(cols.deliveries, ds.map(deliveryDoc));
+      return ds.length - skipped.size;
     },
     async eraseFor(keys) {
       if (keys.length === 0) return 0;

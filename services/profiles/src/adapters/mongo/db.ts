@@ -1,7 +1,15 @@
 // MongoDB connection, typed collections and indexes. One code path on every MongoDB-wire server
 // (DESIGN §4): atomic update operators and guarded single-document updates as MongoDB intends,
 // plain, compound, unique and multikey indexes, no `$text`.
-import { MongoClient, type Collection, type Db, type IndexDescription } from 'mongodb';
+import {
+  MongoBulkWriteError,
+  MongoClient,
+  type Collection,
+  type Db,
+  type Document,
+  type IndexDescription,
+  type OptionalUnlessRequiredId,
+} from 'mongodb';
 import type {
   AuditRecord,
   DeliveryRecord,
@@ -123,4 +131,25 @@ export function isDuplicateKey(err: unknown): boolean {
   return (
     typeof first === 'object' && first !== null && (first as { code?: unknown }).code === 11000
   );
+}
+
+/**
+ * Insert-if-absent for many documents in one unordered insertMany: every new one is inserted,
+ * each one whose key exists is skipped. Returns the indexes of the skipped ones; any other error
+ * fails the call.
+ */
+export async function insertManyNew<T extends Document>(
+  col: Collection<T>,
+  docs: OptionalUnlessRequiredId<T>[],
+): Promise<Set<number>> {
+  if (docs.length === 0) return new Set();
+  try {
+    await col.insertMany(docs, { ordered: false });
+    return new Set();
+  } catch (e) {
+    if (!(e instanceof MongoBulkWriteError)) throw e;
+    const errors: { code?: unknown; index: number }[] = [e.writeErrors].flat();
+    if (errors.length === 0 || errors.some((w) => w.code !== 11000)) throw e;
+    return new Set(errors.map((w) => w.index));
+  }
 }

@@ -3,7 +3,7 @@
 // lost the count for good: the retry found the message stored and skipped the increment. With it
 // the retry either finds both written or neither, on every MongoDB-wire server (replica set).
 import type { MongoClient } from 'mongodb';
-import type { CountedInsert, MessageStore } from '../../app/ports.js';
+import type { CountedInsert, MessageStore, ProfileSighting } from '../../app/ports.js';
 import type { UserRecord } from '../../app/records.js';
 import { isDuplicateKey, type Collections } from './db.js';
 import { createMessageRepo } from './message-repo.js';
@@ -36,7 +36,7 @@ export function createMessageStore(
   };
 
   /** The batch in one transaction: the messages not stored yet, and one update per user. */
-  async function insertFresh(fresh: CountedInsert[]): Promise<Map<string, UserRecord>> {
+  async function insertFresh(fresh: CountedInsert[], sightings: ProfileSighting[]) {
     return client.withSession((session) =>
       session.withTransaction(async () => {
         await cols.messages.insertMany(
@@ -44,7 +44,7 @@ export function createMessageStore(
           { session, ordered: true },
         );
         const counts = fresh.map((i) => ({ ...i.count, userId: i.message.userId }));
-        return users.countMessages(counts, session);
+        return users.countMessages({ counts, sightings }, session);
       }),
     );
   }
@@ -58,13 +58,13 @@ export function createMessageStore(
       if (r.created) created.add(i.message._id);
       if (r.user) counted.set(r.user._id, r.user);
     }
-    return { created, users: counted };
+    return { created, users: counted, named: new Map<string, boolean>() };
   }
 
   return {
     ...createMessageRepo(cols),
     insertCounted,
-    async insertCountedMany(items) {
+    async insertCountedMany(items, sightings = []) {
       const byId = new Map<string, CountedInsert>();
       for (const i of items) if (!byId.has(i.message._id)) byId.set(i.message._id, i);
       for (let attempt = 1; ; attempt++) {
@@ -73,10 +73,10 @@ export function createMessageStore(
           .toArray();
         const known = new Set(stored.map((m) => m._id));
         const fresh = [...byId.values()].filter((i) => !known.has(i.message._id));
-        if (fresh.length === 0) return { created: new Set(), users: new Map() };
+        if (fresh.length === 0) return { created: new Set(), users: new Map(), named: new Map() };
         try {
-          const counted = await insertFresh(fresh);
-          return { created: new Set(fresh.map((i) => i.message._id)), users: counted };
+          const counted = await insertFresh(fresh, sightings);
+          return { created: new Set(fresh.map((i) => i.message._id)), ...counted };
         } catch (e) {
           // A concurrent writer stored one of them meanwhile (the transaction wrote nothing):
           // look again; after a few tries, or for a clash on another unique key, one by one.

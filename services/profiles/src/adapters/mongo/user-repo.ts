@@ -8,8 +8,14 @@ import { e164FromWaId, phoneTerms } from '../../domain/phone.js';
 import { MAX_USER_TERMS, SERVICE_WINDOW_MS } from '../../domain/limits.js';
 import { textTerms } from '../../domain/search.js';
 import type { Collections } from './db.js';
-import { isDuplicateKey } from './db.js';
-import type { CountedMessage, Identity, NumberMove, UserStore } from '../../app/ports.js';
+import { insertManyNew, isDuplicateKey } from './db.js';
+import type {
+  CountedMessage,
+  Identity,
+  NumberMove,
+  ProfileSighting,
+  UserStore,
+} from '../../app/ports.js';
 import { identityKeys, newUserRecord } from '../../app/new-user.js';
 import type { UserRecord } from '../../app/records.js';
 
@@ -74,7 +80,11 @@ export function createUserRepo(cols: Collections) {
     return userId;
   }
 
-  /** resolve() for many: one identities query for all; only unknown or incomplete ones go on alone. */
+  /**
+   * resolve() for many: one identities query for all; users never seen before are created
+   * together (one read for erased ones, one insert of the users, one of their identity links);
+   * a half-known identity, or one a concurrent writer created meanwhile, goes the single path.
+   */
   async function resolveMany(
     items: { id: Identity; at: Date }[],
     opts: { touch?: boolean } = {},
@@ -85,21 +95,64 @@ export function createUserRepo(cols: Collections) {
     if (all.length > 0)
       for (const f of await identities.find({ _id: { $in: all } }).toArray())
         found.set(f._id, f.userId);
+    const unknown = items.filter(
+      (_, n) => keysOf[n]!.length > 0 && !keysOf[n]!.some((k) => found.has(k)),
+    );
+    const created = await createMany(unknown);
+    for (const [k, userId] of created) found.set(k, userId);
     const out: string[] = [];
     for (const [n, item] of items.entries()) {
       const keys = keysOf[n]!;
-      if (keys.length === 0 || !keys.every((k) => found.has(k))) {
-        // Unknown or half-known: the full path, one after the other (a later item with the same
-        // identity then finds what this one linked).
+      const made = keys.length > 0 && keys.every((k) => created.has(k));
+      if (!made && (keys.length === 0 || !keys.every((k) => found.has(k)))) {
+        // Half-known (or lost a race): the full path, one after the other (a later item with the
+        // same identity then finds what this one linked).
         const userId = await resolve(item.id, item.at, opts);
         for (const k of keys) found.set(k, userId);
         out.push(userId);
         continue;
       }
       const userId = found.get(keys[0]!)!; // wa_id links first, like lookupKeys
-      if (opts.touch !== false) await touch(userId, item.at, item.id.wabaId);
+      if (!made && opts.touch !== false) await touch(userId, item.at, item.id.wabaId);
       out.push(userId);
     }
+    return out;
+  }
+
+  /** New users for identities nobody links yet, one per identity; identity key -> user id. */
+  async function createMany(items: { id: Identity; at: Date }[]): Promise<Map<string, string>> {
+    const first = new Map<string, { id: Identity; at: Date; userId: string }>();
+    for (const { id, at } of items) {
+      const sig = identityKeys(id).join(' ');
+      const userId = userIdFor(id.accountId, id.waId ? 'wa' : 'bsuid', id.waId || id.bsuid);
+      const seen = first.get(sig);
+      if (!seen || at < seen.at) first.set(sig, { id, at, userId });
+    }
+    const planned = [...first.values()];
+    if (planned.length === 0) return new Map();
+    // An erased user keeps its (anonymous) document: the same person writing again is a new user.
+    const erased = await users
+      .find(
+        { _id: { $in: planned.map((p) => p.userId) }, erasedAt: { $exists: true } },
+        { projection: { _id: 1 } },
+      )
+      .toArray();
+    const gone = new Set(erased.map((u) => u._id));
+    for (const p of planned) if (gone.has(p.userId)) p.userId = newId('u');
+    // Insert-if-absent: one a concurrent writer created first is skipped and resolved alone.
+    const skipped = await insertManyNew(
+      users,
+      planned.map((p) => newUserRecord(p.userId, p.id, p.at)),
+    );
+    const made = planned.filter((_, i) => !skipped.has(i));
+    const links = made.flatMap((p) =>
+      identityKeys(p.id).map((k) => ({ _id: k, userId: p.userId })),
+    );
+    const taken = await insertManyNew(identities, links);
+    const out = new Map<string, string>();
+    links.forEach((l, i) => {
+      if (!taken.has(i)) out.set(l._id, l.userId); // the first link of an identity wins
+    });
     return out;
   }
 
@@ -199,24 +252,69 @@ export function createUserRepo(cols: Collections) {
    * was read is safe. Returns the users after the update (for the live event).
    */
   async function countMessages(
-    counts: CountedMessage[],
+    batch: { counts: CountedMessage[]; sightings?: ProfileSighting[] },
     session: ClientSession,
-  ): Promise<Map<string, UserRecord>> {
+  ): Promise<{ users: Map<string, UserRecord>; named: Map<string, boolean> }> {
     const byUser = new Map<string, CountedMessage[]>();
-    for (const c of counts) byUser.set(c.userId, [...(byUser.get(c.userId) ?? []), c]);
+    for (const c of batch.counts) byUser.set(c.userId, [...(byUser.get(c.userId) ?? []), c]);
+    // The latest sighting of each counted user goes into its update (the latest name wins).
+    const sightingOf = new Map<string, ProfileSighting>();
+    for (const s of batch.sightings ?? [])
+      if (byUser.has(s.userId) && !(s.at < (sightingOf.get(s.userId)?.at ?? s.at)))
+        sightingOf.set(s.userId, s);
     const ids = [...byUser.keys()];
     const before = await users
       .find(
         { _id: { $in: ids } },
-        { session, projection: { lastMessageKey: 1, erasedAt: 1, searchTerms: 1 } },
+        {
+          session,
+          projection: { lastMessageKey: 1, erasedAt: 1, searchTerms: 1, nameAt: 1, profile: 1 },
+        },
       )
       .toArray();
-    const ops = before.map((u) => ({
-      updateOne: { filter: { _id: u._id }, update: countUpdate(u, byUser.get(u._id)!) },
-    }));
+    const named = new Map<string, boolean>();
+    const ops = before.map((u) => {
+      const update = countUpdate(u, byUser.get(u._id)!);
+      const s = sightingOf.get(u._id);
+      if (s) named.set(u._id, addSighting(update, u, s));
+      return { updateOne: { filter: { _id: u._id }, update } };
+    });
     if (ops.length) await users.bulkWrite(ops, { session, ordered: false });
     const after = await users.find({ _id: { $in: ids } }, { session }).toArray();
-    return new Map(after.map((u) => [u._id, u]));
+    return { users: new Map(after.map((u) => [u._id, u])), named };
+  }
+
+  /**
+   * What applyProfileName(withTouch) does, folded into a count update and decided against the
+   * user as read: the times always move, the name when this sighting is not older than the
+   * stored one. True when something changes.
+   */
+  function addSighting(
+    update: UpdateFilter<UserRecord>,
+    u: Pick<UserRecord, 'erasedAt' | 'nameAt' | 'profile'>,
+    s: ProfileSighting,
+  ): boolean {
+    const max = (update.$max ??= {}) as Record<string, Date>;
+    for (const f of ['updatedAt', 'lastInteractionAt']) if (!max[f] || max[f] < s.at) max[f] = s.at;
+    const min = (update.$min ??= {}) as Record<string, Date>;
+    if (!min.createdAt || s.at < min.createdAt) min.createdAt = s.at;
+    if (s.name === undefined && s.username === undefined) return false;
+    if (u.erasedAt || (u.nameAt && u.nameAt > s.at)) return false;
+    const set = (update.$set ??= {}) as Record<string, unknown>;
+    set.nameAt = s.at;
+    if (s.name !== undefined) set['profile.name'] = s.name;
+    if (s.username !== undefined) set['profile.username'] = s.username;
+    const terms = textTerms(`${s.name ?? ''} ${s.username ?? ''}`);
+    const add = update.$addToSet as { searchTerms?: { $each: string[] } } | undefined;
+    if (terms.length)
+      update.$addToSet = {
+        searchTerms: { $each: [...new Set([...(add?.searchTerms?.$each ?? []), ...terms])] },
+      };
+    return (
+      u.nameAt?.getTime() !== s.at.getTime() ||
+      (s.name !== undefined && s.name !== u.profile?.name) ||
+      (s.username !== undefined && s.username !== u.profile?.username)
+    );
   }
 
   /** One message (SendMessage): countMessages for it alone; null when its user is missing. */
@@ -224,7 +322,7 @@ export function createUserRepo(cols: Collections) {
     c: CountedMessage,
     session: ClientSession,
   ): Promise<UserRecord | null> {
-    return (await countMessages([c], session)).get(c.userId) ?? null;
+    return (await countMessages({ counts: [c] }, session)).users.get(c.userId) ?? null;
   }
 
   const atOf = (c: CountedMessage): Date => c.preview.at ?? new Date(0);
