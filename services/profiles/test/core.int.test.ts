@@ -474,3 +474,63 @@ describe('more ListUsers filters and identities', () => {
     expect(admin.message?.author?.id).toBe('ana');
   });
 });
+
+// Last: its users share one time and would show up in the lists of the tests above.
+describe('keyset pages', () => {
+  it('pages through many records with one same time (keyset ties), each exactly once, in order', async () => {
+    // Users and messages sharing one timestamp: the cursor's own time continues by id.
+    const same = t(5000);
+    const people = Array.from({ length: 7 }, (_, i) => ref(`8190555000${i}`));
+    const events = [
+      ...people.map((p, i) => inboundText(`wamid.TIE-U${i}`, p, 'gleichzeitig', same)),
+      ...Array.from({ length: 7 }, (_, i) =>
+        inboundText(`wamid.TIE-M${i}`, people[0]!, `m${i}`, same),
+      ),
+      inboundText('wamid.TIE-later', people[1]!, 'später', t(5001)),
+    ];
+    await call(c, 'applyWebhookEvents', { events, deliveries: [] });
+    const ids: string[] = [];
+    let token = '';
+    do {
+      const page = await call(
+        c,
+        'listUsers',
+        ListUsersRequest.fromPartial({
+          query: 'gleichzeitig',
+          sort: UserSort.LAST_ACTIVITY_DESC,
+          pageSize: 2,
+          pageToken: token,
+        }),
+      );
+      ids.push(...page.users.map((u) => u.id));
+      token = page.nextPageToken;
+    } while (token);
+    const all = await call(
+      c,
+      'listUsers',
+      ListUsersRequest.fromPartial({
+        query: 'gleichzeitig',
+        sort: UserSort.LAST_ACTIVITY_DESC,
+        pageSize: 50,
+      }),
+    );
+    expect(all.users).toHaveLength(7);
+    expect(ids).toEqual(all.users.map((u) => u.id));
+    const { user } = await call(c, 'getUser', {
+      lookup: { $case: 'accountUser', accountUser: { accountId: ACCOUNT, user: people[0] } },
+    });
+    const wamids: string[] = [];
+    token = '';
+    do {
+      const page = await call(c, 'listMessages', {
+        userId: user!.id,
+        pageSize: 3,
+        pageToken: token,
+      });
+      wamids.push(...page.messages.map((m) => m.wamid));
+      token = page.nextPageToken;
+    } while (token);
+    expect(new Set(wamids).size).toBe(8);
+    expect(wamids).toHaveLength(8);
+  });
+});

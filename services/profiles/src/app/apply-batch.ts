@@ -118,7 +118,8 @@ export async function applyBatch(
   cancelled: () => boolean = () => false,
 ): Promise<ApplyWebhookEventsResponse> {
   validateBatch(req);
-  const deliveriesStored = await deps.deliveries.storeMany(
+  // The raw deliveries are stored alongside the events (neither reads the other).
+  const storing = deps.deliveries.storeMany(
     req.deliveries.map((d) => ({
       sha256: sha256Hex(d.body),
       body: Buffer.from(d.body),
@@ -128,6 +129,8 @@ export async function applyBatch(
     })),
   );
   const indexed = req.events.map((e, index) => ({ index, e }));
+  // Its rejection is awaited below; do not let it surface as unhandled before that.
+  storing.catch(() => undefined);
   const stopIfGone = (): void => {
     if (cancelled())
       throw new AppError(
@@ -138,10 +141,13 @@ export async function applyBatch(
   stopIfGone();
   // Sightings and new messages first, together (apply-bulk.ts), so the statuses, reactions and
   // edits that follow in the same batch find their messages.
-  const outcomes = await applyBulk(
-    deps,
-    indexed.filter((x) => isBulk(x.e)),
-  );
+  const [deliveriesStored, outcomes] = await Promise.all([
+    storing,
+    applyBulk(
+      deps,
+      indexed.filter((x) => isBulk(x.e)),
+    ),
+  ]);
   // The rest are order-independent by design (see ADR 0005), so a few concurrent workers apply
   // them: same final state, much less waiting on database round trips.
   await inParallel(

@@ -1,6 +1,6 @@
 // Users as the dashboard and agents read and change them: lookups, keyset lists, attributed
 // changes, follow-up bookkeeping and erasure. Event-driven writes are in user-repo.ts.
-import type { Filter, UpdateFilter } from 'mongodb';
+import type { Filter, Sort, UpdateFilter } from 'mongodb';
 import { escapeRegex } from '../../domain/search.js';
 import { identitiesOfUser } from '../../app/identity.js';
 import type { PhoneQuery, UserChange, UserListQuery, UserStore } from '../../app/ports.js';
@@ -19,21 +19,11 @@ function listFilter(q: UserListQuery): Filter<UserRecord> {
   if (q.needsReply !== undefined) and.push({ needsReply: q.needsReply });
   if (q.paused !== undefined) and.push({ paused: q.paused });
   if (q.overdueAt?.overdue) and.push({ nextFollowUpDueAt: { $lt: q.overdueAt.now } });
+  // None due before now (or none at all): one predicate rather than an `$or`, so the sort's
+  // index is walked and the page ends after `limit` matches.
   if (q.overdueAt && !q.overdueAt.overdue)
-    and.push({
-      $or: [
-        { nextFollowUpDueAt: { $exists: false } },
-        { nextFollowUpDueAt: { $gte: q.overdueAt.now } },
-      ],
-    });
+    and.push({ nextFollowUpDueAt: { $not: { $lt: q.overdueAt.now } } });
   and.push({ erasedAt: { $exists: false } });
-  if (q.after) {
-    const op = q.sort.dir === -1 ? '$lt' : '$gt';
-    const f = q.sort.field;
-    and.push({
-      $or: [{ [f]: { [op]: q.after.at } }, { [f]: q.after.at, _id: { [op]: q.after.id } }],
-    });
-  }
   return { $and: and };
 }
 
@@ -99,13 +89,28 @@ export function createUserAdmin(cols: Pick<Collections, 'users' | 'identities'>)
       return users.find(filter).sort({ lastInteractionAt: -1, _id: -1 }).limit(1).next();
     },
 
-    list: (q) =>
-      users
-        .find(listFilter(q))
-        .sort({ [q.sort.field]: q.sort.dir, _id: q.sort.dir })
-        .limit(q.limit)
-        .maxTimeMS(q.maxTimeMS)
-        .toArray(),
+    async list(q) {
+      const base = listFilter(q);
+      const { field: f, dir } = q.sort;
+      const sort: Sort = { [f]: dir, _id: dir };
+      const page = (extra: Filter<UserRecord>) =>
+        users
+          .find({ $and: [...(base.$and ?? []), extra] })
+          .sort(sort)
+          .limit(q.limit)
+          .maxTimeMS(q.maxTimeMS)
+          .toArray();
+      if (!q.after) return page({});
+      // The keyset as two index ranges instead of one `$or` (which a planner may answer by
+      // reading and sorting everything past the cursor): the rest of the cursor's own time,
+      // then everything beyond it. Together they are the next page in order.
+      const op = dir === -1 ? '$lt' : '$gt';
+      const [ties, beyond] = await Promise.all([
+        page({ [f]: q.after.at, _id: { [op]: q.after.id } }),
+        page({ [f]: { [op]: q.after.at } }),
+      ]);
+      return [...ties, ...beyond].slice(0, q.limit);
+    },
 
     async change(userId: string, c: UserChange) {
       const update: UpdateFilter<UserRecord> = { $set: c.set };
