@@ -1,0 +1,51 @@
+// Process facts from /proc: memory of a pid, and which of our child processes runs a service.
+import { readdirSync, readFileSync } from 'node:fs';
+
+export interface Memory {
+  /** Resident set size now (VmRSS), bytes. */
+  rss: number;
+  /** Peak resident set size (VmHWM), bytes. */
+  hwm: number;
+}
+
+function kb(status: string, field: string): number {
+  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
+  return m ? Number(m[1]) * 1024 : Number.NaN;
+}
+
+/** VmRSS and VmHWM of a process; NaN when it is gone. */
+export function memoryOf(pid: number): Memory {
+  try {
+    const s = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return { rss: kb(s, 'VmRSS'), hwm: kb(s, 'VmHWM') };
+  } catch {
+    return { rss: Number.NaN, hwm: Number.NaN };
+  }
+}
+
+function childPids(): number[] {
+  const pids: number[] = [];
+  for (const task of readdirSync(`/proc/${process.pid}/task`)) {
+    const list = readFileSync(`/proc/${process.pid}/task/${task}/children`, 'utf8').trim();
+    if (list) pids.push(...list.split(/\s+/).map(Number));
+  }
+  return pids;
+}
+
+/**
+ * The pid of our child process running `entry` with `marker` (e.g. "PORT=40123") in its
+ * environment: startProcess does not hand out the pid, /proc knows it.
+ */
+export function findChildPid(o: { entry: string; marker: string }): number | undefined {
+  for (const pid of childPids()) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if (!cmd.includes(o.entry)) continue;
+      const env = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+      if (env.includes(o.marker)) return pid;
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return undefined;
+}
