@@ -21,22 +21,23 @@ const schema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   LOG_LEVEL: env.logLevel(),
   // Must match profiles' BULLMQ_PREFIX: the outbound queue is shared with it.
+  // Braces allowed for a Redis Cluster hash tag ("{ue}"): every key of a queue in one slot.
   BULLMQ_PREFIX: z
     .string()
-    .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
+    .regex(/^[A-Za-z0-9_{}-]+$/, 'letters, digits, _, - and {} only')
     .default('bull'),
   // Meta's documented maximum webhook payload is 3 MB.
   WEBHOOK_MAX_BYTES: positive(3 * 1024 * 1024),
   // Bound on any Redis command made while a provider request waits (then 503).
   WEBHOOK_ENQUEUE_TIMEOUT_MS: positive(2000),
-  // Deliveries in progress per process: enough to fill maxInFlight batches of 50 (a job waits
+  // Deliveries in progress per process: enough to fill every lane's batch of 50 (a job waits
   // for its batch's call, so this bounds the batch sizes under load).
   WEBHOOK_CONCURRENCY: positive(200),
   // How long a lone delivery waits for others before its call goes out (a busy system batches
   // while calls are in flight, whatever the window).
   WEBHOOK_BATCH_WINDOW_MS: positive(5),
-  // ApplyWebhookEvents calls at once per process.
-  WEBHOOK_BATCH_IN_FLIGHT: positive(4),
+  // ApplyWebhookEvents calls at once per process, one per lane; a user's events stay in one lane.
+  WEBHOOK_BATCH_LANES: positive(4),
   // profiles accepts at most 500 events per ApplyWebhookEvents call.
   WEBHOOK_BATCH_MAX_EVENTS: positive(100).pipe(z.number().max(500)),
   // Defaults keep a job retrying for about a week (Meta itself retries for 7 days).

@@ -46,7 +46,7 @@ interface Shared {
 function startWebhookPipeline({ config, log, closers, metrics, profiles, retry }: Shared): void {
   const batcher = new EventBatcher({
     windowMs: config.WEBHOOK_BATCH_WINDOW_MS,
-    maxInFlight: config.WEBHOOK_BATCH_IN_FLIGHT,
+    lanes: config.WEBHOOK_BATCH_LANES,
     maxEvents: config.WEBHOOK_BATCH_MAX_EVENTS,
     maxBytes: 3 * 1024 * 1024,
     apply: (req) => profiles.call('applyWebhookEvents', req),

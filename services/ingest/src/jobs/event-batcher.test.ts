@@ -4,13 +4,22 @@ import { fixture } from '@ue/testing';
 import { describe, expect, it } from 'vitest';
 import { profilesRefusal } from '../../test/profiles-rules.js';
 import { parseWhatsappDelivery } from '../providers/whatsapp/parser.js';
-import { EventBatcher, type BatchItem } from './event-batcher.js';
+import { EventBatcher, laneOf, userKeyOf, type BatchItem } from './event-batcher.js';
 
 const ev = (accountId: string): WebhookEvent => ({
   accountId,
   wabaId: '',
   occurredAt: undefined,
   event: undefined,
+});
+const seenBy = (waId: string): WebhookEvent => ({
+  accountId: 'acc',
+  wabaId: '',
+  occurredAt: undefined,
+  event: {
+    $case: 'userSeen',
+    userSeen: { user: { waId, bsuid: '', parentBsuid: '' }, name: '', username: '' },
+  },
 });
 const ok = { applied: 0, duplicates: 0, orphaned: 0, deliveriesStored: 0 };
 
@@ -31,39 +40,50 @@ describe('EventBatcher', () => {
     expect(calls.map((c) => c.events.map((e) => e.accountId))).toEqual([['a', 'b', 'c', 'd']]);
   });
 
-  it('runs up to maxInFlight calls at once; what arrives meanwhile joins one next batch', async () => {
+  it("runs one call per lane at once, lanes by user; what arrives meanwhile joins its lane's next batch", async () => {
+    // Two users in different lanes (of 2).
+    const waIds = Array.from({ length: 20 }, (_, i) => `4915100000${i}`);
+    const key = (w: string) => userKeyOf({ events: [seenBy(w)] });
+    const a = waIds[0]!;
+    const b = waIds.find((w) => laneOf(key(w), 2) !== laneOf(key(a), 2))!;
     const calls: string[][] = [];
     const release: (() => void)[] = [];
-    let running = 0;
+    const running = new Map<string, number>();
     let most = 0;
-    const b = new EventBatcher({
+    const batcher = new EventBatcher({
       windowMs: 1,
       maxEvents: 100,
       maxBytes: 1e6,
-      maxInFlight: 2,
+      lanes: 2,
       apply: (r) => {
-        calls.push(r.events.map((e) => e.accountId));
-        most = Math.max(most, ++running);
+        const users = r.events.map((e) =>
+          e.event?.$case === 'userSeen' ? e.event.userSeen.user!.waId : '',
+        );
+        calls.push(users);
+        for (const u of new Set(users)) {
+          running.set(u, (running.get(u) ?? 0) + 1);
+          expect(running.get(u)).toBe(1); // one user is never in two calls at once
+        }
+        most = Math.max(most, calls.length - release.length);
         return new Promise((resolve) =>
           release.push(() => {
-            running -= 1;
+            for (const u of new Set(users)) running.set(u, running.get(u)! - 1);
             resolve(ok);
           }),
         );
       },
     });
     const tick = () => new Promise((r) => setTimeout(r, 10));
-    const done = [b.submit({ events: [ev('a')] })];
+    const done = [batcher.submit({ events: [seenBy(a)] }), batcher.submit({ events: [seenBy(b)] })];
     await tick();
-    done.push(b.submit({ events: [ev('b')] }));
+    expect(calls).toEqual([[a], [b]]); // both lanes busy at once
+    // a's lane is busy: these wait, past their window, and leave together.
+    done.push(batcher.submit({ events: [seenBy(a)] }), batcher.submit({ events: [seenBy(a)] }));
     await tick();
-    // Both calls busy: these wait, past their window, and leave together.
-    done.push(b.submit({ events: [ev('c')] }), b.submit({ events: [ev('d')] }));
-    await tick();
-    expect(calls).toEqual([['a'], ['b']]);
+    expect(calls).toHaveLength(2);
     release.shift()!();
     await tick();
-    expect(calls).toEqual([['a'], ['b'], ['c', 'd']]);
+    expect(calls[2]).toEqual([a, a]);
     while (release.length) release.shift()!();
     await Promise.all(done);
     expect(most).toBe(2);

@@ -2,9 +2,10 @@
 // short window, bounded by events and bytes. Each submitter learns its own outcome; when a
 // batch is refused for good (not a transient failure), its parts are retried alone so one bad
 // delivery cannot sink the others. A submission that cannot even be encoded is refused at once,
-// before it joins a batch. At most `maxInFlight` calls run at once (applying is idempotent and
-// order-independent, ADR 0005); while all of them are busy, what arrives keeps joining the next
-// batch, so batches grow with the load and a quiet system waits only the short window.
+// before it joins a batch. Items go into `lanes` by user, each lane with one call at a time:
+// calls run side by side (applying is idempotent and order-independent, ADR 0005) but never on
+// the same user, so their transactions do not conflict; while a lane's call runs, what arrives
+// joins its next batch, so batches grow with the load and a quiet system waits only the window.
 import { AppError, isAppError, isRetryable } from '@ue/kit';
 import {
   ApplyWebhookEventsRequest,
@@ -25,8 +26,11 @@ export interface BatcherOptions {
   maxDeliveries?: number;
   /** Rough bound on the request size (profiles' gRPC receive limit is a few MB). */
   maxBytes: number;
-  /** Calls to profiles at once (default 1). */
-  maxInFlight?: number;
+  /**
+   * Lanes, each with one call to profiles at a time (default 1). Items are put in lanes by
+   * user, so two concurrent calls never write the same user (no transaction conflicts).
+   */
+  lanes?: number;
   /** The call that applies one batch; rejects with AppError. */
   apply: (req: ApplyWebhookEventsRequest) => Promise<ApplyWebhookEventsResponse>;
   onBatch?: (items: number, events: number) => void;
@@ -43,30 +47,49 @@ const sizeOf = (item: BatchItem): number =>
   ApplyWebhookEventsRequest.encode({ events: item.events, deliveries: [] }).finish().length +
   (item.delivery ? item.delivery.body.length + 256 : 0);
 
-export class EventBatcher {
+/** The user an item is about (its first event naming one): items of one user share a lane. */
+export function userKeyOf(item: BatchItem): string {
+  for (const e of item.events) {
+    const ev = e.event;
+    const ref =
+      ev?.$case === 'inboundMessage'
+        ? ev.inboundMessage.from
+        : ev?.$case === 'userSeen'
+          ? ev.userSeen.user
+          : ev?.$case === 'status'
+            ? ev.status.recipient
+            : ev?.$case === 'reaction'
+              ? ev.reaction.from
+              : undefined;
+    const id = ref?.waId || ref?.bsuid;
+    if (id) return `${e.accountId}|${id}`;
+  }
+  return '';
+}
+
+/** Which of `lanes` lanes a user key goes to (FNV-1a). */
+export function laneOf(key: string, lanes: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % lanes;
+}
+
+/** One lane: its own window and batch, one call at a time. */
+class Lane {
   private pending: Pending[] = [];
   private timer: NodeJS.Timeout | undefined;
-  /** Batches cut (full) and waiting for a free call. */
+  /** Batches cut (full) and waiting for the lane's call. */
   private ready: Pending[][] = [];
-  /** The window of `pending` is over: it leaves with the next free call. */
+  /** The window of `pending` is over: it leaves with the next call. */
   private due = false;
-  private inFlight = 0;
+  private busy = false;
 
-  constructor(private readonly opts: BatcherOptions) {}
+  constructor(
+    private readonly opts: BatcherOptions,
+    private readonly send: (items: Pending[]) => Promise<void>,
+  ) {}
 
-  submit(item: BatchItem): Promise<void> {
-    let bytes: number;
-    try {
-      bytes = sizeOf(item);
-    } catch (err) {
-      // Sent along with others it would fail their call too (a serialization failure).
-      const why = `events not encodable, never sent: ${(err as Error).message}`;
-      return Promise.reject(new AppError('INTERNAL', why, { cause: err }));
-    }
-    return new Promise((resolve, reject) => this.add({ ...item, bytes, resolve, reject }));
-  }
-
-  private add(p: Pending): void {
+  add(p: Pending): void {
     const events = this.pending.reduce((n, x) => n + x.events.length, 0);
     const bytes = this.pending.reduce((n, x) => n + x.bytes, 0);
     const full = this.pending.length >= (this.opts.maxDeliveries ?? 50);
@@ -87,8 +110,8 @@ export class EventBatcher {
       }, this.opts.windowMs);
   }
 
-  /** Close the pending batch: it leaves as soon as a call is free. */
-  private cut(): void {
+  /** Close the pending batch: it leaves as soon as the lane's call is free. */
+  cut(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.due = false;
@@ -97,26 +120,52 @@ export class EventBatcher {
     this.pump();
   }
 
-  /** Send what is waiting now (also used on shutdown). */
-  flush(): void {
-    this.cut();
+  private pump(): void {
+    if (this.busy) return;
+    let items = this.ready.shift();
+    if (!items && this.due && this.pending.length > 0) {
+      items = this.pending;
+      this.pending = [];
+      this.due = false;
+    }
+    if (!items) return;
+    this.busy = true;
+    void this.send(items).finally(() => {
+      this.busy = false;
+      this.pump();
+    });
+  }
+}
+
+export class EventBatcher {
+  private readonly lanes: Lane[];
+  private spread = 0;
+
+  constructor(private readonly opts: BatcherOptions) {
+    const n = Math.max(1, opts.lanes ?? 1);
+    this.lanes = Array.from({ length: n }, () => new Lane(opts, (items) => this.send(items)));
   }
 
-  private pump(): void {
-    while (this.inFlight < (this.opts.maxInFlight ?? 1)) {
-      let items = this.ready.shift();
-      if (!items && this.due && this.pending.length > 0) {
-        items = this.pending;
-        this.pending = [];
-        this.due = false;
-      }
-      if (!items) return;
-      this.inFlight += 1;
-      void this.send(items).finally(() => {
-        this.inFlight -= 1;
-        this.pump();
-      });
+  submit(item: BatchItem): Promise<void> {
+    let bytes: number;
+    try {
+      bytes = sizeOf(item);
+    } catch (err) {
+      // Sent along with others it would fail their call too (a serialization failure).
+      const why = `events not encodable, never sent: ${(err as Error).message}`;
+      return Promise.reject(new AppError('INTERNAL', why, { cause: err }));
     }
+    const key = userKeyOf(item);
+    // Items naming no user conflict with nothing: spread over the lanes.
+    const lane = key ? laneOf(key, this.lanes.length) : this.spread++ % this.lanes.length;
+    return new Promise((resolve, reject) =>
+      this.lanes[lane]!.add({ ...item, bytes, resolve, reject }),
+    );
+  }
+
+  /** Send what is waiting now (also used on shutdown). */
+  flush(): void {
+    for (const l of this.lanes) l.cut();
   }
 
   private async send(items: Pending[]): Promise<void> {

@@ -10,7 +10,7 @@ import { createMessageRepo } from './message-repo.js';
 import type { UserRepo } from './user-repo.js';
 
 /** Attempts of the batch path before it falls back to one message at a time. */
-const BATCH_ATTEMPTS = 3;
+const BATCH_ATTEMPTS = 4;
 
 export function createMessageStore(
   client: MongoClient,
@@ -68,9 +68,14 @@ export function createMessageStore(
       const byId = new Map<string, CountedInsert>();
       for (const i of items) if (!byId.has(i.message._id)) byId.set(i.message._id, i);
       for (let attempt = 1; ; attempt++) {
-        const stored = await cols.messages
-          .find({ _id: { $in: [...byId.keys()] } }, { projection: { _id: 1 } })
-          .toArray();
+        // First try them all (new messages are the usual case: one round trip saved); after a
+        // duplicate key, look up which are stored.
+        const stored =
+          attempt === 1
+            ? []
+            : await cols.messages
+                .find({ _id: { $in: [...byId.keys()] } }, { projection: { _id: 1 } })
+                .toArray();
         const known = new Set(stored.map((m) => m._id));
         const fresh = [...byId.values()].filter((i) => !known.has(i.message._id));
         if (fresh.length === 0) return { created: new Set(), users: new Map(), named: new Map() };
