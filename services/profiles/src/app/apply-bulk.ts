@@ -16,7 +16,7 @@ import { inParallel } from './parallel.js';
 import type { EventPorts } from './ports.js';
 import { previewOf } from './preview.js';
 import { publishMessage, publishUser } from './publish.js';
-import type { MessageRecord, UserRecord } from './records.js';
+import type { MessageRecord, UserView } from './records.js';
 
 /** How many profile-name updates of a batch run at once. */
 const SIGHTING_CONCURRENCY = 4;
@@ -154,7 +154,7 @@ function byAccount<T extends { e: WebhookEvent }>(items: T[]): Map<string, T[]> 
 async function publishUsers(
   deps: EventPorts,
   changed: Set<string>,
-  known: Map<string, UserRecord>,
+  known: Map<string, UserView>,
 ): Promise<void> {
   const missing = [...changed].filter((id) => !known.has(id));
   const read = await deps.users.findByIds(missing);

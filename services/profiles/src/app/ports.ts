@@ -19,6 +19,7 @@ import type {
   MessageRecord,
   StoredReaction,
   UserRecord,
+  UserView,
 } from './records.js';
 import type { DeliveryState } from '../domain/status.js';
 
@@ -137,7 +138,7 @@ export interface UserStore {
   setBsuid(userId: string, bsuid: string, parentBsuid: string): Promise<boolean>;
   findById(id: string): Promise<UserRecord | null>;
   /** The users of `ids` that exist, in no particular order. */
-  findByIds(ids: string[]): Promise<UserRecord[]>;
+  findByIds(ids: string[]): Promise<UserView[]>;
   findLatestByBsuid(bsuid: string): Promise<UserRecord | null>;
   findByPhone(q: PhoneQuery): Promise<UserRecord | null>;
   list(q: UserListQuery): Promise<UserRecord[]>;
@@ -187,7 +188,7 @@ export interface MessageStore {
   insertCounted(
     m: MessageRecord,
     count: Omit<CountedMessage, 'userId'>,
-  ): Promise<{ created: boolean; user: UserRecord | null }>;
+  ): Promise<{ created: boolean; user: UserView | null }>;
   /**
    * insertCounted for many messages at once (one transaction, one update per user): `created`
    * holds the ids of the messages stored now (a replayed one is skipped and not counted),
@@ -198,7 +199,7 @@ export interface MessageStore {
     sightings?: ProfileSighting[],
   ): Promise<{
     created: Set<string>;
-    users: Map<string, UserRecord>;
+    users: Map<string, UserView>;
     /**
      * The users whose sightings were applied with their count (the store may take none): true
      * when the name changed something. The caller applies the others itself.
@@ -350,7 +351,7 @@ export interface AuditStore {
 }
 
 export type ChangePayload =
-  | { $case: 'user'; user: UserRecord }
+  | { $case: 'user'; user: UserView }
   | { $case: 'message'; message: MessageRecord }
   | { $case: 'fact'; fact: FactRecord }
   | { $case: 'logEntry'; logEntry: LogEntryRecord };

@@ -2,12 +2,12 @@
 // adapter keeps what Redis refuses in an outbox, so a failing feed never fails the write.
 import { EventKind } from '@ue/proto';
 import type { Ports } from './ports.js';
-import type { MessageRecord, UserRecord } from './records.js';
+import type { MessageRecord, UserView } from './records.js';
 
 export async function publishUser(
   deps: Pick<Ports, 'users' | 'events'>,
   userId: string,
-  record?: UserRecord | null,
+  record?: UserView | null,
 ): Promise<void> {
   const u = record ?? (await deps.users.findById(userId));
   if (u)

@@ -69,6 +69,9 @@ export interface FactHeadRecord {
   _id: string;
   version: number;
 }
+/** A user as read back without its search terms (they can be thousands; nothing shows them). */
+export type UserView = Omit<UserRecord, 'searchTerms'> & { searchTerms?: string[] };
+
 export interface DeliveryRecord {
   _id: string;
   body: Buffer;

@@ -3,10 +3,10 @@
 import { Fact, LogEntry, Message, User, type ExportUserResponse } from '@ue/proto';
 import { currentReactions, editHistory } from '../../domain/message-views.js';
 import type { ChangeEvent, ChangePayload } from '../../app/ports.js';
-import type { FactRecord, LogEntryRecord, MessageRecord, UserRecord } from '../../app/records.js';
+import type { FactRecord, LogEntryRecord, MessageRecord, UserView } from '../../app/records.js';
 import type { StreamEvent } from '../redis/event-stream.js';
 
-export function userToProto(d: UserRecord): User {
+export function userToProto(d: UserView): User {
   const { _id, searchTerms: _t, nameAt: _n, lastMessageKey: _k, ...rest } = d;
   return User.fromPartial({ ...rest, id: _id });
 }

@@ -4,7 +4,7 @@
 // the retry either finds both written or neither, on every MongoDB-wire server (replica set).
 import type { MongoClient } from 'mongodb';
 import type { CountedInsert, MessageStore, ProfileSighting } from '../../app/ports.js';
-import type { UserRecord } from '../../app/records.js';
+import type { UserView } from '../../app/records.js';
 import { isDuplicateKey, type Collections } from './db.js';
 import { createMessageRepo } from './message-repo.js';
 import type { UserRepo } from './user-repo.js';
@@ -52,7 +52,7 @@ export function createMessageStore(
   /** One at a time: each insert-if-absent decides for itself (the batch met a conflict). */
   async function insertEach(fresh: CountedInsert[]) {
     const created = new Set<string>();
-    const counted = new Map<string, UserRecord>();
+    const counted = new Map<string, UserView>();
     for (const i of fresh) {
       const r = await insertCounted(i.message, i.count);
       if (r.created) created.add(i.message._id);

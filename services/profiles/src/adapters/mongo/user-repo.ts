@@ -17,7 +17,7 @@ import type {
   UserStore,
 } from '../../app/ports.js';
 import { identityKeys, newUserRecord } from '../../app/new-user.js';
-import type { UserRecord } from '../../app/records.js';
+import type { UserRecord, UserView } from '../../app/records.js';
 
 export function createUserRepo(cols: Collections) {
   const { users, identities } = cols;
@@ -254,7 +254,7 @@ export function createUserRepo(cols: Collections) {
   async function countMessages(
     batch: { counts: CountedMessage[]; sightings?: ProfileSighting[] },
     session: ClientSession,
-  ): Promise<{ users: Map<string, UserRecord>; named: Map<string, boolean> }> {
+  ): Promise<{ users: Map<string, UserView>; named: Map<string, boolean> }> {
     const byUser = new Map<string, CountedMessage[]>();
     for (const c of batch.counts) byUser.set(c.userId, [...(byUser.get(c.userId) ?? []), c]);
     // The latest sighting of each counted user goes into its update (the latest name wins).
@@ -268,7 +268,14 @@ export function createUserRepo(cols: Collections) {
         { _id: { $in: ids } },
         {
           session,
-          projection: { lastMessageKey: 1, erasedAt: 1, searchTerms: 1, nameAt: 1, profile: 1 },
+          // Of the terms only the one at the cap: present means no room for more.
+          projection: {
+            lastMessageKey: 1,
+            erasedAt: 1,
+            nameAt: 1,
+            profile: 1,
+            searchTerms: { $slice: [MAX_USER_TERMS - 1, 1] },
+          },
         },
       )
       .toArray();
@@ -280,7 +287,9 @@ export function createUserRepo(cols: Collections) {
       return { updateOne: { filter: { _id: u._id }, update } };
     });
     if (ops.length) await users.bulkWrite(ops, { session, ordered: false });
-    const after = await users.find({ _id: { $in: ids } }, { session }).toArray();
+    const after = await users
+      .find({ _id: { $in: ids } }, { session, projection: { searchTerms: 0 } })
+      .toArray();
     return { users: new Map(after.map((u) => [u._id, u])), named };
   }
 
@@ -318,10 +327,7 @@ export function createUserRepo(cols: Collections) {
   }
 
   /** One message (SendMessage): countMessages for it alone; null when its user is missing. */
-  async function countMessage(
-    c: CountedMessage,
-    session: ClientSession,
-  ): Promise<UserRecord | null> {
+  async function countMessage(c: CountedMessage, session: ClientSession): Promise<UserView | null> {
     return (await countMessages({ counts: [c] }, session)).users.get(c.userId) ?? null;
   }
 
@@ -370,7 +376,8 @@ export function createUserRepo(cols: Collections) {
         needsReply: newest.preview.direction === Direction.INBOUND,
       };
     const terms = [...new Set(cs.flatMap((c) => c.terms))];
-    if (terms.length > 0 && !u.erasedAt && (u.searchTerms?.length ?? 0) < MAX_USER_TERMS)
+    // u.searchTerms holds the term at the cap, if the user has that many (see countMessages).
+    if (terms.length > 0 && !u.erasedAt && (u.searchTerms?.length ?? 0) === 0)
       update.$addToSet = { searchTerms: { $each: terms } };
     return update;
   }
@@ -430,8 +437,10 @@ export function createUserRepo(cols: Collections) {
     moveNumber,
     setBsuid,
     findById: (id: string) => users.findOne({ _id: id }),
-    findByIds: async (ids: string[]) =>
-      ids.length ? users.find({ _id: { $in: ids } }).toArray() : [],
+    findByIds: async (ids: string[]): Promise<UserView[]> =>
+      ids.length
+        ? users.find({ _id: { $in: ids } }, { projection: { searchTerms: 0 } }).toArray()
+        : [],
   } satisfies Partial<UserStore> & { countMessage: unknown; countMessages: unknown };
 }
 
