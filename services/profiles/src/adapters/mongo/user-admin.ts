@@ -93,14 +93,15 @@ export function createUserAdmin(cols: Pick<Collections, 'users' | 'identities'>)
       const base = listFilter(q);
       const { field: f, dir } = q.sort;
       const sort: Sort = { [f]: dir, _id: dir };
-      const page = (extra: Filter<UserRecord>) =>
+      // No empty `{}` clause for the first page: a planner may read it as "scan everything".
+      const page = (...extra: Filter<UserRecord>[]) =>
         users
-          .find({ $and: [...(base.$and ?? []), extra] })
+          .find({ $and: [...(base.$and ?? []), ...extra] })
           .sort(sort)
           .limit(q.limit)
           .maxTimeMS(q.maxTimeMS)
           .toArray();
-      if (!q.after) return page({});
+      if (!q.after) return page();
       // The keyset as two index ranges instead of one `$or` (which a planner may answer by
       // reading and sorting everything past the cursor): the rest of the cursor's own time,
       // then everything beyond it. Together they are the next page in order.
