@@ -4,7 +4,7 @@
 // follow-up fields, identities). Pure: no I/O.
 import { createHash } from 'node:crypto';
 import { bsuidOf, nameOf, waIdOf } from '../people.js';
-import { MAX_USER_TERMS, germanMobileTerms, textTerms } from './terms.js';
+import { profileTerms, MAX_USER_TERMS, textTerms } from './terms.js';
 import type { Doc, DocTemplates } from './records.js';
 
 const SERVICE_WINDOW_MS = 24 * 3600 * 1000;
@@ -128,7 +128,7 @@ export function buildUserDocs(t: DocTemplates, p: UserPlan): UserDocs {
   const last = p.messages[p.messages.length - 1]!;
   const inbound = p.messages.filter((m) => m.inbound);
   const outbound = p.messages.filter((m) => !m.inbound);
-  const terms = new Set([...germanMobileTerms(waId), bsuid.toLowerCase(), ...textTerms(name)]);
+  const terms = new Set([...profileTerms(waId), bsuid.toLowerCase(), ...textTerms(name)]);
   for (const m of messages)
     for (const term of (m.terms as string[] | undefined) ?? []) {
       if (terms.size >= MAX_USER_TERMS) break;
@@ -220,7 +220,7 @@ export function freshUser(t: DocTemplates, p: { n: number; accountId: string; at
     lastInteractionAt: p.at,
     nameAt: p.at,
     counters: { inboundMessages: 0, outboundMessages: 0, failedDeliveries: 0, openFollowUps: 0 },
-    searchTerms: [...germanMobileTerms(waId), bsuid.toLowerCase(), ...textTerms(name)],
+    searchTerms: [...profileTerms(waId), bsuid.toLowerCase(), ...textTerms(name)],
   });
   return user;
 }

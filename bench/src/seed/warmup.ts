@@ -21,7 +21,7 @@ import { createPoster } from '../load/http-post.js';
 import { signWebhook } from '@ue/testing';
 import { render } from '../webhooks/templates.js';
 import type { TrafficMix } from '../webhooks/traffic.js';
-import { germanMobileTerms, textTerms } from './terms.js';
+import { profileTerms, textTerms } from './terms.js';
 import { waitUntil } from '../wait.js';
 
 /** The warm-up user's number (people.ts). */
@@ -54,7 +54,7 @@ function checkDerivations(user: Doc, text: string): string[] {
     warnings.push(`seeder user ids differ from profiles' (${user._id})`);
   const terms = new Set((user.searchTerms as string[] | undefined) ?? []);
   const want = [
-    ...germanMobileTerms(String(user.waId)),
+    ...profileTerms(String(user.waId)),
     ...textTerms(String((user.profile as { name?: string } | undefined)?.name ?? '')),
     ...textTerms(text),
   ];
