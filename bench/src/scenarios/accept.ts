@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import { log } from '../progress.js';
 import { verdict, type Section } from '../report/markdown.js';
 import { fmtInt, fmtMs, fmtRatio, median, ratio, spread } from '../stats.js';
-import { memoryOf } from '../stack/procfs.js';
+import { cpuDuring, memoryOf } from '../stack/procfs.js';
 import type { Service } from '../stack/stack.js';
 import { describeMix } from '../webhooks/mix.js';
 import { createTraffic } from '../webhooks/traffic.js';
@@ -21,6 +21,10 @@ interface Measured {
   ok: number;
   failed: number;
   bytes: number;
+  /** CPU ms per 2xx request: the receiving process, the Redis server, the load generator. */
+  cpuService: number;
+  cpuRedis: number;
+  cpuLoad: number;
 }
 
 async function blast(ctx: BenchContext, target: Service): Promise<Measured> {
@@ -37,27 +41,33 @@ async function blast(ctx: BenchContext, target: Service): Promise<Measured> {
   });
   let bytes = 0;
   let bodies = 0;
-  const result = await autocannon({
-    url: `${target.addr}/webhooks/whatsapp`,
-    connections: ctx.config.connections,
-    duration: ctx.config.acceptSeconds,
-    requests: [
-      {
-        method: 'POST',
-        setupRequest: (req) => {
-          const d = traffic.next();
-          bytes += d.body.length;
-          bodies += 1;
-          return {
-            ...req,
-            body: d.body,
-            headers: { 'content-type': 'application/json', 'x-hub-signature-256': d.signature },
-          };
+  const { result, cpuMs } = await cpuDuring([target.pid, ctx.stack.redis.pid, process.pid], () =>
+    autocannon({
+      url: `${target.addr}/webhooks/whatsapp`,
+      connections: ctx.config.connections,
+      duration: ctx.config.acceptSeconds,
+      requests: [
+        {
+          method: 'POST',
+          setupRequest: (req) => {
+            const d = traffic.next();
+            bytes += d.body.length;
+            bodies += 1;
+            return {
+              ...req,
+              body: d.body,
+              headers: { 'content-type': 'application/json', 'x-hub-signature-256': d.signature },
+            };
+          },
         },
-      },
-    ],
-  });
+      ],
+    }),
+  );
+  const per = (ms: number | undefined): number => (ms ?? Number.NaN) / result['2xx'];
   return {
+    cpuService: per(cpuMs[0]),
+    cpuRedis: per(cpuMs[1]),
+    cpuLoad: per(cpuMs[2]),
     perSecond: result['2xx'] / result.duration,
     p50: result.latency.p50,
     p99: result.latency.p99,
@@ -148,6 +158,21 @@ export async function acceptScenario(ctx: BenchContext): Promise<Section[]> {
               '–',
               spread(pick('ours', 'p50'), fmtMs),
             ],
+            ...(
+              [
+                ['cpuService', 'CPU ms per request: the receiving process'],
+                ['cpuRedis', 'CPU ms per request: Redis server'],
+                ['cpuLoad', 'CPU ms per request: load generator (the same for both)'],
+              ] as const
+            ).map(([k, label]) => [
+              label,
+              fmtMs(m('ours', k)),
+              fmtMs(m('base', k)),
+              fmtRatio(ratio(m('ours', k), m('base', k))),
+              '–',
+              '–',
+              spread(pick('ours', k), fmtMs),
+            ]),
             [
               'HTTP p99 ms',
               fmtMs(m('ours', 'p99')),

@@ -13,6 +13,7 @@ import { createPoster } from '../load/http-post.js';
 import { openLoop } from '../load/loops.js';
 import { watchMessages } from '../load/watch.js';
 import { log } from '../progress.js';
+import { cpuDuring } from '../stack/procfs.js';
 import { verdict, type Section } from '../report/markdown.js';
 import {
   fmtDuration,
@@ -55,9 +56,26 @@ interface Throughput {
   expected: number;
   failedPosts: number;
   drainMs: number;
+  /** CPU ms per stored message of each process of CPU_PARTS, posting to the last store. */
+  cpu: number[];
 }
 
+/** The processes whose CPU the throughput phase reports, in this order. */
+const CPU_PARTS = ['ingest', 'profiles', 'database server', 'Redis', 'load generator'] as const;
+const cpuPids = (ctx: BenchContext): number[] => [
+  ctx.stack.ingest.pid,
+  ctx.stack.profiles.pid,
+  ctx.stack.mongo.pid,
+  ctx.stack.redis.pid,
+  process.pid,
+];
+
 async function oursThroughput(ctx: BenchContext): Promise<Throughput> {
+  const { result, cpuMs } = await cpuDuring(cpuPids(ctx), () => pipelineRun(ctx));
+  return { ...result, cpu: cpuMs.map((ms) => ms / result.stored) };
+}
+
+async function pipelineRun(ctx: BenchContext): Promise<Omit<Throughput, 'cpu'>> {
   const traffic = pipelineTraffic(ctx);
   const poster = createPoster({
     url: `${ctx.stack.ingest.addr}/webhooks/whatsapp`,
@@ -113,10 +131,13 @@ async function oursThroughput(ctx: BenchContext): Promise<Throughput> {
   };
 }
 
-async function rawThroughput(ctx: BenchContext, count: number): Promise<number> {
+async function rawThroughput(
+  ctx: BenchContext,
+  count: number,
+): Promise<{ rate: number; cpu: number[] }> {
   const db = await prepareRawDb({ client: ctx.mongo, templates: ctx.templates });
   const traffic = pipelineTraffic(ctx);
-  const items = [];
+  const items: ReturnType<typeof rawMessage>[] = [];
   while (items.length < count) {
     const d = traffic.next();
     if (d.kind !== 'inbound') continue;
@@ -126,10 +147,12 @@ async function rawThroughput(ctx: BenchContext, count: number): Promise<number> 
       items.push(rawMessage(ctx.templates, { n, wamid, body: d.body, at: new Date() }));
   }
   const t0 = performance.now();
-  await rawBulk({ db, items, batch: 100, concurrency: 4 });
+  const { cpuMs } = await cpuDuring(cpuPids(ctx), () =>
+    rawBulk({ db, items, batch: 100, concurrency: 4 }),
+  );
   const ms = performance.now() - t0;
   await db.dropDatabase();
-  return (items.length / ms) * 1000;
+  return { rate: (items.length / ms) * 1000, cpu: cpuMs.map((c) => c / items.length) };
 }
 
 interface Latency {
@@ -205,7 +228,7 @@ export async function e2eScenario(ctx: BenchContext): Promise<Section[]> {
     );
     const rawCount = Math.min(300_000, Math.max(5000, ours.stored));
     const raw = await rawThroughput(ctx, rawCount);
-    log(`  raw bulk: ${fmtInt(raw)} msg/s (${fmtInt(rawCount)} messages)`);
+    log(`  raw bulk: ${fmtInt(raw.rate)} msg/s (${fmtInt(rawCount)} messages)`);
     const lat = await oursLatency(ctx);
     log(
       `  latency at ${LATENCY_RATE}/s: p50 ${fmtMs(lat.p50)} ms, p99 ${fmtMs(lat.p99)} ms (${lat.missing} not seen)`,
@@ -218,7 +241,7 @@ export async function e2eScenario(ctx: BenchContext): Promise<Section[]> {
   });
   const med = (f: (r: (typeof runs)[number]) => number): number => median(runs.map(f));
   const rate = med((r) => r.ours.rate);
-  const raw = med((r) => r.raw);
+  const raw = med((r) => r.raw.rate);
   const rr = ratio(rate, raw);
   const p50 = med((r) => r.lat.p50);
   const p99 = med((r) => r.lat.p99);
@@ -297,6 +320,19 @@ export async function e2eScenario(ctx: BenchContext): Promise<Section[]> {
               ),
             ],
           ],
+        },
+        {
+          header: [
+            'CPU ms per stored message (throughput phase)',
+            'ours',
+            'raw driver',
+            'ours / raw',
+          ],
+          rows: CPU_PARTS.map((part, i) => {
+            const o = med((r) => r.ours.cpu[i]!);
+            const w = med((r) => r.raw.cpu[i]!);
+            return [part, fmtMs(o), fmtMs(w), fmtRatio(ratio(o, w))];
+          }),
         },
       ],
       notes: [

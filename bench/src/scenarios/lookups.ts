@@ -14,6 +14,7 @@ import { seededRng } from '../random.js';
 import { verdict, type Section } from '../report/markdown.js';
 import type { Doc } from '../seed/records.js';
 import { Reservoir, seedDatabase } from '../seed/seeder.js';
+import { cpuDuring } from '../stack/procfs.js';
 import { fmtInt, fmtMs, fmtRatio, median, ratio, spread, summarize } from '../stats.js';
 import { repeat, type BenchContext } from './context.js';
 
@@ -104,6 +105,10 @@ interface Measured {
   p50: number;
   p99: number;
   errors: number;
+  /** CPU ms per call in the closed loop: profiles, the database server, the caller. */
+  cpuProfiles: number;
+  cpuDb: number;
+  cpuCaller: number;
 }
 
 async function measure(
@@ -112,11 +117,11 @@ async function measure(
   targets: Target[],
 ): Promise<Measured> {
   const at = (i: number): Target => targets[i % targets.length]!;
-  const closed = await closedLoop({
-    concurrency: CALLERS,
-    seconds: ctx.config.seconds,
-    call: (i) => call(at(i)),
-  });
+  const pids = [ctx.stack.profiles.pid, ctx.stack.mongo.pid, process.pid];
+  const { result: closed, cpuMs } = await cpuDuring(pids, () =>
+    closedLoop({ concurrency: CALLERS, seconds: ctx.config.seconds, call: (i) => call(at(i)) }),
+  );
+  const per = (ms: number | undefined): number => (ms ?? Number.NaN) / closed.count;
   const open = await openLoop({
     rate: LOOKUP_RATE,
     seconds: ctx.config.seconds,
@@ -128,6 +133,9 @@ async function measure(
     p50: s.p50,
     p99: s.p99,
     errors: closed.errors + open.errors,
+    cpuProfiles: per(cpuMs[0]),
+    cpuDb: per(cpuMs[1]),
+    cpuCaller: per(cpuMs[2]),
   };
 }
 
@@ -170,6 +178,21 @@ export async function lookupsScenario(ctx: BenchContext): Promise<Section[]> {
         verdict(rr >= 0.5),
         spread(v('ours', 'perSecond'), fmtInt),
       ],
+      ...(
+        [
+          ['cpuProfiles', 'profiles'],
+          ['cpuDb', 'database server'],
+          ['cpuCaller', 'caller (client and load loop)'],
+        ] as const
+      ).map(([f, who]) => [
+        `${k.name}: CPU ms per call, ${who}`,
+        fmtMs(m('ours', f)),
+        fmtMs(m('raw', f)),
+        fmtRatio(ratio(m('ours', f), m('raw', f))),
+        '–',
+        '–',
+        spread(v('ours', f), fmtMs),
+      ]),
       [
         `${k.name}: p50 ms at ${fmtInt(LOOKUP_RATE)}/s`,
         fmtMs(m('ours', 'p50')),

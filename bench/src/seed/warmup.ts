@@ -151,10 +151,12 @@ export async function warmUp(o: {
       .then((u) => u ?? undefined),
   );
   const identities = await db.collection<Doc>('identities').find({ userId }).toArray();
+  // Services older than issue 11 (BENCH_ROOT) store deliveries without `keys`; the warm-up's
+  // own delivery is then the only one without them.
   const delivery = await waitUntil('the warm-up raw delivery', () =>
     db
       .collection<Doc>('deliveries')
-      .findOne({ keys: `wa|${person.waId}` })
+      .findOne({ $or: [{ keys: `wa|${person.waId}` }, { keys: { $exists: false } }] })
       .then((d) => d ?? undefined),
   );
   const followUp = await waitUntil('the warm-up follow-up', () =>

@@ -49,3 +49,29 @@ export function findChildPid(o: { entry: string; marker: string }): number | und
   }
   return undefined;
 }
+
+/** Linux reports process CPU time in clock ticks of USER_HZ, which is 100 on every Linux ABI. */
+const TICKS_PER_SECOND = 100;
+
+/** CPU time (user + system) a process has used so far, in milliseconds; NaN when it is gone. */
+export function cpuMsOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces) start behind its closing bracket;
+    // utime and stime are fields 14 and 15 of the whole line.
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(rest[11]) + Number(rest[12])) * 1000) / TICKS_PER_SECOND;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** CPU milliseconds each pid spends while `fn` runs. */
+export async function cpuDuring<T>(
+  pids: number[],
+  fn: () => Promise<T>,
+): Promise<{ result: T; cpuMs: number[] }> {
+  const before = pids.map(cpuMsOf);
+  const result = await fn();
+  return { result, cpuMs: pids.map((p, i) => cpuMsOf(p) - before[i]!) };
+}

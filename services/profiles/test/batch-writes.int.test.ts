@@ -77,3 +77,33 @@ describe('one update per user per batch', () => {
     expect(await terms('4917000000103')).toContain('zebrafisch');
   });
 });
+
+describe('reads of users', () => {
+  it('leave the search terms in the database (the largest field, used only by its queries)', async () => {
+    const p = ref('4917000000199');
+    const words = Array.from({ length: 200 }, (_, i) => `wort${i}`).join(' ');
+    await call(h.client, 'applyWebhookEvents', {
+      events: [seen(p, 'Terms Owner', t(1)), inboundText('wamid.BWT', p, words, t(1))],
+      deliveries: [],
+    });
+    const id = (await userOf('4917000000199')).id;
+    const stored = await h.mongo.cols.users.findOne({ _id: id });
+    expect(stored?.searchTerms.length).toBeGreaterThan(50);
+    const users = h.ports.users;
+    expect((await users.findById(id))?.searchTerms).toBeUndefined();
+    expect((await users.findByIds([id]))[0]?.searchTerms).toBeUndefined();
+    const byPhone = await users.findByPhone({ e164: '+4917000000199', digits: '4917000000199' });
+    expect(byPhone?._id).toBe(id);
+    expect(byPhone?.searchTerms).toBeUndefined();
+    const page = await users.list({
+      terms: ['terms'],
+      sort: { field: 'lastInteractionAt', dir: -1 },
+      limit: 10,
+      maxTimeMS: 5000,
+      statuses: [],
+      tags: [],
+    });
+    expect(page.map((u) => u._id)).toEqual([id]);
+    expect(page[0]?.searchTerms).toBeUndefined();
+  });
+});

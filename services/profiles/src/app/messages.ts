@@ -22,7 +22,7 @@ import { ENUMS, requireEnum } from './enums.js';
 import type { Ports } from './ports.js';
 import { previewOf } from './preview.js';
 import { publishMessage, publishUser } from './publish.js';
-import type { MessageRecord, UserRecord } from './records.js';
+import type { MessageRecord, UserView } from './records.js';
 
 type MessagePorts = Pick<Ports, 'users' | 'messages' | 'orphans' | 'events' | 'now'>;
 
@@ -96,7 +96,7 @@ function validateContent(
 }
 
 function outboundDoc(
-  user: UserRecord,
+  user: UserView,
   id: string,
   o: {
     wamid: string;
@@ -145,7 +145,7 @@ function outboundDoc(
 
 async function findExisting(
   deps: Pick<Ports, 'messages'>,
-  user: UserRecord,
+  user: UserView,
   key: { wamid: string; clientId: string },
 ) {
   const { wamid, clientId } = key;
@@ -159,7 +159,7 @@ async function findExisting(
 
 async function storeOutbound(
   deps: MessagePorts,
-  user: UserRecord,
+  user: UserView,
   doc: MessageRecord,
 ): Promise<{ doc: MessageRecord; created: boolean }> {
   const stored = await deps.messages.insertCounted(doc, {
@@ -184,7 +184,7 @@ async function recipientOf(
   deps: MessagePorts,
   req: RecordOutboundMessageRequest,
   at: Date,
-): Promise<UserRecord> {
+): Promise<UserView> {
   let userId = optionalString('user_id', req.userId, LIMITS.idLength);
   if (!userId) {
     const r = req.recipient;
@@ -294,7 +294,7 @@ export async function sendMessage(
 
 async function createPending(
   deps: MessagePorts,
-  user: UserRecord,
+  user: UserView,
   o: {
     content: MessageContent;
     clientId: string;

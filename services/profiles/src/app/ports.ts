@@ -136,12 +136,12 @@ export interface UserStore {
   setPreviewText(userId: string, messageId: string, text: string): Promise<void>;
   moveNumber(m: NumberMove): Promise<boolean>;
   setBsuid(userId: string, bsuid: string, parentBsuid: string): Promise<boolean>;
-  findById(id: string): Promise<UserRecord | null>;
+  findById(id: string): Promise<UserView | null>;
   /** The users of `ids` that exist, in no particular order. */
   findByIds(ids: string[]): Promise<UserView[]>;
-  findLatestByBsuid(bsuid: string): Promise<UserRecord | null>;
-  findByPhone(q: PhoneQuery): Promise<UserRecord | null>;
-  list(q: UserListQuery): Promise<UserRecord[]>;
+  findLatestByBsuid(bsuid: string): Promise<UserView | null>;
+  findByPhone(q: PhoneQuery): Promise<UserView | null>;
+  list(q: UserListQuery): Promise<UserView[]>;
   /** Apply a change to a live user; the user as it was before, null when missing or erased. */
   change(userId: string, c: UserChange): Promise<UserRecord | null>;
   removeTags(userId: string, tags: string[]): Promise<void>;

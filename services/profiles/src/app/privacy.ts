@@ -9,7 +9,7 @@ import { deliveryKey } from '../domain/delivery-keys.js';
 import { escapeRegex } from '../domain/search.js';
 import { linkKey } from './identity.js';
 import type { ChangePayload, Ports } from './ports.js';
-import type { UserRecord } from './records.js';
+import type { UserView } from './records.js';
 export async function exportUser(
   deps: Pick<Ports, 'users' | 'messages' | 'facts' | 'log'>,
   req: { userId: string; cancelled: () => boolean },
@@ -48,7 +48,7 @@ type ErasePorts = Pick<
 >;
 
 /** What names the user in free text: its numbers, names and email; the longest first. */
-function personalTerms(u: UserRecord): string[] {
+function personalTerms(u: UserView): string[] {
   const p = u.profile;
   const terms = [u.waId, ...(u.previousWaIds ?? []), u.bsuid, p?.phoneE164 ?? ''];
   terms.push(p?.name ?? '', p?.username ?? '', p?.displayName ?? '', p?.email ?? '');
@@ -63,7 +63,7 @@ function patternOf(term: string): string {
 }
 
 /** The caller's reason as the audit record keeps it: without the user's numbers and names. */
-export function redactReason(reason: string, u: UserRecord): string {
+export function redactReason(reason: string, u: UserView): string {
   let out = reason;
   for (const t of personalTerms(u)) out = out.replace(new RegExp(patternOf(t), 'giu'), '[erased]');
   return out;

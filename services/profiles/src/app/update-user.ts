@@ -14,7 +14,7 @@ import { actorLabel } from './actors.js';
 import { insertSystemEntry } from './log.js';
 import type { Ports } from './ports.js';
 import { publishUser } from './publish.js';
-import type { UserRecord } from './records.js';
+import type { UserView } from './records.js';
 
 type UpdatePorts = Pick<Ports, 'users' | 'log' | 'events' | 'now'>;
 
@@ -78,7 +78,7 @@ export async function updateUser(
   deps: UpdatePorts,
   req: UpdateUserRequest,
   actor: Actor,
-): Promise<UserRecord> {
+): Promise<UserView> {
   const p = parse(req);
   const now = deps.now();
   const change = { by: actor, at: now };
@@ -122,7 +122,7 @@ async function enforceTagLimit(
 
 async function logChanges(
   deps: UpdatePorts,
-  before: UserRecord,
+  before: UserView,
   { p, actor }: { p: Parsed; actor: Actor },
 ): Promise<void> {
   const who = actorLabel(actor);

@@ -19,13 +19,13 @@ import { normalizePhone } from '../domain/phone.js';
 import { parseSearchQuery } from '../domain/search.js';
 import { checkEnum, ENUMS } from './enums.js';
 import type { Ports, UserListQuery } from './ports.js';
-import type { UserRecord } from './records.js';
+import type { UserView } from './records.js';
 
 type UserPorts = Pick<Ports, 'users'>;
 
-export async function getUser(deps: UserPorts, req: GetUserRequest): Promise<UserRecord> {
+export async function getUser(deps: UserPorts, req: GetUserRequest): Promise<UserView> {
   const l = req.lookup;
-  let doc: UserRecord | null = null;
+  let doc: UserView | null = null;
   if (l?.$case === 'id') {
     doc = await deps.users.findById(requireString('id', l.id));
   } else if (l?.$case === 'accountUser') {
@@ -50,7 +50,7 @@ export async function getUser(deps: UserPorts, req: GetUserRequest): Promise<Use
 async function findByPhone(
   deps: UserPorts,
   l: { phone: string; accountId: string; defaultRegion: string },
-): Promise<UserRecord | null> {
+): Promise<UserView | null> {
   const raw = requireString('phone.phone', l.phone, 40);
   const region = l.defaultRegion;
   if (region && !/^[A-Za-z]{2}$/.test(region))
@@ -113,7 +113,7 @@ export async function listUsers(
   deps: Pick<Ports, 'users' | 'now'>,
   req: ListUsersRequest,
   maxTimeMS: number,
-): Promise<{ docs: UserRecord[]; next: string }> {
+): Promise<{ docs: UserView[]; next: string }> {
   const limit = pageSize('page_size', req.pageSize);
   const sort = sortOf(req.sort);
   const q = queryOf(req, deps.now());

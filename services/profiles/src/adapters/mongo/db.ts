@@ -48,6 +48,10 @@ export async function connectMongo(url: string): Promise<Mongo> {
   return mongo;
 }
 
+/** What a read of users returns: everything but the search terms (up to MAX_USER_TERMS strings,
+ * the largest field of a user, used only inside the server's own queries). */
+export const VIEW = { searchTerms: 0 } as const;
+
 /** A client that connects lazily (first operation); calls fail after `selectionMs` when the server is down. */
 export function openMongo(url: string, selectionMs = 5000): Mongo {
   const client = new MongoClient(url, {

@@ -6,6 +6,7 @@ import { identitiesOfUser } from '../../app/identity.js';
 import type { PhoneQuery, UserChange, UserListQuery, UserStore } from '../../app/ports.js';
 import type { UserRecord } from '../../app/records.js';
 import type { Collections } from './db.js';
+import { VIEW } from './db.js';
 
 function listFilter(q: UserListQuery): Filter<UserRecord> {
   const and: Filter<UserRecord>[] = [];
@@ -72,7 +73,7 @@ export function createUserAdmin(cols: Pick<Collections, 'users' | 'identities'>)
   const { users, identities } = cols;
   return {
     findLatestByBsuid: (bsuid) =>
-      users.find({ bsuid }).sort({ lastInteractionAt: -1 }).limit(1).next(),
+      users.find({ bsuid }, { projection: VIEW }).sort({ lastInteractionAt: -1 }).limit(1).next(),
 
     findByPhone(q: PhoneQuery) {
       const ors: Filter<UserRecord>[] = q.e164
@@ -86,7 +87,9 @@ export function createUserAdmin(cols: Pick<Collections, 'users' | 'identities'>)
         $or: ors,
         ...(q.accountId ? { accountId: q.accountId } : {}),
       };
-      return users.find(filter).sort({ lastInteractionAt: -1, _id: -1 }).limit(1).next();
+      return users
+        .find(filter, { projection: VIEW })
+        .sort({ lastInteractionAt: -1, _id: -1 }).limit(1).next();
     },
 
     async list(q) {
@@ -96,7 +99,7 @@ export function createUserAdmin(cols: Pick<Collections, 'users' | 'identities'>)
       // No empty `{}` clause for the first page: a planner may read it as "scan everything".
       const page = (...extra: Filter<UserRecord>[]) =>
         users
-          .find({ $and: [...(base.$and ?? []), ...extra] })
+          .find({ $and: [...(base.$and ?? []), ...extra] }, { projection: VIEW })
           .sort(sort)
           .limit(q.limit)
           .maxTimeMS(q.maxTimeMS)

@@ -8,7 +8,7 @@ import { e164FromWaId, phoneTerms } from '../../domain/phone.js';
 import { MAX_USER_TERMS, SERVICE_WINDOW_MS } from '../../domain/limits.js';
 import { textTerms } from '../../domain/search.js';
 import type { Collections } from './db.js';
-import { insertManyNew, isDuplicateKey } from './db.js';
+import { insertManyNew, isDuplicateKey, VIEW } from './db.js';
 import type {
   CountedMessage,
   Identity,
@@ -288,7 +288,7 @@ export function createUserRepo(cols: Collections) {
     });
     if (ops.length) await users.bulkWrite(ops, { session, ordered: false });
     const after = await users
-      .find({ _id: { $in: ids } }, { session, projection: { searchTerms: 0 } })
+      .find({ _id: { $in: ids } }, { session, projection: VIEW })
       .toArray();
     return { users: new Map(after.map((u) => [u._id, u])), named };
   }
@@ -436,10 +436,10 @@ export function createUserRepo(cols: Collections) {
     setPreviewText,
     moveNumber,
     setBsuid,
-    findById: (id: string) => users.findOne({ _id: id }),
+    findById: (id: string) => users.findOne({ _id: id }, { projection: VIEW }),
     findByIds: async (ids: string[]): Promise<UserView[]> =>
       ids.length
-        ? users.find({ _id: { $in: ids } }, { projection: { searchTerms: 0 } }).toArray()
+        ? users.find({ _id: { $in: ids } }, { projection: VIEW }).toArray()
         : [],
   } satisfies Partial<UserStore> & { countMessage: unknown; countMessages: unknown };
 }
