@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodePageToken, rawListFilter, rawSort } from './pages-queries.js';
+import { decodePageToken, rawListFilter, rawPageFilters, rawSort } from './pages-queries.js';
 import { phoneFilter } from './lookups.js';
 
 const LA = { field: 'lastInteractionAt', dir: -1 } as const;
@@ -15,13 +15,22 @@ describe("rawListFilter (mirror of profiles' listFilter)", () => {
     });
   });
 
-  it('adds a keyset condition after the page token position', () => {
+  it('asks a keyset page as two index ranges after the page token position, like profiles', () => {
     const at = new Date('2026-11-01T00:00:00Z');
-    const f = rawListFilter({ sort: LA, after: { at, id: 'u_1' } });
-    expect(f.$and?.[1]).toEqual({
-      $or: [{ lastInteractionAt: { $lt: at } }, { lastInteractionAt: at, _id: { $lt: 'u_1' } }],
-    });
+    const erased = { erasedAt: { $exists: false } };
+    expect(rawPageFilters({ sort: LA })).toEqual([{ $and: [erased] }]);
+    expect(rawPageFilters({ sort: LA, paused: true, after: { at, id: 'u_1' } })).toEqual([
+      { $and: [{ paused: true }, erased, { lastInteractionAt: at, _id: { $lt: 'u_1' } }] },
+      { $and: [{ paused: true }, erased, { lastInteractionAt: { $lt: at } }] },
+    ]);
     expect(rawSort({ sort: { field: 'createdAt', dir: 1 } })).toEqual({ createdAt: 1, _id: 1 });
+  });
+
+  it('asks "no overdue follow-up" as one negated range', () => {
+    const now = new Date('2026-11-01T00:00:00Z');
+    expect(rawListFilter({ sort: LA, overdue: { now, overdue: false } }).$and?.[0]).toEqual({
+      nextFollowUpDueAt: { $not: { $lt: now } },
+    });
   });
 
   it('reads a ListUsers page token', () => {

@@ -54,21 +54,27 @@ export function rawListFilter(q: ListSpec): Filter<Doc> {
   if (q.paused !== undefined) and.push({ paused: q.paused });
   if (q.overdue?.overdue) and.push({ nextFollowUpDueAt: { $lt: q.overdue.now } });
   if (q.overdue && !q.overdue.overdue)
-    and.push({
-      $or: [
-        { nextFollowUpDueAt: { $exists: false } },
-        { nextFollowUpDueAt: { $gte: q.overdue.now } },
-      ],
-    });
+    and.push({ nextFollowUpDueAt: { $not: { $lt: q.overdue.now } } });
   and.push({ erasedAt: { $exists: false } });
-  if (q.after) {
-    const op = q.sort.dir === -1 ? '$lt' : '$gt';
-    const f = q.sort.field;
-    and.push({
-      $or: [{ [f]: { [op]: q.after.at } }, { [f]: q.after.at, _id: { [op]: q.after.id } }],
-    });
-  }
   return { $and: and };
+}
+
+/**
+ * The filters of one page: the first page has one; a keyset page has two index ranges, the rest
+ * of the cursor's own time and everything beyond it, queried in parallel and concatenated (the
+ * form profiles sends, user-admin.ts `list`, rather than one `$or` a planner may answer by
+ * sorting everything past the cursor).
+ */
+export function rawPageFilters(q: ListSpec): Filter<Doc>[] {
+  const base = rawListFilter(q);
+  if (!q.after) return [base];
+  const op = q.sort.dir === -1 ? '$lt' : '$gt';
+  const f = q.sort.field;
+  const and = base.$and ?? [];
+  return [
+    { $and: [...and, { [f]: q.after.at, _id: { [op]: q.after.id } }] },
+    { $and: [...and, { [f]: { [op]: q.after.at } }] },
+  ];
 }
 
 export function rawSort(q: ListSpec): Sort {
@@ -106,13 +112,17 @@ const LA: ListSpec['sort'] = { field: 'lastInteractionAt', dir: -1 };
 
 function listQuery(d: QueryDeps, def: ListDef): PageQuery {
   const users = d.db.collection<Doc>('users');
-  const cursor = (i: number) => {
+  const cursors = (i: number) => {
     const s = def.spec(i);
-    return users
-      .find(rawListFilter(s))
-      .sort(rawSort(s))
-      .limit(PAGE_SIZE + 1);
+    return rawPageFilters(s).map((f) =>
+      users
+        .find(f)
+        .sort(rawSort(s))
+        .limit(PAGE_SIZE + 1),
+    );
   };
+  const page = async (i: number) =>
+    (await Promise.all(cursors(i).map((c) => c.toArray()))).flat().slice(0, PAGE_SIZE + 1);
   return {
     name: def.name,
     grpc: (i) =>
@@ -121,8 +131,9 @@ function listQuery(d: QueryDeps, def: ListDef): PageQuery {
         ListUsersRequest.fromPartial({ pageSize: PAGE_SIZE, ...def.req(i) }),
       ),
     ...(def.path ? { html: def.path } : {}),
-    raw: (i) => cursor(i).toArray(),
-    explain: () => explainFind(cursor(0)),
+    raw: page,
+    // The last range is the one that reads (the keyset's "beyond"; the only one of a first page).
+    explain: () => explainFind(cursors(0).at(-1)!),
   };
 }
 

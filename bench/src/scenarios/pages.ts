@@ -293,7 +293,7 @@ export async function pagesScenario(ctx: BenchContext): Promise<Section[]> {
         ? `A second profiles and bff on database \`${PAGES_DB}\` (indexed by profiles at start), seeded in bulk with the raw driver from clones of real documents ` +
           '(user, identities, messages, follow-up; statuses, tags, pauses, follow-ups and a Zipf-like message vocabulary in realistic shares; search terms, previews and counters as profiles computes them). ' +
           `Each query: ${ctx.config.pageCalls} sequential calls (at most ${BUDGET_MS / 1000} s, after ${WARM_CALLS} warm-up calls), through gRPC (ListUsers page size ${PAGE_SIZE}; user page = GetUser + ListMessages 40), ` +
-          "as bff HTML with an admin session, and as the raw driver's equivalent (same filter, sort, limit; whole documents). Times in ms, client-side on the same machine."
+          "as bff HTML with an admin session, and as the raw driver's equivalent (same filter, sort and limit, a keyset page as the same two index ranges in parallel; whole documents, where profiles leaves out the search terms). Times in ms, client-side on the same machine."
         : 'Same method, topped up from the previous size.',
       `Seeding${i ? ' (top-up)' : ''}: ${fmtInt(r.seeded.users)} users and ${fmtInt(r.seeded.messages)} messages (with identities and follow-ups) in ${fmtDuration(r.seeded.ms)}, ${fmtInt(((r.seeded.users + r.seeded.messages) / r.seeded.ms) * 1000)} documents/s (users + messages).`,
     ],

@@ -37,6 +37,8 @@ export interface Service {
   /** `http://127.0.0.1:<port>` for HTTP services, `127.0.0.1:<port>` for profiles' gRPC. */
   addr: string;
   pid: number;
+  /** Its Prometheus endpoint (profiles and ingest). */
+  metricsUrl?: string;
   output(): string;
   stop(): Promise<void>;
 }
@@ -152,7 +154,14 @@ function entryOf(root: string, service: string): string {
 /** Wrap a started process: its pid from /proc, a stop registered with the cleanup. */
 function adopt(
   ctx: Ctx & { running: Set<Service> },
-  p: { name: string; port: number; addr: string; entry: string; marker: string },
+  p: {
+    name: string;
+    port: number;
+    addr: string;
+    entry: string;
+    marker: string;
+    metricsUrl?: string;
+  },
   proc: RunningProcess,
 ): Service {
   const pid = findChildPid({ entry: p.entry, marker: p.marker }) ?? 0;
@@ -168,6 +177,7 @@ function adopt(
     port: p.port,
     addr: p.addr,
     pid,
+    ...(p.metricsUrl ? { metricsUrl: p.metricsUrl } : {}),
     output: () => proc.output(),
     stop: async () => {},
   };
@@ -213,7 +223,9 @@ export async function provisionStack(o: {
       env: { LOG_LEVEL: 'warn' },
     });
     const addr = `127.0.0.1:${port}`;
-    return adopt(ctx, { name: p.name, port, addr, entry, marker: `PORT=${port}` }, s.proc);
+    const metricsUrl = `http://127.0.0.1:${s.metricsPort}/metrics`;
+    const marker = `PORT=${port}`;
+    return adopt(ctx, { name: p.name, port, addr, entry, marker, metricsUrl }, s.proc);
   };
 
   const httpReady = (url: string) => ({
@@ -241,7 +253,12 @@ export async function provisionStack(o: {
       LOG_LEVEL: 'warn',
     };
     const proc = await startProcess(entry, env, httpReady(addr));
-    return adopt(ctx, { name: p.name, port, addr, entry, marker: `PORT=${port}` }, proc);
+    const metricsUrl = `${addr}/metrics`;
+    return adopt(
+      ctx,
+      { name: p.name, port, addr, entry, marker: `PORT=${port}`, metricsUrl },
+      proc,
+    );
   };
 
   const startBff: Stack['startBff'] = async (p) => {

@@ -7,6 +7,8 @@ export interface ProfilesService {
   /** host:port of its gRPC server. */
   addr: string;
   port: number;
+  /** Port of its /healthz and /metrics. */
+  metricsPort: number;
   proc: RunningProcess;
 }
 
@@ -46,5 +48,5 @@ export async function startProfilesService(o: ProfilesServiceOptions): Promise<P
       timeoutMs: 60_000,
     },
   );
-  return { addr: `127.0.0.1:${port}`, port, proc };
+  return { addr: `127.0.0.1:${port}`, port, metricsPort, proc };
 }

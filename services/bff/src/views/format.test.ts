@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Profile } from '@ue/proto';
 import {
+  absoluteTime,
   activityOf,
   displayName,
   formatPhone,
@@ -85,5 +86,23 @@ describe('wait label', () => {
     expect(waitLabel(61)).toBe('2 minutes');
     expect(waitLabel(3600)).toBe('1 hour');
     expect(waitLabel(86400)).toBe('24 hours');
+  });
+});
+
+describe('kept formatters', () => {
+  it('format each time zone with its own formatter, also when asked again', () => {
+    const at = new Date('2026-07-01T12:00:00Z');
+    for (let i = 0; i < 2; i++) {
+      expect(absoluteTime(at, 'Europe/Berlin')).toMatch(/14:00/);
+      expect(absoluteTime(at, 'Asia/Tokyo')).toMatch(/21:00/);
+      expect(absoluteTime(at, 'UTC')).toMatch(/12:00/);
+    }
+  });
+
+  it('give the same phone text from the cache as from parsing, and keep unparsable input', () => {
+    expect(formatPhone('+4915112345678')).toBe(formatPhone('+4915112345678'));
+    expect(formatPhone('+819012345678')).toBe('+81 90 1234 5678');
+    expect(formatPhone('+819012345678')).toBe('+81 90 1234 5678');
+    expect(formatPhone('not a number')).toBe('not a number');
   });
 });

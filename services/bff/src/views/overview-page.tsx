@@ -1,7 +1,7 @@
 import type { GetStatsResponse, LogEntry } from '@ue/proto';
 import { href, type ViewCtx } from './context.js';
 import { BarChart, Breakdown } from './charts.js';
-import { formatDuration, statusLabel } from './format.js';
+import { dateTimeFormat, formatDuration, statusLabel } from './format.js';
 import { Layout } from './layout.js';
 import { Time } from './time.js';
 
@@ -15,9 +15,7 @@ export interface OverviewModel {
 }
 
 function dayLabel(d: Date | undefined, timeZone: string): string {
-  return d
-    ? new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone }).format(d)
-    : '';
+  return d ? dateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone }).format(d) : '';
 }
 
 export function OverviewPage(m: OverviewModel) {
