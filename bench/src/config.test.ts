@@ -15,6 +15,7 @@ describe('loadBenchConfig', () => {
       seconds: 10,
       pageCalls: 200,
       steadySeconds: 300,
+      steadyRate: 100,
     });
     expect(c.only).toEqual(['accept', 'e2e', 'lookups', 'pages', 'resources']);
     expect(c.pageSizes).toEqual([

@@ -14,7 +14,8 @@
 //   BENCH_PAGE_SIZES       data sizes for pages and search, users:messages,... (default
 //                          10000:100000,100000:1000000), ascending; each size tops up the last
 //   BENCH_PAGE_CALLS       sequential calls per page query and size (default 200)
-//   BENCH_STEADY_SECONDS   steady load at 200 messages/s for the memory check (default 300)
+//   BENCH_STEADY_SECONDS   steady load of the memory check (default 300)
+//   BENCH_STEADY_RATE      webhooks/s of that load, within what the pipeline stores (default 100)
 //   BENCH_LOG_DIR          keep the services' output there after the run (default: not kept)
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,6 +82,7 @@ const schema = z.object({
   BENCH_PAGE_SIZES: pageSizes,
   BENCH_PAGE_CALLS: count(200),
   BENCH_STEADY_SECONDS: count(300),
+  BENCH_STEADY_RATE: count(100),
   BENCH_LOG_DIR: z.string().min(1).optional(),
 });
 
@@ -97,6 +99,7 @@ export interface BenchConfig {
   pageSizes: PageSize[];
   pageCalls: number;
   steadySeconds: number;
+  steadyRate: number;
   logDir?: string;
 }
 
@@ -120,6 +123,7 @@ export function loadBenchConfig(source: NodeJS.ProcessEnv = process.env): Readon
     pageSizes: e.BENCH_PAGE_SIZES,
     pageCalls: e.BENCH_PAGE_CALLS,
     steadySeconds: e.BENCH_STEADY_SECONDS,
+    steadyRate: e.BENCH_STEADY_RATE,
     ...(e.BENCH_LOG_DIR ? { logDir: resolve(e.BENCH_LOG_DIR) } : {}),
   });
 }

@@ -24,7 +24,7 @@ export function renderHeader(o: {
     `- **Code measured**: ${o.commits.measured}${o.commits.sameCheckout ? '' : ` at \`${c.root}\` (harness: ${o.commits.harness})`}.`,
     `- **Settings**: BENCH_RUNS=${c.runs} (every figure is the median of the runs; "spread" is min–max), BENCH_ONLY=${c.only.join(',')}, ` +
       `BENCH_CONNECTIONS=${c.connections}, BENCH_ACCEPT_SECONDS=${c.acceptSeconds}, BENCH_E2E_SECONDS=${c.e2eSeconds}, BENCH_LATENCY_SECONDS=${c.latencySeconds}, ` +
-      `BENCH_SECONDS=${c.seconds}, BENCH_PAGE_SIZES=${c.pageSizes.map((s) => `${s.users}:${s.messages}`).join(',')}, BENCH_PAGE_CALLS=${c.pageCalls}, BENCH_STEADY_SECONDS=${c.steadySeconds}.`,
+      `BENCH_SECONDS=${c.seconds}, BENCH_PAGE_SIZES=${c.pageSizes.map((s) => `${s.users}:${s.messages}`).join(',')}, BENCH_PAGE_CALLS=${c.pageCalls}, BENCH_STEADY_SECONDS=${c.steadySeconds}, BENCH_STEADY_RATE=${c.steadyRate}.`,
     `- **Data**: pages and search at ${sizes}; everything else on the data the run itself creates.`,
     '- **Stack**: a throwaway one per run (temp folder, free loopback ports, generated secrets), services started from their built `dist/main.js`.',
     ...o.warnings.map((w) => `- **Warning**: ${w}`),

@@ -1,5 +1,5 @@
 // Scenario 5, resources: each process's peak RSS (VmHWM from /proc) after the pipeline
-// scenarios, and RSS before and after BENCH_STEADY_SECONDS of steady load: 200 webhooks/s
+// scenarios, and RSS before and after BENCH_STEADY_SECONDS of steady load: BENCH_STEADY_RATE webhooks/s
 // through the whole pipeline with reads mixed in (GetUser 10/s and ListUsers 2/s over gRPC,
 // the bff users page every 2 s). "Before" is taken after a warm-up of a tenth of the period (at
 // most 30 s), so start-up growth (JIT, pools, caches filling) is not counted as a leak.
@@ -14,7 +14,7 @@ import type { Doc } from '../seed/records.js';
 import { fmtDuration, fmtInt, fmtMb } from '../stats.js';
 import { memoryOf, type Memory } from '../stack/procfs.js';
 import type { BenchContext } from './context.js';
-import { LATENCY_RATE, pipelineTraffic } from './e2e.js';
+import { pipelineTraffic } from './e2e.js';
 
 const MB = 1048576;
 
@@ -72,7 +72,7 @@ async function steadyLoad(ctx: BenchContext, seconds: number): Promise<Steady> {
   ).map((d) => d._id);
   const results = await Promise.all([
     openLoop({
-      rate: LATENCY_RATE,
+      rate: ctx.config.steadyRate,
       seconds,
       call: async () => {
         const d = traffic.next();
@@ -151,7 +151,7 @@ export async function resourcesScenario(
       title: '5. Resources',
       method: [
         `Peak RSS = VmHWM from /proc/<pid>/status ${afterPipeline ? 'right after scenarios 1–2' : 'at the start of this scenario (scenario 2 did not run)'}. ` +
-          `Steady load: ${LATENCY_RATE} webhooks/s through ingest → profiles (the same mix as scenario 2) with GetUser 10/s, ListUsers 2/s and the bff users page every 2 s, for ${fmtDuration(seconds * 1000)}, run once; ` +
+          `Steady load: ${ctx.config.steadyRate} webhooks/s through ingest → profiles (the same mix as scenario 2) with GetUser 10/s, ListUsers 2/s and the bff users page every 2 s, for ${fmtDuration(seconds * 1000)}, run once; ` +
           `RSS (VmRSS) before = after ${warm} s of it, after = at its end. Redis and secantusd-rs grow with their data (queue history, cache up to 512 MB) and are reported only.`,
       ],
       tables: [
@@ -169,8 +169,8 @@ export async function resourcesScenario(
         },
       ],
       notes: [
-        posted - stored > LATENCY_RATE
-          ? `The pipeline did not keep up with ${LATENCY_RATE}/s: ${fmtInt(posted - stored)} of ${fmtInt(posted)} posted messages were still queued at the end, so growth includes the backlog.`
+        posted - stored > ctx.config.steadyRate
+          ? `The pipeline did not keep up with ${ctx.config.steadyRate}/s: ${fmtInt(posted - stored)} of ${fmtInt(posted)} posted messages were still queued at the end, so growth includes the backlog.`
           : `The pipeline kept up: ${fmtInt(stored)} of ${fmtInt(posted)} posted messages stored by the end.`,
         ...(errors ? [`${errors} calls of the steady load failed.`] : []),
       ],

@@ -89,7 +89,9 @@ export function createUserAdmin(cols: Pick<Collections, 'users' | 'identities'>)
       };
       return users
         .find(filter, { projection: VIEW })
-        .sort({ lastInteractionAt: -1, _id: -1 }).limit(1).next();
+        .sort({ lastInteractionAt: -1, _id: -1 })
+        .limit(1)
+        .next();
     },
 
     async list(q) {

@@ -287,9 +287,7 @@ export function createUserRepo(cols: Collections) {
       return { updateOne: { filter: { _id: u._id }, update } };
     });
     if (ops.length) await users.bulkWrite(ops, { session, ordered: false });
-    const after = await users
-      .find({ _id: { $in: ids } }, { session, projection: VIEW })
-      .toArray();
+    const after = await users.find({ _id: { $in: ids } }, { session, projection: VIEW }).toArray();
     return { users: new Map(after.map((u) => [u._id, u])), named };
   }
 
@@ -438,9 +436,7 @@ export function createUserRepo(cols: Collections) {
     setBsuid,
     findById: (id: string) => users.findOne({ _id: id }, { projection: VIEW }),
     findByIds: async (ids: string[]): Promise<UserView[]> =>
-      ids.length
-        ? users.find({ _id: { $in: ids } }, { projection: VIEW }).toArray()
-        : [],
+      ids.length ? users.find({ _id: { $in: ids } }, { projection: VIEW }).toArray() : [],
   } satisfies Partial<UserStore> & { countMessage: unknown; countMessages: unknown };
 }
 
