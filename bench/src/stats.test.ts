@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  cpuCells,
   fmtInt,
   fmtMs,
   fmtRatio,
@@ -75,5 +76,13 @@ describe('formatting', () => {
     expect(fmtInt(12345.6)).toBe('12,346');
     expect(fmtRatio(0.8123)).toBe('0.81×');
     expect(fmtRatio(0.0361)).toBe('0.036×');
+  });
+});
+
+describe('CPU cells', () => {
+  it('give ours, the baseline and the ratio, or "not used" for a process the baseline does not run', () => {
+    expect(cpuCells(0.5, 0.25)).toEqual(['0.50', '0.25', '2.00×']);
+    expect(cpuCells(0.9, 0.003)).toEqual(['0.90', 'not used', '–']);
+    expect(cpuCells(0.9, Number.NaN)).toEqual(['0.90', 'not used', '–']);
   });
 });

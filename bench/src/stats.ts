@@ -87,3 +87,12 @@ export function fmtDuration(ms: number): string {
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
   return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
+
+/**
+ * Cells "ours, baseline, ours / baseline" of a CPU-per-operation row. A process the baseline does
+ * not use (under 0.01 ms per operation: its idle noise) gets "not used" and no ratio.
+ */
+export function cpuCells(ours: number, baseline: number): [string, string, string] {
+  if (!(baseline >= 0.01)) return [fmtMs(ours), 'not used', '–'];
+  return [fmtMs(ours), fmtMs(baseline), fmtRatio(ratio(ours, baseline))];
+}

@@ -7,7 +7,7 @@ import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
 import { log } from '../progress.js';
 import { verdict, type Section } from '../report/markdown.js';
-import { fmtInt, fmtMs, fmtRatio, median, ratio, spread } from '../stats.js';
+import { cpuCells, fmtInt, fmtMs, fmtRatio, median, ratio, spread } from '../stats.js';
 import { cpuDuring, memoryOf } from '../stack/procfs.js';
 import type { Service } from '../stack/stack.js';
 import { describeMix } from '../webhooks/mix.js';
@@ -166,9 +166,7 @@ export async function acceptScenario(ctx: BenchContext): Promise<Section[]> {
               ] as const
             ).map(([k, label]) => [
               label,
-              fmtMs(m('ours', k)),
-              fmtMs(m('base', k)),
-              fmtRatio(ratio(m('ours', k), m('base', k))),
+              ...cpuCells(m('ours', k), m('base', k)),
               '–',
               '–',
               spread(pick('ours', k), fmtMs),

@@ -17,6 +17,7 @@ import { log } from '../progress.js';
 import { cpuDuring } from '../stack/procfs.js';
 import { verdict, type Section } from '../report/markdown.js';
 import {
+  cpuCells,
   fmtDuration,
   fmtInt,
   fmtMs,
@@ -367,9 +368,7 @@ export async function e2eScenario(ctx: BenchContext): Promise<Section[]> {
           rows: CPU_PARTS.map((part, i) => {
             const o = med((r) => r.ours.cpu[i]!);
             const w = med((r) => r.raw.cpu[i]!);
-            // A process the raw driver does not use shows its idle noise: no ratio to it.
-            if (!(w >= 0.01)) return [part, fmtMs(o), 'not used', '–'];
-            return [part, fmtMs(o), fmtMs(w), fmtRatio(ratio(o, w))];
+            return [part, ...cpuCells(o, w)];
           }),
         },
       ],

@@ -15,7 +15,7 @@ import { verdict, type Section } from '../report/markdown.js';
 import type { Doc } from '../seed/records.js';
 import { Reservoir, seedDatabase } from '../seed/seeder.js';
 import { cpuDuring } from '../stack/procfs.js';
-import { fmtInt, fmtMs, fmtRatio, median, ratio, spread, summarize } from '../stats.js';
+import { cpuCells, fmtInt, fmtMs, fmtRatio, median, ratio, spread, summarize } from '../stats.js';
 import { repeat, type BenchContext } from './context.js';
 
 export const LOOKUP_RATE = 1000;
@@ -186,11 +186,7 @@ export async function lookupsScenario(ctx: BenchContext): Promise<Section[]> {
         ] as const
       ).map(([f, who]) => [
         `${k.name}: CPU ms per call, ${who}`,
-        fmtMs(m('ours', f)),
-        // The raw driver does not go through profiles: its idle noise gets no ratio.
-        ...(m('raw', f) >= 0.01
-          ? [fmtMs(m('raw', f)), fmtRatio(ratio(m('ours', f), m('raw', f)))]
-          : ['not used', '–']),
+        ...cpuCells(m('ours', f), m('raw', f)),
         '–',
         '–',
         spread(v('ours', f), fmtMs),

@@ -1,4 +1,5 @@
-// Pure formatting used by the views: times, phones, names, labels, activity markers.
+// Formatting used by the views: times, phones, names, labels, activity markers. Every function is
+// pure; Intl formatters and formatted phone numbers are kept between calls (see below).
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { LRUCache } from 'lru-cache';
 import {
