@@ -57,6 +57,7 @@ const handlers = {
       userId: 'u1',
       accountId: call.request.accountId,
       heartbeat: false,
+      actor: undefined,
       payload: undefined,
     });
     call.write(event('1'));

@@ -12,6 +12,7 @@ import { createEventOutbox, type EventOutbox } from './adapters/mongo/event-outb
 import { createFactRepo } from './adapters/mongo/fact-repo.js';
 import { createLogRepo } from './adapters/mongo/log-repo.js';
 import { createMessageStore } from './adapters/mongo/message-store.js';
+import { createReviewStore } from './adapters/mongo/review-store.js';
 import { createStatsRepo } from './adapters/mongo/stats-repo.js';
 import { createUserAdmin } from './adapters/mongo/user-admin.js';
 import { createUserRepo } from './adapters/mongo/user-repo.js';
@@ -46,6 +47,7 @@ export function createPorts(i: PortsInput): { ports: Ports; outbox: EventOutbox 
     orphans: createOrphanRepo(cols),
     facts: createFactRepo(cols),
     log: createLogRepo(cols),
+    reviews: createReviewStore(i.mongo.client, cols, userRepo),
     stats: createStatsRepo(cols),
     deliveries: createDeliveryRepo(cols),
     audit: createAuditRepo(cols),

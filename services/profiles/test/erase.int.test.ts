@@ -195,7 +195,12 @@ describe('EraseUser', () => {
       reason: `Art. 17 request by ${NAME}, ${E164}`,
     });
     // 4 messages (2 inbound, the recorded and the queued reply); the follow-up and 5 system entries
-    expect(erased).toEqual({ messagesErased: 4, factsErased: 2, logEntriesErased: 6 });
+    expect(erased).toEqual({
+      messagesErased: 4,
+      factsErased: 2,
+      logEntriesErased: 6,
+      reviewsErased: 0,
+    });
 
     expect([...hits(await databaseText()), ...hits(await redisText())]).toEqual([]);
     // What is kept: the anonymous counters, and the audit record (without the number or name).

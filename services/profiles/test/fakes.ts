@@ -12,8 +12,11 @@ import {
   LogEntryKind,
   LogEntryState,
   MessageType,
+  ReviewState,
+  Sentiment,
   WebhookEvent,
   type OutboundJob,
+  type ReviewSummary,
 } from '@ue/proto';
 import type {
   ChangeEvent,
@@ -25,8 +28,12 @@ import type {
   OrphanStore,
   Ports,
   ReceivedDelivery,
+  ReviewFilter,
+  ReviewStore,
+  ReviewSummaryChange,
   StatsStore,
   UserListQuery,
+  UserSortField,
   UserStore,
 } from '../src/app/ports.js';
 import type {
@@ -35,6 +42,7 @@ import type {
   LogEntryRecord,
   MessageRecord,
   OrphanRecord,
+  ReviewRecord,
   UserRecord,
 } from '../src/app/records.js';
 import { identitiesOfUser } from '../src/app/identity.js';
@@ -142,7 +150,11 @@ function sorted<T>(docs: Iterable<T>, dir: 1 | -1, keys: (d: T) => Key[]): T[] {
 const before = (v: Date | undefined, t: Date) => v !== undefined && v.getTime() < t.getTime();
 const notBefore = (v: Date | undefined, t: Date) => v !== undefined && v.getTime() >= t.getTime();
 /** Keyset: after (sort value, _id) in the sort direction. */
-function afterKey([at, id]: [Key, string], k: { at: Date; id: string }, dir: 1 | -1): boolean {
+function afterKey(
+  [at, id]: [Key, string],
+  k: { at: Date | number; id: string },
+  dir: 1 | -1,
+): boolean {
   const c = compare(at, k.at) * dir;
   return c > 0 || (c === 0 && compare(id, k.id) * dir > 0);
 }
@@ -342,8 +354,27 @@ function listed(u: StoredUser, q: UserListQuery): boolean {
   if (q.needsReply !== undefined && u.needsReply !== q.needsReply) return false;
   if (q.paused !== undefined && u.paused !== q.paused) return false;
   const o = q.overdueAt;
-  return !o || before(u.nextFollowUpDueAt, o.now) === o.overdue;
+  if (o && before(u.nextFollowUpDueAt, o.now) !== o.overdue) return false;
+  if (q.sort.field === 'review.score' && !((u.review?.score ?? -1) >= 0)) return false;
+  return !q.review || reviewListed(u, q.review);
 }
+
+/** The latest-review filters (user-admin.ts reviewFilter): a missing field matches no value. */
+function reviewListed(u: StoredUser, r: ReviewFilter): boolean {
+  const v = u.review as Partial<ReviewSummary> | undefined;
+  const has = <T>(x: T | undefined): x is T => x !== undefined;
+  if (r.scoreBelow !== undefined && !(has(v?.score) && v.score < r.scoreBelow)) return false;
+  if (r.sentiments.length && !(has(v?.sentiment) && r.sentiments.includes(v.sentiment)))
+    return false;
+  const open = v?.openActionItems;
+  if (r.openActionItems !== undefined && !(has(open) && open > 0 === r.openActionItems))
+    return false;
+  return r.pending === undefined || (v?.hasReview === true) !== r.pending;
+}
+
+/** A user's value of a ListUsers sort field. */
+const sortKey = (u: StoredUser, f: UserSortField): Key =>
+  f === 'review.score' ? u.review?.score : u[f];
 
 /** What erasure removes (user-admin.ts erasure $unset). */
 const ERASED_FIELDS = [
@@ -354,6 +385,7 @@ const ERASED_FIELDS = [
   'statusChanged',
   'pausedChanged',
   'nextFollowUpDueAt',
+  'review',
 ];
 
 /** Lookups, lists, attributed changes, follow-up bookkeeping and erasure (user-admin.ts). */
@@ -379,9 +411,11 @@ function fakeUserAdmin(s: UserState) {
     },
     async list(q) {
       const f = q.sort.field;
-      const keyset = (u: StoredUser) => !q.after || afterKey([u[f], u._id], q.after, q.sort.dir);
+      const after = q.after && { at: q.after.value, id: q.after.id };
+      const keyset = (u: StoredUser) =>
+        !after || afterKey([sortKey(u, f), u._id], after, q.sort.dir);
       const found = [...users.values()].filter((u) => listed(u, q) && keyset(u));
-      return out(sorted(found, q.sort.dir, (u) => [u[f], u._id]).slice(0, q.limit));
+      return out(sorted(found, q.sort.dir, (u) => [sortKey(u, f), u._id]).slice(0, q.limit));
     },
     async change(userId, c) {
       const was = users.get(userId);
@@ -563,7 +597,8 @@ function fakeMessages(
   };
 }
 
-// ---- orphans, facts, log, stats: aux-repos.ts, fact-repo.ts, log-repo.ts, stats-repo.ts -------
+// ---- orphans, facts, log, reviews, stats: aux-repos.ts, fact-repo.ts, log-repo.ts, review-store.ts,
+// stats-repo.ts -------------------------------------------------------------------------------
 
 /** Kept as WebhookEvent JSON, one record per (account, target, event). */
 function fakeOrphans(orphans: Map<string, OrphanRecord>): OrphanStore {
@@ -704,9 +739,63 @@ function fakeLog(entries: Map<string, LogEntryRecord>): LogStore {
   };
 }
 
+/**
+ * The history and, in the same step, its user's summary (review-store.ts's transaction); unique
+ * (user, client id) for the reviews that carry one.
+ */
+function fakeReviews(
+  reviews: Map<string, ReviewRecord>,
+  users: Map<string, StoredUser>,
+): ReviewStore {
+  const update = updater(users);
+  const ofUser = (userId: string, dir: 1 | -1) => {
+    const mine = [...reviews.values()].filter((r) => r.userId === userId);
+    return sorted(mine, dir, (r) => [r.reviewedAt, r._id]);
+  };
+  const live = (u: StoredUser) => !u.erasedAt;
+  /** user-repo.ts applyReviewSummary: newer (or equal) coverage replaces the summary. */
+  const apply = (userId: string, c: ReviewSummaryChange) => {
+    if (c.kind === 'failed')
+      return update(userId, live, (u) => {
+        setPath(u, 'review.lastError', c.error);
+        setPath(u, 'review.lastErrorAt', c.at);
+      });
+    const covers = (u: StoredUser) =>
+      live(u) &&
+      !before(c.summary.coveredUntil ?? new Date(0), u.review?.coveredUntil ?? new Date(0));
+    return update(userId, covers, (u) => (u.review = c.summary));
+  };
+  const byClientId = (userId: string, clientId: string) =>
+    [...reviews.values()].find((r) => r.userId === userId && r.clientId === clientId);
+  return {
+    async record(r, change) {
+      const u = users.get(r.userId);
+      if (!u || u.erasedAt) throw AppError.notFound('user');
+      const existing = r.clientId ? byClientId(r.userId, r.clientId) : undefined;
+      if (existing) return { review: out(existing), created: false };
+      if (reviews.has(r._id)) throw duplicateKey('_id');
+      reviews.set(r._id, stored(r));
+      apply(r.userId, change);
+      return { review: out(r), created: true };
+    },
+    findByClientId: async (userId, clientId) => out(byClientId(userId, clientId) ?? null),
+    async page(q) {
+      const keyset = (r: ReviewRecord) => !q.after || afterKey([r.reviewedAt, r._id], q.after, -1);
+      return out(ofUser(q.userId, -1).filter(keyset).slice(0, q.limit));
+    },
+    allOf: (userId) => each(ofUser(userId, 1)),
+    async eraseForUser(userId) {
+      const gone = ofUser(userId, 1);
+      for (const r of gone) reviews.delete(r._id);
+      return gone.length;
+    },
+  };
+}
+
 function fakeStats(
   users: Map<string, StoredUser>,
   messages: Map<string, MessageRecord>,
+  reviews: Map<string, ReviewRecord>,
 ): StatsStore {
   const inAccount = (d: { accountId: string }, accountId?: string) =>
     !accountId || d.accountId === accountId;
@@ -730,6 +819,26 @@ function fakeStats(
       [...users.values()]
         .filter((u) => inAccount(u, q.accountId) && within(u.createdAt, q))
         .map((u) => new Date(u.createdAt!)),
+    reviewsOfActiveUsers: async (q) =>
+      [...users.values()]
+        .filter((u) => inAccount(u, q.accountId) && !u.erasedAt && within(u.lastInteractionAt, q))
+        .map((u) => ({
+          reviewed: u.review?.hasReview === true,
+          score: u.review?.score ?? 0,
+          sentiment: u.review?.sentiment ?? Sentiment.UNSPECIFIED,
+        })),
+    reviewsDoneBetween: async (q) =>
+      [...reviews.values()]
+        .filter(
+          (r) =>
+            inAccount(r, q.accountId) && within(r.reviewedAt, q) && r.state === ReviewState.DONE,
+        )
+        .slice(0, q.limit)
+        .map((r) => ({
+          reviewedAt: new Date(r.reviewedAt!),
+          score: r.score,
+          sentiment: r.sentiment,
+        })),
     countUsers: async (q) =>
       [...users.values()].filter(
         (u) =>
@@ -752,6 +861,7 @@ export interface FakePorts extends Ports {
     orphans(): OrphanRecord[];
     facts(): FactRecord[];
     logEntries(): LogEntryRecord[];
+    reviews(): ReviewRecord[];
     audit(): AuditRecord[];
     /** SHA-256 of every raw delivery stored. */
     deliveries(): string[];
@@ -781,6 +891,7 @@ export function createFakePorts(opts: { now?: () => Date } = {}): FakePorts {
     facts: new Map<string, FactRecord>(),
     factHeads: new Map<string, number>(),
     log: new Map<string, LogEntryRecord>(),
+    reviews: new Map<string, ReviewRecord>(),
     deliveries: new Map<
       string,
       { body: Buffer; receivedAt: Date; provider: string; keys: string[] }
@@ -812,7 +923,8 @@ export function createFakePorts(opts: { now?: () => Date } = {}): FakePorts {
     orphans: fakeOrphans(s.orphans),
     facts: fakeFacts(s.facts, s.factHeads),
     log: fakeLog(s.log),
-    stats: fakeStats(s.users, s.messages),
+    reviews: fakeReviews(s.reviews, s.users),
+    stats: fakeStats(s.users, s.messages, s.reviews),
     deliveries: {
       store: async (d) => storeDelivery(d),
       async storeMany(ds) {
@@ -856,6 +968,7 @@ export function createFakePorts(opts: { now?: () => Date } = {}): FakePorts {
       orphans: () => out([...s.orphans.values()]),
       facts: () => out([...s.facts.values()]),
       logEntries: () => out([...s.log.values()]),
+      reviews: () => out([...s.reviews.values()]),
       audit: () => out(s.audit),
       deliveries: () => [...s.deliveries.keys()],
       published: () => out(feed.published),

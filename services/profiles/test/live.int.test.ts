@@ -227,7 +227,12 @@ describe('ExportUser and EraseUser', () => {
       actor: { kind: ActorKind.ADMIN, id: 'ana', displayName: 'Ana' },
       reason: 'GDPR request',
     });
-    expect(erased).toEqual({ messagesErased: 2, factsErased: 1, logEntriesErased: 1 });
+    expect(erased).toEqual({
+      messagesErased: 2,
+      factsErased: 1,
+      logEntriesErased: 1,
+      reviewsErased: 0,
+    });
     const after = (await call(h.client, 'getUser', { lookup: { $case: 'id', id: user.id } })).user!;
     expect(after.erasedAt).toBeInstanceOf(Date);
     expect(after.waId).toBe('');

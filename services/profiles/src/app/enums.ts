@@ -3,12 +3,16 @@
 // or stored. Sets of declared values, never `in` on the enum object (which also holds names).
 import { AppError } from '@ue/kit';
 import {
+  ActionOwner,
   ActorKind,
   DeliveryStatus,
   EventKind,
   LogEntryKind,
   LogEntryState,
   MessageType,
+  ReviewState,
+  Sentiment,
+  SentimentTrend,
   StatsBucket,
   UserSort,
   UserStatus,
@@ -22,12 +26,16 @@ function declared<E extends number>(e: Record<string, string | number>): Readonl
 }
 
 export const ENUMS = {
+  actionOwner: declared<ActionOwner>(ActionOwner),
   actorKind: declared<ActorKind>(ActorKind),
   deliveryStatus: declared<DeliveryStatus>(DeliveryStatus),
   eventKind: declared<EventKind>(EventKind),
   logEntryKind: declared<LogEntryKind>(LogEntryKind),
   logEntryState: declared<LogEntryState>(LogEntryState),
   messageType: declared<MessageType>(MessageType),
+  reviewState: declared<ReviewState>(ReviewState),
+  sentiment: declared<Sentiment>(Sentiment),
+  sentimentTrend: declared<SentimentTrend>(SentimentTrend),
   statsBucket: declared<StatsBucket>(StatsBucket),
   userSort: declared<UserSort>(UserSort),
   userStatus: declared<UserStatus>(UserStatus),

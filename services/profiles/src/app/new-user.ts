@@ -43,6 +43,7 @@ export function newUserRecord(_id: string, id: Identity, at: Date): UserRecord {
     needsReply: false,
     nextFollowUpDueAt: undefined,
     erasedAt: undefined,
+    review: undefined,
     searchTerms: [...phoneTerms(phone, id.waId), ...(id.bsuid ? [id.bsuid.toLowerCase()] : [])],
   };
 }

@@ -3,6 +3,7 @@
 // in-memory fakes (test/fakes.ts). No driver type appears here: queries, update operators and
 // indexes live in the adapters only.
 import type {
+  Actor,
   DeliveryStatus,
   Direction,
   EventKind,
@@ -10,6 +11,8 @@ import type {
   MessageType,
   OutboundJob,
   Referral,
+  ReviewSummary,
+  Sentiment,
   WebhookEvent,
 } from '@ue/proto';
 import type {
@@ -17,6 +20,7 @@ import type {
   FactRecord,
   LogEntryRecord,
   MessageRecord,
+  ReviewRecord,
   StoredReaction,
   UserRecord,
   UserView,
@@ -81,10 +85,27 @@ export interface UserListQuery {
   paused?: boolean;
   /** true: a follow-up due before `now`; false: none. */
   overdueAt?: { now: Date; overdue: boolean };
-  sort: { field: 'lastInteractionAt' | 'createdAt'; dir: 1 | -1 };
-  after?: Keyset;
+  /** Filters on the latest review (User.review); absent: no review filter. */
+  review?: ReviewFilter;
+  /** 'review.score' lists reviewed users only. */
+  sort: { field: UserSortField; dir: 1 | -1 };
+  /** After the user with this sort value (a time, or a score) and id. */
+  after?: { value: Date | number; id: string };
   limit: number;
   maxTimeMS: number;
+}
+
+export type UserSortField = 'lastInteractionAt' | 'createdAt' | 'review.score';
+
+export interface ReviewFilter {
+  /** Reviewed, with a score below this. */
+  scoreBelow?: number;
+  /** The latest successful review's sentiment is one of these (none: any). */
+  sentiments: Sentiment[];
+  /** true: open action items; false: reviewed without any. */
+  openActionItems?: boolean;
+  /** true: never successfully reviewed; false: reviewed. */
+  pending?: boolean;
 }
 
 export interface PhoneQuery {
@@ -150,7 +171,10 @@ export interface UserStore {
     userId: string,
     count: () => Promise<{ open: number; nextDue?: Date }>,
   ): Promise<void>;
-  /** Erase the user's content, keep its anonymous counters; unlinks every identity of the user. */
+  /**
+   * Erase the user's content (its review summary too), keep its anonymous counters; unlinks
+   * every identity of the user.
+   */
   erase(userId: string, at: Date): Promise<void>;
   /** Every identity the user is known by: its linked identities and its numbers and BSUID. */
   identitiesOf(userId: string): Promise<IdentityKey[]>;
@@ -294,6 +318,40 @@ export interface LogStore {
   eraseForUser(userId: string): Promise<number>;
 }
 
+/**
+ * What a recorded review does to its user's summary (User.review). `done`: replace the summary
+ * with this one (its error cleared), unless the user's summary covers newer messages
+ * (covered_until later than this one's). `failed`: note the error, keep the summary.
+ */
+export type ReviewSummaryChange =
+  { kind: 'done'; summary: ReviewSummary } | { kind: 'failed'; error: string; at: Date };
+
+export interface ReviewPageQuery {
+  userId: string;
+  limit: number;
+  /** After the review with this reviewed_at and id, newest first. */
+  after?: Keyset;
+}
+
+export interface ReviewStore {
+  /**
+   * Store the review and apply `change` to its user, atomically (both or neither); NOT_FOUND,
+   * storing nothing, when the user is missing or erased by then. When the review's (user, client
+   * id) is stored already (a retry, or a concurrent call with the same key), nothing is written
+   * and the stored review is returned with `created: false`.
+   */
+  record(
+    r: ReviewRecord,
+    change: ReviewSummaryChange,
+  ): Promise<{ review: ReviewRecord; created: boolean }>;
+  findByClientId(userId: string, clientId: string): Promise<ReviewRecord | null>;
+  /** Newest first (reviewed_at, then id, descending); at most `limit`. */
+  page(q: ReviewPageQuery): Promise<ReviewRecord[]>;
+  /** Every review of a user, oldest first (reviewed_at, then id). */
+  allOf(userId: string): AsyncIterable<ReviewRecord>;
+  eraseForUser(userId: string): Promise<number>;
+}
+
 export interface StatsRow {
   userId: string;
   direction: Direction;
@@ -316,6 +374,21 @@ export interface StatsStore {
     to: Date;
     maxTimeMS: number;
   }): Promise<Date[]>;
+  /** The latest review of each live user last active in [from, to) (pending: no review). */
+  reviewsOfActiveUsers(q: {
+    accountId?: string;
+    from: Date;
+    to: Date;
+    maxTimeMS: number;
+  }): Promise<{ reviewed: boolean; score: number; sentiment: Sentiment }[]>;
+  /** Successful reviews recorded in [from, to). */
+  reviewsDoneBetween(q: {
+    accountId?: string;
+    from: Date;
+    to: Date;
+    limit: number;
+    maxTimeMS: number;
+  }): Promise<{ reviewedAt: Date; score: number; sentiment: Sentiment }[]>;
   /** Live (not erased) users matching the given field values. */
   countUsers(q: {
     accountId?: string;
@@ -354,14 +427,21 @@ export type ChangePayload =
   | { $case: 'user'; user: UserView }
   | { $case: 'message'; message: MessageRecord }
   | { $case: 'fact'; fact: FactRecord }
-  | { $case: 'logEntry'; logEntry: LogEntryRecord };
+  | { $case: 'logEntry'; logEntry: LogEntryRecord }
+  | { $case: 'review'; review: ReviewRecord };
+
+/** The records ExportUser streams: every kind a live event carries. */
+export type ExportPart = ChangePayload;
 
 /** A stored change, for the live feed (WatchEvents). */
 export interface ChangeEvent {
   kind: EventKind;
   userId: string;
   accountId: string;
-  payload: ChangePayload;
+  /** Absent for an announcement about the user (REVIEW_REQUESTED). */
+  payload: ChangePayload | undefined;
+  /** Who caused it, for the kinds that carry it (REVIEW_REQUESTED); absent otherwise. */
+  actor?: Actor;
 }
 
 export interface EventPublisher {
@@ -387,6 +467,7 @@ export interface Ports {
   orphans: OrphanStore;
   facts: FactStore;
   log: LogStore;
+  reviews: ReviewStore;
   stats: StatsStore;
   deliveries: DeliveryStore;
   audit: AuditStore;

@@ -17,12 +17,15 @@ import {
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createFakePorts, type FakePorts } from '../../test/fakes.js';
 import { ACCOUNT, batch, inboundText, reaction, ref, seen, status, t } from '../../test/events.js';
+import { failed, recordRequest, review } from '../../test/reviews.js';
 import { sha256Hex, userIdFor } from '../domain/ids.js';
 import { applyBatch } from './apply-batch.js';
 import { upsertFacts } from './facts.js';
 import { addLogEntry } from './log.js';
 import { listMessages, sendMessage } from './messages.js';
+import type { ExportPart } from './ports.js';
 import { eraseUser, exportUser } from './privacy.js';
+import { recordReview } from './reviews.js';
 import { updateUser } from './update-user.js';
 import { getUser, listUsers } from './users.js';
 
@@ -76,7 +79,12 @@ async function exported(id: string) {
 
 describe('erasing a user', () => {
   it('deletes the content and keeps the anonymous counters', async () => {
-    expect(await erase()).toEqual({ messagesErased: 2, factsErased: 1, logEntriesErased: 2 });
+    expect(await erase()).toEqual({
+      messagesErased: 2,
+      factsErased: 1,
+      logEntriesErased: 2,
+      reviewsErased: 0,
+    });
     const u = (await fx.users.findById(userId))!;
     expect(u).toMatchObject({ waId: '', bsuid: '', profile: {}, tags: [], searchTerms: [] });
     expect(u.erasedAt).toEqual(t(100));
@@ -91,6 +99,34 @@ describe('erasing a user', () => {
     expect(await exported(userId)).toEqual(['user']);
     const search = await listUsers(fx, ListUsersRequest.fromPartial({ query: 'elif' }), 1000);
     expect(search.docs).toEqual([]);
+  });
+
+  it('exports the review history after the other kinds, oldest first, and erases it', async () => {
+    const reviewer = { kind: ActorKind.AGENT, id: 'review', displayName: 'review' };
+    const ok = await recordReview(fx, recordRequest(review(userId)), reviewer);
+    const bad = await recordReview(fx, recordRequest(failed(userId)), reviewer);
+    const parts: ExportPart[] = [];
+    await exportUser(fx, { userId, cancelled: () => false }, (p) => {
+      parts.push(p);
+      return Promise.resolve();
+    });
+    expect(parts.map((p) => p.$case)).toEqual([
+      'user',
+      'message',
+      'message',
+      'fact',
+      'logEntry',
+      'logEntry',
+      'review',
+      'review',
+    ]);
+    expect(parts.slice(-2)).toEqual([
+      { $case: 'review', review: ok },
+      { $case: 'review', review: bad },
+    ]);
+    expect(await erase()).toMatchObject({ reviewsErased: 2 });
+    expect(fx.inspect.reviews()).toEqual([]);
+    expect(fx.inspect.audit()[0]?.counts).toMatchObject({ reviewsErased: 2 });
   });
 
   it('records who erased it and why, and tells the live feed', async () => {

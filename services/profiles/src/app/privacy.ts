@@ -1,6 +1,8 @@
-// ExportUser (everything stored about one user) and EraseUser: delete every copy of the user's
-// content (messages, facts, log, kept orphan events, raw deliveries, live-feed entries, outbound
-// jobs), keep its anonymous counters, record an audit entry.
+// ExportUser (everything stored about one user: the user, then its messages, facts, log entries
+// and review history; facts by key and version, the others oldest first) and EraseUser: delete
+// every copy of the user's content (messages, facts, log, reviews, kept orphan events, raw
+// deliveries, live-feed entries, outbound jobs), keep its anonymous counters, record an audit
+// entry.
 import { AppError } from '@ue/kit';
 import { EventKind, type Actor, type EraseUserRequest, type EraseUserResponse } from '@ue/proto';
 
@@ -8,12 +10,12 @@ import { optionalString, requireString } from '../domain/limits.js';
 import { deliveryKey } from '../domain/delivery-keys.js';
 import { escapeRegex } from '../domain/search.js';
 import { linkKey } from './identity.js';
-import type { ChangePayload, Ports } from './ports.js';
+import type { ExportPart, Ports } from './ports.js';
 import type { UserView } from './records.js';
 export async function exportUser(
-  deps: Pick<Ports, 'users' | 'messages' | 'facts' | 'log'>,
+  deps: Pick<Ports, 'users' | 'messages' | 'facts' | 'log' | 'reviews'>,
   req: { userId: string; cancelled: () => boolean },
-  write: (part: ChangePayload) => Promise<void>,
+  write: (part: ExportPart) => Promise<void>,
 ): Promise<void> {
   const userId = requireString('user_id', req.userId);
   const user = await deps.users.findById(userId);
@@ -31,6 +33,10 @@ export async function exportUser(
     if (req.cancelled()) return;
     await write({ $case: 'logEntry', logEntry });
   }
+  for await (const review of deps.reviews.allOf(userId)) {
+    if (req.cancelled()) return;
+    await write({ $case: 'review', review });
+  }
 }
 
 type ErasePorts = Pick<
@@ -40,6 +46,7 @@ type ErasePorts = Pick<
   | 'orphans'
   | 'facts'
   | 'log'
+  | 'reviews'
   | 'deliveries'
   | 'audit'
   | 'events'
@@ -105,10 +112,11 @@ export async function eraseUser(
   await deps.users.erase(userId, now);
   await eraseCopies(deps, copies);
   await deps.outbound.remove(refs.filter((r) => r.outbound).map((r) => r.id));
-  const counts = {
+  const counts: EraseUserResponse = {
     messagesErased: await deps.messages.eraseForUser(userId),
     factsErased: await deps.facts.eraseForUser(userId),
     logEntriesErased: await deps.log.eraseForUser(userId),
+    reviewsErased: await deps.reviews.eraseForUser(userId),
   };
   await deps.events.eraseForUser(userId);
   await deps.audit.record({

@@ -1,7 +1,7 @@
-// What profiles stores, as the use cases see it. Users, messages, facts and log entries are the
-// contract's messages (camelCase, Dates) plus the bookkeeping fields that make idempotent,
+// What profiles stores, as the use cases see it. Users, messages, facts, log entries and reviews
+// are the contract's messages (camelCase, Dates) plus the bookkeeping fields that make idempotent,
 // order-independent updates possible (ADR 0009: the contract is the model). `_id` is the key.
-import type { Actor, Fact, LogEntry, Message, User } from '@ue/proto';
+import type { Actor, Fact, LogEntry, Message, Review, User } from '@ue/proto';
 
 export interface UserRecord extends Omit<User, 'id'> {
   _id: string;
@@ -39,6 +39,17 @@ export interface LogEntryRecord extends Omit<LogEntry, 'id'> {
   _id: string;
   accountId: string;
   clientKey: string;
+}
+
+/** One AI review (history: every attempt, failed ones too); `accountId` scopes GetStats. */
+export interface ReviewRecord extends Omit<Review, 'id'> {
+  _id: string;
+  accountId: string;
+  /**
+   * The caller's idempotency key (RecordReview client_id), unique with userId; absent when none
+   * was given (the unique index covers only reviews that carry one).
+   */
+  clientId?: string;
 }
 
 export interface StoredReaction {

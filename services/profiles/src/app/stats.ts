@@ -1,19 +1,23 @@
-// GetStats: bounded range queries on indexed times, aggregated in code.
+// GetStats: bounded range queries on indexed times, aggregated in code (review figures too).
 import { AppError } from '@ue/kit';
 import {
   DeliveryStatus,
   Direction,
+  Sentiment,
   StatsBucket,
   type GetStatsRequest,
   type GetStatsResponse,
+  type ReviewStats,
   type StatsPoint,
 } from '@ue/proto';
 import { bucketStart, bucketStarts, isValidTimeZone, median } from '../domain/buckets.js';
 import { LIMITS, optionalString, requireTime } from '../domain/limits.js';
+import { scoreBand } from '../domain/review.js';
 import { checkEnum, ENUMS } from './enums.js';
 import type { Ports, StatsRow } from './ports.js';
 
 const MAX_MESSAGES = 500_000;
+const MAX_REVIEWS = 500_000;
 
 type Row = StatsRow;
 type StatsPorts = Pick<Ports, 'stats' | 'log' | 'now'>;
@@ -45,6 +49,14 @@ function parse(req: GetStatsRequest) {
   };
 }
 
+type Parsed = ReturnType<typeof parse>;
+
+/** The bucket (index into `starts`) a time falls in; undefined outside the range. */
+function slotOf(p: Parsed): (t: number) => number | undefined {
+  const index = new Map(p.starts.map((s, i) => [s, i]));
+  return (t) => index.get(bucketStart(t, p.unit, p.zone));
+}
+
 /** Seconds from the first unanswered inbound to our next outbound, keyed by the inbound's time. */
 function responseTimes(rows: Row[]): { at: number; seconds: number }[] {
   const byUser = new Map<string, Row[]>();
@@ -73,7 +85,7 @@ export async function getStats(
   const range = { accountId: p.accountId || undefined, from: p.from, to: p.to, maxTimeMS };
   const rows = await deps.stats.messagesBetween({ ...range, limit: MAX_MESSAGES });
   const created = await deps.stats.usersCreatedBetween(range);
-  const index = new Map(p.starts.map((s, i) => [s, i]));
+  const slot = slotOf(p);
   const points: (StatsPoint & { active: Set<string>; rt: number[] })[] = p.starts.map((s) => ({
     bucketStart: new Date(s),
     inboundMessages: 0,
@@ -85,7 +97,7 @@ export async function getStats(
     active: new Set<string>(),
     rt: [],
   }));
-  const at = (t: number) => points[index.get(bucketStart(t, p.unit, p.zone)) ?? -1];
+  const at = (t: number) => points[slot(t) ?? -1];
   for (const r of rows) {
     const pt = at(r.sentAt.getTime());
     if (!pt) continue;
@@ -116,6 +128,59 @@ export async function getStats(
       series,
       med: median(rts.map((r) => r.seconds)),
     }),
+    reviews: await reviewStats(deps, p, range),
+  };
+}
+
+/**
+ * The review figures. Users in scope: the live users of the account (or of all accounts) last
+ * active in [from, to), as the contract's ReviewStats says. The user counts beside them (totals,
+ * status mix) are not bound to the range, but a review describes a conversation, and a chart of
+ * a period is about the conversations of that period (with `to` = now: every conversation active
+ * since `from`). The same account scope as every other figure. The series: successful reviews
+ * recorded in each bucket (the buckets and zone of the message series).
+ */
+async function reviewStats(
+  deps: StatsPorts,
+  p: Parsed,
+  range: { accountId: string | undefined; from: Date; to: Date; maxTimeMS: number },
+): Promise<ReviewStats> {
+  const users = await deps.stats.reviewsOfActiveUsers(range);
+  const bands: number[] = Array.from({ length: 10 }, () => 0);
+  const sentiments = new Map<Sentiment, number>();
+  let reviewed = 0;
+  for (const u of users) {
+    if (!u.reviewed) continue;
+    reviewed += 1;
+    bands[scoreBand(u.score)]! += 1;
+    sentiments.set(u.sentiment, (sentiments.get(u.sentiment) ?? 0) + 1);
+  }
+  const done = await deps.stats.reviewsDoneBetween({ ...range, limit: MAX_REVIEWS });
+  const slot = slotOf(p);
+  const points = p.starts.map((s) => ({
+    bucketStart: new Date(s),
+    reviews: 0,
+    negative: 0,
+    sum: 0,
+  }));
+  for (const r of done) {
+    const pt = points[slot(r.reviewedAt.getTime()) ?? -1];
+    if (!pt) continue;
+    pt.reviews += 1;
+    pt.sum += r.score;
+    if (r.sentiment === Sentiment.NEGATIVE) pt.negative += 1;
+  }
+  return {
+    reviewedUsers: reviewed,
+    pendingUsers: users.length - reviewed,
+    scoreBands: bands,
+    positive: sentiments.get(Sentiment.POSITIVE) ?? 0,
+    neutral: sentiments.get(Sentiment.NEUTRAL) ?? 0,
+    negative: sentiments.get(Sentiment.NEGATIVE) ?? 0,
+    series: points.map(({ sum, ...pt }) => ({
+      ...pt,
+      meanScore: pt.reviews > 0 ? sum / pt.reviews : undefined,
+    })),
   };
 }
 

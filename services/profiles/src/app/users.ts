@@ -1,4 +1,5 @@
-// GetUser and ListUsers: lookups by id, identity and phone; filters, sorts and keyset pages.
+// GetUser and ListUsers: lookups by id, identity and phone; filters (the latest review's too),
+// sorts (by last activity, creation or review score) and keyset pages.
 import { AppError } from '@ue/kit';
 import {
   UserSort,
@@ -16,9 +17,10 @@ import {
   requireString,
 } from '../domain/limits.js';
 import { normalizePhone } from '../domain/phone.js';
+import { REVIEW_LIMITS } from '../domain/review.js';
 import { parseSearchQuery } from '../domain/search.js';
-import { checkEnum, ENUMS } from './enums.js';
-import type { Ports, UserListQuery } from './ports.js';
+import { checkEnum, ENUMS, requireEnum } from './enums.js';
+import type { Ports, ReviewFilter, UserListQuery, UserSortField } from './ports.js';
 import type { UserView } from './records.js';
 
 type UserPorts = Pick<Ports, 'users'>;
@@ -66,7 +68,7 @@ async function findByPhone(
 }
 
 interface SortSpec {
-  field: 'lastInteractionAt' | 'createdAt';
+  field: UserSortField;
   dir: 1 | -1;
   name: string;
 }
@@ -75,9 +77,54 @@ function sortOf(given: UserSort): SortSpec {
   const s = checkEnum('sort', ENUMS.userSort, given);
   if (s === UserSort.CREATED_DESC) return { field: 'createdAt', dir: -1, name: 'cd' };
   if (s === UserSort.CREATED_ASC) return { field: 'createdAt', dir: 1, name: 'ca' };
+  if (s === UserSort.SCORE_ASC) return { field: 'review.score', dir: 1, name: 'sa' };
+  if (s === UserSort.SCORE_DESC) return { field: 'review.score', dir: -1, name: 'sd' };
   if (s === UserSort.LAST_ACTIVITY_DESC || s === UserSort.UNSPECIFIED)
     return { field: 'lastInteractionAt', dir: -1, name: 'la' };
   throw AppError.invalid('sort', 'unknown sort');
+}
+
+/** The sort value of a user: a time, or the latest review's score. */
+function sortValue(u: UserView, field: UserSortField): string | number {
+  if (field === 'review.score') return u.review?.score ?? 0;
+  return (u[field] ?? new Date(0)).toISOString();
+}
+
+/** Where a page token says the page starts; it must belong to this sort. */
+function afterOf(token: string, sort: SortSpec): UserListQuery['after'] {
+  const c = decodeCursor(token);
+  const score = sort.field === 'review.score';
+  if (c.f !== sort.name || typeof c.k !== (score ? 'number' : 'string'))
+    throw AppError.invalid('page_token', 'token belongs to another sort');
+  if (!score) return { value: cursorTime(c), id: c.id };
+  const k = c.k as number;
+  if (!Number.isInteger(k) || k < 0 || k > REVIEW_LIMITS.scoreMax)
+    throw AppError.invalid('page_token', 'malformed or foreign page token');
+  return { value: k, id: c.id };
+}
+
+/** The latest-review filters (ListUsers fields 13-16); undefined when none is asked for. */
+function reviewFilterOf(req: ListUsersRequest): ReviewFilter | undefined {
+  const { scoreBelow, sentiments, hasOpenActionItems, reviewPending } = req;
+  if (
+    scoreBelow !== undefined &&
+    !(Number.isInteger(scoreBelow) && scoreBelow >= 1 && scoreBelow <= REVIEW_LIMITS.scoreMax)
+  )
+    throw AppError.invalid('score_below', `must be between 1 and ${REVIEW_LIMITS.scoreMax}`);
+  sentiments.forEach((s, i) => requireEnum(`sentiments[${i}]`, ENUMS.sentiment, s));
+  if (
+    scoreBelow === undefined &&
+    sentiments.length === 0 &&
+    hasOpenActionItems === undefined &&
+    reviewPending === undefined
+  )
+    return undefined;
+  return {
+    scoreBelow,
+    sentiments: [...new Set(sentiments)],
+    openActionItems: hasOpenActionItems,
+    pending: reviewPending,
+  };
 }
 
 /** Prefix terms a search query asks for; "none" when it can match nothing (only punctuation). */
@@ -106,6 +153,7 @@ function queryOf(
     paused: req.paused,
     overdueAt:
       req.hasOverdueFollowUp === undefined ? undefined : { now, overdue: req.hasOverdueFollowUp },
+    review: reviewFilterOf(req),
   };
 }
 
@@ -117,13 +165,7 @@ export async function listUsers(
   const limit = pageSize('page_size', req.pageSize);
   const sort = sortOf(req.sort);
   const q = queryOf(req, deps.now());
-  let after: UserListQuery['after'];
-  if (req.pageToken) {
-    const c = decodeCursor(req.pageToken);
-    if (c.f !== sort.name || typeof c.k !== 'string')
-      throw AppError.invalid('page_token', 'token belongs to another sort');
-    after = { at: cursorTime(c), id: c.id };
-  }
+  const after = req.pageToken ? afterOf(req.pageToken, sort) : undefined;
   const docs = await deps.users.list({
     ...q,
     sort: { field: sort.field, dir: sort.dir },
@@ -135,11 +177,7 @@ export async function listUsers(
   const last = page[page.length - 1];
   const next =
     docs.length > limit && last
-      ? encodeCursor({
-          k: (last[sort.field] ?? new Date(0)).toISOString(),
-          id: last._id,
-          f: sort.name,
-        })
+      ? encodeCursor({ k: sortValue(last, sort.field), id: last._id, f: sort.name })
       : '';
   return { docs: page, next };
 }

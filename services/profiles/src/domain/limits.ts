@@ -62,10 +62,17 @@ export function requireTime(field: string, value: Date | undefined): Date {
   return optionalTime(field, value)!;
 }
 
-export function pageSize(field: string, value: number | undefined): number {
-  if (!value) return LIMITS.pageSizeDefault;
-  if (!Number.isInteger(value) || value < 1 || value > LIMITS.pageSizeMax) {
-    throw AppError.invalid(field, `must be between 1 and ${LIMITS.pageSizeMax}`);
+export function pageSize(
+  field: string,
+  value: number | undefined,
+  bounds: { max: number; fallback: number } = {
+    max: LIMITS.pageSizeMax,
+    fallback: LIMITS.pageSizeDefault,
+  },
+): number {
+  if (!value) return bounds.fallback;
+  if (!Number.isInteger(value) || value < 1 || value > bounds.max) {
+    throw AppError.invalid(field, `must be between 1 and ${bounds.max}`);
   }
   return value;
 }

@@ -11,11 +11,13 @@ import { addLogEntry, listLogEntries, updateLogEntry } from '../../app/log.js';
 import { listFacts, upsertFacts } from '../../app/facts.js';
 import { getStats } from '../../app/stats.js';
 import { eraseUser, exportUser } from '../../app/privacy.js';
+import { listReviews, recordReview, requestReview } from '../../app/reviews.js';
 import {
   exportPartToProto,
   factToProto,
   logEntryToProto,
   messageToProto,
+  reviewToProto,
   userToProto,
 } from './to-proto.js';
 import type { Wrapper } from './wrap.js';
@@ -90,5 +92,19 @@ export function createHandlers(
     eraseUser: w.unary('EraseUser', (req, ctx) =>
       eraseUser(deps, req, actorOf('actor', req.actor, ctx.caller)),
     ),
+    // The reviewer is the caller (its token's name), whatever the request says.
+    recordReview: w.unary('RecordReview', async (req, ctx) => ({
+      review: reviewToProto(
+        await recordReview(deps, req, actorOf('reviewer', undefined, ctx.caller)),
+      ),
+    })),
+    listReviews: w.unary('ListReviews', async (req) => {
+      const r = await listReviews(deps, req);
+      return { reviews: r.docs.map(reviewToProto), nextPageToken: r.next };
+    }),
+    requestReview: w.unary('RequestReview', async (req, ctx) => {
+      await requestReview(deps, req, actorOf('actor', req.actor, ctx.caller));
+      return {};
+    }),
   };
 }

@@ -1,8 +1,23 @@
-import { ActorKind, Direction, MessageContent, MessageType } from '@ue/proto';
+import {
+  ActorKind,
+  Direction,
+  EventKind,
+  MessageContent,
+  MessageType,
+  Review,
+  ReviewSummary,
+} from '@ue/proto';
 import { describe, expect, it } from 'vitest';
-import type { MessageRecord } from '../../app/records.js';
+import { newUserRecord } from '../../app/new-user.js';
+import type { MessageRecord, ReviewRecord } from '../../app/records.js';
 import { previewOf } from '../../app/preview.js';
-import { messageToProto } from './to-proto.js';
+import {
+  changeToStream,
+  exportPartToProto,
+  messageToProto,
+  reviewToProto,
+  userToProto,
+} from './to-proto.js';
 
 const base = (over: Partial<MessageRecord>): MessageRecord => ({
   _id: 'm_1',
@@ -69,5 +84,41 @@ describe('derived message views', () => {
         }),
       ).text.length,
     ).toBe(160);
+  });
+});
+
+describe('reviews', () => {
+  const user = newUserRecord(
+    'u_1',
+    { accountId: 'a', waId: '4915112345678', bsuid: '' },
+    new Date(0),
+  );
+
+  it('maps the review summary of a user, unset until the first review', () => {
+    expect(userToProto(user).review).toBeUndefined();
+    const reviewed = userToProto({
+      ...user,
+      review: ReviewSummary.fromPartial({ reviewId: 'r_1', score: 72, hasReview: true }),
+    });
+    expect(reviewed.review).toMatchObject({ reviewId: 'r_1', score: 72, hasReview: true });
+    const failedOnly = userToProto({ ...user, review: { lastError: 'x' } as ReviewSummary });
+    expect(failedOnly.review).toMatchObject({ hasReview: false, lastError: 'x', reviewId: '' });
+  });
+
+  it('maps a stored review without its bookkeeping, and live events with and without payload', () => {
+    const { id: _i, ...fields } = Review.fromPartial({ userId: 'u_1' });
+    const stored: ReviewRecord = { ...fields, _id: 'r_1', accountId: 'a', clientId: 'k1' };
+    const r = reviewToProto(stored);
+    expect(r).toMatchObject({ id: 'r_1', userId: 'u_1' });
+    expect(r).not.toHaveProperty('accountId');
+    expect(r).not.toHaveProperty('clientId');
+    const event = { kind: EventKind.REVIEW_RECORDED, userId: 'u_1', accountId: 'a' };
+    const payload = { $case: 'review' as const, review: stored };
+    expect(changeToStream({ ...event, payload }).payload).toEqual({ $case: 'review', review: r });
+    expect(changeToStream({ ...event, payload }).actor).toBeUndefined();
+    expect(exportPartToProto(payload)).toEqual({ $case: 'review', review: r });
+    const actor = { kind: ActorKind.ADMIN, id: 'ana', displayName: 'Ana' };
+    const requested = { ...event, kind: EventKind.REVIEW_REQUESTED, payload: undefined, actor };
+    expect(changeToStream(requested)).toMatchObject({ payload: undefined, actor });
   });
 });

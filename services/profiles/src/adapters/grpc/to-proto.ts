@@ -1,14 +1,38 @@
 // Records -> contract messages: bookkeeping fields dropped, derived views (current reactions,
 // edit history: domain/message-views.ts) and reply resolution filled in.
-import { Fact, LogEntry, Message, User, type ExportUserResponse } from '@ue/proto';
+import {
+  Fact,
+  LogEntry,
+  Message,
+  Review,
+  ReviewSummary,
+  User,
+  type ExportUserResponse,
+} from '@ue/proto';
 import { currentReactions, editHistory } from '../../domain/message-views.js';
-import type { ChangeEvent, ChangePayload } from '../../app/ports.js';
-import type { FactRecord, LogEntryRecord, MessageRecord, UserView } from '../../app/records.js';
+import type { ChangeEvent, ExportPart } from '../../app/ports.js';
+import type {
+  FactRecord,
+  LogEntryRecord,
+  MessageRecord,
+  ReviewRecord,
+  UserView,
+} from '../../app/records.js';
 import type { StreamEvent } from '../redis/event-stream.js';
 
 export function userToProto(d: UserView): User {
-  const { _id, searchTerms: _t, nameAt: _n, lastMessageKey: _k, ...rest } = d;
-  return User.fromPartial({ ...rest, id: _id });
+  const { _id, searchTerms: _t, nameAt: _n, lastMessageKey: _k, review, ...rest } = d;
+  // Unset until the first review attempt ("review pending").
+  return User.fromPartial({
+    ...rest,
+    id: _id,
+    review: review ? ReviewSummary.fromPartial(review) : undefined,
+  });
+}
+
+export function reviewToProto(d: ReviewRecord): Review {
+  const { _id, accountId: _a, clientId: _c, ...rest } = d;
+  return Review.fromPartial({ ...rest, id: _id });
 }
 
 export function messageToProto(d: MessageRecord, replyIds?: Map<string, string>): Message {
@@ -56,8 +80,8 @@ export function logEntryToProto(d: LogEntryRecord): LogEntry {
   return LogEntry.fromPartial({ ...rest, id: _id });
 }
 
-/** A record of one user's data, as the live feed and ExportUser carry it. */
-export function exportPartToProto(p: ChangePayload): NonNullable<ExportUserResponse['part']> {
+/** A record of one user's data, as ExportUser and the live feed carry it. */
+export function exportPartToProto(p: ExportPart): NonNullable<ExportUserResponse['part']> {
   switch (p.$case) {
     case 'user':
       return { $case: 'user', user: userToProto(p.user) };
@@ -67,15 +91,18 @@ export function exportPartToProto(p: ChangePayload): NonNullable<ExportUserRespo
       return { $case: 'fact', fact: factToProto(p.fact) };
     case 'logEntry':
       return { $case: 'logEntry', logEntry: logEntryToProto(p.logEntry) };
+    case 'review':
+      return { $case: 'review', review: reviewToProto(p.review) };
   }
 }
 
-/** A stored change as the live feed carries it. */
+/** A stored change as the live feed carries it (its actor only for the kinds that have one). */
 export function changeToStream(e: ChangeEvent): StreamEvent {
   return {
     kind: e.kind,
     userId: e.userId,
     accountId: e.accountId,
-    payload: exportPartToProto(e.payload),
+    actor: e.actor,
+    payload: e.payload ? exportPartToProto(e.payload) : undefined,
   };
 }

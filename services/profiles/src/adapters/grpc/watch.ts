@@ -64,6 +64,7 @@ export async function watchEvents(
           userId: '',
           accountId: '',
           heartbeat: true,
+          actor: undefined,
           payload: undefined,
         });
         lastWrite = Date.now();

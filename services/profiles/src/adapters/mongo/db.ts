@@ -20,6 +20,7 @@ import type {
   MessageRecord,
   OrphanRecord,
   OutboxRecord,
+  ReviewRecord,
   UserRecord,
 } from '../../app/records.js';
 
@@ -31,6 +32,7 @@ export interface Collections {
   facts: Collection<FactRecord>;
   factHeads: Collection<FactHeadRecord>;
   logEntries: Collection<LogEntryRecord>;
+  reviews: Collection<ReviewRecord>;
   deliveries: Collection<DeliveryRecord>;
   audit: Collection<AuditRecord>;
   outbox: Collection<OutboxRecord>;
@@ -69,6 +71,7 @@ export function openMongo(url: string, selectionMs = 5000): Mongo {
     facts: db.collection('facts'),
     factHeads: db.collection('fact_heads'),
     logEntries: db.collection('log_entries'),
+    reviews: db.collection('reviews'),
     deliveries: db.collection('deliveries'),
     audit: db.collection('audit'),
     outbox: db.collection('outbox'),
@@ -85,6 +88,9 @@ const INDEXES: Record<keyof Collections, IndexDescription[]> = {
     { key: { needsReply: 1, lastInteractionAt: -1, _id: -1 } },
     { key: { paused: 1, lastInteractionAt: -1, _id: -1 } },
     { key: { nextFollowUpDueAt: 1 } },
+    // The score sorts (either direction) and score_below; the other review filters are
+    // predicates checked while the sort's index is walked.
+    { key: { 'review.score': 1, _id: 1 } },
     { key: { tags: 1 } },
     { key: { searchTerms: 1 } },
     { key: { 'profile.phoneE164': 1 } },
@@ -109,6 +115,18 @@ const INDEXES: Record<keyof Collections, IndexDescription[]> = {
     { key: { createdAt: -1, _id: -1 } },
     { key: { state: 1, dueAt: 1, _id: 1 } },
     { key: { userId: 1, clientKey: 1 }, unique: true, name: 'user_client_unique' },
+  ],
+  // A user's history, newest first (ListReviews; export and erasure by the prefix); GetStats'
+  // series; RecordReview's idempotency key, for the reviews recorded with one only.
+  reviews: [
+    { key: { userId: 1, reviewedAt: -1, _id: -1 } },
+    { key: { reviewedAt: 1 } },
+    {
+      key: { userId: 1, clientId: 1 },
+      unique: true,
+      name: 'user_client_unique',
+      partialFilterExpression: { clientId: { $exists: true, $type: 'string' } },
+    },
   ],
   deliveries: [{ key: { keys: 1 } }],
   audit: [{ key: { userId: 1, at: -1 } }],

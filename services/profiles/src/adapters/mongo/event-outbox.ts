@@ -24,13 +24,20 @@ const encode = (e: StreamEvent): string =>
       userId: e.userId,
       accountId: e.accountId,
       heartbeat: false,
+      actor: e.actor,
       payload: e.payload,
     }).finish(),
   ).toString('base64');
 
 function decode(s: string): StreamEvent {
   const r = WatchEventsResponse.decode(Buffer.from(s, 'base64'));
-  return { kind: r.kind, userId: r.userId, accountId: r.accountId, payload: r.payload };
+  return {
+    kind: r.kind,
+    userId: r.userId,
+    accountId: r.accountId,
+    actor: r.actor,
+    payload: r.payload,
+  };
 }
 
 export function createEventOutbox(

@@ -1,9 +1,11 @@
 // The bounded range reads behind GetStats; the aggregation into buckets is app/stats.ts.
-import { MessageType } from '@ue/proto';
+import { MessageType, ReviewState, Sentiment } from '@ue/proto';
 import type { StatsStore } from '../../app/ports.js';
 import type { Collections } from './db.js';
 
-export function createStatsRepo(cols: Pick<Collections, 'messages' | 'users'>): StatsStore {
+export function createStatsRepo(
+  cols: Pick<Collections, 'messages' | 'users' | 'reviews'>,
+): StatsStore {
   return {
     async messagesBetween(q) {
       const docs = await cols.messages
@@ -39,6 +41,44 @@ export function createStatsRepo(cols: Pick<Collections, 'messages' | 'users'>): 
         .maxTimeMS(q.maxTimeMS)
         .toArray();
       return docs.map((u) => u.createdAt).filter((d): d is Date => d instanceof Date);
+    },
+    // On the (account,) lastInteractionAt indexes; three small fields of each user.
+    async reviewsOfActiveUsers(q) {
+      const docs = await cols.users
+        .find(
+          {
+            ...(q.accountId ? { accountId: q.accountId } : {}),
+            lastInteractionAt: { $gte: q.from, $lt: q.to },
+            erasedAt: { $exists: false },
+          },
+          { projection: { 'review.hasReview': 1, 'review.score': 1, 'review.sentiment': 1 } },
+        )
+        .maxTimeMS(q.maxTimeMS)
+        .toArray();
+      return docs.map((u) => ({
+        reviewed: u.review?.hasReview === true,
+        score: u.review?.score ?? 0,
+        sentiment: u.review?.sentiment ?? Sentiment.UNSPECIFIED,
+      }));
+    },
+    async reviewsDoneBetween(q) {
+      const docs = await cols.reviews
+        .find(
+          {
+            ...(q.accountId ? { accountId: q.accountId } : {}),
+            reviewedAt: { $gte: q.from, $lt: q.to },
+            state: ReviewState.DONE,
+          },
+          { projection: { reviewedAt: 1, score: 1, sentiment: 1 } },
+        )
+        .limit(q.limit)
+        .maxTimeMS(q.maxTimeMS)
+        .toArray();
+      return docs.map((r) => ({
+        reviewedAt: r.reviewedAt!,
+        score: r.score,
+        sentiment: r.sentiment,
+      }));
     },
     countUsers: (q) =>
       cols.users.countDocuments({

@@ -3,7 +3,13 @@
 import type { Filter, Sort, UpdateFilter } from 'mongodb';
 import { escapeRegex } from '../../domain/search.js';
 import { identitiesOfUser } from '../../app/identity.js';
-import type { PhoneQuery, UserChange, UserListQuery, UserStore } from '../../app/ports.js';
+import type {
+  PhoneQuery,
+  ReviewFilter,
+  UserChange,
+  UserListQuery,
+  UserStore,
+} from '../../app/ports.js';
 import type { UserRecord } from '../../app/records.js';
 import type { Collections } from './db.js';
 import { VIEW } from './db.js';
@@ -24,8 +30,25 @@ function listFilter(q: UserListQuery): Filter<UserRecord> {
   // index is walked and the page ends after `limit` matches.
   if (q.overdueAt && !q.overdueAt.overdue)
     and.push({ nextFollowUpDueAt: { $not: { $lt: q.overdueAt.now } } });
+  if (q.review) and.push(...reviewFilter(q.review));
+  // Reviewed users only, and the index range the score sort walks starts at their lowest score
+  // (users never reviewed have no score; they are not read at all).
+  if (q.sort.field === 'review.score') and.push({ 'review.score': { $gte: 0 } });
   and.push({ erasedAt: { $exists: false } });
   return { $and: and };
+}
+
+/** The latest-review filters, each one predicate (no `$or`): the sort's index is walked. */
+function reviewFilter(r: ReviewFilter): Filter<UserRecord>[] {
+  const and: Filter<UserRecord>[] = [];
+  // Only a successful review sets a score, a sentiment and a count of action items.
+  if (r.scoreBelow !== undefined) and.push({ 'review.score': { $lt: r.scoreBelow } });
+  if (r.sentiments.length) and.push({ 'review.sentiment': { $in: r.sentiments } });
+  if (r.openActionItems === true) and.push({ 'review.openActionItems': { $gt: 0 } });
+  if (r.openActionItems === false) and.push({ 'review.openActionItems': 0 });
+  if (r.pending === true) and.push({ 'review.hasReview': { $ne: true } });
+  if (r.pending === false) and.push({ 'review.hasReview': true });
+  return and;
 }
 
 /** What erasure leaves of a user: its id, account, times and anonymous counters. */
@@ -53,6 +76,7 @@ function erasure(at: Date): UpdateFilter<UserRecord> {
       statusChanged: '',
       pausedChanged: '',
       nextFollowUpDueAt: '',
+      review: '',
     },
   };
 }
@@ -112,8 +136,8 @@ export function createUserAdmin(cols: Pick<Collections, 'users' | 'identities'>)
       // then everything beyond it. Together they are the next page in order.
       const op = dir === -1 ? '$lt' : '$gt';
       const [ties, beyond] = await Promise.all([
-        page({ [f]: q.after.at, _id: { [op]: q.after.id } }),
-        page({ [f]: { [op]: q.after.at } }),
+        page({ [f]: q.after.value, _id: { [op]: q.after.id } }),
+        page({ [f]: { [op]: q.after.value } }),
       ]);
       return [...ties, ...beyond].slice(0, q.limit);
     },

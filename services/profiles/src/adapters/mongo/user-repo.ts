@@ -14,6 +14,7 @@ import type {
   Identity,
   NumberMove,
   ProfileSighting,
+  ReviewSummaryChange,
   UserStore,
 } from '../../app/ports.js';
 import { identityKeys, newUserRecord } from '../../app/new-user.js';
@@ -380,6 +381,40 @@ export function createUserRepo(cols: Collections) {
     return update;
   }
 
+  /**
+   * A recorded review's effect on its user's summary, inside the transaction that stores the
+   * review (review-store.ts). done: the summary is replaced unless the stored one covers later
+   * messages; the guard decides in the update itself, so two reviews recorded at once end with
+   * the one covering more, whatever their order. failed: the error is noted, the summary kept.
+   * False when the user is missing or erased.
+   */
+  async function applyReviewSummary(
+    userId: string,
+    c: ReviewSummaryChange,
+    session: ClientSession,
+  ): Promise<boolean> {
+    const live: Filter<UserRecord> = { _id: userId, erasedAt: { $exists: false } };
+    const res =
+      c.kind === 'done'
+        ? await users.updateOne(
+            {
+              ...live,
+              // Missing or not later than this review's: `$not` instead of an `$or` of the two.
+              'review.coveredUntil': { $not: { $gt: c.summary.coveredUntil ?? new Date(0) } },
+            },
+            { $set: { review: c.summary } },
+            { session },
+          )
+        : await users.updateOne(
+            live,
+            { $set: { 'review.lastError': c.error, 'review.lastErrorAt': c.at } },
+            { session },
+          );
+    if (res.matchedCount > 0) return true;
+    // Not changed: an older review (the user is live), or no live user.
+    return (await users.findOne(live, { session, projection: { _id: 1 } })) !== null;
+  }
+
   async function setReferralIfAbsent(userId: string, referral: Referral): Promise<void> {
     await users.updateOne({ _id: userId, referral: { $exists: false } }, { $set: { referral } });
   }
@@ -429,6 +464,7 @@ export function createUserRepo(cols: Collections) {
     addTerms,
     countMessage,
     countMessages,
+    applyReviewSummary,
     setReferralIfAbsent,
     incFailed,
     setPreviewText,
@@ -437,7 +473,11 @@ export function createUserRepo(cols: Collections) {
     findById: (id: string) => users.findOne({ _id: id }, { projection: VIEW }),
     findByIds: async (ids: string[]): Promise<UserView[]> =>
       ids.length ? users.find({ _id: { $in: ids } }, { projection: VIEW }).toArray() : [],
-  } satisfies Partial<UserStore> & { countMessage: unknown; countMessages: unknown };
+  } satisfies Partial<UserStore> & {
+    countMessage: unknown;
+    countMessages: unknown;
+    applyReviewSummary: unknown;
+  };
 }
 
 export type UserRepo = ReturnType<typeof createUserRepo>;

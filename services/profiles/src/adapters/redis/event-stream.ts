@@ -2,7 +2,7 @@
 // XREAD BLOCK from a cursor (the entry id), so a client resuming with its last cursor gets every
 // later entry exactly once. Entries carry the filter fields in clear and the WatchEventsResponse
 // (without cursor) as protobuf bytes.
-import type { EventKind } from '@ue/proto';
+import type { Actor, EventKind } from '@ue/proto';
 import { WatchEventsResponse } from '@ue/proto';
 import type { Redis } from 'ioredis';
 
@@ -10,6 +10,8 @@ export interface StreamEvent {
   kind: EventKind;
   userId: string;
   accountId: string;
+  /** Who caused it, for the kinds that carry it (REVIEW_REQUESTED). */
+  actor: Actor | undefined;
   payload: WatchEventsResponse['payload'];
 }
 
@@ -41,6 +43,7 @@ export function createEventPublisher(
         userId: e.userId,
         accountId: e.accountId,
         heartbeat: false,
+        actor: e.actor,
         payload: e.payload,
       }).finish();
       await redis.xaddBuffer(
