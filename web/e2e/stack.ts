@@ -7,11 +7,17 @@ import { createProfilesClient, type ProfilesClient } from '@ue/profiles-client';
 import {
   ActorKind,
   AddLogEntryRequest,
+  EventKind,
+  ListMessagesRequest,
   ListUsersRequest,
   LogEntryKind,
   MessageType,
   RecordOutboundMessageRequest,
+  RecordReviewRequest,
+  ReviewState,
   UpsertFactsRequest,
+  WatchEventsRequest,
+  type Review,
   type User,
 } from '@ue/proto';
 import {
@@ -47,7 +53,21 @@ export interface Stack {
     recordOutbound(userId: string, text: string, wamid: string, sentAt: Date): Promise<string>;
     addFollowUp(userId: string, text: string, dueAt: Date): Promise<void>;
   };
+  /** What the AI reviewer does over gRPC: record reviews, hear "review now" requests. */
+  reviewer: Reviewer;
   stop(): Promise<void>;
+}
+
+/** Review content as the reviewer sends it; profiles computes the score. */
+export type ReviewContent = Partial<
+  Omit<Review, 'id' | 'userId' | 'range' | 'score' | 'uncappedScore' | 'reviewedAt' | 'reviewer'>
+>;
+
+export interface Reviewer {
+  /** RecordReview covering the user's messages as they are now. */
+  record(userId: string, content: ReviewContent): Promise<Review>;
+  /** Resolves once the watch is live; `next()` then waits for one REVIEW_REQUESTED for the user. */
+  watchRequests(userId: string): Promise<{ next(): Promise<void>; close(): void }>;
 }
 
 const healthy = (url: string) => async () => (await fetch(url)).status === 200;
@@ -88,6 +108,63 @@ function agentOf(client: ProfilesClient): Stack['agent'] {
           clientId: randomBytes(8).toString('hex'),
         }),
       );
+    },
+  };
+}
+
+function reviewerOf(client: ProfilesClient): Reviewer {
+  return {
+    async record(userId, content) {
+      const { messages } = await client.call(
+        'listMessages',
+        ListMessagesRequest.fromPartial({ userId, pageSize: 200 }),
+      );
+      const [newest, oldest] = [messages[0]!, messages[messages.length - 1]!];
+      const res = await client.call(
+        'recordReview',
+        RecordReviewRequest.fromPartial({
+          review: {
+            userId,
+            state: ReviewState.DONE,
+            conversationLanguage: 'en',
+            displayLanguage: 'en',
+            provider: 'openai',
+            model: 'gpt-test',
+            promptVersion: 'review-v1',
+            ...content,
+            range: {
+              firstMessageId: oldest.id,
+              lastMessageId: newest.id,
+              firstAt: oldest.sentAt ?? oldest.receivedAt,
+              lastAt: newest.sentAt ?? newest.receivedAt,
+              messageCount: messages.length,
+            },
+          },
+        }),
+      );
+      return res.review!;
+    },
+    async watchRequests(userId) {
+      const abort = new AbortController();
+      const stream = client.stream(
+        'watchEvents',
+        WatchEventsRequest.fromPartial({ userId, kinds: [EventKind.REVIEW_REQUESTED] }),
+        { signal: abort.signal },
+      );
+      const events = stream[Symbol.asyncIterator]();
+      const next = async () => {
+        const r = await events.next();
+        if (r.done) throw new Error('watch ended before a review request');
+        return r.value;
+      };
+      // The first heartbeat says the watch is live: a request made after this is not missed.
+      while (!(await next()).heartbeat);
+      return {
+        async next() {
+          while ((await next()).kind !== EventKind.REVIEW_REQUESTED);
+        },
+        close: () => abort.abort(),
+      };
     },
   };
 }
@@ -190,6 +267,7 @@ export async function startStack(label: string): Promise<Stack> {
       (await client.call('listUsers', ListUsersRequest.fromPartial({ query, pageSize: 200 })))
         .users,
     agent: agentOf(client),
+    reviewer: reviewerOf(client),
     async stop() {
       client.close();
       await stop();

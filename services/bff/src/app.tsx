@@ -8,6 +8,7 @@ import { requireCsrf, requireSession } from './auth/middleware.js';
 import { authRoutes, logoutRoutes } from './routes/auth.js';
 import { usersRoutes } from './routes/users.js';
 import { userRoutes } from './routes/user.js';
+import { reviewRoutes } from './routes/review.js';
 import { overviewRoutes } from './routes/overview.js';
 import { exportRoutes } from './routes/export.js';
 import { privacyRoutes } from './routes/privacy.js';
@@ -82,6 +83,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   guarded.route('/', logoutRoutes(deps));
   guarded.route('/', usersRoutes(deps));
   guarded.route('/', userRoutes(deps));
+  guarded.route('/', reviewRoutes(deps));
   guarded.route('/', overviewRoutes(deps));
   guarded.route('/', exportRoutes(deps));
   guarded.route('/', privacyRoutes(deps));

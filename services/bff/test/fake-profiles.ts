@@ -1,12 +1,22 @@
 // An in-memory stand-in for profiles' gRPC API, for tests about the bff itself (routing,
 // guards, sessions) rather than about data.
 import { AppError } from '@ue/kit';
-import { GetStatsResponse, type User } from '@ue/proto';
+import { GetStatsResponse, type ListUsersRequest, type User } from '@ue/proto';
 import type { ProfilesApi } from '../src/clients/profiles.js';
-import { hostileFacts, hostileLog, hostileMessages, hostileUser } from './fixtures.js';
+import {
+  hostileFacts,
+  hostileLog,
+  hostileMessages,
+  hostileReviews,
+  hostileUser,
+} from './fixtures.js';
 
-export function fakeProfiles(users: User[] = [hostileUser()]): ProfilesApi & { calls: string[] } {
+export function fakeProfiles(users: User[] = [hostileUser()]): ProfilesApi & {
+  calls: string[];
+  requests: { listUsers: Partial<ListUsersRequest>[] };
+} {
   const calls: string[] = [];
+  const requests = { listUsers: [] as Partial<ListUsersRequest>[] };
   const find = (id: string): User => {
     const u = users.find((x) => x.id === id);
     if (!u) throw AppError.notFound('user');
@@ -14,11 +24,15 @@ export function fakeProfiles(users: User[] = [hostileUser()]): ProfilesApi & { c
   };
   return {
     calls,
+    requests,
     getUser: (req) => {
       calls.push('getUser');
       return Promise.resolve({ user: find(req.lookup?.$case === 'id' ? req.lookup.id : '') });
     },
-    listUsers: () => Promise.resolve({ users, nextPageToken: '' }),
+    listUsers: (req) => {
+      requests.listUsers.push(req);
+      return Promise.resolve({ users, nextPageToken: '' });
+    },
     updateUser: (req) => {
       calls.push('updateUser');
       return Promise.resolve({ user: find(req.userId ?? '') });
@@ -42,7 +56,21 @@ export function fakeProfiles(users: User[] = [hostileUser()]): ProfilesApi & { c
     getStats: () => Promise.resolve(GetStatsResponse.fromPartial({})),
     eraseUser: () => {
       calls.push('eraseUser');
-      return Promise.resolve({ messagesErased: 0, factsErased: 0, logEntriesErased: 0 });
+      return Promise.resolve({
+        messagesErased: 0,
+        factsErased: 0,
+        logEntriesErased: 0,
+        reviewsErased: 0,
+      });
+    },
+    listReviews: (req) =>
+      Promise.resolve({
+        reviews: hostileReviews().filter((r) => r.userId === req.userId),
+        nextPageToken: '',
+      }),
+    requestReview: () => {
+      calls.push('requestReview');
+      return Promise.resolve({});
     },
     exportUser: async function* (req) {
       calls.push('exportUser');

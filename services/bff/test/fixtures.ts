@@ -1,6 +1,7 @@
 // View-model fixtures, including hostile ones: what a user may type ends up in names, texts,
 // tags, facts and notes.
 import {
+  ActionOwner,
   ActorKind,
   DeliveryStatus,
   Direction,
@@ -10,6 +11,11 @@ import {
   LogEntryState,
   Message,
   MessageType,
+  Review,
+  ReviewState,
+  ReviewSummary,
+  Sentiment,
+  SentimentTrend,
   User,
   UserStatus,
 } from '@ue/proto';
@@ -231,6 +237,90 @@ export function hostileLog(): LogEntry[] {
       dueAt: ago(30),
       createdAt: ago(50),
       state: LogEntryState.OPEN,
+    }),
+  ];
+}
+
+/** The latest review as ListUsers shows it: a poor score, negative, by the local model. */
+export function hostileReviewSummary(over: Partial<ReviewSummary> = {}): ReviewSummary {
+  return ReviewSummary.fromPartial({
+    reviewId: 'r2',
+    score: 38,
+    sentiment: Sentiment.NEGATIVE,
+    headline: HOSTILE,
+    openActionItems: 2,
+    reviewedAt: ago(30),
+    coveredUntil: ago(30),
+    provider: 'local',
+    hasReview: true,
+    ...over,
+  });
+}
+
+/** ListReviews for u1, newest first: a failed attempt, the current review, an older one. */
+export function hostileReviews(): Review[] {
+  const base = { userId: 'u1', model: '<b>qwen</b>', promptVersion: 'v1"><x>' };
+  return [
+    Review.fromPartial({
+      ...base,
+      id: 'r3',
+      state: ReviewState.FAILED,
+      error: `model timed out ${HOSTILE}`,
+      provider: 'openai',
+      reviewedAt: ago(20),
+    }),
+    Review.fromPartial({
+      ...base,
+      id: 'r2',
+      state: ReviewState.DONE,
+      summary: HOSTILE,
+      conversationLanguage: 'de',
+      displayLanguage: '<script>en</script>',
+      topics: ['<script>topic</script>', 'javascript:alert(1)'],
+      sentiment: Sentiment.NEGATIVE,
+      sentimentTrend: SentimentTrend.WORSENING,
+      actionItems: [
+        { text: HOSTILE, owner: ActionOwner.HUMAN },
+        { text: 'Send the invoice', owner: ActionOwner.AGENT },
+      ],
+      score: 38,
+      uncappedScore: 71,
+      criteria: [
+        { key: 'response_time', score: 2, weight: 30, measured: true, reason: HOSTILE },
+        { key: '<img src=x onerror=1>', score: 9, weight: 70, measured: false, reason: HOSTILE },
+      ],
+      signals: {
+        firstResponseMs: 3_600_000,
+        unansweredQuestions: 2,
+        failedDeliveries: 1,
+        humanTakeovers: 1,
+        inboundMessages: 6,
+        outboundMessages: 3,
+        scoreCap: 38,
+        capReasons: [HOSTILE],
+      },
+      range: {
+        firstMessageId: 'm12',
+        lastMessageId: '"><script>m</script>',
+        firstAt: ago(60),
+        lastAt: ago(30),
+        messageCount: 9,
+      },
+      provider: 'local',
+      reviewedAt: ago(30),
+      durationMs: 4200,
+      reviewer: { kind: ActorKind.AGENT, id: 'review', displayName: HOSTILE },
+    }),
+    Review.fromPartial({
+      ...base,
+      id: 'r1',
+      state: ReviewState.DONE,
+      summary: 'Went fine at first.',
+      sentiment: Sentiment.POSITIVE,
+      score: 81,
+      uncappedScore: 81,
+      provider: 'openai',
+      reviewedAt: ago(120),
     }),
   ];
 }

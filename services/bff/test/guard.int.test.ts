@@ -44,6 +44,7 @@ const GUARDED = [
   `POST ${BASE}/users/u1/pause`,
   `POST ${BASE}/users/u1/reply`,
   `POST ${BASE}/users/u1/erase`,
+  `POST ${BASE}/users/u1/review`,
 ];
 
 function concrete(path: string): string {

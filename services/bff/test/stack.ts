@@ -6,9 +6,14 @@ import { createProfilesClient } from '@ue/profiles-client';
 import {
   ActorKind,
   ApplyWebhookEventsRequest,
+  ListMessagesRequest,
+  RecordReviewRequest,
+  ReviewState,
   UpsertFactsRequest,
+  WatchEventsRequest,
   type ApplyWebhookEventsResponse,
   type MessageContent,
+  type Review,
   type WebhookEvent,
 } from '@ue/proto';
 import {
@@ -124,6 +129,56 @@ export function webhookClient(addr: string, token: string) {
         }),
       );
     },
+    close: () => client.close(),
+  };
+}
+
+/** What the reviewer sends; profiles computes score and uncapped score from criteria and cap. */
+export type ReviewContent = Partial<
+  Omit<Review, 'id' | 'userId' | 'range' | 'score' | 'uncappedScore' | 'reviewedAt' | 'reviewer'>
+>;
+
+/**
+ * Reviews written the way the reviewer writes them: RecordReview over gRPC, covering the user's
+ * messages as they are now (its range is the oldest to the newest stored message).
+ */
+export function reviewerClient(addr: string, token: string) {
+  const client = createProfilesClient({ addr, token });
+  return {
+    async record(userId: string, content: ReviewContent): Promise<Review> {
+      const { messages } = await client.call(
+        'listMessages',
+        ListMessagesRequest.fromPartial({ userId, pageSize: 200 }),
+      );
+      const [newest, oldest] = [messages[0]!, messages[messages.length - 1]!];
+      const res = await client.call(
+        'recordReview',
+        RecordReviewRequest.fromPartial({
+          review: {
+            userId,
+            state: ReviewState.DONE,
+            conversationLanguage: 'en',
+            displayLanguage: 'en',
+            provider: 'openai',
+            model: 'gpt-test',
+            promptVersion: 'review-v1',
+            durationMs: 1200,
+            ...content,
+            range: {
+              firstMessageId: oldest.id,
+              lastMessageId: newest.id,
+              firstAt: oldest.sentAt ?? oldest.receivedAt,
+              lastAt: newest.sentAt ?? newest.receivedAt,
+              messageCount: messages.length,
+            },
+          },
+        }),
+      );
+      return res.review!;
+    },
+    /** The live feed as the reviewer watches it (e.g. for REVIEW_REQUESTED). */
+    watch: (req: Partial<WatchEventsRequest>, signal: AbortSignal) =>
+      client.stream('watchEvents', WatchEventsRequest.fromPartial(req), { signal }),
     close: () => client.close(),
   };
 }

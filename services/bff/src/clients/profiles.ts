@@ -19,8 +19,12 @@ import {
   type ListLogEntriesResponse,
   ListMessagesRequest,
   type ListMessagesResponse,
+  ListReviewsRequest,
+  type ListReviewsResponse,
   ListUsersRequest,
   type ListUsersResponse,
+  RequestReviewRequest,
+  type RequestReviewResponse,
   SendMessageRequest,
   type SendMessageResponse,
   UpdateLogEntryRequest,
@@ -43,6 +47,10 @@ export interface ProfilesApi {
   listLogEntries(req: Partial<ListLogEntriesRequest>): Promise<ListLogEntriesResponse>;
   getStats(req: Partial<GetStatsRequest>): Promise<GetStatsResponse>;
   eraseUser(req: Partial<EraseUserRequest>): Promise<EraseUserResponse>;
+  /** A user's reviews, newest first, failed attempts included. */
+  listReviews(req: Partial<ListReviewsRequest>): Promise<ListReviewsResponse>;
+  /** Ask the reviewer to review the conversation now (EVENT_KIND_REVIEW_REQUESTED). */
+  requestReview(req: Partial<RequestReviewRequest>): Promise<RequestReviewResponse>;
   /** Everything stored about one user, part by part (user, messages, facts, log entries). */
   exportUser(
     req: Partial<ExportUserRequest>,
@@ -71,6 +79,8 @@ export function createProfilesApi(client: ProfilesClient): ProfilesApi {
     listLogEntries: (req) => client.call('listLogEntries', ListLogEntriesRequest.fromPartial(req)),
     getStats: (req) => client.call('getStats', GetStatsRequest.fromPartial(req)),
     eraseUser: (req) => client.call('eraseUser', EraseUserRequest.fromPartial(req)),
+    listReviews: (req) => client.call('listReviews', ListReviewsRequest.fromPartial(req)),
+    requestReview: (req) => client.call('requestReview', RequestReviewRequest.fromPartial(req)),
     exportUser: (req, signal) =>
       client.stream('exportUser', ExportUserRequest.fromPartial(req), { signal }),
     watchEvents: (req, signal) =>

@@ -4,12 +4,26 @@
 import { Hono } from 'hono';
 import { streamSSE, type SSEMessage } from 'hono/streaming';
 import { AppError } from '@ue/kit';
-import { EventKind, type Fact, type LogEntry, type WatchEventsResponse } from '@ue/proto';
+import {
+  EventKind,
+  type Fact,
+  type LogEntry,
+  type Review,
+  type User,
+  type WatchEventsResponse,
+} from '@ue/proto';
 import type { AppDeps, AppEnv } from '../http/types.js';
 import type { ViewCtx } from '../views/context.js';
 import { MessageBubble } from '../views/message-bubble.js';
-import { ReplyForm, replyWindowOpen, UserCard } from '../views/user-page.js';
+import {
+  ReplyForm,
+  replyWindowOpen,
+  ReviewFreshness,
+  ReviewSection,
+  UserCard,
+} from '../views/user-page.js';
 import { FactsList, LogEntries } from '../views/user-sidebar.js';
+import { loadReviews } from './review.js';
 import { isSafeId } from './users-query.js';
 
 const KINDS = [
@@ -19,6 +33,7 @@ const KINDS = [
   EventKind.USER_UPDATED,
   EventKind.FACT_UPSERTED,
   EventKind.LOG_ENTRY_CHANGED,
+  EventKind.REVIEW_RECORDED,
 ];
 
 /** Per-stream memory: whether the reply box was last drawn open. */
@@ -26,10 +41,14 @@ interface StreamState {
   windowOpen: boolean;
 }
 
-/** Fresh reads for fragments that show more than the event carries (all current facts, the log). */
+/**
+ * Fresh reads for fragments that show more than the event carries (all current facts, the log,
+ * the review section with its history and the user's summary).
+ */
 export interface SseLoaders {
   facts(userId: string): Promise<Fact[]>;
   log(userId: string): Promise<LogEntry[]>;
+  reviews(userId: string): Promise<{ user: User | undefined; reviews: Review[] | undefined }>;
 }
 
 /** The SSE message for one profiles event, or undefined when the page has nothing to show. */
@@ -45,7 +64,12 @@ export async function toSse(
     // only when the 24 h window opens or closes, so a draft is never wiped.
     const user = ev.payload.user;
     const open = replyWindowOpen(user, view.now);
-    const card: string = await (<UserCard user={user} ctx={view} oob={true} />);
+    const card: string = await (
+      <>
+        <UserCard user={user} ctx={view} oob={true} />
+        <ReviewFreshness user={user} oob={true} />
+      </>
+    );
     const reply: string =
       open !== state.windowOpen ? await (<ReplyForm user={user} ctx={view} oob={true} />) : '';
     state.windowOpen = open;
@@ -63,6 +87,14 @@ export async function toSse(
       <LogEntries log={log} user={{ id: ev.userId }} ctx={view} oob={true} />
     );
     return { event: 'log-updated', data: entries, id: ev.cursor };
+  }
+  if (load && ev.payload?.$case === 'review') {
+    const { user, reviews } = await load.reviews(ev.userId);
+    if (!user) return undefined;
+    const section: string = await (
+      <ReviewSection user={user} reviews={reviews} ctx={view} oob={true} />
+    );
+    return { event: 'review-updated', data: section, id: ev.cursor };
   }
   if (ev.payload?.$case !== 'message') return undefined;
   const created = ev.kind === EventKind.MESSAGE_CREATED;
@@ -94,6 +126,13 @@ export function eventsRoutes(deps: AppDeps): Hono<AppEnv> {
         facts: async (id) => (await deps.profiles.listFacts({ userId: id })).facts,
         log: async (id) =>
           (await deps.profiles.listLogEntries({ userId: id, pageSize: 100 })).entries,
+        reviews: async (id) => {
+          const [user, reviews] = await Promise.all([
+            deps.profiles.getUser({ lookup: { $case: 'id', id } }),
+            loadReviews(deps, id),
+          ]);
+          return { user: user.user, reviews };
+        },
       };
       await stream.writeSSE({ event: 'ready', data: '' });
       const pump = async (cursor: string): Promise<void> => {

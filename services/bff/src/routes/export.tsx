@@ -5,6 +5,7 @@ import { AppError } from '@ue/kit';
 import { Direction, type User } from '@ue/proto';
 import type { AppDeps, AppEnv } from '../http/types.js';
 import { csvRows } from '../views/csv.js';
+import { hasReview, sentimentLabel } from '../views/review-format.js';
 import { deliveryLabel, displayName, statusLabel, typeLabel } from '../views/format.js';
 import { isSafeId, parseUsersQuery, toListUsersRequest } from './users-query.js';
 
@@ -21,7 +22,19 @@ const USER_HEADER = [
   'created_at',
   'last_interaction_at',
   'last_message',
+  'review_score',
+  'review_sentiment',
+  'review_headline',
+  'review_open_action_items',
+  'reviewed_at',
 ];
+
+/** Empty review cells until the first successful review. */
+function reviewCells(u: User): unknown[] {
+  const r = u.review;
+  if (!r || !hasReview(r)) return ['', '', '', '', ''];
+  return [r.score, sentimentLabel(r.sentiment), r.headline, r.openActionItems, r.reviewedAt];
+}
 
 function userRow(u: User): unknown[] {
   return [
@@ -37,6 +50,7 @@ function userRow(u: User): unknown[] {
     u.createdAt,
     u.lastInteractionAt,
     u.lastMessage?.text,
+    ...reviewCells(u),
   ];
 }
 

@@ -3,7 +3,15 @@
 import { Hono } from 'hono';
 import { stream } from 'hono/streaming';
 import { AppError } from '@ue/kit';
-import { ActorKind, type ExportUserResponse, Fact, LogEntry, Message, User } from '@ue/proto';
+import {
+  ActorKind,
+  type ExportUserResponse,
+  Fact,
+  LogEntry,
+  Message,
+  Review,
+  User,
+} from '@ue/proto';
 import type { AppDeps, AppEnv } from '../http/types.js';
 import { UserCard } from '../views/user-page.js';
 import { isSafeId } from './users-query.js';
@@ -15,6 +23,7 @@ const SECTIONS: { [K in Exclude<Part['$case'], 'user'>]: string } = {
   message: 'messages',
   fact: 'facts',
   logEntry: 'log_entries',
+  review: 'reviews',
 };
 
 function partJson(p: Part): unknown {
@@ -27,11 +36,13 @@ function partJson(p: Part): unknown {
       return Fact.toJSON(p.fact);
     case 'logEntry':
       return LogEntry.toJSON(p.logEntry);
+    case 'review':
+      return Review.toJSON(p.review);
   }
 }
 
 /**
- * Writes parts as `{"exported_at":…,"user":{…},"messages":[…],"facts":[…],"log_entries":[…]}`
+ * Writes parts as `{"exported_at":…,"user":{…},"messages":[…],"facts":[…],"log_entries":[…],"reviews":[…]}`
  * while they arrive; profiles sends each kind together, in that order.
  */
 export function exportJsonWriter(exportedAt: Date) {

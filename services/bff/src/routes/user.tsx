@@ -3,15 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { AppError } from '@ue/kit';
-import {
-  ActorKind,
-  LogEntryKind,
-  LogEntryState,
-  MessageContent,
-  MessageType,
-  type Actor,
-  type User,
-} from '@ue/proto';
+import { LogEntryKind, LogEntryState, MessageContent, MessageType, type User } from '@ue/proto';
 import type { AppDeps, AppEnv } from '../http/types.js';
 import { href } from '../views/context.js';
 import { parseLocalDateTime, parseStatus } from '../views/format.js';
@@ -23,20 +15,11 @@ import {
   UserCard,
   UserPage,
 } from '../views/user-page.js';
+import { loadReviews } from './review.js';
+import { actorOf, userId } from './user-params.js';
 import { isSafeId } from './users-query.js';
 
 type C = Context<AppEnv>;
-
-function actorOf(c: C): Actor {
-  const s = c.get('session');
-  return { kind: ActorKind.ADMIN, id: s.adminId, displayName: s.name };
-}
-
-function userId(c: C): string {
-  const id = c.req.param('id');
-  if (!isSafeId(id)) throw AppError.notFound('user');
-  return id;
-}
 
 async function field(c: C, name: string, max: number): Promise<string> {
   const body = await c.req.parseBody();
@@ -70,11 +53,12 @@ export function userRoutes(deps: AppDeps): Hono<AppEnv> {
 
   app.get('/users/:id', async (c) => {
     const id = userId(c);
-    const [user, facts, log, messages] = await Promise.all([
+    const [user, facts, log, messages, reviews] = await Promise.all([
       getUser(id),
       p.listFacts({ userId: id }),
       logOf(id),
       p.listMessages({ userId: id, pageSize }),
+      loadReviews(deps, id),
     ]);
     return c.html(
       <UserPage
@@ -82,6 +66,7 @@ export function userRoutes(deps: AppDeps): Hono<AppEnv> {
         facts={facts.facts}
         log={log}
         messages={messages.messages}
+        reviews={reviews}
         olderUrl={olderUrl(c, id, messages.nextPageToken)}
         ctx={c.get('view')}
       />,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UserSort, UserStatus } from '@ue/proto';
+import { Sentiment, UserSort, UserStatus } from '@ue/proto';
 import { isSafeId, parseUsersQuery, toListUsersRequest, usersQueryParams } from './users-query.js';
 
 const now = new Date('2026-11-21T12:00:00Z');
@@ -27,10 +27,35 @@ describe('users query', () => {
       needsReply: true,
       paused: true,
       hasOverdueFollowUp: true,
+      sentiments: [],
       sort: UserSort.CREATED_DESC,
       pageSize: 25,
       pageToken: 'tok',
     });
+  });
+
+  it('turns the review filters and score sorts into ListUsers fields', () => {
+    const q = parse({
+      score_below: '75',
+      sentiment: 'negative',
+      open_actions: '1',
+      review_pending: '1',
+      sort: 'score_asc',
+    });
+    expect(toListUsersRequest(q, now)).toMatchObject({
+      scoreBelow: 75,
+      sentiments: [Sentiment.NEGATIVE],
+      hasOpenActionItems: true,
+      reviewPending: true,
+      sort: UserSort.SCORE_ASC,
+    });
+    expect(toListUsersRequest(parse({ sort: 'score_desc' }), now).sort).toBe(UserSort.SCORE_DESC);
+    // Only the offered limits: a crafted URL cannot ask for "below 1000" or "below -1".
+    for (const bad of ['1000', '-1', '49.5', 'x']) {
+      const req = toListUsersRequest(parse({ score_below: bad, sentiment: 'angry' }), now);
+      expect(req).not.toHaveProperty('scoreBelow');
+      expect(req.sentiments).toEqual([]);
+    }
   });
 
   it('ignores values it does not know, and leaves defaults out of URLs', () => {
@@ -56,11 +81,23 @@ describe('users query', () => {
   });
 
   it('round-trips filters through the URL', () => {
-    const q = parse({ q: 'a b', tag: 'x', paused: 'no', sort: 'created_asc' });
+    const q = parse({
+      q: 'a b',
+      tag: 'x',
+      paused: 'no',
+      sort: 'score_desc',
+      score_below: '90',
+      sentiment: 'negative',
+      open_actions: '1',
+      review_pending: '1',
+    });
     const params = new URLSearchParams(
       Object.entries(usersQueryParams(q)).filter((e): e is [string, string] => Boolean(e[1])),
     );
     expect(parse(Object.fromEntries(params))).toEqual(q);
+    expect(params.toString()).toBe(
+      'q=a+b&tag=x&paused=no&score_below=90&sentiment=negative&open_actions=1&review_pending=1&sort=score_desc',
+    );
   });
 
   it('accepts only id-shaped path parameters', () => {

@@ -1,6 +1,10 @@
 // The users list's filters as they appear in the URL, and their translation to ListUsers.
-import { UserSort, type ListUsersRequest } from '@ue/proto';
+import { Sentiment, UserSort, type ListUsersRequest } from '@ue/proto';
 import { parseStatus } from '../views/format.js';
+
+const SORTS = ['activity', 'created', 'created_asc', 'score_asc', 'score_desc'] as const;
+/** The "score below" choices the filter offers; anything else in the URL is ignored. */
+export const SCORE_LIMITS = ['50', '75', '90'] as const;
 
 export interface UsersQuery {
   q: string;
@@ -11,7 +15,12 @@ export interface UsersQuery {
   needsReply: boolean;
   paused: '' | 'yes' | 'no';
   overdue: boolean;
-  sort: 'activity' | 'created' | 'created_asc';
+  /** Latest review score below this ('' for any). */
+  scoreBelow: '' | (typeof SCORE_LIMITS)[number];
+  negative: boolean;
+  openActions: boolean;
+  reviewPending: boolean;
+  sort: (typeof SORTS)[number];
 }
 
 export const ACTIVE_WINDOWS: [string, string, number][] = [
@@ -23,13 +32,20 @@ export const ACTIVE_WINDOWS: [string, string, number][] = [
   ['stale7d', 'Quiet for 7+ days', -7 * 86400_000],
 ];
 
-const SORTS = ['activity', 'created', 'created_asc'] as const;
+const SORT_OF: Record<UsersQuery['sort'], UserSort> = {
+  activity: UserSort.LAST_ACTIVITY_DESC,
+  created: UserSort.CREATED_DESC,
+  created_asc: UserSort.CREATED_ASC,
+  score_asc: UserSort.SCORE_ASC,
+  score_desc: UserSort.SCORE_DESC,
+};
 
 const clip = (v: string | undefined, n: number): string => (v ?? '').trim().slice(0, n);
 
 export function parseUsersQuery(get: (name: string) => string | undefined): UsersQuery {
   const sort = get('sort');
   const paused = get('paused');
+  const below = get('score_below');
   return {
     q: clip(get('q'), 200),
     status: parseStatus(get('status')) !== undefined ? String(parseStatus(get('status'))) : '',
@@ -39,6 +55,10 @@ export function parseUsersQuery(get: (name: string) => string | undefined): User
     needsReply: get('needs_reply') === '1',
     paused: paused === 'yes' || paused === 'no' ? paused : '',
     overdue: get('overdue') === '1',
+    scoreBelow: SCORE_LIMITS.find((l) => l === below) ?? '',
+    negative: get('sentiment') === 'negative',
+    openActions: get('open_actions') === '1',
+    reviewPending: get('review_pending') === '1',
     sort: SORTS.find((s) => s === sort) ?? 'activity',
   };
 }
@@ -54,6 +74,10 @@ export function usersQueryParams(q: UsersQuery): Record<string, string | undefin
     needs_reply: q.needsReply ? '1' : undefined,
     paused: q.paused || undefined,
     overdue: q.overdue ? '1' : undefined,
+    score_below: q.scoreBelow || undefined,
+    sentiment: q.negative ? 'negative' : undefined,
+    open_actions: q.openActions ? '1' : undefined,
+    review_pending: q.reviewPending ? '1' : undefined,
     sort: q.sort === 'activity' ? undefined : q.sort,
   };
 }
@@ -80,12 +104,11 @@ export function toListUsersRequest(
     ...(q.needsReply ? { needsReply: true } : {}),
     ...(q.paused ? { paused: q.paused === 'yes' } : {}),
     ...(q.overdue ? { hasOverdueFollowUp: true } : {}),
-    sort:
-      q.sort === 'created'
-        ? UserSort.CREATED_DESC
-        : q.sort === 'created_asc'
-          ? UserSort.CREATED_ASC
-          : UserSort.LAST_ACTIVITY_DESC,
+    ...(q.scoreBelow ? { scoreBelow: Number(q.scoreBelow) } : {}),
+    sentiments: q.negative ? [Sentiment.NEGATIVE] : [],
+    ...(q.openActions ? { hasOpenActionItems: true } : {}),
+    ...(q.reviewPending ? { reviewPending: true } : {}),
+    sort: SORT_OF[q.sort],
     pageSize,
     pageToken,
   };

@@ -5,7 +5,10 @@ export interface Series {
   label: string;
   /** CSS class giving the colour (see app.css). */
   cls: string;
-  values: number[];
+  /** One per label; undefined draws no bar and reads "—" (e.g. a day without reviews). */
+  values: (number | undefined)[];
+  /** A class per bar instead of `cls` (e.g. score bands coloured by how good they are). */
+  clsOf?: (index: number) => string;
 }
 
 const W = 640;
@@ -24,9 +27,13 @@ export function BarChart(props: {
   labels: string[];
   series: Series[];
   unit?: string;
+  /** What the labels are, for the data table's header ("Day" unless told). */
+  axis?: string;
+  /** Legend keys when they are not the series (bars coloured by `clsOf`). */
+  legend?: { label: string; cls: string }[];
 }) {
   const { labels, series } = props;
-  const max = niceMax(Math.max(0, ...series.flatMap((s) => s.values)));
+  const max = niceMax(Math.max(0, ...series.flatMap((s) => s.values.map((v) => v ?? 0))));
   const plotW = W - PAD.l - PAD.r;
   const plotH = H - PAD.t - PAD.b;
   const slot = plotW / Math.max(1, labels.length);
@@ -38,7 +45,7 @@ export function BarChart(props: {
       <figcaption id={`${props.id}-t`}>
         {props.title}
         <span class="legend">
-          {series.map((s) => (
+          {(props.legend ?? series).map((s) => (
             <span class={`key ${s.cls}`}>{s.label}</span>
           ))}
         </span>
@@ -61,14 +68,15 @@ export function BarChart(props: {
         {labels.map((l, i) => (
           <g>
             {series.map((s, j) => {
-              const v = s.values[i] ?? 0;
+              const v = s.values[i];
+              if (v === undefined) return null;
               return (
                 <rect
                   x={PAD.l + i * slot + slot * 0.1 + j * barW}
                   y={y(v)}
                   width={barW}
                   height={Math.max(0, y(0) - y(v))}
-                  class={`bar ${s.cls}`}
+                  class={`bar ${s.clsOf?.(i) ?? s.cls}`}
                 >
                   <title>{`${l} · ${s.label}: ${v}${props.unit ?? ''}`}</title>
                 </rect>
@@ -86,7 +94,7 @@ export function BarChart(props: {
         <caption>{props.title}</caption>
         <thead>
           <tr>
-            <th scope="col">Day</th>
+            <th scope="col">{props.axis ?? 'Day'}</th>
             {series.map((s) => (
               <th scope="col">{s.label}</th>
             ))}
@@ -97,7 +105,7 @@ export function BarChart(props: {
             <tr>
               <th scope="row">{l}</th>
               {series.map((s) => (
-                <td>{s.values[i] ?? 0}</td>
+                <td>{s.values[i] ?? '—'}</td>
               ))}
             </tr>
           ))}
@@ -108,7 +116,11 @@ export function BarChart(props: {
 }
 
 /** Horizontal bars for a breakdown (e.g. users per status). */
-export function Breakdown(props: { title: string; rows: { label: string; value: number }[] }) {
+export function Breakdown(props: {
+  title: string;
+  /** `cls` colours one bar (default: the status colour). */
+  rows: { label: string; value: number; cls?: string }[];
+}) {
   const max = Math.max(1, ...props.rows.map((r) => r.value));
   return (
     <figure class="chart">
@@ -129,7 +141,7 @@ export function Breakdown(props: { title: string; rows: { label: string; value: 
               y={i * 26 + 4}
               width={Math.max(1, (r.value / max) * (W - 230))}
               height={18}
-              class="bar s-status"
+              class={`bar ${r.cls ?? 's-status'}`}
             >
               <title>{`${r.label}: ${r.value}`}</title>
             </rect>

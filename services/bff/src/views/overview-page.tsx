@@ -3,6 +3,7 @@ import { href, type ViewCtx } from './context.js';
 import { BarChart, Breakdown } from './charts.js';
 import { dateTimeFormat, formatDuration, statusLabel } from './format.js';
 import { Layout } from './layout.js';
+import { ReviewStatsSection } from './overview-reviews.js';
 import { Time } from './time.js';
 
 export interface OverviewModel {
@@ -85,6 +86,11 @@ export function OverviewPage(m: OverviewModel) {
           rows={stats.statusMix.map((s) => ({ label: statusLabel(s.status), value: s.users }))}
         />
       </div>
+      <ReviewStatsSection
+        stats={stats.reviews}
+        labels={(stats.reviews?.series ?? []).map((p) => dayLabel(p.bucketStart, ctx.timeZone))}
+        ctx={ctx}
+      />
       <section class="card" aria-labelledby="overdue-h">
         <h2 id="overdue-h">Overdue follow-ups</h2>
         {m.overdue.length === 0 ? <p class="muted">Nothing overdue.</p> : null}

@@ -1,5 +1,5 @@
 // Every action on a user page is a form that posts to one of the user's paths and replaces a
-// panel (the card or the log) with the fragment the server answers.
+// panel (the card, the log or the review) with the fragment the server answers.
 import type { Child } from 'hono/jsx';
 import type { User } from '@ue/proto';
 import type { ViewCtx } from './context.js';
@@ -10,7 +10,7 @@ export function UserActionForm(props: {
   user: Pick<User, 'id'>;
   /** Path under the user, e.g. "/tags". */
   path: string;
-  panel: '#user-card' | '#log';
+  panel: '#user-card' | '#log' | '#review';
   class?: string;
   children?: Child;
 }) {

@@ -1,8 +1,9 @@
-import type { Fact, LogEntry, Message, User } from '@ue/proto';
+import type { Fact, LogEntry, Message, Review, User } from '@ue/proto';
 import { href, type ViewCtx } from './context.js';
 import { displayName } from './format.js';
 import { Layout } from './layout.js';
 import { OlderMessages, ReplyForm } from './conversation.js';
+import { ReviewSection } from './review-section.js';
 import { UserCard } from './user-card.js';
 import { FactsSection, LogSection } from './user-sidebar.js';
 import { userPath } from './user-path.js';
@@ -10,12 +11,15 @@ import { userPath } from './user-path.js';
 export { OlderMessages, ReplyForm, replyWindowOpen } from './conversation.js';
 export { UserCard } from './user-card.js';
 export { FactsSection, LogSection } from './user-sidebar.js';
+export { ReviewFreshness, ReviewSection } from './review-section.js';
 
 export interface UserPageModel {
   user: User;
   facts: Fact[];
   log: LogEntry[];
   messages: Message[];
+  /** ListReviews, newest first; undefined when they could not be loaded. */
+  reviews: Review[] | undefined;
   /** URL of the partial with older messages, when there are any. */
   olderUrl?: string;
   ctx: ViewCtx;
@@ -47,6 +51,7 @@ export function UserPage(m: UserPageModel) {
           <div class="live" sse-swap="user-updated" hx-swap="none"></div>
           <div class="live" sse-swap="facts-updated" hx-swap="none"></div>
           <div class="live" sse-swap="log-updated" hx-swap="none"></div>
+          <div class="live" sse-swap="review-updated" hx-swap="none"></div>
           {/* Heartbeats carry the latest cursor (Last-Event-ID) and tell tests the watch is live. */}
           <div class="live" id="sse-heartbeat" sse-swap="heartbeat" hx-swap="none"></div>
           <div id="messages" class="messages" role="log" aria-live="polite" tabindex={0}>
@@ -56,6 +61,7 @@ export function UserPage(m: UserPageModel) {
         </section>
         <div class="side">
           <UserCard user={user} ctx={ctx} notice={m.notice} />
+          <ReviewSection user={user} reviews={m.reviews} ctx={ctx} />
           <FactsSection user={user} facts={m.facts} ctx={ctx} />
           <LogSection user={user} log={m.log} ctx={ctx} />
         </div>

@@ -1,16 +1,14 @@
 import { Direction, type User } from '@ue/proto';
 import { href, type ViewCtx } from './context.js';
-import {
-  ACTIVITY_LABEL,
-  activityOf,
-  displayName,
-  formatPhone,
-  statusLabel,
-  STATUS_LABELS,
-} from './format.js';
+import { ACTIVITY_LABEL, activityOf, displayName, formatPhone, statusLabel } from './format.js';
 import { Layout } from './layout.js';
+import { ReviewCell } from './review-badges.js';
 import { Time } from './time.js';
-import { ACTIVE_WINDOWS, usersQueryParams, type UsersQuery } from '../routes/users-query.js';
+import { Filters, sortCaption } from './users-filters.js';
+import { usersQueryParams, type UsersQuery } from '../routes/users-query.js';
+
+/** Columns of the users table (the empty and "loading more" rows span them all). */
+const COLUMNS = 7;
 
 export function ActivityDot(props: {
   user: Pick<User, 'paused' | 'lastInteractionAt'>;
@@ -49,6 +47,9 @@ export function UserRow(props: { user: User; ctx: ViewCtx }) {
         {u.needsReply ? <span class="badge badge-warn">needs reply</span> : null}
         {overdue ? <span class="badge badge-danger">follow-up overdue</span> : null}
         {u.paused ? <span class="badge badge-danger">paused</span> : null}
+      </td>
+      <td class="c-review" data-label="Review">
+        <ReviewCell user={u} />
       </td>
       <td class="c-phone" data-label="Phone">
         {formatPhone(u.profile?.phoneE164) || <span class="muted">withheld</span>}
@@ -91,7 +92,7 @@ export function UserRows(props: { users: User[]; nextUrl?: string; ctx: ViewCtx;
   if (props.first && props.users.length === 0) {
     return (
       <tr class="empty">
-        <td colspan={6}>No users match these filters.</td>
+        <td colspan={COLUMNS}>No users match these filters.</td>
       </tr>
     );
   }
@@ -102,115 +103,12 @@ export function UserRows(props: { users: User[]; nextUrl?: string; ctx: ViewCtx;
       ))}
       {props.nextUrl ? (
         <tr class="more" hx-get={props.nextUrl} hx-trigger="revealed" hx-swap="outerHTML">
-          <td colspan={6}>
+          <td colspan={COLUMNS}>
             <a href={props.nextUrl}>Loading more…</a>
           </td>
         </tr>
       ) : null}
     </>
-  );
-}
-
-function Filters(props: { q: UsersQuery; ctx: ViewCtx; accounts: string[] }) {
-  const { q, ctx } = props;
-  const rows = href(ctx, '/users/rows');
-  return (
-    <form
-      id="filters"
-      class="filters"
-      role="search"
-      method="get"
-      action={href(ctx, '/users')}
-      hx-get={rows}
-      hx-target="#user-rows"
-      hx-trigger="change, submit"
-      hx-sync="this:replace"
-    >
-      <label class="grow">
-        <span class="sr-only">Search</span>
-        <input
-          id="q"
-          type="search"
-          name="q"
-          value={q.q}
-          placeholder="Search name, phone, email, message, fact…"
-          autocomplete="off"
-          hx-get={rows}
-          hx-include="#filters"
-          hx-target="#user-rows"
-          hx-trigger="input changed delay:300ms, search"
-          hx-sync="closest form:replace"
-        />
-      </label>
-      <label>
-        Status
-        <select name="status">
-          <option value="">Any</option>
-          {STATUS_LABELS.map(([v, l]) => (
-            <option value={String(v)} selected={q.status === String(v)}>
-              {l}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Tag
-        <input type="text" name="tag" value={q.tag} size={10} />
-      </label>
-      <label>
-        Account
-        <input type="text" name="account" value={q.account} size={12} list="accounts" />
-        <datalist id="accounts">
-          {props.accounts.map((a) => (
-            <option value={a} />
-          ))}
-        </datalist>
-      </label>
-      <label>
-        Activity
-        <select name="active">
-          <option value="">Any time</option>
-          {ACTIVE_WINDOWS.map(([k, l]) => (
-            <option value={k} selected={q.active === k}>
-              {l}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Agent
-        <select name="paused">
-          <option value="">Any</option>
-          <option value="yes" selected={q.paused === 'yes'}>
-            Paused
-          </option>
-          <option value="no" selected={q.paused === 'no'}>
-            Running
-          </option>
-        </select>
-      </label>
-      <label class="check">
-        <input type="checkbox" name="needs_reply" value="1" checked={q.needsReply} /> Needs reply
-      </label>
-      <label class="check">
-        <input type="checkbox" name="overdue" value="1" checked={q.overdue} /> Overdue follow-up
-      </label>
-      <label>
-        Sort
-        <select name="sort">
-          <option value="activity" selected={q.sort === 'activity'}>
-            Last activity
-          </option>
-          <option value="created" selected={q.sort === 'created'}>
-            Newest users
-          </option>
-          <option value="created_asc" selected={q.sort === 'created_asc'}>
-            Oldest users
-          </option>
-        </select>
-      </label>
-      <button type="submit">Apply</button>
-    </form>
   );
 }
 
@@ -239,10 +137,11 @@ export function UsersPage(props: { q: UsersQuery; users: User[]; nextUrl?: strin
       </div>
       <Filters q={q} ctx={ctx} accounts={accounts} />
       <table class="users">
-        <caption class="sr-only">Users, most recent activity first</caption>
+        <caption class="sr-only">{sortCaption(q.sort)}</caption>
         <thead>
           <tr>
             <th scope="col">Name</th>
+            <th scope="col">Review</th>
             <th scope="col">Phone</th>
             <th scope="col">Account</th>
             <th scope="col">Status &amp; tags</th>

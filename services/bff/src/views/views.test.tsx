@@ -7,6 +7,8 @@ import {
   hostileFacts,
   hostileLog,
   hostileMessages,
+  hostileReviews,
+  hostileReviewSummary,
   hostileUser,
   NOW,
 } from '../../test/fixtures.js';
@@ -19,6 +21,7 @@ import {
   LogSection,
   OlderMessages,
   ReplyForm,
+  ReviewSection,
   UserCard,
   UserPage,
 } from './user-page.js';
@@ -70,8 +73,23 @@ function assertInert(html: string): void {
 
 const hostileQuery = parseUsersQuery((n) => ({ q: HOSTILE, tag: '"><script>', account: '<x>' })[n]);
 
+const HOSTILE_STATS = GetStatsResponse.fromPartial({
+  series: [{ bucketStart: NOW, inboundMessages: 3 }],
+  statusMix: [{ status: UserStatus.SPAM, users: 2 }],
+  totals: { users: 2 },
+  reviews: {
+    reviewedUsers: 5,
+    pendingUsers: 2,
+    scoreBands: [1, 0, 0, 1, 0, 0, 1, 0, 1, 1],
+    positive: 2,
+    neutral: 1,
+    negative: 2,
+    series: [{ bucketStart: NOW, reviews: 3, meanScore: 61.4, negative: 1 }],
+  },
+});
+
 describe('views with hostile data', () => {
-  const user = hostileUser();
+  const user = hostileUser({ review: hostileReviewSummary() });
   const cases: [string, () => unknown][] = [
     [
       'login page',
@@ -97,7 +115,32 @@ describe('views with hostile data', () => {
           facts={hostileFacts()}
           log={hostileLog()}
           messages={hostileMessages()}
+          reviews={hostileReviews()}
           olderUrl="/dev/ue/users/u1/messages?page_token=t"
+          ctx={ctx}
+        />
+      ),
+    ],
+    [
+      'review section partial (SSE fragment)',
+      () => (
+        <ReviewSection
+          user={user}
+          reviews={hostileReviews()}
+          notice={HOSTILE}
+          ctx={ctx}
+          oob={true}
+        />
+      ),
+    ],
+    [
+      'review section before any review',
+      () => (
+        <ReviewSection
+          user={hostileUser({
+            review: { ...hostileReviewSummary(), hasReview: false, lastError: HOSTILE },
+          })}
+          reviews={hostileReviews().slice(0, 1)}
           ctx={ctx}
         />
       ),
@@ -118,11 +161,7 @@ describe('views with hostile data', () => {
       'overview page',
       () => (
         <OverviewPage
-          stats={GetStatsResponse.fromPartial({
-            series: [{ bucketStart: NOW, inboundMessages: 3 }],
-            statusMix: [{ status: UserStatus.SPAM, users: 2 }],
-            totals: { users: 2 },
-          })}
+          stats={HOSTILE_STATS}
           overdue={[LogEntry.fromPartial({ id: 'l', userId: 'u1', text: HOSTILE, dueAt: NOW })]}
           names={{ u1: HOSTILE }}
           days={14}
@@ -140,7 +179,14 @@ describe('views with hostile data', () => {
 
   it('never links a picture, referral or media URL a user supplied', async () => {
     const html = await render(
-      <UserPage user={user} facts={[]} log={[]} messages={hostileMessages()} ctx={ctx} />,
+      <UserPage
+        user={user}
+        facts={[]}
+        log={[]}
+        messages={hostileMessages()}
+        reviews={hostileReviews()}
+        ctx={ctx}
+      />,
     );
     expect(html).not.toContain('<img');
     expect(html).not.toMatch(/href="[^"]*evil/);
