@@ -32,6 +32,7 @@ COPY packages/testing/package.json packages/testing/
 COPY services/profiles/package.json services/profiles/
 COPY services/ingest/package.json services/ingest/
 COPY services/bff/package.json services/bff/
+COPY services/review/package.json services/review/
 COPY tools/demo/package.json tools/demo/
 COPY tests/reliability/package.json tests/reliability/
 COPY web/package.json web/
@@ -79,6 +80,12 @@ RUN --mount=type=cache,target=/root/.npm,sharing=locked \
 FROM prod-manifests AS bff-deps
 RUN --mount=type=cache,target=/root/.npm,sharing=locked \
     npm ci --omit=dev --ignore-scripts --workspace=@ue/bff
+
+# node-llama-cpp's prebuilt CPU binaries are optional npm packages: kept, so the local model
+# works when its GGUF file is mounted (docs/review.md); unused with REVIEW_PROVIDER=openai.
+FROM prod-manifests AS review-deps
+RUN --mount=type=cache,target=/root/.npm,sharing=locked \
+    npm ci --omit=dev --ignore-scripts --workspace=@ue/review
 
 # Code and node_modules stay owned by root and read-only to the `node` user (uid 1000)
 # the services run as.
@@ -132,4 +139,21 @@ EXPOSE 7202
 USER node
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||7202)+'/healthz',{signal:AbortSignal.timeout(4000)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+CMD ["node", "dist/main.js"]
+
+FROM runtime AS review
+COPY --from=review-deps /app/ ./
+COPY --from=build /app/proto/dist/ proto/dist/
+COPY --from=build /app/proto/engagement/ proto/engagement/
+COPY --from=build /app/packages/kit/dist/ packages/kit/dist/
+COPY --from=build /app/packages/profiles-client/dist/ packages/profiles-client/dist/
+COPY --from=build /app/services/review/dist/ services/review/dist/
+COPY --from=build /app/services/review/prompts/ services/review/prompts/
+COPY services/review/NOTICE services/review/
+WORKDIR /app/services/review
+ENV PORT=7206
+EXPOSE 7206
+USER node
+HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||7206)+'/healthz',{signal:AbortSignal.timeout(4000)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 CMD ["node", "dist/main.js"]

@@ -129,6 +129,8 @@ ensure_all() {
   ensure_node
   ensure_apt
   [[ -n "${MONGO_URL:-}" ]] || ensure_secantus
+  # The local review model: ./dev up's default provider; ./dev test always (its real-model test).
+  if [[ "${REVIEW_PROVIDER:-local}" == local || "${UE_NEED_MODEL:-0}" == 1 ]]; then ensure_model; fi
   ensure_deps
 }
 
@@ -207,7 +209,7 @@ start_backing_servers() {
 stop_recorded() {
   local run="$1/run" group name f pid
   [[ -d "$run" ]] || return 0
-  for group in "sandbox bff ingest profiles" "redis mongo" "*"; do
+  for group in "sandbox review bff ingest profiles" "redis mongo" "*"; do
     local pids=()
     for name in $group; do
       for f in "$run"/$name.pid; do

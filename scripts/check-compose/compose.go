@@ -123,10 +123,11 @@ func (c *checker) checkTokens(example map[string]string) {
 		for k, v := range example {
 			env[k] = v
 		}
-		want := 2
+		// ingest, bff and review, plus the agents.
+		want := 3
 		if agents != "" {
 			env["AGENT_PROFILES_TOKENS"] = agents
-			want = 4
+			want = 5
 		}
 		p, err := c.load(env)
 		if err != nil {
@@ -214,7 +215,7 @@ func (c *checker) checkBuiltService(name string, svc types.ServiceConfig) {
 func (c *checker) checkServiceEnv(name string, svc types.ServiceConfig) {
 	want, known := designEnv[name]
 	if !known {
-		c.fail("%s: not a service DESIGN §2 knows (profiles, ingest, bff)", name)
+		c.fail("%s: not a service DESIGN §2 knows (profiles, ingest, bff, review)", name)
 		return
 	}
 	for _, v := range want {

@@ -1,0 +1,168 @@
+// Composition root: config, a lower CPU priority, Redis, the profiles client, the model, the
+// review queue and its worker, the event follower, /healthz and /metrics. SIGTERM closes them in
+// reverse order (the worker finishes or returns its job; the follower stops at the next event).
+import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { setPriority } from 'node:os';
+import { serve } from '@hono/node-server';
+import { createLogger, exitOnStartupError, handleShutdown, type Closer } from '@ue/kit';
+import { createProfilesClient } from '@ue/profiles-client';
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { loadConfig, type Config } from './config.js';
+import { createHttp } from './http.js';
+import { createLocalModel } from './models/local.js';
+import type { ReviewModel } from './models/model.js';
+import { createOpenAiModel } from './models/openai.js';
+import { createMetrics } from './ops/metrics.js';
+import { reviewConversation, type ReviewJob } from './reviewer.js';
+import { createScheduler, followEvents, REVIEW_QUEUE } from './schedule.js';
+
+export const PROMPT_VERSION = 'review-v1';
+
+function loadPrompt(): { version: string; instructions: string } {
+  const url = new URL(`../prompts/${PROMPT_VERSION}.md`, import.meta.url);
+  return { version: PROMPT_VERSION, instructions: readFileSync(url, 'utf8') };
+}
+
+function createModel(config: Config, log: ReturnType<typeof createLogger>): ReviewModel {
+  if (config.REVIEW_PROVIDER === 'openai')
+    return createOpenAiModel({
+      baseUrl: config.REVIEW_BASE_URL!,
+      ...(config.REVIEW_API_KEY ? { apiKey: config.REVIEW_API_KEY } : {}),
+      model: config.REVIEW_MODEL!,
+      timeoutMs: config.REVIEW_TIMEOUT_MS,
+      retries: config.REVIEW_HTTP_RETRIES,
+      minTimeoutMs: config.REVIEW_HTTP_BACKOFF_MS,
+      log,
+    });
+  return createLocalModel({
+    modelPath: config.REVIEW_MODEL_PATH!,
+    threads: config.REVIEW_THREADS,
+    contextTokens: config.REVIEW_CONTEXT_TOKENS,
+    log,
+  });
+}
+
+async function main(config: Config): Promise<void> {
+  const log = createLogger('review', config.LOG_LEVEL);
+  // Before any thread starts: the model's threads inherit the niceness.
+  try {
+    setPriority(config.REVIEW_NICE);
+  } catch (err) {
+    log.warn({ err: String(err) }, 'could not lower the CPU priority');
+  }
+  const closers: Closer[] = [];
+  handleShutdown(log, closers, config.SHUTDOWN_GRACE_MS);
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 });
+  redis.on('error', () => {});
+  closers.push({ name: 'redis', close: () => redis.quit().catch(() => redis.disconnect()) });
+  const profiles = createProfilesClient({
+    addr: config.PROFILES_ADDR,
+    token: config.PROFILES_TOKEN,
+    deadlineMs: 30_000,
+    waitForReady: true,
+  });
+  closers.push({ name: 'profiles client', close: () => Promise.resolve(profiles.close()) });
+
+  const off = config.REVIEW_PROVIDER === 'off';
+  const queue = new Queue<ReviewJob>(REVIEW_QUEUE, {
+    connection: redis,
+    prefix: config.BULLMQ_PREFIX,
+  });
+  queue.on('error', () => {});
+  closers.push({ name: 'review queue', close: () => queue.close() });
+  const metrics = createMetrics(async () => {
+    const c = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed');
+    return Object.entries(c).map(([state, count]) => ({ state, count }));
+  });
+  let modelReady: boolean | string = off ? 'off' : false;
+  let following = false;
+  const app = createHttp({
+    metrics,
+    health: async () => ({
+      redis: await redis.ping().then(
+        () => true,
+        () => false,
+      ),
+      profiles: await profiles.reachable(1000),
+      model: modelReady,
+      ...(off ? {} : { following }),
+    }),
+  });
+  const server = await new Promise<Server>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () =>
+      resolve(s as Server),
+    );
+  });
+  closers.push({
+    name: 'http',
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  });
+  if (off) {
+    log.info('REVIEW_PROVIDER=off: reviews are disabled');
+    return;
+  }
+
+  const model = createModel(config, log);
+  await model.start();
+  closers.push({ name: 'model', close: () => model.close() });
+  modelReady = true;
+
+  const deps = {
+    profiles,
+    model,
+    prompt: loadPrompt(),
+    displayLanguage: config.REVIEW_LANGUAGE,
+    maxMessages: config.REVIEW_MAX_MESSAGES,
+    maxChars: config.REVIEW_MAX_CHARS_PER_MESSAGE,
+    metrics,
+    log,
+  };
+  const worker = new Worker<ReviewJob>(REVIEW_QUEUE, (job) => reviewConversation(deps, job.data), {
+    connection: { url: config.REDIS_URL, maxRetriesPerRequest: null },
+    prefix: config.BULLMQ_PREFIX,
+    concurrency: config.REVIEW_CONCURRENCY,
+    lockDuration: 120_000,
+  });
+  worker.on('error', (err) => log.warn({ err: String(err) }, 'review worker error'));
+  closers.push({ name: 'review worker', close: () => worker.close() });
+
+  const stop = new AbortController();
+  const follower = followEvents({
+    profiles,
+    redis,
+    cursorKey: `${config.BULLMQ_PREFIX}:review:cursor`,
+    scheduler: createScheduler({
+      queue,
+      retry: { attempts: config.REVIEW_ATTEMPTS, baseMs: config.REVIEW_RETRY_BASE_MS },
+      metrics,
+    }),
+    quietMs: config.REVIEW_QUIET_MS,
+    signal: stop.signal,
+    log,
+    onConnected: () => (following = true),
+  });
+  closers.push({
+    name: 'event follower',
+    close: async () => {
+      stop.abort();
+      await follower;
+    },
+  });
+  log.info(
+    {
+      provider: model.provider,
+      model: model.name,
+      quietMs: config.REVIEW_QUIET_MS,
+      port: config.PORT,
+    },
+    'review service ready',
+  );
+}
+
+try {
+  await main(loadConfig());
+} catch (err) {
+  exitOnStartupError('review', err);
+}

@@ -1,0 +1,169 @@
+// When a review is due: a quiet time after a conversation's last message. One BullMQ job per
+// user, debounced by BullMQ itself (deduplication with replace: a new message replaces the
+// delayed job with one due a quiet time later; keepLastIfActive: a message that arrives while
+// the review runs leaves exactly one job to follow it). The events come from profiles'
+// WatchEvents, resumed from a cursor kept in Redis, so a restart loses no due review: the
+// delayed jobs are in Redis, and events missed while down are read again.
+import type { Logger } from '@ue/kit';
+import type { ProfilesClient } from '@ue/profiles-client';
+import {
+  EventKind,
+  ListUsersRequest,
+  MessageType,
+  WatchEventsRequest,
+  type WatchEventsResponse,
+} from '@ue/proto';
+import type { JobsOptions, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Metrics } from './ops/metrics.js';
+import type { ReviewJob } from './reviewer.js';
+
+export const REVIEW_QUEUE = 'review';
+export const REVIEW_JOB = 'review';
+
+export function reviewJobOptions(
+  userId: string,
+  delayMs: number,
+  retry: { attempts: number; baseMs: number },
+): JobsOptions {
+  return {
+    delay: Math.max(0, Math.round(delayMs)),
+    deduplication: { id: userId, replace: true, keepLastIfActive: true },
+    attempts: retry.attempts,
+    backoff: { type: 'exponential', delay: retry.baseMs },
+    removeOnComplete: { count: 1000 },
+    removeOnFail: { count: 1000 },
+  };
+}
+
+export interface Due {
+  userId: string;
+  /** Epoch ms; now when in the past. */
+  dueAt: number;
+  /** What caused it (a metric label): message, requested, backfill. */
+  reason: string;
+  /** Review even when nothing new arrived (someone asked). */
+  force?: boolean;
+}
+
+export interface Scheduler {
+  /** Review the user at `dueAt`, replacing the due time of a delayed review. */
+  schedule(due: Due): Promise<void>;
+}
+
+export function createScheduler(o: {
+  queue: Queue<ReviewJob>;
+  retry: { attempts: number; baseMs: number };
+  metrics: Metrics;
+  now?: () => number;
+}): Scheduler {
+  const now = o.now ?? Date.now;
+  return {
+    async schedule({ userId, dueAt, reason, force }) {
+      const data: ReviewJob = force ? { userId, force: true } : { userId };
+      await o.queue.add(REVIEW_JOB, data, reviewJobOptions(userId, dueAt - now(), o.retry));
+      o.metrics.scheduled.inc({ reason });
+    },
+  };
+}
+
+/** What an event means for the schedule, if anything. Pure. */
+export function dueFromEvent(
+  ev: WatchEventsResponse,
+  quietMs: number,
+  now: number,
+): Due | undefined {
+  if (ev.heartbeat || !ev.userId) return undefined;
+  if (ev.kind === EventKind.REVIEW_REQUESTED)
+    return { userId: ev.userId, dueAt: now, reason: 'requested', force: true };
+  if (ev.kind === EventKind.MESSAGE_CREATED && ev.payload?.$case === 'message') {
+    const m = ev.payload.message;
+    if (m.content?.type === MessageType.SYSTEM) return undefined;
+    const at = (m.sentAt ?? ev.at)?.getTime() ?? now;
+    return { userId: ev.userId, dueAt: at + quietMs, reason: 'message' };
+  }
+  return undefined;
+}
+
+export const WATCHED_KINDS = [EventKind.MESSAGE_CREATED, EventKind.REVIEW_REQUESTED];
+
+/**
+ * Follow profiles' events until `signal` aborts: schedule, then remember the cursor (so an
+ * event is acted on at least once). Reconnects with backoff. With no cursor yet (first start),
+ * every conversation never reviewed is scheduled too, so enabling reviews covers the past.
+ */
+export async function followEvents(o: {
+  profiles: ProfilesClient;
+  redis: Redis;
+  cursorKey: string;
+  scheduler: Scheduler;
+  quietMs: number;
+  signal: AbortSignal;
+  log: Logger;
+  onConnected?: () => void;
+}): Promise<void> {
+  let cursor = (await o.redis.get(o.cursorKey)) ?? '';
+  let backfilled = cursor !== '';
+  let backoff = 500;
+  while (!o.signal.aborted) {
+    try {
+      const stream = o.profiles.stream(
+        'watchEvents',
+        WatchEventsRequest.fromPartial({ cursor, kinds: WATCHED_KINDS }),
+        { signal: o.signal },
+      );
+      // Asking for the first event opens the call, so nothing is missed while backfilling.
+      const events = stream[Symbol.asyncIterator]();
+      let next = events.next();
+      o.onConnected?.();
+      if (!backfilled) {
+        await backfill(o);
+        backfilled = true;
+      }
+      for (let r = await next; !r.done; r = await next) {
+        const ev = r.value;
+        backoff = 500;
+        const due = dueFromEvent(ev, o.quietMs, Date.now());
+        if (due) await o.scheduler.schedule(due);
+        if (ev.cursor && ev.cursor !== cursor) {
+          cursor = ev.cursor;
+          await o.redis.set(o.cursorKey, cursor);
+        }
+        next = events.next();
+      }
+    } catch (err) {
+      if (o.signal.aborted) break;
+      o.log.warn({ err: String(err), retryInMs: backoff }, 'event stream lost; resuming');
+    }
+    if (o.signal.aborted) break;
+    await new Promise((r) => setTimeout(r, backoff));
+    backoff = Math.min(backoff * 2, 30_000);
+  }
+}
+
+async function backfill(o: {
+  profiles: ProfilesClient;
+  scheduler: Scheduler;
+  quietMs: number;
+  log: Logger;
+}): Promise<void> {
+  let pageToken = '';
+  let n = 0;
+  do {
+    const page = await o.profiles.call(
+      'listUsers',
+      ListUsersRequest.fromPartial({ reviewPending: true, pageSize: 200, pageToken }),
+    );
+    for (const u of page.users) {
+      if (!u.lastInteractionAt || u.erasedAt) continue;
+      await o.scheduler.schedule({
+        userId: u.id,
+        dueAt: u.lastInteractionAt.getTime() + o.quietMs,
+        reason: 'backfill',
+      });
+      n += 1;
+    }
+    pageToken = page.nextPageToken;
+  } while (pageToken);
+  o.log.info({ conversations: n }, 'scheduled every conversation not yet reviewed');
+}

@@ -1,0 +1,3 @@
+import { serviceTestConfig } from '@ue/testing/vitest';
+
+export default serviceTestConfig();
