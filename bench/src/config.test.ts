@@ -16,8 +16,9 @@ describe('loadBenchConfig', () => {
       pageCalls: 200,
       steadySeconds: 300,
       steadyRate: 100,
+      reviewSeconds: 180,
     });
-    expect(c.only).toEqual(['accept', 'e2e', 'lookups', 'pages', 'resources']);
+    expect(c.only).toEqual(['accept', 'e2e', 'lookups', 'pages', 'resources', 'review']);
     expect(c.pageSizes).toEqual([
       { users: 10_000, messages: 100_000 },
       { users: 100_000, messages: 1_000_000 },

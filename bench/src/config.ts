@@ -21,7 +21,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
-export const SCENARIOS = ['accept', 'e2e', 'lookups', 'pages', 'resources'] as const;
+export const SCENARIOS = ['accept', 'e2e', 'lookups', 'pages', 'resources', 'review'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface PageSize {
@@ -85,6 +85,9 @@ const schema = z.object({
   BENCH_STEADY_RATE: count(100),
   BENCH_LOG_DIR: z.string().min(1).optional(),
   NODE_OPTIONS: z.string().optional(),
+  // The local review model (scripts/lib.sh exports it; scenario 6).
+  UE_MODEL_PATH: z.string().min(1).optional(),
+  BENCH_REVIEW_SECONDS: count(180),
 });
 
 export interface BenchConfig {
@@ -104,6 +107,9 @@ export interface BenchConfig {
   logDir?: string;
   /** The harness's own NODE_OPTIONS (e.g. --cpu-prof), passed on to the services it starts. */
   nodeOptions?: string;
+  modelPath?: string;
+  /** How long scenario 6 lets the local model review before counting reviews per minute. */
+  reviewSeconds: number;
 }
 
 export function loadBenchConfig(source: NodeJS.ProcessEnv = process.env): Readonly<BenchConfig> {
@@ -129,6 +135,8 @@ export function loadBenchConfig(source: NodeJS.ProcessEnv = process.env): Readon
     steadyRate: e.BENCH_STEADY_RATE,
     ...(e.BENCH_LOG_DIR ? { logDir: resolve(e.BENCH_LOG_DIR) } : {}),
     ...(e.NODE_OPTIONS ? { nodeOptions: e.NODE_OPTIONS } : {}),
+    ...(e.UE_MODEL_PATH ? { modelPath: e.UE_MODEL_PATH } : {}),
+    reviewSeconds: e.BENCH_REVIEW_SECONDS,
   });
 }
 

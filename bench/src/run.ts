@@ -17,6 +17,7 @@ import { e2eScenario } from './scenarios/e2e.js';
 import { lookupsScenario } from './scenarios/lookups.js';
 import { pagesScenario } from './scenarios/pages.js';
 import { peaks, resourcesScenario } from './scenarios/resources.js';
+import { reviewScenario } from './scenarios/review.js';
 import { warmUp } from './seed/warmup.js';
 import { Cleanup } from './stack/cleanup.js';
 import { commitOf, machineFacts } from './stack/machine.js';
@@ -44,6 +45,7 @@ async function runScenarios(ctx: BenchContext): Promise<Section[]> {
   if (want('lookups')) sections.push(...(await lookupsScenario(ctx)));
   if (want('pages')) sections.push(...(await pagesScenario(ctx)));
   if (want('resources')) sections.push(...(await resourcesScenario(ctx, afterPipeline)));
+  if (want('review')) sections.push(...(await reviewScenario(ctx)));
   return sections;
 }
 

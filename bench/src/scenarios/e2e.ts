@@ -77,7 +77,7 @@ async function oursThroughput(ctx: BenchContext): Promise<Throughput> {
   return { ...result, cpu: cpuMs.map((ms) => ms / result.stored) };
 }
 
-async function pipelineRun(ctx: BenchContext): Promise<Omit<Throughput, 'cpu'>> {
+export async function pipelineRun(ctx: BenchContext): Promise<Omit<Throughput, 'cpu'>> {
   const traffic = pipelineTraffic(ctx);
   const poster = createPoster({
     url: `${ctx.stack.ingest.addr}/webhooks/whatsapp`,

@@ -71,6 +71,8 @@ export interface Stack {
   startIngest(o: IngestOptions): Promise<Service>;
   startBff(o: { name: string; profiles: Service }): Promise<Service>;
   startReceiver(o: { name: string; redisDb: number; listKey: string }): Promise<Service>;
+  /** The review service with the local model, as an internal agent of `profiles`. */
+  startReview(o: { name: string; profiles: Service; modelPath: string }): Promise<Service>;
   /** Every service process currently running. */
   services(): Service[];
 }
@@ -309,6 +311,41 @@ export async function provisionStack(o: {
     return adopt(ctx, { name: p.name, port, addr, entry: RECEIVER, marker }, proc);
   };
 
+  const startReview: Stack['startReview'] = async (p) => {
+    const entry = entryOf(root, 'review');
+    const port = await benchPort();
+    const addr = `http://127.0.0.1:${port}`;
+    const env = {
+      REDIS_URL: redisUrl(),
+      PROFILES_ADDR: p.profiles.addr,
+      PROFILES_TOKEN: tokens.agent,
+      REVIEW_PROVIDER: 'local',
+      REVIEW_MODEL_PATH: p.modelPath,
+      // Due at once: the model reviews without pause, the worst case for the pipeline beside it.
+      REVIEW_QUIET_MS: '0',
+      BULLMQ_PREFIX: `bench-${p.name}`,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      NODE_OPTIONS: withInspector(o.config.nodeOptions),
+    };
+    const proc = await startProcess(entry, env, {
+      check: async () => {
+        const res = await fetch(`${addr}/healthz`);
+        return (
+          res.status === 200 && ((await res.json()) as { following?: boolean }).following === true
+        );
+      },
+      timeoutMs: 120_000,
+    });
+    const metricsUrl = `${addr}/metrics`;
+    return adopt(
+      ctx,
+      { name: p.name, port, addr, entry, marker: `PORT=${port}`, metricsUrl },
+      proc,
+    );
+  };
+
   const prefix = 'bench';
   const profiles = await startProfiles({ name: 'profiles', db: 'engagement', prefix });
   const ingest = await startIngest({
@@ -335,6 +372,7 @@ export async function provisionStack(o: {
     startIngest,
     startBff,
     startReceiver,
+    startReview,
     services: () => [...ctx.running],
   };
 }

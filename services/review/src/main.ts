@@ -3,18 +3,19 @@
 // reverse order (the worker finishes or returns its job; the follower stops at the next event).
 import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { setPriority } from 'node:os';
 import { serve } from '@hono/node-server';
 import { createLogger, exitOnStartupError, handleShutdown, type Closer } from '@ue/kit';
 import { createProfilesClient } from '@ue/profiles-client';
-import { Queue, Worker } from 'bullmq';
+import { DelayedError, Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { loadConfig, type Config } from './config.js';
 import { createHttp } from './http.js';
 import { createLocalModel } from './models/local.js';
 import type { ReviewModel } from './models/model.js';
 import { createOpenAiModel } from './models/openai.js';
+import { createCpuGate } from './ops/cpu-gate.js';
 import { createMetrics } from './ops/metrics.js';
+import { lowerPriority } from './ops/priority.js';
 import { reviewConversation, type ReviewJob } from './reviewer.js';
 import { createScheduler, followEvents, REVIEW_QUEUE } from './schedule.js';
 
@@ -46,12 +47,14 @@ function createModel(config: Config, log: ReturnType<typeof createLogger>): Revi
 
 async function main(config: Config): Promise<void> {
   const log = createLogger('review', config.LOG_LEVEL);
-  // Before any thread starts: the model's threads inherit the niceness.
-  try {
-    setPriority(config.REVIEW_NICE);
-  } catch (err) {
-    log.warn({ err: String(err) }, 'could not lower the CPU priority');
-  }
+  const renice = (): void => {
+    try {
+      lowerPriority(config.REVIEW_NICE);
+    } catch (err) {
+      log.warn({ err: String(err) }, 'could not lower the CPU priority');
+    }
+  };
+  renice();
   const closers: Closer[] = [];
   handleShutdown(log, closers, config.SHUTDOWN_GRACE_MS);
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 });
@@ -78,6 +81,7 @@ async function main(config: Config): Promise<void> {
   });
   let modelReady: boolean | string = off ? 'off' : false;
   let following = false;
+  let backfilling = true;
   const app = createHttp({
     metrics,
     health: async () => ({
@@ -87,7 +91,7 @@ async function main(config: Config): Promise<void> {
       ),
       profiles: await profiles.reachable(1000),
       model: modelReady,
-      ...(off ? {} : { following }),
+      ...(off ? {} : { following, backfilling: backfilling ? 'yes' : 'no' }),
     }),
   });
   const server = await new Promise<Server>((resolve) => {
@@ -106,6 +110,7 @@ async function main(config: Config): Promise<void> {
 
   const model = createModel(config, log);
   await model.start();
+  renice(); // the model's threads, and libuv's workers it runs on
   closers.push({ name: 'model', close: () => model.close() });
   modelReady = true;
 
@@ -119,13 +124,35 @@ async function main(config: Config): Promise<void> {
     metrics,
     log,
   };
-  const worker = new Worker<ReviewJob>(REVIEW_QUEUE, (job) => reviewConversation(deps, job.data), {
+  // The local model runs on this machine's CPU: only when the rest of it is quiet enough.
+  const gate = createCpuGate({
+    limit: model.provider === 'local' ? config.REVIEW_YIELD_ABOVE : 1,
+  });
+  closers.push({ name: 'cpu gate', close: () => Promise.resolve(gate.close()) });
+  const processJob = async (job: Job<ReviewJob>, token?: string): Promise<unknown> => {
+    await gate.waitForQuiet();
+    const quiet = gate.whileQuiet();
+    try {
+      return await reviewConversation({ ...deps, signal: quiet.signal }, job.data);
+    } catch (err) {
+      if (!(quiet.signal.aborted && token)) throw err;
+      metrics.reviews.inc({ provider: model.provider, outcome: 'yielded' });
+      // Not a failed attempt: back in the queue, to be redone when the machine is quiet.
+      await job.moveToDelayed(Date.now() + 10_000, token);
+      throw new DelayedError();
+    } finally {
+      quiet.done();
+    }
+  };
+  const worker = new Worker<ReviewJob>(REVIEW_QUEUE, processJob, {
     connection: { url: config.REDIS_URL, maxRetriesPerRequest: null },
     prefix: config.BULLMQ_PREFIX,
     concurrency: config.REVIEW_CONCURRENCY,
     lockDuration: 120_000,
   });
   worker.on('error', (err) => log.warn({ err: String(err) }, 'review worker error'));
+  worker.on('completed', renice);
+  worker.on('failed', renice);
   closers.push({ name: 'review worker', close: () => worker.close() });
 
   const stop = new AbortController();
@@ -142,6 +169,7 @@ async function main(config: Config): Promise<void> {
     signal: stop.signal,
     log,
     onConnected: () => (following = true),
+    onBackfilled: () => (backfilling = false),
   });
   closers.push({
     name: 'event follower',

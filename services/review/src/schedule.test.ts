@@ -1,6 +1,6 @@
 import { EventKind, MessageType, WatchEventsResponse } from '@ue/proto';
 import { describe, expect, it } from 'vitest';
-import { dueFromEvent, reviewJobOptions } from './schedule.js';
+import { coalesce, dueFromEvent, reviewJobOptions } from './schedule.js';
 
 const now = Date.UTC(2026, 11, 1, 12);
 
@@ -50,5 +50,22 @@ describe('when a review is due', () => {
     const o = reviewJobOptions('u1', -5, { attempts: 6, baseMs: 1000 });
     expect(o.delay).toBe(0);
     expect(o.deduplication).toEqual({ id: 'u1', replace: true, keepLastIfActive: true });
+  });
+});
+
+describe('a batch of due times', () => {
+  it('keeps one per user: the latest, or now when someone asked', () => {
+    const got = coalesce([
+      { userId: 'a', dueAt: 10, reason: 'message' },
+      { userId: 'b', dueAt: 5, reason: 'message' },
+      { userId: 'a', dueAt: 30, reason: 'message' },
+      { userId: 'a', dueAt: 20, reason: 'message' },
+      { userId: 'b', dueAt: 3, reason: 'requested', force: true },
+      { userId: 'b', dueAt: 9, reason: 'message' },
+    ]);
+    expect(got).toEqual([
+      { userId: 'a', dueAt: 30, reason: 'message' },
+      { userId: 'b', dueAt: 3, reason: 'requested', force: true },
+    ]);
   });
 });

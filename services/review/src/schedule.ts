@@ -15,6 +15,7 @@ import {
 } from '@ue/proto';
 import type { JobsOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Metrics } from './ops/metrics.js';
 import type { ReviewJob } from './reviewer.js';
 
@@ -47,8 +48,26 @@ export interface Due {
 }
 
 export interface Scheduler {
-  /** Review the user at `dueAt`, replacing the due time of a delayed review. */
-  schedule(due: Due): Promise<void>;
+  /** Review each user at its `dueAt`, replacing the due time of a delayed review (one round trip). */
+  schedule(dues: readonly Due[]): Promise<void>;
+}
+
+/** One due time per user: the latest (debounce), or now when someone asked. Pure. */
+export function coalesce(dues: readonly Due[]): Due[] {
+  const by = new Map<string, Due>();
+  for (const d of dues) {
+    const seen = by.get(d.userId);
+    if (!seen) by.set(d.userId, d);
+    else if (seen.force || d.force)
+      by.set(d.userId, {
+        ...d,
+        force: true,
+        dueAt: Math.min(seen.dueAt, d.dueAt),
+        reason: 'requested',
+      });
+    else if (d.dueAt > seen.dueAt) by.set(d.userId, d);
+  }
+  return [...by.values()];
 }
 
 export function createScheduler(o: {
@@ -59,10 +78,17 @@ export function createScheduler(o: {
 }): Scheduler {
   const now = o.now ?? Date.now;
   return {
-    async schedule({ userId, dueAt, reason, force }) {
-      const data: ReviewJob = force ? { userId, force: true } : { userId };
-      await o.queue.add(REVIEW_JOB, data, reviewJobOptions(userId, dueAt - now(), o.retry));
-      o.metrics.scheduled.inc({ reason });
+    async schedule(dues) {
+      if (dues.length === 0) return;
+      const t = now();
+      await o.queue.addBulk(
+        dues.map(({ userId, dueAt, force }) => ({
+          name: REVIEW_JOB,
+          data: force ? { userId, force: true } : { userId },
+          opts: reviewJobOptions(userId, dueAt - t, o.retry),
+        })),
+      );
+      for (const d of dues) o.metrics.scheduled.inc({ reason: d.reason });
     },
   };
 }
@@ -87,10 +113,17 @@ export function dueFromEvent(
 
 export const WATCHED_KINDS = [EventKind.MESSAGE_CREATED, EventKind.REVIEW_REQUESTED];
 
+/** Events are scheduled in batches: at most this many, or this long after the first. */
+const BATCH_EVENTS = 200;
+const BATCH_MS = 200;
+const FLUSH = 'flush' as const;
+
 /**
  * Follow profiles' events until `signal` aborts: schedule, then remember the cursor (so an
- * event is acted on at least once). Reconnects with backoff. With no cursor yet (first start),
- * every conversation never reviewed is scheduled too, so enabling reviews covers the past.
+ * event is acted on at least once). Events are taken in batches (one due time per user, one
+ * Redis round trip per batch), which keeps the cost per message small under heavy ingest.
+ * Reconnects with backoff. With no cursor yet (first start), every conversation never reviewed
+ * is scheduled too, so enabling reviews covers the past.
  */
 export async function followEvents(o: {
   profiles: ProfilesClient;
@@ -101,9 +134,12 @@ export async function followEvents(o: {
   signal: AbortSignal;
   log: Logger;
   onConnected?: () => void;
+  /** Called once the first start's backfill is done (or at once when there was a cursor). */
+  onBackfilled?: () => void;
 }): Promise<void> {
   let cursor = (await o.redis.get(o.cursorKey)) ?? '';
   let backfilled = cursor !== '';
+  if (backfilled) o.onBackfilled?.();
   let backoff = 500;
   while (!o.signal.aborted) {
     try {
@@ -119,18 +155,43 @@ export async function followEvents(o: {
       if (!backfilled) {
         await backfill(o);
         backfilled = true;
+        o.onBackfilled?.();
       }
-      for (let r = await next; !r.done; r = await next) {
+      let batch: Due[] = [];
+      let seen = cursor;
+      let firstAt = 0;
+      const flush = async (): Promise<void> => {
+        const dues = coalesce(batch);
+        batch = [];
+        await o.scheduler.schedule(dues);
+        if (seen !== cursor) {
+          cursor = seen;
+          await o.redis.set(o.cursorKey, cursor);
+        }
+      };
+      for (;;) {
+        const wait = batch.length ? Math.max(0, firstAt + BATCH_MS - Date.now()) : undefined;
+        const r =
+          wait === undefined
+            ? await next
+            : await Promise.race([next, sleep(wait).then(() => FLUSH)]);
+        if (typeof r === 'string') {
+          await flush();
+          continue;
+        }
+        if (r.done) break;
         const ev = r.value;
         backoff = 500;
         const due = dueFromEvent(ev, o.quietMs, Date.now());
-        if (due) await o.scheduler.schedule(due);
-        if (ev.cursor && ev.cursor !== cursor) {
-          cursor = ev.cursor;
-          await o.redis.set(o.cursorKey, cursor);
+        if (due) {
+          if (batch.length === 0) firstAt = Date.now();
+          batch.push(due);
         }
+        if (ev.cursor) seen = ev.cursor;
         next = events.next();
+        if (batch.length >= BATCH_EVENTS || ev.heartbeat) await flush();
       }
+      await flush();
     } catch (err) {
       if (o.signal.aborted) break;
       o.log.warn({ err: String(err), retryInMs: backoff }, 'event stream lost; resuming');
@@ -154,15 +215,13 @@ async function backfill(o: {
       'listUsers',
       ListUsersRequest.fromPartial({ reviewPending: true, pageSize: 200, pageToken }),
     );
-    for (const u of page.users) {
-      if (!u.lastInteractionAt || u.erasedAt) continue;
-      await o.scheduler.schedule({
-        userId: u.id,
-        dueAt: u.lastInteractionAt.getTime() + o.quietMs,
-        reason: 'backfill',
-      });
-      n += 1;
-    }
+    const dues = page.users.flatMap((u) =>
+      u.lastInteractionAt && !u.erasedAt
+        ? [{ userId: u.id, dueAt: u.lastInteractionAt.getTime() + o.quietMs, reason: 'backfill' }]
+        : [],
+    );
+    await o.scheduler.schedule(dues);
+    n += dues.length;
     pageToken = page.nextPageToken;
   } while (pageToken);
   o.log.info({ conversations: n }, 'scheduled every conversation not yet reviewed');

@@ -40,7 +40,7 @@ describe('answer schema', () => {
       properties: { summary: { maxLength?: number }; topics: { items: { maxLength?: number } } };
     };
     expect(g.properties.summary.maxLength).toBeGreaterThan(100);
-    expect(g.properties.topics.items.maxLength).toBe(40);
+    expect(g.properties.topics.items.maxLength).toBe(30);
     expect(JSON.stringify(ANSWER_JSON_SCHEMA)).not.toContain('maxLength');
   });
 });

@@ -123,11 +123,11 @@ export class InvalidAnswer extends Error {
  */
 export const GRAMMAR_JSON_SCHEMA = (() => {
   const limits: Record<string, number> = {
-    summary: 480,
+    summary: 360,
     conversation_language: 8,
-    topics: 40,
-    text: 200,
-    reason: 240,
+    topics: 30,
+    text: 140,
+    reason: 140,
   };
   const walk = (node: unknown, key?: string): unknown => {
     if (Array.isArray(node)) return node.map((n) => walk(n));
