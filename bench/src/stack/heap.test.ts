@@ -20,7 +20,8 @@ describe('inspector address', () => {
 
 describe('heap after a full collection', () => {
   it('sees garbage go and kept objects stay in a real Node process', async () => {
-    // The child keeps 5M small objects (well over 40 MB) in `kept` on "keep" and makes as many garbage on "drop".
+    // The child keeps 1.3M small objects (well over 20 MB) in `kept` on "keep" and makes as many
+    // garbage on "drop". Generous waits: the whole test suite may share the cores.
     const child = spawn(
       process.execPath,
       [
@@ -29,7 +30,7 @@ describe('heap after a full collection', () => {
         `globalThis.kept = [];
          process.stdin.on('data', (d) => {
            const cmd = String(d).trim();
-           const batch = Array.from({ length: 40 }, (_, i) => Array.from({ length: 1 << 17 }, (_, j) => ({ i, j })));
+           const batch = Array.from({ length: 20 }, (_, i) => Array.from({ length: 1 << 16 }, (_, j) => ({ i, j })));
            if (cmd === 'keep') globalThis.kept.push(...batch);
            process.stdout.write(cmd + ' done\\n');
          });`,
@@ -42,7 +43,7 @@ describe('heap after a full collection', () => {
       let out = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
       const until = async (pred: () => boolean): Promise<void> => {
-        for (let i = 0; i < 200 && !pred(); i++) await new Promise((r) => setTimeout(r, 25));
+        for (let i = 0; i < 1200 && !pred(); i++) await new Promise((r) => setTimeout(r, 25));
         expect(pred()).toBe(true);
       };
       await until(() => inspectorUrl(err) !== undefined);
@@ -56,11 +57,11 @@ describe('heap after a full collection', () => {
       const afterKept = await heapAfterGc(url);
       const MB = 1048576;
       expect(afterGarbage.heapUsed - base.heapUsed).toBeLessThan(5 * MB);
-      expect(afterKept.heapUsed - base.heapUsed).toBeGreaterThan(35 * MB);
+      expect(afterKept.heapUsed - base.heapUsed).toBeGreaterThan(20 * MB);
       expect(afterKept.rss).toBeGreaterThan(0);
     } finally {
       child.kill();
       await once(child, 'exit');
     }
-  });
+  }, 60_000);
 });
