@@ -2,53 +2,26 @@
 // profiles service, the built review service as a process with REVIEW_PROVIDER=openai pointed
 // at a local stand-in server. Covers debounce, re-review, restart, review now, retries after
 // 429/500/timeouts/invalid JSON, the json_schema refusal fallback and prompt injection.
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import { createProfilesClient, type ProfilesClient } from '@ue/profiles-client';
-import {
-  ActorKind,
-  ApplyWebhookEventsRequest,
-  GetUserRequest,
-  ListReviewsRequest,
-  MessageContent,
-  MessageType,
-  RecordOutboundMessageRequest,
-  ReviewState,
-  WebhookEvent,
-  type Review,
-  type User,
-} from '@ue/proto';
-import {
-  freePort,
-  requireEnv,
-  startProcess,
-  startProfilesService,
-  uniqueName,
-  type ProfilesService,
-  type RunningProcess,
-} from '@ue/testing';
+import { ActorKind, ListReviewsRequest, ReviewState, type Review, type User } from '@ue/proto';
+import { freePort, requireEnv, startProcess, type RunningProcess } from '@ue/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import * as h from './harness.js';
 import { startStandIn, type StandIn } from './openai-stand-in.js';
 
-const ENTRY = fileURLToPath(new URL('../dist/main.js', import.meta.url));
-const TOKENS = { ingest: 'tok-ingest-0123456789', review: 'tok-review-0123456789' };
-const ACCOUNT = '117733559900011';
 const QUIET_MS = 1500;
 
-let profilesSvc: ProfilesService;
-let ingest: ProfilesClient;
+let profiles: h.Profiles;
 let standIn: StandIn;
-let prefix: string;
 let review: { proc: RunningProcess; port: number } | undefined;
 
 async function startReview(extra: Record<string, string> = {}): Promise<void> {
   const port = await freePort();
   const proc = await startProcess(
-    ENTRY,
+    h.REVIEW_ENTRY,
     {
       REDIS_URL: requireEnv('REDIS_URL'),
-      PROFILES_ADDR: profilesSvc.addr,
-      PROFILES_TOKEN: TOKENS.review,
+      PROFILES_ADDR: profiles.svc.addr,
+      PROFILES_TOKEN: h.TOKENS.review,
       REVIEW_PROVIDER: 'openai',
       REVIEW_BASE_URL: standIn.url,
       REVIEW_API_KEY: 'sk-test-stand-in',
@@ -58,7 +31,7 @@ async function startReview(extra: Record<string, string> = {}): Promise<void> {
       REVIEW_HTTP_BACKOFF_MS: '50',
       REVIEW_TIMEOUT_MS: '800',
       REVIEW_NICE: '0',
-      BULLMQ_PREFIX: prefix,
+      BULLMQ_PREFIX: profiles.prefix,
       HOST: '127.0.0.1',
       PORT: String(port),
       LOG_LEVEL: 'warn',
@@ -79,25 +52,13 @@ async function stopReview(): Promise<void> {
 }
 
 beforeAll(async () => {
-  prefix = uniqueName('rv');
-  const entry = createRequire(import.meta.url).resolve('@ue/profiles');
-  const mongo = new URL(requireEnv('MONGO_URL'));
-  mongo.pathname = `/${uniqueName('review')}`;
-  profilesSvc = await startProfilesService({
-    entry,
-    mongoUrl: mongo.toString(),
-    redisUrl: requireEnv('REDIS_URL'),
-    prefix,
-    tokens: `ingest:${TOKENS.ingest},review:${TOKENS.review}`,
-  });
-  ingest = createProfilesClient({ addr: profilesSvc.addr, token: TOKENS.ingest });
+  profiles = await h.startProfiles('review');
   standIn = await startStandIn();
 }, 60_000);
 
 afterAll(async () => {
   await stopReview();
-  ingest?.close();
-  await profilesSvc?.proc.stop();
+  await profiles?.stop();
   await standIn?.close();
 });
 
@@ -110,56 +71,18 @@ afterEach(stopReview);
 
 let seq = 0;
 const waId = (): string => `49176${String(1_000_000 + ++seq).padStart(7, '0')}`;
-
-async function inbound(wa: string, text: string, at = new Date()): Promise<void> {
-  await ingest.call(
-    'applyWebhookEvents',
-    ApplyWebhookEventsRequest.fromPartial({
-      events: [
-        WebhookEvent.fromPartial({
-          accountId: ACCOUNT,
-          wabaId: '104857600112233',
-          occurredAt: at,
-          event: {
-            $case: 'inboundMessage',
-            inboundMessage: {
-              wamid: `wamid.in.${wa}.${++seq}`,
-              from: { waId: wa, bsuid: '', parentBsuid: '' },
-              content: MessageContent.fromPartial({ type: MessageType.TEXT, text }),
-            },
-          },
-        }),
-      ],
-    }),
-  );
-}
-
-async function userOf(wa: string): Promise<User> {
-  const r = await ingest.call(
-    'getUser',
-    GetUserRequest.fromPartial({
-      lookup: { $case: 'phone', phone: { accountId: ACCOUNT, phone: `+${wa}` } },
-    }),
-  );
-  return r.user!;
-}
-
-async function outbound(userId: string, text: string, at = new Date()): Promise<void> {
-  await ingest.call(
-    'recordOutboundMessage',
-    RecordOutboundMessageRequest.fromPartial({
-      userId,
-      wamid: `wamid.out.${userId}.${++seq}`,
-      content: MessageContent.fromPartial({ type: MessageType.TEXT, text }),
-      author: { kind: ActorKind.AGENT, id: 'carol', displayName: 'Carol' },
-      sentAt: at,
-    }),
-  );
-}
+const inbound = (wa: string, text: string): Promise<void> =>
+  h.inbound(profiles.client, { waId: wa, wamid: `wamid.in.${wa}.${++seq}`, text });
+const outbound = (userId: string, text: string): Promise<void> =>
+  h.outbound(profiles.client, { userId, wamid: `wamid.out.${userId}.${++seq}`, text });
+const userOf = (wa: string): Promise<User> => h.userOf(profiles.client, wa);
 
 async function reviews(userId: string): Promise<Review[]> {
   return (
-    await ingest.call('listReviews', ListReviewsRequest.fromPartial({ userId, pageSize: 50 }))
+    await profiles.client.call(
+      'listReviews',
+      ListReviewsRequest.fromPartial({ userId, pageSize: 50 }),
+    )
   ).reviews;
 }
 
@@ -241,7 +164,7 @@ describe('review pipeline (openai provider against the stand-in)', () => {
     await until('first review', async () =>
       done(await reviews(user.id)).length === 1 ? true : undefined,
     );
-    await ingest.call('requestReview', {
+    await profiles.client.call('requestReview', {
       userId: user.id,
       actor: { kind: ActorKind.ADMIN, id: 'ana', displayName: 'Ana' },
     });
