@@ -58,7 +58,8 @@ async function main(config: Config): Promise<void> {
   const closers: Closer[] = [];
   handleShutdown(log, closers, config.SHUTDOWN_GRACE_MS);
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 });
-  redis.on('error', () => {});
+  // ioredis reconnects on its own (with backoff); each failed attempt is said once.
+  redis.on('error', (err) => log.warn({ err: String(err) }, 'redis connection error'));
   closers.push({ name: 'redis', close: () => redis.quit().catch(() => redis.disconnect()) });
   const profiles = createProfilesClient({
     addr: config.PROFILES_ADDR,
@@ -73,7 +74,7 @@ async function main(config: Config): Promise<void> {
     connection: redis,
     prefix: config.BULLMQ_PREFIX,
   });
-  queue.on('error', () => {});
+  queue.on('error', (err) => log.warn({ err: String(err) }, 'review queue error'));
   closers.push({ name: 'review queue', close: () => queue.close() });
   const metrics = createMetrics(async () => {
     const c = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed');
