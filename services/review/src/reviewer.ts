@@ -18,7 +18,8 @@ export interface ReviewJob {
   force?: boolean;
 }
 
-export type Outcome = 'reviewed' | 'failed' | 'skipped';
+/** A failed attempt is not an outcome: it is recorded, then thrown for BullMQ to retry. */
+export type Outcome = 'reviewed' | 'skipped';
 
 export interface ReviewerDeps {
   profiles: ProfilesClient;

@@ -1,5 +1,5 @@
-// The user message with the answer's JSON Schema appended, for servers (or models) that take
-// no schema of their own: json_object mode, and the local model's prompt.
+// The user message with the answer's JSON Schema appended, for servers that take no schema of
+// their own (json_object mode). The local model needs none: its grammar is the schema.
 import type { Prompt } from '../domain/prompt.js';
 import { ANSWER_JSON_SCHEMA } from '../domain/schema.js';
 
