@@ -135,7 +135,7 @@ describe('enum numbers the contract does not declare', () => {
     ).toMatchObject({ ...INVALID, field: 'content.type' });
     const watch = await new Promise<{ code?: number; field?: unknown }>((resolve) => {
       const stream = h.client.watchEvents(
-        { cursor: '', userId: '', accountId: '', kinds: [99 as EventKind] },
+        { cursor: '', userId: '', accountId: '', kinds: [99 as EventKind], keysOnly: false },
         auth(),
       );
       stream.on('error', (e: ServiceError) =>

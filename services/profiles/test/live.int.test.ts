@@ -43,7 +43,7 @@ function watch(
 ) {
   const got: WatchEventsResponse[] = [];
   const stream: ClientReadableStream<WatchEventsResponse> = h.client.watchEvents(
-    { cursor: '', userId: '', accountId: '', kinds: [], ...req },
+    { cursor: '', userId: '', accountId: '', kinds: [], keysOnly: false, ...req },
     md,
   );
   let markReady: () => void = () => undefined;
@@ -104,6 +104,24 @@ describe('WatchEvents', () => {
       EventKind.USER_UPDATED,
     );
     expect(onlyThatUser.find((x) => x.heartbeat)?.cursor).toMatch(/^\d+-\d+$/);
+
+    // keys_only: the same entries from the same cursor, without payload, with the sent time.
+    const light = watch(
+      { cursor, kinds: [EventKind.MESSAGE_CREATED], keysOnly: true },
+      (g) => g.filter((x) => !x.heartbeat).length >= 2,
+    );
+    const keys = (await light.done).filter((x) => !x.heartbeat);
+    expect(keys.map((x) => x.cursor)).toEqual(again.map((x) => x.cursor));
+    for (const [i, k] of keys.entries()) {
+      const full = again[i]!;
+      expect(k).toMatchObject({ kind: full.kind, userId: full.userId, accountId: ACCOUNT });
+      expect(k.payload).toBeUndefined();
+      expect(k.occurredAt).toEqual(
+        full.payload?.$case === 'message' && full.payload.message.sentAt,
+      );
+      expect(full.occurredAt).toEqual(k.occurredAt);
+      expect(Math.abs(k.at!.getTime() - full.at!.getTime())).toBeLessThan(1000);
+    }
   });
 
   it('rejects unauthenticated watchers and bad cursors', async () => {

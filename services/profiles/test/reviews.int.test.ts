@@ -176,6 +176,7 @@ function watch(userId: string, until: (got: WatchEventsResponse[]) => boolean) {
       userId,
       accountId: '',
       kinds: [EventKind.REVIEW_RECORDED, EventKind.REVIEW_REQUESTED],
+      keysOnly: false,
     },
     auth(),
   );

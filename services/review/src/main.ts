@@ -17,7 +17,14 @@ import { createCpuGate } from './ops/cpu-gate.js';
 import { createMetrics } from './ops/metrics.js';
 import { lowerPriority } from './ops/priority.js';
 import { reviewConversation, type ReviewJob } from './reviewer.js';
-import { createScheduler, followEvents, REVIEW_QUEUE } from './schedule.js';
+import {
+  createPendingJobs,
+  createScheduler,
+  followEvents,
+  PENDING_MAX_AGE_MS,
+  PENDING_MAX_USERS,
+  REVIEW_QUEUE,
+} from './schedule.js';
 
 export const PROMPT_VERSION = 'review-v1';
 
@@ -120,6 +127,7 @@ async function main(config: Config): Promise<void> {
     model,
     prompt: loadPrompt(),
     displayLanguage: config.REVIEW_LANGUAGE,
+    quietMs: config.REVIEW_QUIET_MS,
     maxMessages: config.REVIEW_MAX_MESSAGES,
     maxChars: config.REVIEW_MAX_CHARS_PER_MESSAGE,
     metrics,
@@ -130,12 +138,21 @@ async function main(config: Config): Promise<void> {
     limit: model.provider === 'local' ? config.REVIEW_YIELD_ABOVE : 1,
   });
   closers.push({ name: 'cpu gate', close: () => Promise.resolve(gate.close()) });
+  const pending = createPendingJobs({ maxAgeMs: PENDING_MAX_AGE_MS, maxSize: PENDING_MAX_USERS });
   const processJob = async (job: Job<ReviewJob>, token?: string): Promise<unknown> => {
     await gate.waitForQuiet();
+    // From here on, a new message schedules again: this run may read the history before it.
+    pending.started(job.data.userId);
     const quiet = gate.whileQuiet();
     try {
-      return await reviewConversation({ ...deps, signal: quiet.signal }, job.data);
+      const outcome = await reviewConversation({ ...deps, signal: quiet.signal }, job.data);
+      if (typeof outcome === 'string' || !token) return outcome;
+      // Messages came after this job was written: wait until the conversation is quiet.
+      metrics.reviews.inc({ provider: model.provider, outcome: 'deferred' });
+      await job.moveToDelayed(outcome.quietAt, token);
+      throw new DelayedError();
     } catch (err) {
+      if (err instanceof DelayedError) throw err;
       if (!(quiet.signal.aborted && token)) throw err;
       metrics.reviews.inc({ provider: model.provider, outcome: 'yielded' });
       // Not a failed attempt: back in the queue, to be redone when the machine is quiet.
@@ -165,6 +182,7 @@ async function main(config: Config): Promise<void> {
       queue,
       retry: { attempts: config.REVIEW_ATTEMPTS, baseMs: config.REVIEW_RETRY_BASE_MS },
       metrics,
+      pending,
     }),
     quietMs: config.REVIEW_QUIET_MS,
     signal: stop.signal,

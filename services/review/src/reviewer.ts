@@ -18,14 +18,20 @@ export interface ReviewJob {
   force?: boolean;
 }
 
-/** A failed attempt is not an outcome: it is recorded, then thrown for BullMQ to retry. */
-export type Outcome = 'reviewed' | 'skipped';
+/**
+ * A failed attempt is not an outcome: it is recorded, then thrown for BullMQ to retry.
+ * `quietAt`: the conversation had a message less than a quiet time ago (a message whose job was
+ * not re-delayed, schedule.ts), so the job waits until then (epoch ms).
+ */
+export type Outcome = 'reviewed' | 'skipped' | { quietAt: number };
 
 export interface ReviewerDeps {
   profiles: ProfilesClient;
   model: ReviewModel;
   prompt: { version: string; instructions: string };
   displayLanguage: string;
+  /** A review waits this long after the conversation's last message (unless asked for). */
+  quietMs: number;
   maxMessages: number;
   maxChars: number;
   metrics: Metrics;
@@ -52,6 +58,10 @@ export async function reviewConversation(d: ReviewerDeps, job: ReviewJob): Promi
   const newest = turns[turns.length - 1]!.at;
   const covered = user.review?.hasReview ? user.review.coveredUntil : undefined;
   if (!job.force && covered && covered.getTime() >= newest.getTime()) return skip(d, 'up to date');
+  // Slack (a tenth of the quiet time, at most a second): a job delayed to exactly this time is
+  // not sent back again for timer jitter.
+  const quietAt = newest.getTime() + d.quietMs;
+  if (!job.force && quietAt > Date.now() + Math.min(1000, d.quietMs / 10)) return { quietAt };
 
   const signals = measureSignals(turns);
   const prompt = buildPrompt({

@@ -1,15 +1,17 @@
 // When a review is due: a quiet time after a conversation's last message. One BullMQ job per
-// user, debounced by BullMQ itself (deduplication with replace: a new message replaces the
-// delayed job with one due a quiet time later; keepLastIfActive: a message that arrives while
-// the review runs leaves exactly one job to follow it). The events come from profiles'
-// WatchEvents, resumed from a cursor kept in Redis, so a restart loses no due review: the
-// delayed jobs are in Redis, and events missed while down are read again.
+// user, debounced by BullMQ itself (deduplication with replace: a due time replaces the one of
+// the delayed job; keepLastIfActive: a message that arrives while the review runs leaves exactly
+// one job to follow it). A user whose job is already waiting is not written again for every
+// message: the job checks, when it runs, that the conversation has been quiet long enough, and
+// waits again if not (reviewer.ts), so a burst costs one Redis write instead of one per message.
+// The events come from profiles' WatchEvents (keys only: who and when, no payload), resumed from
+// a cursor kept in Redis, so a restart loses no due review: the delayed jobs are in Redis, and
+// events missed while down are read again.
 import type { Logger } from '@ue/kit';
 import type { ProfilesClient } from '@ue/profiles-client';
 import {
   EventKind,
   ListUsersRequest,
-  MessageType,
   WatchEventsRequest,
   type WatchEventsResponse,
 } from '@ue/proto';
@@ -70,15 +72,64 @@ export function coalesce(dues: readonly Due[]): Due[] {
   return [...by.values()];
 }
 
+/**
+ * Users whose review job was written recently and has not started: a new message for them
+ * needs no write (the job re-checks the quiet time when it runs). An entry counts for `maxAgeMs`
+ * only, so a job lost outside this process (removed by hand, failed for good) is written again
+ * by the next message after that; at most `maxSize` are kept, the oldest dropped first. Pure.
+ */
+export interface PendingJobs {
+  /** The dues that need a write, now remembered as pending; a forced one always does. */
+  toWrite(dues: readonly Due[]): Due[];
+  /** The user's job started: the next message is written again. */
+  started(userId: string): void;
+}
+
+export function createPendingJobs(o: {
+  maxAgeMs: number;
+  maxSize: number;
+  now?: () => number;
+}): PendingJobs {
+  const now = o.now ?? Date.now;
+  const writtenAt = new Map<string, number>();
+  return {
+    toWrite(dues) {
+      const t = now();
+      const out = dues.filter((d) => {
+        const at = writtenAt.get(d.userId);
+        return d.force || at === undefined || t - at >= o.maxAgeMs;
+      });
+      for (const d of out) {
+        writtenAt.delete(d.userId); // re-inserted last: the map stays oldest first
+        writtenAt.set(d.userId, t);
+      }
+      for (const userId of writtenAt.keys()) {
+        if (writtenAt.size <= o.maxSize) break;
+        writtenAt.delete(userId);
+      }
+      return out;
+    },
+    started(userId) {
+      writtenAt.delete(userId);
+    },
+  };
+}
+
+/** How long a written job spares further writes, and how many users are remembered. */
+export const PENDING_MAX_AGE_MS = 60_000;
+export const PENDING_MAX_USERS = 100_000;
+
 export function createScheduler(o: {
   queue: Queue<ReviewJob>;
   retry: { attempts: number; baseMs: number };
   metrics: Metrics;
+  pending: PendingJobs;
   now?: () => number;
 }): Scheduler {
   const now = o.now ?? Date.now;
   return {
-    async schedule(dues) {
+    async schedule(all) {
+      const dues = o.pending.toWrite(all);
       if (dues.length === 0) return;
       const t = now();
       await o.queue.addBulk(
@@ -93,7 +144,11 @@ export function createScheduler(o: {
   };
 }
 
-/** What an event means for the schedule, if anything. Pure. */
+/**
+ * What an event (keys only) means for the schedule, if anything: a quiet time after the message
+ * was sent (`occurredAt`; the store time for an event without it). A system notice schedules
+ * too; its review finds nothing new and is skipped. Pure.
+ */
 export function dueFromEvent(
   ev: WatchEventsResponse,
   quietMs: number,
@@ -102,10 +157,8 @@ export function dueFromEvent(
   if (ev.heartbeat || !ev.userId) return undefined;
   if (ev.kind === EventKind.REVIEW_REQUESTED)
     return { userId: ev.userId, dueAt: now, reason: 'requested', force: true };
-  if (ev.kind === EventKind.MESSAGE_CREATED && ev.payload?.$case === 'message') {
-    const m = ev.payload.message;
-    if (m.content?.type === MessageType.SYSTEM) return undefined;
-    const at = (m.sentAt ?? ev.at)?.getTime() ?? now;
+  if (ev.kind === EventKind.MESSAGE_CREATED) {
+    const at = (ev.occurredAt ?? ev.at)?.getTime() ?? now;
     return { userId: ev.userId, dueAt: at + quietMs, reason: 'message' };
   }
   return undefined;
@@ -145,7 +198,7 @@ export async function followEvents(o: {
     try {
       const stream = o.profiles.stream(
         'watchEvents',
-        WatchEventsRequest.fromPartial({ cursor, kinds: WATCHED_KINDS }),
+        WatchEventsRequest.fromPartial({ cursor, kinds: WATCHED_KINDS, keysOnly: true }),
         { signal: o.signal },
       );
       // Asking for the first event opens the call, so nothing is missed while backfilling.

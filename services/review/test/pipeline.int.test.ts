@@ -138,6 +138,29 @@ describe('review pipeline (openai provider against the stand-in)', () => {
     expect(done(await reviews(user.id))[0]!.range?.messageCount).toBe(5);
   }, 60_000);
 
+  it('waits while a conversation goes on past its first due time, then reviews it once', async () => {
+    await startReview();
+    const wa = waId();
+    // 8 messages 300 ms apart: 2.1 s, longer than the quiet time. The job written for the first
+    // one comes due while the customer still writes; it finds newer messages and waits again.
+    await inbound(wa, 'Nachricht 1');
+    const user = await userOf(wa);
+    for (let i = 2; i <= 8; i++) {
+      await sleep(300);
+      await inbound(wa, `Nachricht ${i}`);
+    }
+    const [r] = await until('review', async () => {
+      const d = done(await reviews(user.id));
+      return d.length ? d : undefined;
+    });
+    expect(r!.range?.messageCount).toBe(8);
+    await sleep(QUIET_MS + 500);
+    expect(done(await reviews(user.id))).toHaveLength(1);
+    expect(standIn.requests).toHaveLength(1);
+    const metrics = await (await fetch(`http://127.0.0.1:${review!.port}/metrics`)).text();
+    expect(metrics).toMatch(/review_reviews_total\{[^}]*outcome="deferred"[^}]*\} [1-9]/);
+  }, 60_000);
+
   it('loses no due review across a restart, and reads events missed while down', async () => {
     await startReview();
     const wa = waId();

@@ -3,7 +3,7 @@
 import { AppError } from '@ue/kit';
 import { EventKind, type WatchEventsRequest, type WatchEventsResponse } from '@ue/proto';
 import type { Redis } from 'ioredis';
-import { isValidCursor, latestCursor, readAfter } from '../redis/event-stream.js';
+import { isValidCursor, latestCursor, readAfter, type EntryKeys } from '../redis/event-stream.js';
 import { optionalString } from '../../domain/limits.js';
 import { ENUMS, requireEnum } from '../../app/enums.js';
 import type { CallContext } from './wrap.js';
@@ -23,7 +23,7 @@ function validate(req: WatchEventsRequest): void {
   req.kinds.forEach((k, i) => requireEnum(`kinds[${i}]`, ENUMS.eventKind, k));
 }
 
-function matches(req: WatchEventsRequest, e: WatchEventsResponse): boolean {
+function matches(req: WatchEventsRequest, e: EntryKeys): boolean {
   if (req.userId && e.userId !== req.userId) return false;
   if (req.accountId && e.accountId !== req.accountId) return false;
   return req.kinds.length === 0 || req.kinds.includes(e.kind);
@@ -42,20 +42,21 @@ export async function watchEvents(
     let cursor = req.cursor || (await latestCursor(conn, deps.stream));
     let lastWrite = Date.now();
     while (!ctx.isCancelled()) {
-      const entries = await readAfter(conn, {
+      const read = await readAfter(conn, {
         stream: deps.stream,
         cursor,
         blockMs: Math.min(deps.heartbeatMs, 5000),
+        accept: (k) => matches(req, k),
+        keysOnly: req.keysOnly,
       }).catch((err: unknown) => {
-        if (ctx.isCancelled()) return [];
+        if (ctx.isCancelled()) return { entries: [], last: '' };
         throw err;
       });
-      for (const entry of entries) {
-        cursor = entry.cursor;
-        if (!matches(req, entry.event)) continue;
+      for (const entry of read.entries) {
         await write(entry.event);
         lastWrite = Date.now();
       }
+      if (read.last) cursor = read.last;
       if (!ctx.isCancelled() && Date.now() - lastWrite >= deps.heartbeatMs) {
         await write({
           cursor,
@@ -65,6 +66,7 @@ export async function watchEvents(
           accountId: '',
           heartbeat: true,
           actor: undefined,
+          occurredAt: undefined,
           payload: undefined,
         });
         lastWrite = Date.now();

@@ -25,6 +25,7 @@ const encode = (e: StreamEvent): string =>
       accountId: e.accountId,
       heartbeat: false,
       actor: e.actor,
+      occurredAt: undefined,
       payload: e.payload,
     }).finish(),
   ).toString('base64');

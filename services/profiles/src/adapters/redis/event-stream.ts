@@ -1,7 +1,8 @@
 // Live events on a Redis Stream. Each change is one XADD (approximate MAXLEN trim); readers use
 // XREAD BLOCK from a cursor (the entry id), so a client resuming with its last cursor gets every
-// later entry exactly once. Entries carry the filter fields in clear and the WatchEventsResponse
-// (without cursor) as protobuf bytes.
+// later entry exactly once. Entries carry the filter fields (and a message's sent time) in clear
+// and the WatchEventsResponse (without cursor) as protobuf bytes, so a reader filters, and a
+// keys-only reader answers, without decoding the payload.
 import type { Actor, EventKind } from '@ue/proto';
 import { WatchEventsResponse } from '@ue/proto';
 import type { Redis } from 'ioredis';
@@ -36,6 +37,7 @@ export function createEventPublisher(
 ): StreamPublisher {
   return {
     async publish(e) {
+      const occurredAt = occurredAtOf(e.payload);
       const body = WatchEventsResponse.encode({
         cursor: '',
         kind: e.kind,
@@ -44,6 +46,7 @@ export function createEventPublisher(
         accountId: e.accountId,
         heartbeat: false,
         actor: e.actor,
+        occurredAt,
         payload: e.payload,
       }).finish();
       await redis.xaddBuffer(
@@ -58,6 +61,8 @@ export function createEventPublisher(
         e.userId,
         'account',
         e.accountId,
+        'occ',
+        occurredAt ? String(occurredAt.getTime()) : '',
         'pb',
         Buffer.from(body),
       );
@@ -87,24 +92,82 @@ function fieldsOf(raw: Buffer[]): Map<string, Buffer> {
   return m;
 }
 
-/** Blocking read of entries after `cursor` (a stream id; "$" = only new ones). */
-export async function readAfter(
-  redis: Redis,
-  r: { stream: string; cursor: string; blockMs: number },
-): Promise<StreamEntry[]> {
-  const { stream, cursor, blockMs } = r;
-  const res = await redis.xreadBuffer('COUNT', 200, 'BLOCK', blockMs, 'STREAMS', stream, cursor);
-  if (!res) return [];
-  const out: StreamEntry[] = [];
-  for (const [, entries] of res) {
-    for (const [id, raw] of entries) {
-      const pb = fieldsOf(raw).get('pb');
+/** When what an event is about happened, where that differs from when it was stored. */
+function occurredAtOf(payload: WatchEventsResponse['payload']): Date | undefined {
+  return payload?.$case === 'message' ? payload.message.sentAt : undefined;
+}
+
+/** The clear fields of an entry, which a reader filters on before decoding anything. */
+export interface EntryKeys {
+  kind: EventKind;
+  userId: string;
+  accountId: string;
+}
+
+export interface ReadRequest {
+  stream: string;
+  /** Entries after this stream id ("$" = only new ones). */
+  cursor: string;
+  blockMs: number;
+  /** Entries it rejects are passed over (their cursor still advances) without being decoded. */
+  accept?: (k: EntryKeys) => boolean;
+  /** Answer from the clear fields only: no payload, no actor (WatchEventsRequest.keys_only). */
+  keysOnly?: boolean;
+}
+
+export interface ReadResult {
+  entries: StreamEntry[];
+  /** The id of the last entry read, matched or not ("" when none). */
+  last: string;
+}
+
+/** Blocking read of entries after `cursor`. */
+export async function readAfter(redis: Redis, r: ReadRequest): Promise<ReadResult> {
+  const res = await redis.xreadBuffer(
+    'COUNT',
+    200,
+    'BLOCK',
+    r.blockMs,
+    'STREAMS',
+    r.stream,
+    r.cursor,
+  );
+  const out: ReadResult = { entries: [], last: '' };
+  for (const [, entries] of res ?? []) {
+    for (const [rawId, raw] of entries) {
+      const id = rawId.toString();
+      out.last = id;
+      const f = fieldsOf(raw);
+      const pb = f.get('pb');
       if (!pb) continue;
-      const event = WatchEventsResponse.decode(pb);
-      out.push({ cursor: id.toString(), event: { ...event, cursor: id.toString() } });
+      const keys: EntryKeys = {
+        kind: Number(f.get('kind')?.toString() ?? 0),
+        userId: f.get('user')?.toString() ?? '',
+        accountId: f.get('account')?.toString() ?? '',
+      };
+      if (r.accept && !r.accept(keys)) continue;
+      const event = r.keysOnly
+        ? keysOnlyEvent(id, keys, f.get('occ')?.toString())
+        : { ...WatchEventsResponse.decode(pb), cursor: id };
+      out.entries.push({ cursor: id, event });
     }
   }
   return out;
+}
+
+function keysOnlyEvent(id: string, k: EntryKeys, occ: string | undefined): WatchEventsResponse {
+  return {
+    cursor: id,
+    kind: k.kind,
+    // The stream id starts with the milliseconds at which Redis stored the entry.
+    at: new Date(Number(id.slice(0, id.indexOf('-')))),
+    userId: k.userId,
+    accountId: k.accountId,
+    heartbeat: false,
+    actor: undefined,
+    occurredAt: occ ? new Date(Number(occ)) : undefined,
+    payload: undefined,
+  };
 }
 
 /** The id of the newest entry ("0-0" for an empty stream): where a "from now" reader starts. */
