@@ -10,7 +10,7 @@ import { DelayedError, Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { loadConfig, type Config } from './config.js';
 import { createHttp } from './http.js';
-import { createLocalModel } from './models/local.js';
+import { createLocalProcessModel, type LocalProcessModel } from './models/local-process.js';
 import type { ReviewModel } from './models/model.js';
 import { createOpenAiModel } from './models/openai.js';
 import { createCpuGate } from './ops/cpu-gate.js';
@@ -33,7 +33,10 @@ function loadPrompt(): { version: string; instructions: string } {
   return { version: PROMPT_VERSION, instructions: readFileSync(url, 'utf8') };
 }
 
-function createModel(config: Config, log: ReturnType<typeof createLogger>): ReviewModel {
+function createModel(
+  config: Config,
+  log: ReturnType<typeof createLogger>,
+): ReviewModel | LocalProcessModel {
   if (config.REVIEW_PROVIDER === 'openai')
     return createOpenAiModel({
       baseUrl: config.REVIEW_BASE_URL!,
@@ -44,11 +47,14 @@ function createModel(config: Config, log: ReturnType<typeof createLogger>): Revi
       minTimeoutMs: config.REVIEW_HTTP_BACKOFF_MS,
       log,
     });
-  return createLocalModel({
-    modelPath: config.REVIEW_MODEL_PATH!,
-    threads: config.REVIEW_THREADS,
-    contextTokens: config.REVIEW_CONTEXT_TOKENS,
-    log,
+  return createLocalProcessModel({
+    model: {
+      modelPath: config.REVIEW_MODEL_PATH!,
+      threads: config.REVIEW_THREADS,
+      contextTokens: config.REVIEW_CONTEXT_TOKENS,
+    },
+    nice: config.REVIEW_NICE,
+    logLevel: config.LOG_LEVEL,
   });
 }
 
@@ -118,7 +124,6 @@ async function main(config: Config): Promise<void> {
 
   const model = createModel(config, log);
   await model.start();
-  renice(); // the model's threads, and libuv's workers it runs on
   closers.push({ name: 'model', close: () => model.close() });
   modelReady = true;
 
@@ -134,8 +139,10 @@ async function main(config: Config): Promise<void> {
     log,
   };
   // The local model runs on this machine's CPU: only when the rest of it is quiet enough.
+  const local = 'pause' in model ? model : undefined;
   const gate = createCpuGate({
-    limit: model.provider === 'local' ? config.REVIEW_YIELD_ABOVE : 1,
+    limit: local ? config.REVIEW_YIELD_ABOVE : 1,
+    ownPids: () => [local?.pid()],
   });
   closers.push({ name: 'cpu gate', close: () => Promise.resolve(gate.close()) });
   const pending = createPendingJobs({ maxAgeMs: PENDING_MAX_AGE_MS, maxSize: PENDING_MAX_USERS });
@@ -143,23 +150,16 @@ async function main(config: Config): Promise<void> {
     await gate.waitForQuiet();
     // From here on, a new message schedules again: this run may read the history before it.
     pending.started(job.data.userId);
-    const quiet = gate.whileQuiet();
+    const hold = local ? gate.holdWhileBusy(local, () => metrics.pauses.inc()) : undefined;
     try {
-      const outcome = await reviewConversation({ ...deps, signal: quiet.signal }, job.data);
+      const outcome = await reviewConversation(deps, job.data);
       if (typeof outcome === 'string' || !token) return outcome;
       // Messages came after this job was written: wait until the conversation is quiet.
       metrics.reviews.inc({ provider: model.provider, outcome: 'deferred' });
       await job.moveToDelayed(outcome.quietAt, token);
       throw new DelayedError();
-    } catch (err) {
-      if (err instanceof DelayedError) throw err;
-      if (!(quiet.signal.aborted && token)) throw err;
-      metrics.reviews.inc({ provider: model.provider, outcome: 'yielded' });
-      // Not a failed attempt: back in the queue, to be redone when the machine is quiet.
-      await job.moveToDelayed(Date.now() + 10_000, token);
-      throw new DelayedError();
     } finally {
-      quiet.done();
+      hold?.done();
     }
   };
   const worker = new Worker<ReviewJob>(REVIEW_QUEUE, processJob, {
@@ -169,8 +169,6 @@ async function main(config: Config): Promise<void> {
     lockDuration: 120_000,
   });
   worker.on('error', (err) => log.warn({ err: String(err) }, 'review worker error'));
-  worker.on('completed', renice);
-  worker.on('failed', renice);
   closers.push({ name: 'review worker', close: () => worker.close() });
 
   const stop = new AbortController();

@@ -36,8 +36,6 @@ export interface ReviewerDeps {
   maxChars: number;
   metrics: Metrics;
   log: Logger;
-  /** Aborts the model's work (the CPU gate): nothing is recorded, the job is redone later. */
-  signal?: AbortSignal;
 }
 
 export async function reviewConversation(d: ReviewerDeps, job: ReviewJob): Promise<Outcome> {
@@ -85,9 +83,8 @@ export async function reviewConversation(d: ReviewerDeps, job: ReviewJob): Promi
   });
   let answer;
   try {
-    answer = await d.model.review(prompt, d.signal);
+    answer = await d.model.review(prompt);
   } catch (err) {
-    if (d.signal?.aborted) throw d.signal.reason ?? err;
     const reason = err instanceof Error ? err.message : String(err);
     await record(d, failedReview(basis(), reason));
     d.metrics.reviews.inc({ provider: d.model.provider, outcome: 'failed' });

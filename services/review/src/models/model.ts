@@ -13,6 +13,12 @@ export interface ReviewModel {
   close(): Promise<void>;
 }
 
+/** A model that can be stopped and continued where it was (the local one, for the CPU gate). */
+export interface Pausable {
+  pause(): void;
+  resume(): void;
+}
+
 /** A failure worth another attempt later (rate limit, server error, timeout). */
 export class TransientModelError extends Error {
   override readonly name = 'TransientModelError';

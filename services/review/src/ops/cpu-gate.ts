@@ -2,19 +2,25 @@
 // gigabyte of weights through the caches slows whatever shares the cores, even when the
 // scheduler favours the others (measured: ingest at 0.64× with a nice-19 review running,
 // docs/BENCHMARKS.md). So the reviewer watches how busy the rest of the machine is (all CPU
-// time in /proc/stat minus its own) and
+// time in /proc/stat minus its own, the model's process included) and
 //   - starts a review only after the others have left enough idle CPU for a few seconds;
-//   - aborts a running review as soon as they need it, to be redone when they are quiet.
+//   - pauses a running review as soon as they need the CPU, and continues it once they have
+//     been quiet again for as long (the model's process is stopped meanwhile: no CPU at all,
+//     nothing computed is lost).
 // Without /proc (not Linux) the gate is always open.
 import { readFileSync } from 'node:fs';
+import type { Pausable } from '../models/model.js';
 
 export interface CpuGate {
   /** Share of all CPUs (0..1) used by other processes over the last sample period. */
   othersBusy(): number;
   /** Resolves once others have stayed below the limit for `quietSamples` periods in a row. */
   waitForQuiet(signal?: AbortSignal): Promise<void>;
-  /** An AbortSignal that fires when others rise above the limit (for a running review). */
-  whileQuiet(): { signal: AbortSignal; done(): void };
+  /**
+   * For a running review: pause `target` while others are above the limit, resume it after
+   * `quietSamples` quiet periods; `done()` stops watching (and resumes it if paused).
+   */
+  holdWhileBusy(target: Pausable, onPause?: () => void): { done(): void };
   close(): void;
 }
 
@@ -32,7 +38,7 @@ export function parseProcStat(text: string): { total: number; busy: number } {
   return { total, busy: total - idle };
 }
 
-/** utime + stime of this process in jiffies, from /proc/self/stat. */
+/** utime + stime of a process in jiffies, from /proc/<pid>/stat (all its threads). */
 export function parseOwnStat(text: string): number {
   const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
   return Number(f[11]) + Number(f[12]);
@@ -49,13 +55,23 @@ export function createCpuGate(o: {
   limit: number;
   periodMs?: number;
   quietSamples?: number;
+  /** Other processes whose CPU counts as this service's own (the model's process). */
+  ownPids?: () => ReadonlyArray<number | undefined>;
 }): CpuGate {
   const period = o.periodMs ?? 1000;
   const quietNeeded = o.quietSamples ?? 3;
+  const cpuOf = (pid: number | 'self'): number => {
+    try {
+      return parseOwnStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    } catch {
+      return 0; // ended meanwhile: the next sample's difference starts from it again
+    }
+  };
   const read = (): Sample | undefined => {
     try {
       const s = parseProcStat(readFileSync('/proc/stat', 'utf8'));
-      return { ...s, own: parseOwnStat(readFileSync('/proc/self/stat', 'utf8')) };
+      const others = (o.ownPids?.() ?? []).filter((p): p is number => p !== undefined);
+      return { ...s, own: others.reduce((sum, p) => sum + cpuOf(p), cpuOf('self')) };
     } catch {
       return undefined;
     }
@@ -92,22 +108,27 @@ export function createCpuGate(o: {
         listeners.add(check);
       });
     },
-    whileQuiet() {
-      const ac = new AbortController();
+    holdWhileBusy(target, onPause) {
+      let paused = false;
       const check = (): void => {
-        if (!open && share >= o.limit) ac.abort(new YieldedError(share));
+        if (open) return;
+        if (!paused && share >= o.limit) {
+          paused = true;
+          target.pause();
+          onPause?.();
+        } else if (paused && quietRun >= quietNeeded) {
+          paused = false;
+          target.resume();
+        }
       };
       listeners.add(check);
-      return { signal: ac.signal, done: () => listeners.delete(check) };
+      return {
+        done() {
+          listeners.delete(check);
+          if (paused) target.resume();
+        },
+      };
     },
     close: () => clearInterval(timer),
   };
-}
-
-/** A review stopped because other processes needed the CPU; redone later, not a failure. */
-export class YieldedError extends Error {
-  override readonly name = 'YieldedError';
-  constructor(share: number) {
-    super(`yielded the CPU (others at ${Math.round(share * 100)} %)`);
-  }
 }

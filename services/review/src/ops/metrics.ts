@@ -6,6 +6,7 @@ export interface Metrics {
   reviews: Counter<'provider' | 'outcome'>;
   reviewSeconds: Histogram;
   scheduled: Counter<'reason'>;
+  pauses: Counter;
   queueDepth: Gauge<'state'>;
 }
 
@@ -33,6 +34,11 @@ export function createMetrics(
       name: 'review_scheduled_total',
       help: 'Reviews scheduled (or re-delayed), by what caused it',
       labelNames: ['reason'],
+      ...r,
+    }),
+    pauses: new Counter({
+      name: 'review_model_pauses_total',
+      help: 'Times a running local review was paused because other processes needed the CPU',
       ...r,
     }),
     queueDepth: new Gauge({
