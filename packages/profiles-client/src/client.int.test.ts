@@ -6,6 +6,7 @@ import {
   ServerCredentials,
   status,
   type sendUnaryData,
+  type ServerReadableStream,
   type ServerUnaryCall,
   type ServerWritableStream,
 } from '@grpc/grpc-js';
@@ -16,12 +17,15 @@ import {
   GetUserResponse,
   ListUsersRequest,
   ProfilesServiceService,
+  UploadMediaHeader,
+  UploadMediaResponse,
   WatchEventsRequest,
   type ListUsersResponse,
+  type UploadMediaRequest,
   type WatchEventsResponse,
 } from '@ue/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProfilesClient, type ProfilesClient } from './client.js';
+import { createProfilesClient, UPLOAD_CHUNK_BYTES, type ProfilesClient } from './client.js';
 
 const TOKEN = 'tok-test-0123456789';
 let server: Server;
@@ -34,7 +38,31 @@ function fail(cb: sendUnaryData<never>, code: number, details: string, field?: s
   cb(Object.assign(new Error(details), { code, details, metadata }));
 }
 
+/** What the upload handler saw: the header and each chunk part's size. */
+const uploads: Array<{ header?: UploadMediaHeader; chunks: number[] }> = [];
+
 const handlers = {
+  // Answers "already stored" right after the header for filename "kept"; otherwise counts.
+  uploadMedia(
+    call: ServerReadableStream<UploadMediaRequest, UploadMediaResponse>,
+    cb: sendUnaryData<UploadMediaResponse>,
+  ) {
+    const seen: { header?: UploadMediaHeader; chunks: number[] } = { chunks: [] };
+    uploads.push(seen);
+    let answered = false;
+    call.on('data', (r: UploadMediaRequest) => {
+      if (r.part?.$case === 'header') {
+        seen.header = r.part.header;
+        if (r.part.header.filename === 'kept') {
+          answered = true;
+          cb(null, UploadMediaResponse.fromPartial({ fileId: 'f-old', alreadyStored: true }));
+        }
+      } else if (r.part?.$case === 'chunk') seen.chunks.push(r.part.chunk.length);
+    });
+    call.on('end', () => {
+      if (!answered) cb(null, UploadMediaResponse.fromPartial({ fileId: 'f-new' }));
+    });
+  },
   getUser(
     call: ServerUnaryCall<GetUserRequest, GetUserResponse>,
     cb: sendUnaryData<GetUserResponse>,
@@ -58,6 +86,7 @@ const handlers = {
       accountId: call.request.accountId,
       heartbeat: false,
       actor: undefined,
+      occurredAt: undefined,
       payload: undefined,
     });
     call.write(event('1'));
@@ -184,6 +213,51 @@ describe('stream', () => {
       if (cursors.length === 2) ac.abort();
     }
     expect(cursors).toEqual(['1', '2']);
+  });
+});
+
+describe('upload', () => {
+  const header = (filename: string): UploadMediaHeader =>
+    UploadMediaHeader.fromPartial({ filename, sizeBytes: 0, mimeType: 'image/png' });
+  async function* body(...sizes: number[]): AsyncGenerator<Uint8Array> {
+    for (const n of sizes) yield await Promise.resolve(new Uint8Array(n));
+  }
+
+  it('sends the header, then the bytes in parts of at most UPLOAD_CHUNK_BYTES', async () => {
+    uploads.length = 0;
+    const res = await client.upload(header('a.png'), body(10, UPLOAD_CHUNK_BYTES * 2 + 5), {
+      deadlineMs: 5000,
+    });
+    expect(res.fileId).toBe('f-new');
+    expect(uploads[0]!.header?.filename).toBe('a.png');
+    expect(uploads[0]!.chunks).toEqual([10, UPLOAD_CHUNK_BYTES, UPLOAD_CHUNK_BYTES, 5]);
+  });
+
+  it('stops sending when profiles answers early', async () => {
+    uploads.length = 0;
+    let produced = 0;
+    async function* endless(): AsyncGenerator<Uint8Array> {
+      for (;;) {
+        produced += 1;
+        await new Promise((r) => setTimeout(r, 5));
+        yield new Uint8Array(1024);
+      }
+    }
+    const res = await client.upload(header('kept'), endless(), { deadlineMs: 5000 });
+    expect(res).toMatchObject({ fileId: 'f-old', alreadyStored: true });
+    await new Promise((r) => setTimeout(r, 50));
+    const after = produced;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(produced).toBe(after);
+  });
+
+  it('cancels the call and rejects when reading the body fails', async () => {
+    async function* broken(): AsyncGenerator<Uint8Array> {
+      yield await Promise.resolve(new Uint8Array(8));
+      throw new Error('disk gone');
+    }
+    const err = await failure(client.upload(header('b.png'), broken(), { deadlineMs: 5000 }));
+    expect(err.message).toMatch(/disk gone|cancel/i);
   });
 });
 

@@ -7,7 +7,12 @@ import {
   type ChannelOptions,
   type ClientReadableStream,
 } from '@grpc/grpc-js';
-import { ProfilesServiceClient, ProfilesServiceService } from '@ue/proto';
+import {
+  ProfilesServiceClient,
+  ProfilesServiceService,
+  type UploadMediaHeader,
+  type UploadMediaResponse,
+} from '@ue/proto';
 import { toAppError } from './errors.js';
 import type {
   MethodDefinition,
@@ -53,6 +58,16 @@ export interface ProfilesClient {
     request: RequestOf<M>,
     opts?: CallOptions,
   ): AsyncIterable<ResponseOf<M>>;
+  /**
+   * UploadMedia (client streaming): the header, then the bytes in chunks of at most
+   * UPLOAD_CHUNK_BYTES, sent as fast as the channel takes them. Rejects with AppError; the
+   * call is cancelled when reading `body` fails or `signal` aborts (nothing is kept then).
+   */
+  upload(
+    header: UploadMediaHeader,
+    body: AsyncIterable<Uint8Array>,
+    opts?: CallOptions,
+  ): Promise<UploadMediaResponse>;
   /** Fresh metadata carrying the bearer token (and waitForReady when configured). */
   metadata(): Metadata;
   /** True when a connection to profiles is, or within `timeoutMs` can be, established. */
@@ -147,6 +162,68 @@ function serverStream<M extends StreamMethod>(
   return readStream(stream, signal);
 }
 
+/** The largest chunk part of an upload (profiles refuses bigger ones). */
+export const UPLOAD_CHUNK_BYTES = 256 * 1024;
+
+function* slices(buf: Uint8Array): Generator<Uint8Array> {
+  for (let i = 0; i < buf.length; i += UPLOAD_CHUNK_BYTES)
+    yield buf.subarray(i, i + UPLOAD_CHUNK_BYTES);
+}
+
+/** One client-streaming UploadMedia call. */
+function upload(
+  raw: ProfilesServiceClient,
+  call: { header: UploadMediaHeader; body: AsyncIterable<Uint8Array> } & Omit<
+    Outgoing<'uploadMedia'>,
+    'method' | 'request'
+  >,
+  signal: AbortSignal | undefined,
+): Promise<UploadMediaResponse> {
+  const def = ProfilesServiceService.uploadMedia;
+  return new Promise<UploadMediaResponse>((resolve, reject) => {
+    let settled = false;
+    const stream = raw.makeClientStreamRequest(
+      def.path,
+      def.requestSerialize,
+      def.responseDeserialize,
+      call.metadata,
+      call.deadline ? { deadline: call.deadline } : {},
+      (err, res) => {
+        settled = true;
+        signal?.removeEventListener('abort', cancel);
+        if (err || res === undefined) reject(toAppError(err));
+        else resolve(res);
+      },
+    );
+    const cancel = (): void => stream.cancel();
+    if (signal?.aborted) return cancel();
+    signal?.addEventListener('abort', cancel, { once: true });
+    const write = (part: Parameters<typeof stream.write>[0]): Promise<void> =>
+      new Promise<void>((ok) => {
+        if (stream.write(part)) ok();
+        else stream.once('drain', () => ok());
+      });
+    void (async () => {
+      try {
+        await write({ part: { $case: 'header', header: call.header } });
+        for await (const buf of call.body) {
+          for (const chunk of slices(buf)) {
+            if (settled) return; // profiles answered early (e.g. already stored, or refused)
+            await write({ part: { $case: 'chunk', chunk: Buffer.from(chunk) } });
+          }
+        }
+        stream.end();
+      } catch (err) {
+        stream.cancel();
+        if (!settled) {
+          settled = true;
+          reject(toAppError(err));
+        }
+      }
+    })();
+  });
+}
+
 function reachable(raw: ProfilesServiceClient, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
     if (raw.getChannel().getConnectivityState(true) === connectivityState.READY)
@@ -183,6 +260,12 @@ export function createProfilesClient(opts: ProfilesClientOptions): ProfilesClien
       serverStream(
         raw,
         { method, request, metadata: metadata(), deadline: deadlineIn(deadlineMs) },
+        signal,
+      ),
+    upload: (header, body, { deadlineMs, signal } = {}) =>
+      upload(
+        raw,
+        { header, body, metadata: metadata(), deadline: deadlineIn(deadlineMs) },
         signal,
       ),
     reachable: (timeoutMs) => reachable(raw, timeoutMs),

@@ -2,6 +2,7 @@ export {
   createProfilesClient,
   DEFAULT_CHANNEL_OPTIONS,
   DEFAULT_DEADLINE_MS,
+  UPLOAD_CHUNK_BYTES,
   type CallOptions,
   type ProfilesClient,
   type ProfilesClientOptions,

@@ -4,13 +4,19 @@ import type { ProfilesServiceService } from '@ue/proto';
 
 export type MethodName = keyof ProfilesServiceService;
 
-/** RPCs answered with one response (callable with `call`). */
+/** RPCs of one request and one response (callable with `call`). */
 export type UnaryMethod = {
-  [M in MethodName]: ProfilesServiceService[M]['responseStream'] extends false ? M : never;
+  [M in MethodName]: ProfilesServiceService[M]['responseStream'] extends false
+    ? ProfilesServiceService[M]['requestStream'] extends false
+      ? M
+      : never
+    : never;
 }[MethodName];
 
 /** RPCs answered with a stream of responses (`watchEvents`, `exportUser`; use `stream`). */
-export type StreamMethod = Exclude<MethodName, UnaryMethod>;
+export type StreamMethod = {
+  [M in MethodName]: ProfilesServiceService[M]['responseStream'] extends true ? M : never;
+}[MethodName];
 
 export type RequestOf<M extends MethodName> = ReturnType<
   ProfilesServiceService[M]['requestDeserialize']
