@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { log } from '../progress.js';
 import { verdict, type Section } from '../report/markdown.js';
 import { fmtDuration, fmtInt, fmtMb, median } from '../stats.js';
-import { cpuDuring, memoryOf } from '../stack/procfs.js';
+import { cpuDuring, treePeakRss } from '../stack/procfs.js';
 import type { Service } from '../stack/stack.js';
 import { repeat, type BenchContext } from './context.js';
 import { pipelineRun, pipelineTraffic } from './e2e.js';
@@ -83,11 +83,15 @@ export async function reviewScenario(ctx: BenchContext): Promise<Section[]> {
   log(`review: the local model reviewing for ${fmtDuration(seconds * 1000)}`);
   const svc = await startReviewing(ctx, 'review-rate');
   const since = new Date();
-  const { result: counted, cpuMs } = await cpuDuring([svc.pid], async () => {
-    await sleep(seconds * 1000);
-    return reviewsSince(ctx, since);
-  });
-  const peak = memoryOf(svc.pid).hwm;
+  const { result: counted, cpuMs } = await cpuDuring(
+    [svc.pid],
+    async () => {
+      await sleep(seconds * 1000);
+      return reviewsSince(ctx, since);
+    },
+    { trees: true },
+  );
+  const peak = treePeakRss(svc.pid); // the service and its model process
   await svc.stop();
   const perMinute = (counted.done / seconds) * 60;
   log(
@@ -108,14 +112,14 @@ export async function reviewScenario(ctx: BenchContext): Promise<Section[]> {
   // bigger database.
   const runs = await repeat(ctx, 'end to end without / with reviews', async (r) => {
     const measureWithout = async () => {
-      const w = await cpuDuring(pids(), () => pipelineRun(ctx));
+      const w = await cpuDuring(pids(), () => pipelineRun(ctx), { trees: true });
       log(`  without reviews: ${fmtInt(w.result.rate)} msg/s`);
       return w;
     };
     const measureWith = async () => {
       const s = await startReviewing(ctx, `review-e2e-${r}`);
       const t = new Date();
-      const v = await cpuDuring(pids(s), () => pipelineRun(ctx));
+      const v = await cpuDuring(pids(s), () => pipelineRun(ctx), { trees: true });
       const during = await reviewsSince(ctx, t);
       await s.stop();
       log(`  with reviews: ${fmtInt(v.result.rate)} msg/s (${during.done} reviews meanwhile)`);
@@ -169,11 +173,11 @@ export async function reviewScenario(ctx: BenchContext): Promise<Section[]> {
               counted.done ? (counted.messages / counted.done).toFixed(1) : '–',
             ],
             [
-              'CPU s per review (review process)',
+              'CPU s per review (review service with its model process)',
               counted.done ? (cpuMs[0]! / 1000 / counted.done).toFixed(1) : '–',
             ],
             ['failed attempts', fmtInt(counted.failed)],
-            ['peak RSS of the review process', fmtMb(peak)],
+            ['peak RSS of the review service (with its model process)', fmtMb(peak)],
           ],
         },
         {

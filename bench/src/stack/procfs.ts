@@ -23,13 +23,29 @@ export function memoryOf(pid: number): Memory {
   }
 }
 
-function childPids(): number[] {
+function childPids(of: number = process.pid): number[] {
   const pids: number[] = [];
-  for (const task of readdirSync(`/proc/${process.pid}/task`)) {
-    const list = readFileSync(`/proc/${process.pid}/task/${task}/children`, 'utf8').trim();
-    if (list) pids.push(...list.split(/\s+/).map(Number));
+  try {
+    for (const task of readdirSync(`/proc/${of}/task`)) {
+      const list = readFileSync(`/proc/${of}/task/${task}/children`, 'utf8').trim();
+      if (list) pids.push(...list.split(/\s+/).map(Number));
+    }
+  } catch {
+    // exited meanwhile
   }
   return pids;
+}
+
+/** A process and all its descendants (the review service's model runs in a child process). */
+export function processTree(pid: number): number[] {
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) out.push(...childPids(out[i]));
+  return out;
+}
+
+/** Peak RSS of a process tree: the sum of each process's own peak. */
+export function treePeakRss(pid: number): number {
+  return processTree(pid).reduce((sum, p) => sum + memoryOf(p).hwm, 0);
 }
 
 /**
@@ -66,12 +82,23 @@ export function cpuMsOf(pid: number): number {
   }
 }
 
-/** CPU milliseconds each pid spends while `fn` runs. */
+/** CPU time of a process and its descendants (as they are now), in milliseconds. */
+export function treeCpuMsOf(pid: number): number {
+  return processTree(pid).reduce((sum, p) => sum + (cpuMsOf(p) || 0), 0);
+}
+
+/**
+ * CPU milliseconds each pid spends while `fn` runs. With `trees`, each pid's descendants count
+ * too (a child process's CPU is not in its parent's /proc/<pid>/stat until it has exited); not
+ * for the bench's own pid, whose descendants are every service.
+ */
 export async function cpuDuring<T>(
   pids: number[],
   fn: () => Promise<T>,
+  opts: { trees?: boolean } = {},
 ): Promise<{ result: T; cpuMs: number[] }> {
-  const before = pids.map(cpuMsOf);
+  const of = opts.trees ? treeCpuMsOf : cpuMsOf;
+  const before = pids.map(of);
   const result = await fn();
-  return { result, cpuMs: pids.map((p, i) => cpuMsOf(p) - before[i]!) };
+  return { result, cpuMs: pids.map((p, i) => of(p) - before[i]!) };
 }
