@@ -12,4 +12,10 @@ describe('config', () => {
     expect(loadConfig(base).HOST).toBe('0.0.0.0');
     expect(loadConfig({ ...base, HOST: '127.0.0.1' }).HOST).toBe('127.0.0.1');
   });
+
+  it('caps media at 100 MiB unless MEDIA_MAX_BYTES says otherwise', () => {
+    expect(loadConfig(base).MEDIA_MAX_BYTES).toBe(100 * 1024 * 1024);
+    expect(loadConfig({ ...base, MEDIA_MAX_BYTES: '5242880' }).MEDIA_MAX_BYTES).toBe(5_242_880);
+    expect(() => loadConfig({ ...base, MEDIA_MAX_BYTES: 'lots' })).toThrow(/MEDIA_MAX_BYTES/);
+  });
 });

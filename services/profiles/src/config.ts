@@ -39,6 +39,19 @@ const schema = z.object({
   BULLMQ_PREFIX: z.string().min(1).default('bull'),
   /** Heartbeat period of WatchEvents streams. */
   WATCH_HEARTBEAT_MS: z.coerce.number().int().min(100).default(15_000),
+  /** Largest media file UploadMedia keeps (bytes); 100 MiB, the provider's largest document. */
+  MEDIA_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(2 * 1024 ** 3)
+    .default(100 * 1024 ** 2),
+  /** Attachments uploaded for a reply but never sent are removed after this long. */
+  MEDIA_UNATTACHED_TTL_MS: z.coerce
+    .number()
+    .int()
+    .min(60_000)
+    .default(24 * 60 * 60 * 1000),
 });
 
 export type Config = Readonly<z.output<typeof schema>>;

@@ -11,6 +11,7 @@ import {
 import { createEventOutbox, type EventOutbox } from './adapters/mongo/event-outbox.js';
 import { createFactRepo } from './adapters/mongo/fact-repo.js';
 import { createLogRepo } from './adapters/mongo/log-repo.js';
+import { createMediaStore } from './adapters/mongo/media-store.js';
 import { createMessageStore } from './adapters/mongo/message-store.js';
 import { createReviewStore } from './adapters/mongo/review-store.js';
 import { createStatsRepo } from './adapters/mongo/stats-repo.js';
@@ -53,6 +54,7 @@ export function createPorts(i: PortsInput): { ports: Ports; outbox: EventOutbox 
     audit: createAuditRepo(cols),
     events: outbox.publisher,
     outbound: i.outbound,
+    media: createMediaStore(i.mongo.db),
     logger: i.log,
     now: i.now ?? (() => new Date()),
   };

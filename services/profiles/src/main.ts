@@ -55,12 +55,25 @@ async function main(): Promise<void> {
   const flusher = setInterval(() => {
     outbox.flush().catch((err: unknown) => log.debug({ err }, 'outbox not flushed yet'));
   }, 2000);
+  // Attachments uploaded for a reply that was never sent: GridFS has no TTL, so they are
+  // removed here (every process may do it; deleting a file twice is harmless).
+  const sweeper = setInterval(
+    () => {
+      const before = new Date(Date.now() - config.MEDIA_UNATTACHED_TTL_MS);
+      ports.media
+        .deleteUnattachedBefore(before)
+        .then((n) => n > 0 && log.info({ files: n }, 'unsent attachments removed'))
+        .catch((err: unknown) => log.warn({ err }, 'unsent attachments not removed yet'));
+    },
+    Math.min(config.MEDIA_UNATTACHED_TTL_MS, 15 * 60_000),
+  );
   const { server, health } = createServer({
     ports,
     watch,
     tokens: config.PROFILES_TOKENS,
     log,
     registry,
+    mediaMaxBytes: config.MEDIA_MAX_BYTES,
   });
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(
@@ -78,6 +91,7 @@ async function main(): Promise<void> {
   handleShutdown(log, [
     { name: 'mongo', close: () => mongo.client.close() },
     { name: 'outbox-flusher', close: () => Promise.resolve(clearInterval(flusher)) },
+    { name: 'media-sweeper', close: () => Promise.resolve(clearInterval(sweeper)) },
     { name: 'redis', close: () => redis.quit() },
     { name: 'outbound-queue', close: () => outbound.close() },
     { name: 'http', close: () => new Promise((r) => http.close(() => r(undefined))) },

@@ -20,6 +20,8 @@ export interface ServerDeps {
   tokens: readonly CallerToken[];
   log: Logger;
   registry: Registry;
+  /** Largest media file UploadMedia keeps (MEDIA_MAX_BYTES; default 100 MiB). */
+  mediaMaxBytes?: number;
 }
 
 export interface ProfilesServer {
@@ -32,7 +34,14 @@ export function createServer(deps: ServerDeps): ProfilesServer {
   const wrap = createWrapper(createAuthenticator(deps.tokens), deps.log, deps.registry);
   server.addService(
     guardRequests(ProfilesServiceService),
-    createHandlers({ ports: deps.ports, watch: deps.watch }, wrap),
+    createHandlers(
+      {
+        ports: deps.ports,
+        watch: deps.watch,
+        options: { mediaMaxBytes: deps.mediaMaxBytes ?? 100 * 1024 * 1024 },
+      },
+      wrap,
+    ),
   );
   const health = new HealthImplementation({ '': 'SERVING', [PROFILES_SERVICE_NAME]: 'SERVING' });
   health.addToServer(server);

@@ -52,6 +52,27 @@ export function inboundText(
   });
 }
 
+/** An inbound media message (image, audio, …) naming the provider's media id. */
+export function inboundMedia(
+  wamid: string,
+  from: UserRef,
+  m: { type: MessageType; mediaId: string; mimeType: string; filename?: string; caption?: string },
+  at: Date,
+): WebhookEvent {
+  const { type, caption, ...media } = m;
+  return WebhookEvent.fromPartial({
+    ...base(at),
+    event: {
+      $case: 'inboundMessage',
+      inboundMessage: {
+        wamid,
+        from,
+        content: MessageContent.fromPartial({ type, text: caption ?? '', media }),
+      },
+    },
+  });
+}
+
 export function status(
   wamid: string,
   s: DeliveryStatus,

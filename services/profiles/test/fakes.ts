@@ -7,9 +7,11 @@
 /* eslint-disable @typescript-eslint/require-await -- async ports, answered from memory at once */
 import { isDeepStrictEqual } from 'node:util';
 import { AppError } from '@ue/kit';
+import { createHash } from 'node:crypto';
 import {
   Direction,
   LogEntryKind,
+  MediaState,
   LogEntryState,
   MessageType,
   ReviewState,
@@ -24,6 +26,8 @@ import type {
   FactStore,
   Identity,
   LogStore,
+  MediaFileInfo,
+  MediaStore,
   MessageStore,
   OrphanStore,
   Ports,
@@ -594,6 +598,87 @@ function fakeMessages(
       for (const m of mine) messages.delete(m._id);
       return mine.length;
     },
+    // The adapter's guards: an original only while not STORED, a thumbnail only once.
+    async linkMedia(id, link) {
+      const storedOf = (m: MessageRecord) => m.content?.media?.stored;
+      if (link.variant === 'thumbnail') {
+        const open = (m: MessageRecord) =>
+          storedOf(m)?.state === MediaState.STORED && !storedOf(m)?.thumbnailFileId;
+        return update(id, open, (m) => {
+          setPath(m, 'content.media.stored.thumbnailFileId', link.fileId);
+          setPath(m, 'content.media.stored.updatedAt', link.at);
+        }).modified;
+      }
+      const notStored = (m: MessageRecord) => storedOf(m)?.state !== MediaState.STORED;
+      const { thumbnailFileId: _t, ...fields } = link.stored;
+      return update(id, notStored, (m) => {
+        for (const [k, v] of Object.entries(fields)) setPath(m, `content.media.stored.${k}`, v);
+      }).modified;
+    },
+    async setMediaState(id, c) {
+      const notStored = (m: MessageRecord) => m.content?.media?.stored?.state !== MediaState.STORED;
+      return update(id, notStored, (m) => {
+        setPath(m, 'content.media.stored.state', c.state);
+        setPath(m, 'content.media.stored.reason', c.reason);
+        setPath(m, 'content.media.stored.updatedAt', c.at);
+      }).modified;
+    },
+  };
+}
+
+// ---- media: media-store.ts (GridFS) -----------------------------------------------------------
+
+function fakeMedia(files: Map<string, MediaFileInfo & { bytes: Buffer }>): MediaStore {
+  let seq = 0;
+  const info = (f: MediaFileInfo & { bytes: Buffer }): MediaFileInfo => {
+    const { bytes: _b, ...rest } = f;
+    return out(rest);
+  };
+  const removeWhere = (keep: (f: MediaFileInfo) => boolean) => {
+    const gone = [...files.values()].filter((f) => !keep(f));
+    for (const f of gone) files.delete(f.fileId);
+    return gone.length;
+  };
+  return {
+    // As the adapter: nothing is kept when the body throws.
+    async put(meta, body) {
+      const parts: Buffer[] = [];
+      for await (const b of body) parts.push(Buffer.from(b));
+      const bytes = Buffer.concat(parts);
+      const fileId = (++seq).toString(16).padStart(24, '0');
+      const f = {
+        ...meta,
+        fileId,
+        sizeBytes: bytes.length,
+        sha256Hex: createHash('sha256').update(bytes).digest('hex'),
+        uploadedAt: new Date(),
+        bytes,
+      };
+      files.set(fileId, f);
+      return info(f);
+    },
+    info: async (fileId) => {
+      const f = files.get(fileId);
+      return f ? info(f) : null;
+    },
+    async *open(fileId) {
+      const f = files.get(fileId);
+      if (!f) throw new Error(`no file ${fileId}`);
+      yield Buffer.from(f.bytes);
+    },
+    delete: async (fileId) => void files.delete(fileId),
+    async attach(fileId, to) {
+      const f = files.get(fileId);
+      if (!f || f.attached || f.userId !== to.userId) return false;
+      Object.assign(f, { attached: true, messageId: to.messageId });
+      return true;
+    },
+    async detach(fileId) {
+      const f = files.get(fileId);
+      if (f) Object.assign(f, { attached: false, messageId: '' });
+    },
+    deleteForUser: async (userId) => removeWhere((f) => f.userId !== userId),
+    deleteUnattachedBefore: async (at) => removeWhere((f) => f.attached || f.uploadedAt >= at),
   };
 }
 
@@ -871,6 +956,8 @@ export interface FakePorts extends Ports {
     outbox(): ChangeEvent[];
     /** Outbound jobs, one per message id (the BullMQ job id is the message id). */
     enqueued(): OutboundJob[];
+    /** Media files stored (without their bytes). */
+    mediaFiles(): MediaFileInfo[];
     warnings(): { fields: object; msg: string }[];
     /** Everything stored and sent, for "nothing changed" assertions. */
     snapshot(): unknown;
@@ -898,6 +985,7 @@ export function createFakePorts(opts: { now?: () => Date } = {}): FakePorts {
     >(),
     audit: [] as AuditRecord[],
     jobs: new Map<string, OutboundJob>(),
+    media: new Map<string, MediaFileInfo & { bytes: Buffer }>(),
     warnings: [] as { fields: object; msg: string }[],
     feed: { down: false, published: [] as ChangeEvent[], outbox: [] as ChangeEvent[] },
   };
@@ -960,6 +1048,7 @@ export function createFakePorts(opts: { now?: () => Date } = {}): FakePorts {
         for (const id of messageIds) s.jobs.delete(id);
       },
     },
+    media: fakeMedia(s.media),
     logger,
     now: opts.now ?? (() => new Date(Date.UTC(2026, 10, 10, 9))),
     inspect: {
@@ -974,6 +1063,7 @@ export function createFakePorts(opts: { now?: () => Date } = {}): FakePorts {
       published: () => out(feed.published),
       outbox: () => out(feed.outbox),
       enqueued: () => out([...s.jobs.values()]),
+      mediaFiles: () => [...s.media.values()].map(({ bytes: _b, ...f }) => out(f)),
       warnings: () => out(s.warnings),
       snapshot: () => out(s),
     },

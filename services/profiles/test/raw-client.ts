@@ -23,8 +23,10 @@ const definition = loadSync([...protoFiles], {
 });
 const service = definition['engagement.v1.ProfilesService'] as ServiceDefinition;
 
-/** Unary methods by their .proto name ("GetStats"). */
-export const UNARY_METHODS = Object.keys(service).filter((m) => !service[m]!.responseStream);
+/** Unary methods by their .proto name ("GetStats"): one request, one response. */
+export const UNARY_METHODS = Object.keys(service).filter(
+  (m) => !service[m]!.responseStream && !service[m]!.requestStream,
+);
 
 export interface RawReply {
   /** gRPC status code (0 = OK). */

@@ -141,7 +141,13 @@ const content = opt(
     type: enumNumber,
     text: str,
     template: rec({ name: str, language: str, components_json: str }),
-    media: rec({ media_id: str, mime_type: str, filename: str, url: str }),
+    media: rec({
+      media_id: str,
+      mime_type: str,
+      filename: str,
+      url: str,
+      stored: rec({ state: enumNumber, file_id: str, reason: str }),
+    }),
     location: rec({ latitude: double, longitude: double, name: str }),
     unsupported_type: str,
   }),
@@ -149,6 +155,9 @@ const content = opt(
 /** One member of a oneof, or none (an empty oneof). */
 const oneOf = (members: Record<string, fc.Arbitrary<unknown>>) =>
   fc.oneof(fc.constant({}), ...Object.entries(members).map(([k, a]) => a.map((v) => ({ [k]: v }))));
+const messageRef = opt(
+  rec({ message_id: str, account_id: fc.oneof(fc.constant(ACCOUNT), str), wamid: str }),
+);
 const errors = fc.array(rec({ code: int32, title: str, message: str }), { maxLength: 2 });
 const webhookEvent = fc
   .tuple(
@@ -348,6 +357,8 @@ const REQUESTS: Record<string, fc.Arbitrary<Record<string, unknown>>> = {
   RecordReview: rec({ review, client_id: str }),
   ListReviews: rec({ user_id: id, page_size: int32, page_token: token }),
   RequestReview: rec({ user_id: id, actor }),
+  SetMediaState: rec({ message: messageRef, state: enumNumber, reason: str }),
+  GetMessage: rec({ message: messageRef }),
 };
 
 /** The request with the placeholder id replaced by the seeded user's (a copy). */

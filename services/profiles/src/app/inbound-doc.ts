@@ -2,8 +2,10 @@
 import {
   ActorKind,
   Direction,
+  MediaState,
   MessageContent,
   MessageType,
+  StoredMedia,
   type InboundMessageEvent,
   type WebhookEvent,
 } from '@ue/proto';
@@ -25,6 +27,7 @@ export function inboundDoc(
   const { userId, now } = who;
   const _id = messageIdFor(e.accountId, m.wamid);
   const text = m.content?.text ?? '';
+  const content = m.content ?? MessageContent.fromPartial({ type: MessageType.UNSUPPORTED });
   return {
     _id,
     accountId: e.accountId,
@@ -33,7 +36,7 @@ export function inboundDoc(
     wamidKey: m.wamid,
     clientKey: `id:${_id}`,
     direction: Direction.INBOUND,
-    content: m.content ?? MessageContent.fromPartial({ type: MessageType.UNSUPPORTED }),
+    content: withPendingMedia(content, at),
     context: m.context,
     referral: m.referral,
     reactions: [],
@@ -55,4 +58,24 @@ export function inboundDoc(
     editVersions: [],
     terms: textTerms(text),
   };
+}
+
+const FETCHED: ReadonlySet<MessageType> = new Set([
+  MessageType.IMAGE,
+  MessageType.AUDIO,
+  MessageType.VIDEO,
+  MessageType.DOCUMENT,
+  MessageType.STICKER,
+]);
+
+/**
+ * A media message with a provider media id starts PENDING: ingest fetches the file and stores it
+ * (UploadMedia) or gives up (SetMediaState), and the dashboard says "fetching" until then. What
+ * the event itself says about the stored file is ignored: only this service knows that. Its time
+ * is the message's provider time, so a replay in any order stores the same record.
+ */
+function withPendingMedia(c: MessageContent, at: Date): MessageContent {
+  if (!FETCHED.has(c.type) || !c.media?.mediaId) return c;
+  const stored = StoredMedia.fromPartial({ state: MediaState.PENDING, updatedAt: at });
+  return { ...c, media: { ...c.media, stored } };
 }

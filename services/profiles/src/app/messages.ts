@@ -18,6 +18,7 @@ import { LIMITS, optionalString, optionalTime, pageSize, requireString } from '.
 import { textTerms } from '../domain/search.js';
 import { statusRank } from '../domain/status.js';
 import { attachOrphans } from './apply-message-updates.js';
+import { attachmentOf, SENDABLE_MEDIA, withAttachment } from './media.js';
 import { ENUMS, requireEnum } from './enums.js';
 import type { Ports } from './ports.js';
 import { previewOf } from './preview.js';
@@ -89,9 +90,19 @@ function validateContent(
     requireString(`${field}.template.name`, c.template?.name, 512);
     optionalString(`${field}.template.components_json`, c.template?.componentsJson, 16_384);
   }
-  if (sendable && c.type !== MessageType.TEXT && c.type !== MessageType.TEMPLATE) {
-    throw AppError.invalid(`${field}.type`, 'only text and template messages can be sent');
+  if (
+    sendable &&
+    c.type !== MessageType.TEXT &&
+    c.type !== MessageType.TEMPLATE &&
+    !SENDABLE_MEDIA.has(c.type)
+  ) {
+    throw AppError.invalid(
+      `${field}.type`,
+      'only text, template, image, document, audio and video messages can be sent',
+    );
   }
+  if (sendable && SENDABLE_MEDIA.has(c.type))
+    requireString(`${field}.media.stored.file_id`, c.media?.stored?.fileId, 64);
   return c;
 }
 
@@ -240,7 +251,7 @@ export async function recordOutbound(
 }
 
 export async function sendMessage(
-  deps: MessagePorts & Pick<Ports, 'outbound'>,
+  deps: MessagePorts & Pick<Ports, 'outbound' | 'media'>,
   req: SendMessageRequest,
   author: Actor,
 ): Promise<MessageRecord> {
@@ -256,8 +267,9 @@ export async function sendMessage(
     );
   }
   const now = deps.now();
+  // Anything but a template (text, and files too) needs the window open.
   if (
-    content.type === MessageType.TEXT &&
+    content.type !== MessageType.TEMPLATE &&
     !(user.serviceWindowExpiresAt && user.serviceWindowExpiresAt > now)
   ) {
     const since = user.serviceWindowExpiresAt
@@ -271,7 +283,7 @@ export async function sendMessage(
   const existing = clientId ? await deps.messages.findByClientId(user._id, clientId) : null;
   const doc =
     existing ??
-    (await createPending(deps, user, {
+    (await createWithAttachment(deps, user, {
       content,
       clientId,
       author,
@@ -292,19 +304,50 @@ export async function sendMessage(
   return doc;
 }
 
+interface PendingMessage {
+  content: MessageContent;
+  clientId: string;
+  author: Actor;
+  now: Date;
+  replyToMessageId: string;
+}
+
+/**
+ * createPending, for a message with an uploaded file too: the file is checked, then claimed for
+ * the new message before it is stored (so two sends cannot take the same file), and released
+ * when the message is not stored after all.
+ */
+async function createWithAttachment(
+  deps: MessagePorts & Pick<Ports, 'media'>,
+  user: UserView,
+  o: PendingMessage,
+): Promise<MessageRecord> {
+  if (!SENDABLE_MEDIA.has(o.content.type)) return createPending(deps, user, o);
+  const file = await attachmentOf(deps, user, o.content);
+  const id = newId('m');
+  if (!(await deps.media.attach(file.fileId, { userId: user._id, messageId: id })))
+    throw AppError.invalid('content.media.stored.file_id', 'this file was sent already');
+  let doc: MessageRecord | undefined;
+  try {
+    doc = await createPending(deps, user, {
+      ...o,
+      content: withAttachment(o.content, file, o.now),
+      id,
+    });
+    return doc;
+  } finally {
+    // A refused reply-to, a failed write, or a concurrent call with this client id that won.
+    if (doc?._id !== id) await deps.media.detach(file.fileId);
+  }
+}
+
 async function createPending(
   deps: MessagePorts,
   user: UserView,
-  o: {
-    content: MessageContent;
-    clientId: string;
-    author: Actor;
-    now: Date;
-    replyToMessageId: string;
-  },
+  o: PendingMessage & { id?: string },
 ) {
-  const { replyToMessageId, ...fields } = o;
-  const doc = outboundDoc(user, newId('m'), { wamid: '', ...fields, sentAt: o.now });
+  const { replyToMessageId, id, ...fields } = o;
+  const doc = outboundDoc(user, id ?? newId('m'), { wamid: '', ...fields, sentAt: o.now });
   const replyId = optionalString('reply_to_message_id', replyToMessageId, LIMITS.idLength);
   if (replyId) {
     const quoted = await deps.messages.findById(replyId);

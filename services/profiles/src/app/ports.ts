@@ -7,12 +7,14 @@ import type {
   DeliveryStatus,
   Direction,
   EventKind,
+  MediaState,
   MessagePreview,
   MessageType,
   OutboundJob,
   Referral,
   ReviewSummary,
   Sentiment,
+  StoredMedia,
   WebhookEvent,
 } from '@ue/proto';
 import type {
@@ -250,6 +252,68 @@ export interface MessageStore {
   /** Id, wamid and direction of every message of a user (what erasure looks up copies by). */
   refsOf(userId: string): Promise<{ id: string; wamid: string; outbound: boolean }[]>;
   eraseForUser(userId: string): Promise<number>;
+  /**
+   * Link a stored file to a media message: the original only while the message's media is not
+   * STORED yet, the thumbnail only while it has none. False when another file got there first
+   * (or the message is gone): the caller's file is then not linked.
+   */
+  linkMedia(id: string, link: MediaLink): Promise<boolean>;
+  /** Set PENDING or UNAVAILABLE (with the reason), unless the media is STORED; true if changed. */
+  setMediaState(id: string, s: { state: MediaState; reason: string; at: Date }): Promise<boolean>;
+}
+
+export type MediaLink =
+  { variant: 'original'; stored: StoredMedia } | { variant: 'thumbnail'; fileId: string; at: Date };
+
+export type MediaVariantName = 'original' | 'thumbnail';
+
+/** What a stored file is and whom it belongs to (kept with the file). */
+export interface MediaFileMeta {
+  userId: string;
+  accountId: string;
+  /** The message the file belongs to; '' for an attachment not sent yet. */
+  messageId: string;
+  variant: MediaVariantName;
+  mimeType: string;
+  filename: string;
+  /** False for an attachment not sent yet (removed when it stays unsent for a day). */
+  attached: boolean;
+  width: number;
+  height: number;
+  durationMs: number;
+}
+
+export interface MediaFileInfo extends MediaFileMeta {
+  fileId: string;
+  /** Counted and hashed by the store while it wrote the bytes. */
+  sizeBytes: number;
+  sha256Hex: string;
+  uploadedAt: Date;
+}
+
+/**
+ * Bytes of media files, streamed both ways (MongoDB GridFS today; object storage could take its
+ * place behind the same interface).
+ */
+export interface MediaStore {
+  /**
+   * Store what `body` yields. The file exists only once `body` ended without an error: when it
+   * throws (a refused chunk, a cancelled call) whatever was written is removed and put rethrows.
+   */
+  put(meta: MediaFileMeta, body: AsyncIterable<Uint8Array>): Promise<MediaFileInfo>;
+  /** The file, or null when there is none with this id (a malformed id included). */
+  info(fileId: string): Promise<MediaFileInfo | null>;
+  /** The file's bytes in order, in pieces of the store's chunk size. */
+  open(fileId: string): AsyncIterable<Uint8Array>;
+  delete(fileId: string): Promise<void>;
+  /** Mark an unattached file of `userId` as attached to `messageId`; false if it was not one. */
+  attach(fileId: string, to: { userId: string; messageId: string }): Promise<boolean>;
+  /** Undo attach (the message it was claimed for could not be stored). */
+  detach(fileId: string): Promise<void>;
+  /** Every file of the user (originals, thumbnails, unsent attachments); how many. */
+  deleteForUser(userId: string): Promise<number>;
+  /** Unattached files uploaded before `at`; how many. */
+  deleteUnattachedBefore(at: Date): Promise<number>;
 }
 
 export interface OrphanStore {
@@ -473,6 +537,7 @@ export interface Ports {
   audit: AuditStore;
   events: EventPublisher;
   outbound: OutboundQueue;
+  media: MediaStore;
   logger: Logger;
   now: () => Date;
 }

@@ -1,8 +1,8 @@
 // ExportUser (everything stored about one user: the user, then its messages, facts, log entries
 // and review history; facts by key and version, the others oldest first) and EraseUser: delete
-// every copy of the user's content (messages, facts, log, reviews, kept orphan events, raw
-// deliveries, live-feed entries, outbound jobs), keep its anonymous counters, record an audit
-// entry.
+// every copy of the user's content (messages, media files, facts, log, reviews, kept orphan
+// events, raw deliveries, live-feed entries, outbound jobs), keep its anonymous counters, record
+// an audit entry.
 import { AppError } from '@ue/kit';
 import { EventKind, type Actor, type EraseUserRequest, type EraseUserResponse } from '@ue/proto';
 
@@ -51,6 +51,7 @@ type ErasePorts = Pick<
   | 'audit'
   | 'events'
   | 'outbound'
+  | 'media'
   | 'now'
 >;
 
@@ -118,6 +119,9 @@ export async function eraseUser(
     logEntriesErased: await deps.log.eraseForUser(userId),
     reviewsErased: await deps.reviews.eraseForUser(userId),
   };
+  // Every file of the user (originals, thumbnails, unsent attachments), after the messages that
+  // link them: an upload finishing in between finds its message gone and drops its own file.
+  await deps.media.deleteForUser(userId);
   await deps.events.eraseForUser(userId);
   await deps.audit.record({
     kind: 'user_erased',

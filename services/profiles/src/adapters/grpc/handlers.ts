@@ -12,6 +12,7 @@ import { listFacts, upsertFacts } from '../../app/facts.js';
 import { getStats } from '../../app/stats.js';
 import { eraseUser, exportUser } from '../../app/privacy.js';
 import { listReviews, recordReview, requestReview } from '../../app/reviews.js';
+import { downloadMedia, getMessage, setMediaState, uploadMedia } from '../../app/media.js';
 import {
   exportPartToProto,
   factToProto,
@@ -24,8 +25,14 @@ import type { Wrapper } from './wrap.js';
 import type { WatchDeps } from './watch.js';
 import { watchEvents } from './watch.js';
 
+/** What the handlers are configured with beyond the ports. */
+export interface HandlerOptions {
+  /** Largest file UploadMedia keeps (MEDIA_MAX_BYTES). */
+  mediaMaxBytes: number;
+}
+
 export function createHandlers(
-  { ports: deps, watch }: { ports: Ports; watch: WatchDeps },
+  { ports: deps, watch, options }: { ports: Ports; watch: WatchDeps; options: HandlerOptions },
   w: Wrapper,
 ): ProfilesServiceServer {
   return {
@@ -92,6 +99,19 @@ export function createHandlers(
     eraseUser: w.unary('EraseUser', (req, ctx) =>
       eraseUser(deps, req, actorOf('actor', req.actor, ctx.caller)),
     ),
+    uploadMedia: w.clientStream('UploadMedia', (parts) =>
+      uploadMedia(deps, parts, { maxBytes: options.mediaMaxBytes }),
+    ),
+    downloadMedia: w.stream('DownloadMedia', (req, ctx, write) =>
+      downloadMedia(deps, { ...req, cancelled: () => ctx.isCancelled() }, write),
+    ),
+    setMediaState: w.unary('SetMediaState', async (req) => ({
+      stored: await setMediaState(deps, req),
+    })),
+    getMessage: w.unary('GetMessage', async (req) => {
+      const r = await getMessage(deps, req);
+      return { message: messageToProto(r.doc, r.replyIds) };
+    }),
     // The reviewer is the caller (its token's name), whatever the request says.
     recordReview: w.unary('RecordReview', async (req, ctx) => ({
       review: reviewToProto(

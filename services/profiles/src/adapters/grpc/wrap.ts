@@ -4,9 +4,11 @@
 import {
   Metadata,
   status as GrpcStatus,
+  type handleClientStreamingCall,
   type handleServerStreamingCall,
   type handleUnaryCall,
   type ServerErrorResponse,
+  type ServerReadableStream,
   type ServerUnaryCall,
   type ServerWritableStream,
 } from '@grpc/grpc-js';
@@ -35,6 +37,15 @@ export interface Wrapper {
     method: string,
     fn: (req: Req, ctx: CallContext, write: (r: Res) => Promise<void>) => Promise<void>,
   ): handleServerStreamingCall<Req, Res>;
+  /**
+   * A client-streaming call: `parts` yields the request messages as they arrive (each one the
+   * guard refused throws its INVALID_ARGUMENT), and throws when the call is cancelled or its
+   * deadline passes. The handler may answer before reading everything; the rest is dropped.
+   */
+  clientStream<Req, Res>(
+    method: string,
+    fn: (parts: AsyncIterable<Req>, ctx: CallContext) => Promise<Res>,
+  ): handleClientStreamingCall<Req, Res>;
 }
 
 /** Errors that mean "the server went away" by name (classes the driver does not export, and
@@ -149,7 +160,10 @@ function grpcError(err: AppError): ServerErrorResponse {
 }
 
 function contextOf(
-  call: ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>,
+  call:
+    | ServerUnaryCall<unknown, unknown>
+    | ServerWritableStream<unknown, unknown>
+    | ServerReadableStream<unknown, unknown>,
   caller: string,
 ): CallContext {
   const deadline = call.getDeadline();
@@ -163,8 +177,30 @@ function contextOf(
     caller,
     timeLeftMs: () => Math.max(1, Math.min(30_000, deadlineMs - Date.now())),
     isCancelled: () => call.cancelled || Date.now() > deadlineMs,
-    onCancel: (fn) => void call.once('cancelled', fn),
+    // Every kind of call emits it; the union of their typed `once` overloads is not callable.
+    onCancel: (fn) => void (call as NodeJS.EventEmitter).once('cancelled', fn),
   };
+}
+
+const cancelledError = () =>
+  new AppError('DEADLINE_EXCEEDED', 'deadline exceeded or call cancelled');
+
+/** The messages of a client stream, checked one by one; ends with an error on cancellation. */
+async function* partsOf<Req>(call: ServerReadableStream<Req, unknown>, ctx: CallContext) {
+  try {
+    for await (const part of call as AsyncIterable<Req>) {
+      if (ctx.isCancelled()) throw cancelledError();
+      const rejected = rejectionOf(part);
+      if (rejected) throw rejected;
+      yield part;
+    }
+  } catch (err) {
+    // grpc-js destroys the stream on cancellation, which ends the iteration with a premature
+    // close: report what happened instead.
+    if (ctx.isCancelled() && !isAppError(err)) throw cancelledError();
+    throw err;
+  }
+  if (ctx.isCancelled()) throw cancelledError();
 }
 
 export function createWrapper(auth: Authenticate, log: Logger, registry: Registry): Wrapper {
@@ -190,6 +226,30 @@ export function createWrapper(auth: Authenticate, log: Logger, registry: Registr
   };
 
   return {
+    clientStream(method, fn) {
+      return (call, callback) => {
+        let done = false;
+        const reply = (err: ServerErrorResponse | null, res?: Awaited<ReturnType<typeof fn>>) => {
+          if (done) return;
+          done = true;
+          callback(err, res);
+        };
+        const end = latency.startTimer({ method });
+        void (async () => {
+          try {
+            const ctx = contextOf(call, auth(call.metadata));
+            const res = await fn(partsOf(call, ctx), ctx);
+            if (ctx.isCancelled()) throw cancelledError();
+            calls.inc({ method, code: 'OK' });
+            reply(null, res);
+          } catch (err) {
+            reply(fail(method, err));
+          } finally {
+            end();
+          }
+        })();
+      };
+    },
     unary(method, fn) {
       return (call, callback) => {
         let done = false;
@@ -205,8 +265,7 @@ export function createWrapper(auth: Authenticate, log: Logger, registry: Registr
             const rejected = rejectionOf(call.request);
             if (rejected) throw rejected;
             const res = await fn(call.request, ctx);
-            if (ctx.isCancelled())
-              throw new AppError('DEADLINE_EXCEEDED', 'deadline exceeded or call cancelled');
+            if (ctx.isCancelled()) throw cancelledError();
             calls.inc({ method, code: 'OK' });
             reply(null, res);
           } catch (err) {

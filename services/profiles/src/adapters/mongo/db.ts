@@ -23,6 +23,7 @@ import type {
   ReviewRecord,
   UserRecord,
 } from '../../app/records.js';
+import { ensureMediaIndexes } from './media-store.js';
 
 export interface Collections {
   users: Collection<UserRecord>;
@@ -135,6 +136,8 @@ const INDEXES: Record<keyof Collections, IndexDescription[]> = {
 
 /** Create every index; the server leaves an identical existing one alone, so a restart is a no-op. */
 export async function ensureIndexes(cols: Collections): Promise<void> {
+  // The media bucket's own collections (GridFS adds its own indexes on its first upload).
+  await ensureMediaIndexes(cols.users.db);
   for (const [name, specs] of Object.entries(INDEXES) as [
     keyof Collections,
     IndexDescription[],

@@ -1,11 +1,12 @@
 // Messages: insert-if-absent on (account, wamid), monotonic status updates, reactions, edits and
 // revokes as guarded single-document updates, keyset pages on (sentAt, _id).
-import { Direction } from '@ue/proto';
+import { Direction, MediaState } from '@ue/proto';
 import type { Filter } from 'mongodb';
 import { statusRank, statusTimeField } from '../../domain/status.js';
 import type { Collections } from './db.js';
 import { isDuplicateKey } from './db.js';
 import type {
+  MediaLink,
   MessagePageQuery,
   MessageStore,
   StatusChange,
@@ -123,8 +124,52 @@ export function createMessageRepo(
     return [...ties, ...beyond].slice(0, q.limit + 1);
   }
 
+  const STORED = 'content.media.stored';
+
+  async function linkMedia(id: string, link: MediaLink): Promise<boolean> {
+    if (link.variant === 'thumbnail') {
+      const res = await messages.updateOne(
+        // No thumbnail yet (missing or empty): `$not` instead of an `$or` of the two.
+        {
+          _id: id,
+          [`${STORED}.state`]: MediaState.STORED,
+          [`${STORED}.thumbnailFileId`]: { $not: { $gt: '' } },
+        },
+        { $set: { [`${STORED}.thumbnailFileId`]: link.fileId, [`${STORED}.updatedAt`]: link.at } },
+      );
+      return res.modifiedCount > 0;
+    }
+    // Field by field: whatever else the stored media holds (its thumbnail) stays.
+    const { thumbnailFileId: _t, ...fields } = link.stored;
+    const set = Object.fromEntries(Object.entries(fields).map(([k, v]) => [`${STORED}.${k}`, v]));
+    const res = await messages.updateOne(
+      { _id: id, [`${STORED}.state`]: { $ne: MediaState.STORED } },
+      { $set: set },
+    );
+    return res.modifiedCount > 0;
+  }
+
+  async function setMediaState(
+    id: string,
+    s: { state: MediaState; reason: string; at: Date },
+  ): Promise<boolean> {
+    const res = await messages.updateOne(
+      { _id: id, [`${STORED}.state`]: { $ne: MediaState.STORED } },
+      {
+        $set: {
+          [`${STORED}.state`]: s.state,
+          [`${STORED}.reason`]: s.reason,
+          [`${STORED}.updatedAt`]: s.at,
+        },
+      },
+    );
+    return res.modifiedCount > 0;
+  }
+
   return {
     insert,
+    linkMedia,
+    setMediaState,
     applyStatus,
     applyReaction,
     applyEdit,
