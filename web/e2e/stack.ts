@@ -1,12 +1,21 @@
 // The real stack for browser tests: profiles, ingest and bff as child processes on free
 // ports (built dist/main.js), plus helpers to post signed webhooks like Meta does.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { createProfilesClient, type ProfilesClient } from '@ue/profiles-client';
 import {
   ActorKind,
   AddLogEntryRequest,
+  ApplyWebhookEventsRequest,
+  GetMessageRequest,
+  MediaState,
+  MediaVariant,
+  SetMediaStateRequest,
+  MessageContent,
+  UploadMediaHeader,
+  type Message,
+  type WebhookEvent,
   EventKind,
   ListMessagesRequest,
   ListUsersRequest,
@@ -55,7 +64,33 @@ export interface Stack {
   };
   /** What the AI reviewer does over gRPC: record reviews, hear "review now" requests. */
   reviewer: Reviewer;
+  /** Media messages as ingest leaves them: the message, then its file (or its failure). */
+  media: MediaHelper;
   stop(): Promise<void>;
+}
+
+export interface MediaHelper {
+  /** One inbound media message (ApplyWebhookEvents, as ingest applies it); its message id. */
+  inbound(opts: {
+    waId: string;
+    name: string;
+    type: MessageType;
+    mimeType: string;
+    filename?: string;
+    caption?: string;
+    voice?: boolean;
+    at?: Date;
+  }): Promise<string>;
+  /** The file's bytes, linked to the message (UploadMedia, as ingest stores a fetched file). */
+  store(
+    messageId: string,
+    bytes: Uint8Array,
+    header: { mimeType: string; width?: number; height?: number; durationMs?: number },
+  ): Promise<void>;
+  /** The provider no longer has the file (SetMediaState UNAVAILABLE). */
+  unavailable(messageId: string, reason: string): Promise<void>;
+  /** A message as profiles has it now. */
+  get(messageId: string): Promise<Message | undefined>;
 }
 
 /** Review content as the reviewer sends it; profiles computes the score. */
@@ -109,6 +144,83 @@ function agentOf(client: ProfilesClient): Stack['agent'] {
         }),
       );
     },
+  };
+}
+
+function mediaOf(client: ProfilesClient): MediaHelper {
+  const account = '100200300';
+  return {
+    async inbound(o) {
+      const wamid = `wamid.${randomBytes(8).toString('hex')}`;
+      const at = o.at ?? new Date();
+      const user = { waId: o.waId, bsuid: '', parentBsuid: '' };
+      const events: Partial<WebhookEvent>[] = [
+        {
+          accountId: account,
+          occurredAt: at,
+          event: { $case: 'userSeen', userSeen: { user, name: o.name } },
+        },
+        {
+          accountId: account,
+          occurredAt: at,
+          event: {
+            $case: 'inboundMessage',
+            inboundMessage: {
+              wamid,
+              from: user,
+              content: MessageContent.fromPartial({
+                type: o.type,
+                text: o.caption ?? '',
+                media: {
+                  mediaId: randomBytes(6).toString('hex'),
+                  mimeType: o.mimeType,
+                  filename: o.filename ?? '',
+                  voice: o.voice ?? false,
+                },
+              }),
+              context: undefined,
+              referral: undefined,
+              errors: [],
+              rawJson: '',
+            },
+          },
+        },
+      ];
+      await client.call('applyWebhookEvents', ApplyWebhookEventsRequest.fromPartial({ events }));
+      const { message } = await client.call(
+        'getMessage',
+        GetMessageRequest.fromPartial({ message: { accountId: account, wamid } }),
+      );
+      return message!.id;
+    },
+    async store(messageId, bytes, header) {
+      async function* body(): AsyncIterable<Uint8Array> {
+        yield await Promise.resolve(bytes);
+      }
+      await client.upload(
+        UploadMediaHeader.fromPartial({
+          message: { messageId },
+          variant: MediaVariant.ORIGINAL,
+          sizeBytes: bytes.length,
+          sha256Hex: createHash('sha256').update(bytes).digest('hex'),
+          ...header,
+        }),
+        body(),
+      );
+    },
+    async unavailable(messageId, reason) {
+      await client.call(
+        'setMediaState',
+        SetMediaStateRequest.fromPartial({
+          message: { messageId },
+          state: MediaState.UNAVAILABLE,
+          reason,
+        }),
+      );
+    },
+    get: async (messageId) =>
+      (await client.call('getMessage', GetMessageRequest.fromPartial({ message: { messageId } })))
+        .message,
   };
 }
 
@@ -268,6 +380,7 @@ export async function startStack(label: string): Promise<Stack> {
         .users,
     agent: agentOf(client),
     reviewer: reviewerOf(client),
+    media: mediaOf(client),
     async stop() {
       client.close();
       await stop();

@@ -13,6 +13,8 @@ import { overviewRoutes } from './routes/overview.js';
 import { exportRoutes } from './routes/export.js';
 import { privacyRoutes } from './routes/privacy.js';
 import { eventsRoutes } from './routes/events.js';
+import { mediaRoutes } from './routes/media.js';
+import { MEDIA_CSP } from './media/policy.js';
 import { ErrorPage } from './views/layout.js';
 
 export type { AppDeps } from './http/types.js';
@@ -22,6 +24,7 @@ export const CSP = {
   scriptSrc: ["'self'"],
   styleSrc: ["'self'"],
   imgSrc: ["'self'", 'data:'],
+  mediaSrc: ["'self'"],
   connectSrc: ["'self'"],
   fontSrc: ["'self'"],
   objectSrc: ["'none'"],
@@ -52,6 +55,12 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   root.get('/healthz', health);
 
   const app = new Hono<AppEnv>();
+  // Registered before secureHeaders so it runs after it: every /media answer (a file, a 404, a
+  // redirect to the login) carries the sandbox policy instead of the pages' one.
+  app.use('/media/*', async (c, next) => {
+    await next();
+    c.res.headers.set('Content-Security-Policy', MEDIA_CSP);
+  });
   app.use(
     '*',
     secureHeaders({
@@ -88,6 +97,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   guarded.route('/', exportRoutes(deps));
   guarded.route('/', privacyRoutes(deps));
   guarded.route('/', eventsRoutes(deps));
+  guarded.route('/', mediaRoutes(deps));
   app.route('/', guarded);
 
   app.onError((err, c) => {

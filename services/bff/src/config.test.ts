@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig, normaliseBasePath } from './config.js';
+import { DEFAULT_MEDIA_SETTINGS, loadConfig, normaliseBasePath } from './config.js';
 
 const base = {
   REDIS_URL: 'redis://127.0.0.1:6379',
@@ -21,6 +21,31 @@ describe('bff config', () => {
       usersPageSize: 50,
     });
     expect(c.bootstrapAdmin).toBeUndefined();
+  });
+
+  it('takes the media limits from the environment, with WhatsApp limits by default', () => {
+    expect(loadConfig(base).media).toEqual(DEFAULT_MEDIA_SETTINGS);
+    expect(DEFAULT_MEDIA_SETTINGS).toMatchObject({
+      imageMaxBytes: 5 * 1024 * 1024,
+      documentMaxBytes: 100 * 1024 * 1024,
+    });
+    expect(
+      loadConfig({
+        ...base,
+        MEDIA_IMAGE_MAX_BYTES: '300000',
+        MEDIA_DOCUMENT_MAX_BYTES: '2000000',
+        MEDIA_THUMBNAIL_MAX_INPUT_BYTES: '4000000',
+        UPLOAD_TMP_DIR: '/var/tmp/bff',
+      }).media,
+    ).toEqual({
+      imageMaxBytes: 300_000,
+      documentMaxBytes: 2_000_000,
+      thumbnailMaxInputBytes: 4_000_000,
+      uploadTmpDir: '/var/tmp/bff',
+    });
+    expect(() => loadConfig({ ...base, MEDIA_IMAGE_MAX_BYTES: '5MB' })).toThrow(
+      /MEDIA_IMAGE_MAX_BYTES/,
+    );
   });
 
   it('normalises BASE_PATH for mounting and links', () => {

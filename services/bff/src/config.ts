@@ -1,5 +1,6 @@
 // The bff's environment (DESIGN §2), parsed once into a frozen Config.
 import { isIP } from 'node:net';
+import { tmpdir } from 'node:os';
 import { env, parseEnv } from '@ue/kit';
 import { z } from 'zod';
 
@@ -51,6 +52,26 @@ const schema = z
         }
       }, 'must be an IANA time zone such as Europe/Berlin')
       .default('UTC'),
+    /** Largest image an admin may attach to a reply (WhatsApp's own limit: 5 MB). */
+    MEDIA_IMAGE_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(5 * 1024 * 1024),
+    /** Largest document an admin may attach (WhatsApp's own limit: 100 MB). */
+    MEDIA_DOCUMENT_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(100 * 1024 * 1024),
+    /** Images larger than this get no thumbnail (it is made in memory). */
+    MEDIA_THUMBNAIL_MAX_INPUT_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .default(20 * 1024 * 1024),
+    /** Where a reply's attachment waits while it is checked (removed right after). */
+    UPLOAD_TMP_DIR: z.string().min(1).optional(),
   })
   .superRefine((v, ctx) => {
     // Half a bootstrap is a mistake worth stopping for, not a silent no-op.
@@ -84,7 +105,23 @@ export interface Config {
   trustedProxies: number;
   /** Prefix of every Redis key the bff writes (admins, sessions, rate limits). */
   redisKeyPrefix: string;
+  media: MediaSettings;
 }
+
+/** Limits of media shown and attached (docs/dashboard.md, "Media"). */
+export interface MediaSettings {
+  imageMaxBytes: number;
+  documentMaxBytes: number;
+  thumbnailMaxInputBytes: number;
+  uploadTmpDir: string;
+}
+
+export const DEFAULT_MEDIA_SETTINGS: Readonly<MediaSettings> = Object.freeze({
+  imageMaxBytes: 5 * 1024 * 1024,
+  documentMaxBytes: 100 * 1024 * 1024,
+  thumbnailMaxInputBytes: 20 * 1024 * 1024,
+  uploadTmpDir: tmpdir(),
+});
 
 export function normaliseBasePath(p: string): string {
   const trimmed = p.replace(/\/+$/, '');
@@ -113,6 +150,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     usersPageSize: e.USERS_PAGE_SIZE,
     trustedProxies: e.TRUSTED_PROXIES,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
+    media: {
+      imageMaxBytes: e.MEDIA_IMAGE_MAX_BYTES,
+      documentMaxBytes: e.MEDIA_DOCUMENT_MAX_BYTES,
+      thumbnailMaxInputBytes: e.MEDIA_THUMBNAIL_MAX_INPUT_BYTES,
+      uploadTmpDir: e.UPLOAD_TMP_DIR ?? tmpdir(),
+    },
   });
 }
 

@@ -43,6 +43,7 @@ async function main(): Promise<void> {
       staticRoot: publicDir,
       pageSizes: { users: config.usersPageSize, messages: 40 },
       trustedProxies: config.trustedProxies,
+      media: config.media,
     },
   });
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) =>

@@ -82,6 +82,15 @@ export function fakeProfiles(users: User[] = [hostileUser()]): ProfilesApi & {
       await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
       yield* [];
     },
+    getMessage: () => Promise.reject(AppError.notFound('message')),
+    downloadMedia: async function* () {
+      yield* [];
+      await Promise.reject(AppError.notFound('media'));
+    },
+    uploadMedia: () => {
+      calls.push('uploadMedia');
+      return Promise.reject(AppError.invalid('file', 'not in the fake'));
+    },
     reachable: () => Promise.resolve(true),
     close: () => undefined,
   };

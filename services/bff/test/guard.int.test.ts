@@ -17,7 +17,7 @@ const PUBLIC = new Set([
  * the header/cache middleware. Anything else registered for ALL methods or ending in `*` would
  * escape the table below, so it must be listed here on purpose.
  */
-const MIDDLEWARE = new Set([`ALL ${BASE}/*`]);
+const MIDDLEWARE = new Set([`ALL ${BASE}/media/*`, `ALL ${BASE}/*`]);
 
 /** Every endpoint behind the session guard. A new route fails this list until it is added. */
 const GUARDED = [
@@ -45,6 +45,8 @@ const GUARDED = [
   `POST ${BASE}/users/u1/reply`,
   `POST ${BASE}/users/u1/erase`,
   `POST ${BASE}/users/u1/review`,
+  `GET ${BASE}/media/:messageId`,
+  `GET ${BASE}/media/:messageId/thumb`,
 ];
 
 function concrete(path: string): string {
@@ -138,6 +140,15 @@ describe('route guards', () => {
       form.set('_csrf', `${c.csrf}x`);
       expect((await c.request(r.path, { method: r.method, body: form })).status, r.path).toBe(403);
     }
+    // A multipart reply (the one with a file) is never read before its token is checked, so
+    // the token must be in the header; in the body it does not count.
+    const multipart = new FormData();
+    multipart.set('_csrf', c.csrf);
+    multipart.set('text', 'x');
+    multipart.set('file', new Blob([new Uint8Array([0xff, 0xd8, 0xff])]), 'a.jpg');
+    const mp = await c.request(`${BASE}/users/u1/reply`, { method: 'POST', body: multipart });
+    expect(mp.status).toBe(403);
+    expect(await mp.text()).toContain('X-CSRF-Token header');
     expect(profiles.calls.filter((x) => x !== 'getUser')).toEqual([]);
     // The same request with the token goes through.
     const ok = await c.request(`${BASE}/users/u1/notes`, {
@@ -162,7 +173,7 @@ describe('login, logout and expiry', () => {
     const c = new Client(h.app);
     const page = await c.request(`${BASE}/login`);
     expect(page.headers.get('content-security-policy')).toBe(
-      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
     );
     expect(page.headers.get('x-content-type-options')).toBe('nosniff');
     expect(page.headers.get('x-frame-options')).toBe('DENY');

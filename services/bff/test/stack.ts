@@ -2,6 +2,7 @@
 // with the "test" caller token for creating data through the public contract.
 import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { createProfilesClient } from '@ue/profiles-client';
 import {
   ActorKind,
@@ -181,4 +182,82 @@ export function reviewerClient(addr: string, token: string) {
       client.stream('watchEvents', WatchEventsRequest.fromPartial(req), { signal }),
     close: () => client.close(),
   };
+}
+
+export interface BffProcess {
+  /** http://127.0.0.1:<port>/dev/user-engagement */
+  url: string;
+  admin: { email: string; password: string };
+  stop(): Promise<void>;
+}
+
+/** The built bff (dist/main.js) as a child process over `profiles`, with a first admin. */
+export async function startBff(
+  profiles: ProfilesProcess,
+  label: string,
+  env: Record<string, string> = {},
+): Promise<BffProcess> {
+  const entry = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+  const port = await freePort();
+  const admin = { email: 'media-admin@example.com', password: 'media correct horse battery' };
+  const proc = await startProcess(
+    entry,
+    {
+      REDIS_URL: requireEnv('REDIS_URL'),
+      PROFILES_ADDR: profiles.addr,
+      PROFILES_TOKEN: profiles.bffToken,
+      SESSION_SECRET: randomBytes(24).toString('hex'),
+      BASE_PATH: '/dev/user-engagement/',
+      PORT: String(port),
+      ADMIN_EMAIL: admin.email,
+      ADMIN_PASSWORD: admin.password,
+      REDIS_KEY_PREFIX: `${uniqueName(label)}:bff:`,
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
+    async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).status === 200,
+  );
+  return {
+    url: `http://127.0.0.1:${port}/dev/user-engagement`,
+    admin,
+    stop: async () => void (await proc.stop()),
+  };
+}
+
+/** A cookie-keeping client over real HTTP (fetch), able to log in and send the CSRF token. */
+export class HttpClient {
+  cookies = new Map<string, string>();
+  csrf = '';
+  constructor(private base: string) {}
+
+  async get(path: string, init: RequestInit = {}): Promise<Response> {
+    return this.request(path, init);
+  }
+
+  async request(path: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (this.cookies.size)
+      headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
+    const res = await fetch(`${this.base}${path}`, { ...init, headers, redirect: 'manual' });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const i = pair!.indexOf('=');
+      const [k, v] = [pair!.slice(0, i), pair!.slice(i + 1)];
+      if (v === '' || /max-age=0/i.test(c)) this.cookies.delete(k);
+      else this.cookies.set(k, v);
+    }
+    return res;
+  }
+
+  async login(admin: { email: string; password: string }): Promise<void> {
+    const page = await (await this.request('/login')).text();
+    const token = /name="_csrf" value="([^"]+)"/.exec(page)?.[1] ?? '';
+    const res = await this.request('/login', {
+      method: 'POST',
+      body: new URLSearchParams({ ...admin, _csrf: token }),
+    });
+    if (res.status !== 303) throw new Error(`login failed: ${res.status}`);
+    const html = await (await this.request('/users')).text();
+    this.csrf = /X-CSRF-Token&quot;:&quot;([^&]+)&quot;/.exec(html)?.[1] ?? '';
+  }
 }

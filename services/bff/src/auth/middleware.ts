@@ -37,6 +37,7 @@ export function requireSession(deps: AppDeps) {
       adminName: session.name,
       timeZone: deps.settings.timeZone,
       now: (deps.clock ?? (() => new Date()))(),
+      ...(deps.settings.media ? { attachmentLimits: deps.settings.media } : {}),
     });
     await next();
   });
@@ -46,7 +47,12 @@ export function requireCsrf() {
   return createMiddleware<AppEnv>(async (c, next) => {
     if (!isStateChanging(c.req.method)) return next();
     let token = c.req.header(CSRF_HEADER);
-    if (!token && (c.req.header('content-type') ?? '').match(/form/)) {
+    const type = c.req.header('content-type') ?? '';
+    // A multipart body (a reply with a file) is streamed by its route, never buffered here:
+    // its token has to come in the header (htmx sends it on every request).
+    if (!token && /^multipart\//i.test(type))
+      return c.text('send the CSRF token in the X-CSRF-Token header', 403);
+    if (!token && type.match(/form/)) {
       const body = await c.req.parseBody();
       const v = body[CSRF_FIELD];
       token = typeof v === 'string' ? v : undefined;

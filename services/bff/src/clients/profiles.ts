@@ -1,14 +1,18 @@
 // The bff's only way to data: profiles' gRPC API as the port the routes use (partial requests,
 // streams as async iterables), over the one profiles client (@ue/profiles-client: bearer
 // token, deadlines, keepalive, failures as AppError).
-import type { ProfilesClient } from '@ue/profiles-client';
+import type { CallOptions, ProfilesClient } from '@ue/profiles-client';
 import {
   AddLogEntryRequest,
   type AddLogEntryResponse,
   EraseUserRequest,
   type EraseUserResponse,
+  DownloadMediaRequest,
+  type DownloadMediaResponse,
   ExportUserRequest,
   type ExportUserResponse,
+  GetMessageRequest,
+  type GetMessageResponse,
   GetStatsRequest,
   type GetStatsResponse,
   GetUserRequest,
@@ -31,6 +35,8 @@ import {
   type UpdateLogEntryResponse,
   UpdateUserRequest,
   type UpdateUserResponse,
+  UploadMediaHeader,
+  type UploadMediaResponse,
   WatchEventsRequest,
   type WatchEventsResponse,
 } from '@ue/proto';
@@ -61,6 +67,19 @@ export interface ProfilesApi {
     req: Partial<WatchEventsRequest>,
     signal: AbortSignal,
   ): AsyncIterable<WatchEventsResponse>;
+  /** One message by id (its media: state, type, file name). */
+  getMessage(req: Partial<GetMessageRequest>): Promise<GetMessageResponse>;
+  /** A stored file: its description first, then its bytes in chunks, until `signal` aborts. */
+  downloadMedia(
+    req: Partial<DownloadMediaRequest>,
+    signal: AbortSignal,
+  ): AsyncIterable<DownloadMediaResponse>;
+  /** Stores a file streamed from `body` (an attachment to send, or a message's thumbnail). */
+  uploadMedia(
+    header: Partial<UploadMediaHeader>,
+    body: AsyncIterable<Uint8Array>,
+    opts?: CallOptions,
+  ): Promise<UploadMediaResponse>;
   /** True when a connection to profiles can be made within `timeoutMs`. */
   reachable(timeoutMs: number): Promise<boolean>;
   close(): void;
@@ -85,6 +104,11 @@ export function createProfilesApi(client: ProfilesClient): ProfilesApi {
       client.stream('exportUser', ExportUserRequest.fromPartial(req), { signal }),
     watchEvents: (req, signal) =>
       client.stream('watchEvents', WatchEventsRequest.fromPartial(req), { signal }),
+    getMessage: (req) => client.call('getMessage', GetMessageRequest.fromPartial(req)),
+    downloadMedia: (req, signal) =>
+      client.stream('downloadMedia', DownloadMediaRequest.fromPartial(req), { signal }),
+    uploadMedia: (header, body, opts) =>
+      client.upload(UploadMediaHeader.fromPartial(header), body, opts),
     reachable: (timeoutMs) => client.reachable(timeoutMs),
     close: () => client.close(),
   };

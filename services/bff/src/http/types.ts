@@ -4,6 +4,7 @@ import type { AdminStore } from '../auth/admins.js';
 import type { LoginLimiter } from '../auth/login-limiter.js';
 import type { Session, SessionStore } from '../auth/sessions.js';
 import type { ViewCtx } from '../views/context.js';
+import type { MediaSettings } from '../config.js';
 
 export interface AppDeps {
   profiles: ProfilesApi;
@@ -25,6 +26,8 @@ export interface AppDeps {
     staticRoot: string;
     /** Rows per users page and messages per conversation page (tests use small ones). */
     pageSizes?: { users: number; messages: number };
+    /** Attachment and thumbnail limits (DEFAULT_MEDIA_SETTINGS when unset). */
+    media?: MediaSettings;
   };
   clock?: () => Date;
 }

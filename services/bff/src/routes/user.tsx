@@ -1,9 +1,19 @@
 // One user's page and its partials and actions. Mutations go to profiles attributed to the
 // admin; each answers the fragment it changed.
 import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { Hono, type Context } from 'hono';
 import { AppError } from '@ue/kit';
-import { LogEntryKind, LogEntryState, MessageContent, MessageType, type User } from '@ue/proto';
+import {
+  LogEntryKind,
+  LogEntryState,
+  MediaState,
+  MediaVariant,
+  MessageContent,
+  MessageType,
+  type User,
+} from '@ue/proto';
+import { DEFAULT_MEDIA_SETTINGS } from '../config.js';
 import type { AppDeps, AppEnv } from '../http/types.js';
 import { href } from '../views/context.js';
 import { parseLocalDateTime, parseStatus } from '../views/format.js';
@@ -16,6 +26,7 @@ import {
   UserPage,
 } from '../views/user-page.js';
 import { loadReviews } from './review.js';
+import { readReply, ReplyRefused, type Reply } from './reply-body.js';
 import { actorOf, userId } from './user-params.js';
 import { isSafeId } from './users-query.js';
 
@@ -34,6 +45,7 @@ export function userRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const p = deps.profiles;
   const pageSize = deps.settings.pageSizes?.messages ?? 40;
+  const limits = deps.settings.media ?? DEFAULT_MEDIA_SETTINGS;
 
   const getUser = async (id: string): Promise<User> => {
     const res = await p.getUser({ lookup: { $case: 'id', id } });
@@ -182,13 +194,48 @@ export function userRoutes(deps: AppDeps): Hono<AppEnv> {
     update(c, { paused: (await field(c, 'paused', 3)) === 'yes' }),
   );
 
+  const replyForm = async (c: C, id: string, said: { notice?: string; error?: string }) =>
+    c.html(<ReplyForm user={await getUser(id)} ctx={c.get('view')} {...said} />, 200);
+
   app.post('/users/:id/reply', async (c) => {
     const id = userId(c);
-    const text = await field(c, 'text', 4096);
+    let reply: Reply;
     try {
+      reply = await readReply(c, limits);
+    } catch (err) {
+      if (err instanceof ReplyRefused) return replyForm(c, id, { error: err.message });
+      throw err;
+    }
+    try {
+      let content = MessageContent.fromPartial({ type: MessageType.TEXT, text: reply.text });
+      if (reply.attachment) {
+        const a = reply.attachment;
+        const uploaded = await p.uploadMedia(
+          {
+            userId: id,
+            variant: MediaVariant.ORIGINAL,
+            mimeType: a.mimeType,
+            filename: a.filename,
+            sizeBytes: a.file.sizeBytes,
+            sha256Hex: a.file.sha256Hex,
+            width: a.width,
+            height: a.height,
+          },
+          createReadStream(a.file.path),
+        );
+        content = MessageContent.fromPartial({
+          type: a.kind === 'image' ? MessageType.IMAGE : MessageType.DOCUMENT,
+          text: reply.text,
+          media: {
+            mimeType: a.mimeType,
+            filename: a.filename,
+            stored: { fileId: uploaded.fileId, state: MediaState.STORED },
+          },
+        });
+      }
       await p.sendMessage({
         userId: id,
-        content: MessageContent.fromPartial({ type: MessageType.TEXT, text }),
+        content,
         author: actorOf(c),
         clientId: randomUUID(),
         replyToMessageId: '',
@@ -198,24 +245,15 @@ export function userRoutes(deps: AppDeps): Hono<AppEnv> {
         err instanceof AppError &&
         (err.code === 'FAILED_PRECONDITION' || err.code === 'INVALID_ARGUMENT')
       ) {
-        return c.html(
-          <ReplyForm
-            user={await getUser(id)}
-            ctx={c.get('view')}
-            notice={`Not sent: ${err.message}`}
-          />,
-          200,
-        );
+        return replyForm(c, id, { notice: `Not sent: ${err.message}` });
       }
       throw err;
+    } finally {
+      await reply.cleanup();
     }
-    return c.html(
-      <ReplyForm
-        user={await getUser(id)}
-        ctx={c.get('view')}
-        notice="Reply queued. It appears in the conversation with its delivery ticks."
-      />,
-    );
+    return replyForm(c, id, {
+      notice: 'Reply queued. It appears in the conversation with its delivery ticks.',
+    });
   });
 
   return app;

@@ -7,6 +7,8 @@ export interface ViewCtx {
   adminName: string;
   timeZone: string;
   now: Date;
+  /** What the reply form accepts (DEFAULT_ATTACHMENT_LIMITS when unset). */
+  attachmentLimits?: { imageMaxBytes: number; documentMaxBytes: number };
 }
 
 /** An app-internal URL under BASE_PATH; `path` must start with '/'. */

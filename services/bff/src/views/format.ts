@@ -252,3 +252,32 @@ export function waitLabel(seconds: number): string {
     () => new Intl.NumberFormat('en', { style: 'unit', unit, unitDisplay: 'long' }),
   ).format(value);
 }
+
+/** A recording's length as a player shows it: 7400 ms → "0:07", 3_725_000 → "1:02:05". */
+export function clockDuration(ms: number): string {
+  const total = Math.max(0, Math.round(ms / 1000));
+  const [h, m, s] = [Math.floor(total / 3600), Math.floor((total % 3600) / 60), total % 60];
+  const ss = String(s).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+}
+
+const DOCUMENT_TYPES: Record<string, string> = {
+  'application/pdf': 'PDF',
+  'application/msword': 'Word',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'Word',
+  'application/vnd.ms-excel': 'Excel',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'Excel',
+  'application/vnd.ms-powerpoint': 'PowerPoint',
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation': 'PowerPoint',
+  'application/vnd.oasis.opendocument.text': 'OpenDocument text',
+  'application/vnd.oasis.opendocument.spreadsheet': 'OpenDocument spreadsheet',
+  'text/plain': 'Text',
+  'text/csv': 'CSV',
+  'application/zip': 'ZIP',
+};
+
+/** "application/pdf" → "PDF"; unknown types as they are (lowercased, without parameters). */
+export function documentTypeLabel(mime: string): string {
+  const essence = mime.split(';')[0]!.trim().toLowerCase();
+  return DOCUMENT_TYPES[essence] ?? essence;
+}

@@ -3,12 +3,16 @@
 import {
   DeliveryStatus,
   Direction,
+  MediaState,
   MessageType,
   type Message,
   type MessageContent,
+  type StoredMedia,
 } from '@ue/proto';
-import type { ViewCtx } from './context.js';
-import { deliveryLabel, typeLabel } from './format.js';
+import { humanSize, isInlineType, isThumbnailSource } from '../media/policy.js';
+import { THUMBNAIL_MAX_PX } from '../media/thumbnail.js';
+import { href, type ViewCtx } from './context.js';
+import { clockDuration, deliveryLabel, documentTypeLabel, typeLabel } from './format.js';
 import { Time } from './time.js';
 
 export function bubbleId(id: string): string {
@@ -25,20 +29,151 @@ export function messageAnchor(idOrWamid: string): string {
   return idOrWamid.startsWith('wamid.') ? wamidAnchor(idOrWamid) : bubbleId(idOrWamid);
 }
 
-function Media(props: { c: MessageContent }) {
+/** Old-style line: kind, file name and claimed type (messages from before media was kept). */
+function MediaLabel(props: { c: MessageContent; kind: string }) {
+  const m = props.c.media;
+  return (
+    <p class="media">
+      <span class="media-icon" aria-hidden="true">
+        📎
+      </span>{' '}
+      {props.kind}
+      {m?.filename ? <span class="filename"> · {m.filename}</span> : null}
+      {m?.mimeType ? <span class="muted"> · {m.mimeType}</span> : null}
+    </p>
+  );
+}
+
+const capitalised = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** Displayed size of a thumbnail of a `w`×`h` image (fits THUMBNAIL_MAX_PX, never enlarged). */
+export function thumbnailSize(w: number, h: number): { width: number; height: number } | undefined {
+  if (!(w > 0 && h > 0)) return undefined;
+  const scale = Math.min(1, THUMBNAIL_MAX_PX / Math.max(w, h));
+  return { width: Math.max(1, Math.round(w * scale)), height: Math.max(1, Math.round(h * scale)) };
+}
+
+function DocumentCard(props: { c: MessageContent; s: StoredMedia; url: string; kind: string }) {
+  const { c, s } = props;
+  const name = c.media?.filename || `${props.kind} file`;
+  const mime = s.mimeType || c.media?.mimeType || '';
+  return (
+    <div class="doc-card">
+      <span class="doc-icon" aria-hidden="true">
+        📄
+      </span>
+      <div class="doc-info">
+        <a class="doc-name" href={props.url} download={name} dir="auto">
+          {name}
+        </a>
+        <span class="muted small">
+          {[humanSize(s.sizeBytes), documentTypeLabel(mime)].filter(Boolean).join(' · ')}
+        </span>
+      </div>
+      <a class="doc-download" href={props.url} download={name} aria-label={`Download ${name}`}>
+        Download
+      </a>
+    </div>
+  );
+}
+
+function StoredFile(props: {
+  m: Message;
+  c: MessageContent;
+  s: StoredMedia;
+  ctx: ViewCtx;
+  kind: string;
+}) {
+  const { m, c, s, ctx, kind } = props;
+  const url = href(ctx, `/media/${encodeURIComponent(m.id)}`);
+  const thumb = `${url}/thumb`;
+  const label = c.media?.filename || kind;
+  const raster = isThumbnailSource(s.mimeType);
+  switch (c.type) {
+    case MessageType.IMAGE:
+      if (!raster) break;
+      return (
+        <a class="media-image" href={url} target="_blank" rel="noopener" title="Open full size">
+          <img
+            src={thumb}
+            alt={c.text ? `Image: ${c.text.slice(0, 120)}` : 'Image'}
+            loading="lazy"
+            decoding="async"
+            {...thumbnailSize(s.width, s.height)}
+          />
+        </a>
+      );
+    case MessageType.STICKER:
+      if (!raster) break;
+      return (
+        <img class="sticker" src={thumb} alt="Sticker" loading="lazy" width={128} height={128} />
+      );
+    case MessageType.AUDIO:
+      if (!isInlineType(s.mimeType)) break;
+      return (
+        <p class="media-audio">
+          <span class="muted small">
+            {kind === 'voice note' ? '🎤 Voice note' : `🎵 ${label}`}
+            {s.durationMs > 0 ? ` · ${clockDuration(s.durationMs)}` : ''}
+          </span>
+          <audio controls preload="none" src={url}>
+            <a href={url}>Download the audio</a>
+          </audio>
+        </p>
+      );
+    case MessageType.VIDEO:
+      if (!isInlineType(s.mimeType)) break;
+      return (
+        <video
+          class="media-video"
+          controls
+          preload="none"
+          src={url}
+          {...thumbnailSize(s.width, s.height)}
+        >
+          <a href={url}>Download the video</a>
+        </video>
+      );
+    default:
+      break;
+  }
+  // Documents, and anything whose type the browser must not render inline, are downloads.
+  return <DocumentCard c={c} s={s} url={url} kind={kind} />;
+}
+
+function Media(props: { m: Message; c: MessageContent; ctx: ViewCtx }) {
   const { c } = props;
   const m = c.media;
   const kind = c.type === MessageType.AUDIO && m?.voice ? 'voice note' : typeLabel(c.type);
+  const s = m?.stored;
+  let body;
+  switch (s?.state) {
+    case MediaState.STORED:
+      body = <StoredFile m={props.m} c={c} s={s} ctx={props.ctx} kind={kind} />;
+      break;
+    case MediaState.PENDING:
+      body = (
+        <p class="media media-pending" role="status">
+          <span class="spinner" aria-hidden="true"></span> Fetching {kind} from WhatsApp…
+          {m?.filename ? <span class="filename"> · {m.filename}</span> : null}
+        </p>
+      );
+      break;
+    case MediaState.UNAVAILABLE:
+      body = (
+        <p class="media media-gone">
+          <span aria-hidden="true">⚠</span> {capitalised(kind)}
+          {m?.filename ? <span class="filename"> · {m.filename}</span> : null}: No longer available
+          from the provider{s.reason ? <span class="muted"> ({s.reason})</span> : null}
+        </p>
+      );
+      break;
+    default:
+      body = <MediaLabel c={c} kind={kind} />;
+  }
   return (
     <>
-      <p class="media">
-        <span class="media-icon" aria-hidden="true">
-          📎
-        </span>{' '}
-        {kind}
-        {m?.filename ? <span class="filename"> · {m.filename}</span> : null}
-        {m?.mimeType ? <span class="muted"> · {m.mimeType}</span> : null}
-      </p>
+      {body}
       <Text c={c} />
     </>
   );
@@ -110,7 +245,7 @@ function Labelled(props: { label: string; children: unknown }) {
   );
 }
 
-function Content(props: { m: Message }) {
+function Content(props: { m: Message; ctx: ViewCtx }) {
   const c = props.m.content;
   if (!c) return <p class="muted">(empty)</p>;
   switch (c.type) {
@@ -121,7 +256,7 @@ function Content(props: { m: Message }) {
     case MessageType.VIDEO:
     case MessageType.DOCUMENT:
     case MessageType.STICKER:
-      return <Media c={c} />;
+      return <Media m={props.m} c={c} ctx={props.ctx} />;
     case MessageType.LOCATION:
       return <Place c={c} />;
     case MessageType.CONTACTS:
@@ -200,7 +335,7 @@ export function MessageBubble(props: { m: Message; ctx: ViewCtx; oob?: boolean }
       {m.revoked ? (
         <p class="deleted small">🚫 Deleted by the sender — original kept for admins:</p>
       ) : null}
-      <Content m={m} />
+      <Content m={m} ctx={ctx} />
       {m.edits.length > 0 ? (
         <details class="edits small">
           <summary>edited</summary>
