@@ -263,11 +263,7 @@ export function createProfilesClient(opts: ProfilesClientOptions): ProfilesClien
         signal,
       ),
     upload: (header, body, { deadlineMs, signal } = {}) =>
-      upload(
-        raw,
-        { header, body, metadata: metadata(), deadline: deadlineIn(deadlineMs) },
-        signal,
-      ),
+      upload(raw, { header, body, metadata: metadata(), deadline: deadlineIn(deadlineMs) }, signal),
     reachable: (timeoutMs) => reachable(raw, timeoutMs),
     close: () => raw.close(),
   };

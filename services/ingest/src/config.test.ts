@@ -1,6 +1,6 @@
 import { ConfigError } from '@ue/kit';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from './config.js';
+import { loadConfig, mediaCaps } from './config.js';
 
 const required = {
   REDIS_URL: 'redis://127.0.0.1:6379',
@@ -22,9 +22,27 @@ describe('loadConfig', () => {
       c.WEBHOOK_MAX_BYTES,
       c.OUTBOUND_RATE_PER_SECOND,
     ]).toEqual([7203, 'https://graph.facebook.com/v24.0', 'bull', 3 * 1024 * 1024, 80]);
-    expect(c.INGEST_ROLES).toEqual(['http', 'webhook-worker', 'outbound-worker']);
+    expect(c.INGEST_ROLES).toEqual(['http', 'webhook-worker', 'outbound-worker', 'media-worker']);
     expect(c.HOST).toBe('0.0.0.0');
     expect(loadConfig({ ...required, HOST: '127.0.0.1' }).HOST).toBe('127.0.0.1');
+  });
+
+  it('caps media at the provider’s limits unless configured', () => {
+    const MB = 1024 * 1024;
+    expect(mediaCaps(loadConfig(required))).toEqual({
+      image: 5 * MB,
+      audio: 16 * MB,
+      video: 16 * MB,
+      document: 100 * MB,
+      sticker: 500 * 1024,
+    });
+    const c = loadConfig({
+      ...required,
+      MEDIA_MAX_BYTES_IMAGE: '1000',
+      MEDIA_CHECKSUM_RETRIES: '0',
+    });
+    expect([mediaCaps(c).image, c.MEDIA_CHECKSUM_RETRIES]).toEqual([1000, 0]);
+    expect(() => loadConfig({ ...required, MEDIA_MAX_BYTES_VIDEO: '0' })).toThrow(ConfigError);
   });
 
   it('names every missing or malformed variable', () => {

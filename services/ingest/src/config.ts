@@ -1,8 +1,9 @@
 // The ingest service's environment, parsed once (DESIGN §2). Every bad variable is named.
 import { env, parseEnv } from '@ue/kit';
 import { z } from 'zod';
+import { PROVIDER_CAPS, type MediaCaps } from './providers/whatsapp/media-rules.js';
 
-export const ROLES = ['http', 'webhook-worker', 'outbound-worker'] as const;
+export const ROLES = ['http', 'webhook-worker', 'outbound-worker', 'media-worker'] as const;
 export type Role = (typeof ROLES)[number];
 
 const positive = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -50,6 +51,24 @@ const schema = z.object({
   OUTBOUND_RATE_PER_SECOND: positive(80),
   OUTBOUND_ATTEMPTS: positive(12),
   OUTBOUND_TIMEOUT_MS: positive(15_000),
+  // Media (docs/ingest.md, "Media"): fetches at once per process, and the size caps per kind;
+  // the defaults are the provider's own limits.
+  MEDIA_CONCURRENCY: positive(4),
+  MEDIA_MAX_BYTES_IMAGE: positive(PROVIDER_CAPS.image),
+  MEDIA_MAX_BYTES_AUDIO: positive(PROVIDER_CAPS.audio),
+  MEDIA_MAX_BYTES_VIDEO: positive(PROVIDER_CAPS.video),
+  MEDIA_MAX_BYTES_DOCUMENT: positive(PROVIDER_CAPS.document),
+  MEDIA_MAX_BYTES_STICKER: positive(PROVIDER_CAPS.sticker),
+  // About a day of retries with the default backoff (capped at RETRY_MAX_MS); the provider
+  // keeps media about 30 days.
+  MEDIA_ATTEMPTS: positive(300),
+  // Bound on one metadata request; a download (and its upload to profiles) gets the longer one.
+  MEDIA_TIMEOUT_MS: positive(15_000),
+  MEDIA_DOWNLOAD_TIMEOUT_MS: positive(300_000),
+  // Downloads with a wrong checksum tried again (a corrupt transfer) before giving up.
+  MEDIA_CHECKSUM_RETRIES: z.coerce.number().int().min(0).default(2),
+  // After a 401/403 (the access token), wait this long before asking again.
+  MEDIA_TOKEN_RETRY_MS: positive(600_000),
   SHUTDOWN_GRACE_MS: positive(20_000),
   // Which parts this process runs; split them to scale HTTP and workers separately.
   INGEST_ROLES: env
@@ -62,6 +81,17 @@ export type Config = Readonly<z.output<typeof schema>>;
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   return parseEnv(schema, source);
+}
+
+/** The configured size cap of each media kind. */
+export function mediaCaps(c: Config): MediaCaps {
+  return {
+    image: c.MEDIA_MAX_BYTES_IMAGE,
+    audio: c.MEDIA_MAX_BYTES_AUDIO,
+    video: c.MEDIA_MAX_BYTES_VIDEO,
+    document: c.MEDIA_MAX_BYTES_DOCUMENT,
+    sticker: c.MEDIA_MAX_BYTES_STICKER,
+  };
 }
 
 const deadLetterCliSchema = z.object({

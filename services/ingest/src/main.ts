@@ -15,13 +15,18 @@ import { OUTBOUND_QUEUE } from '@ue/proto';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { createApp } from './app.js';
-import { loadConfig, type Config } from './config.js';
+import { loadConfig, mediaCaps, type Config } from './config.js';
 import { createApplyWebhook } from './jobs/apply-webhook.js';
 import { EventBatcher } from './jobs/event-batcher.js';
+import { createFetchMedia } from './jobs/fetch-media.js';
+import { createUploadAttachment } from './jobs/outbound-attachment.js';
 import { createSendOutbound } from './jobs/send-outbound.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { throttledWarn } from './ops/throttle.js';
+import { fetchMediaMetadata, openMediaDownload } from './providers/whatsapp/media-api.js';
 import { sendMessage } from './providers/whatsapp/send-api.js';
+import { MEDIA_FETCH, MEDIA_QUEUE, mediaJobId, mediaJobOptions } from './queue/media-queue.js';
+import { startMediaWorker } from './queue/media-worker.js';
 import { startOutboundWorker } from './queue/outbound-worker.js';
 import { createRateLimiter } from './queue/rate-limiter.js';
 import { createFailFastRedis, withTimeout } from './queue/redis.js';
@@ -52,9 +57,25 @@ function startWebhookPipeline({ config, log, closers, metrics, profiles, retry }
     apply: (req) => profiles.call('applyWebhookEvents', req),
     onBatch: (items) => metrics.applyBatchSize.observe(items),
   });
+  // The worker's own connection for queueing media fetches: it may wait for Redis (the
+  // delivery is retried if it fails), unlike the request path's fail-fast one.
+  const mediaQueue = new Queue(MEDIA_QUEUE, {
+    connection: { url: config.REDIS_URL, maxRetriesPerRequest: 3 },
+    prefix: config.BULLMQ_PREFIX,
+  });
+  mediaQueue.on('error', throttledWarn(log, 'media queue error'));
   const process = createApplyWebhook({
     batcher,
     maxEvents: config.WEBHOOK_BATCH_MAX_EVENTS,
+    enqueueMedia: async (jobs) => {
+      await mediaQueue.addBulk(
+        jobs.map((data) => ({
+          name: MEDIA_FETCH,
+          data,
+          opts: mediaJobOptions(mediaJobId(data.accountId, data.wamid), config.MEDIA_ATTEMPTS),
+        })),
+      );
+    },
     metrics,
     log,
   });
@@ -69,6 +90,40 @@ function startWebhookPipeline({ config, log, closers, metrics, profiles, retry }
     log,
   });
   closers.push({ name: 'webhook worker', close: w.close });
+  // Closed after the worker (closers run in reverse): in-flight deliveries still queue theirs.
+  closers.splice(closers.length - 1, 0, {
+    name: 'media queue (webhook worker)',
+    close: () => mediaQueue.close(),
+  });
+}
+
+function startMediaFetcher({ config, log, closers, metrics, profiles, retry }: Shared): void {
+  const api = {
+    baseUrl: config.WHATSAPP_API_BASE_URL,
+    accessToken: config.WHATSAPP_ACCESS_TOKEN,
+    timeoutMs: config.MEDIA_TIMEOUT_MS,
+  };
+  const process = createFetchMedia({
+    profiles,
+    metadata: (mediaId) => fetchMediaMetadata(api, mediaId),
+    download: (url, signal) => openMediaDownload({ ...api, signal }, url),
+    caps: mediaCaps(config),
+    downloadTimeoutMs: config.MEDIA_DOWNLOAD_TIMEOUT_MS,
+    checksumRetries: config.MEDIA_CHECKSUM_RETRIES,
+    tokenRetryMs: config.MEDIA_TOKEN_RETRY_MS,
+    metrics,
+    log,
+  });
+  const w = startMediaWorker({
+    redisUrl: config.REDIS_URL,
+    prefix: config.BULLMQ_PREFIX,
+    concurrency: config.MEDIA_CONCURRENCY,
+    retry,
+    process,
+    metrics,
+    log,
+  });
+  closers.push({ name: 'media worker', close: w.close });
 }
 
 function startSender({ config, log, closers, metrics, profiles, retry }: Shared): void {
@@ -85,6 +140,12 @@ function startSender({ config, log, closers, metrics, profiles, retry }: Shared)
   };
   const process = createSendOutbound({
     send: (job) => sendMessage(api, job),
+    uploadAttachment: createUploadAttachment({
+      profiles,
+      // An upload carries the whole file: the media download's bound, not one send's.
+      api: { ...api, timeoutMs: config.MEDIA_DOWNLOAD_TIMEOUT_MS },
+      deadlineMs: config.MEDIA_DOWNLOAD_TIMEOUT_MS,
+    }),
     report: (event) => profiles.call('applyWebhookEvents', { events: [event], deliveries: [] }),
     limiter: createRateLimiter(limiterRedis, {
       prefix: config.BULLMQ_PREFIX,
@@ -141,7 +202,7 @@ async function main(config: Config): Promise<void> {
   const redis = createFailFastRedis(config.REDIS_URL, timeoutMs);
   redis.on('error', throttledWarn(log, 'redis connection error'));
   closers.push({ name: 'redis', close: () => redis.quit().catch(() => redis.disconnect()) });
-  const queues = [WEBHOOK_QUEUE, OUTBOUND_QUEUE].map((name) => {
+  const queues = [WEBHOOK_QUEUE, OUTBOUND_QUEUE, MEDIA_QUEUE].map((name) => {
     const q = new Queue(name, { connection: redis, prefix: config.BULLMQ_PREFIX });
     q.on('error', throttledWarn(log, `${name} queue error`));
     closers.push({ name: `${name} queue`, close: () => q.close() });
@@ -182,6 +243,7 @@ async function main(config: Config): Promise<void> {
   const shared: Shared = { config, log, closers, metrics, profiles, retry };
   if (config.INGEST_ROLES.includes('webhook-worker')) startWebhookPipeline(shared);
   if (config.INGEST_ROLES.includes('outbound-worker')) startSender(shared);
+  if (config.INGEST_ROLES.includes('media-worker')) startMediaFetcher(shared);
   if (config.INGEST_ROLES.includes('http')) {
     const app = createApp({
       verifyToken: config.WHATSAPP_VERIFY_TOKEN,

@@ -112,6 +112,8 @@ export function ingestEnv(o: {
     WHATSAPP_APP_SECRET: APP_SECRET,
     WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN,
     WHATSAPP_ACCESS_TOKEN: 'test-access-token',
+    // Nothing listens there: a test that fetches media or sends points this at its stand-in.
+    WHATSAPP_API_BASE_URL: 'http://127.0.0.1:9/v24.0',
     BULLMQ_PREFIX: o.prefix,
     WEBHOOK_BATCH_WINDOW_MS: '30',
     RETRY_BASE_MS: '200',

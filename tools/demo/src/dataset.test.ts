@@ -10,7 +10,16 @@ describe('demo data set', () => {
     expect(new Set(PERSONAS.map((p) => p.account))).toEqual(new Set(['A', 'B']));
     expect(new Set(PERSONAS.map((p) => p.lang)).size).toBeGreaterThanOrEqual(7);
     expect(new Set(plan.inbound.map((i) => i.message.type))).toEqual(
-      new Set(['text', 'image', 'document', 'audio', 'location', 'reaction', 'unsupported']),
+      new Set([
+        'text',
+        'image',
+        'document',
+        'audio',
+        'sticker',
+        'location',
+        'reaction',
+        'unsupported',
+      ]),
     );
     expect(plan.outbound.some((o) => o.statuses.some((s) => s.status === 'failed'))).toBe(true);
     expect(

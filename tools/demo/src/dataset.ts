@@ -3,6 +3,7 @@
 // every id (wamid, client_id) depends only on the persona and position, never on `now`, so
 // loading it again adds nothing.
 import { UserStatus } from '@ue/proto';
+import { DEMO_MEDIA, webhookMedia, type DemoMedia } from './media.js';
 import { PHRASES, type Lang } from './phrases.js';
 
 export const ACCOUNTS = {
@@ -145,31 +146,29 @@ const STATUS_CYCLE: Array<UserStatus | undefined> = [
 
 function extras(p: Persona, i: number, at: number): InboundPlan[] {
   const bank = PHRASES[p.lang];
-  const media = (kind: string, body: Record<string, unknown>): InboundPlan => ({
+  // Real files (src/media.ts): the provider sandbox serves them by these ids.
+  const media = (kind: string, file: DemoMedia, body: Record<string, unknown>): InboundPlan => ({
     persona: p,
     at,
     message: {
       id: wamid(p, kind),
       timestamp: String(at),
       type: kind,
-      [kind]: {
-        id: `9${String(1e14 + i * 7919)}`,
-        sha256: Buffer.from(`${p.key}:${kind}`).toString('base64'),
-        ...body,
-      },
+      [kind]: { ...webhookMedia(file), ...body },
     },
   });
   const out: InboundPlan[] = [];
-  if (i % 5 === 0) out.push(media('image', { mime_type: 'image/jpeg', caption: bank.caption }));
+  if (i % 5 === 0)
+    out.push(media('image', DEMO_MEDIA.photos[(i / 5) % 3]!, { caption: bank.caption }));
   if (i % 7 === 1)
     out.push(
-      media('document', {
-        mime_type: 'application/pdf',
+      media('document', DEMO_MEDIA.invoice, {
         filename: `Rechnung_${4700 + i * 13}.pdf`,
         caption: bank.docCaption,
       }),
     );
-  if (i % 6 === 2) out.push(media('audio', { mime_type: 'audio/ogg; codecs=opus', voice: true }));
+  if (i % 6 === 2) out.push(media('audio', DEMO_MEDIA.voiceNote, { voice: true }));
+  if (i % 9 === 6) out.push(media('sticker', DEMO_MEDIA.sticker, { animated: false }));
   if (i % 8 === 3)
     out.push({
       persona: p,

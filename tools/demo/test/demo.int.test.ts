@@ -1,6 +1,7 @@
 // The quick start's demo loader against a real stack: loads a living data set through the
 // signed webhook endpoint and gRPC, and a second run duplicates nothing.
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createProfilesClient, type ProfilesClient } from '@ue/profiles-client';
@@ -11,11 +12,13 @@ import {
   ListMessagesRequest,
   ListUsersRequest,
   LogEntryKind,
+  MediaState,
   type Message,
   type User,
 } from '@ue/proto';
 import { requireEnv, testMongoUrl, uniqueName } from '@ue/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_MEDIA, MEDIA_DIR } from '../src/media.js';
 import { AGENT_TOKEN, APP_SECRET, ingestMetric, startStack, type Stack } from './stack.js';
 
 const DEMO = fileURLToPath(new URL('../dist/main.js', import.meta.url));
@@ -95,7 +98,7 @@ afterAll(async () => {
 });
 
 describe('npm run demo', () => {
-  it('loads dozens of users with conversations, statuses, facts and follow-ups; a second run adds nothing', async () => {
+  it('loads dozens of users with conversations, statuses, facts, follow-ups and media fetched from the sandbox; a second run adds nothing', async () => {
     const first = await runDemo();
     expect(first).toMatch(
       /^demo: 40 conversations on 117733559900011 and 228844661100022: \d+ inbound and \d+ outbound messages \(\d+ new\)/,
@@ -107,6 +110,31 @@ describe('npm run demo', () => {
     expect(loaded.reactions).toBeGreaterThan(5);
     expect(loaded.facts).toBeGreaterThan(40);
     expect(loaded.logs).toBeGreaterThan(10);
+    // Every photo, voice note, invoice and sticker fetched from the sandbox and stored.
+    const media = async (): Promise<Message[]> =>
+      (await Promise.all((await allUsers()).map((u) => messagesOf(u.id))))
+        .flat()
+        .filter((m) => m.content?.media?.mediaId);
+    expect((await media()).length).toBeGreaterThan(10);
+    const deadline = Date.now() + 60_000;
+    while (
+      (await media()).some((m) => m.content?.media?.stored?.state !== MediaState.STORED) &&
+      Date.now() < deadline
+    )
+      await new Promise((r) => setTimeout(r, 500));
+    const stored = await media();
+    expect(stored.filter((m) => m.content?.media?.stored?.state !== MediaState.STORED)).toEqual([]);
+    const pdf = stored.find((m) => m.content?.media?.mediaId === DEMO_MEDIA.invoice.id)!;
+    const parts: Buffer[] = [];
+    for await (const r of client.stream('downloadMedia', {
+      message: { messageId: pdf.id, accountId: '', wamid: '' },
+      variant: 0,
+      fileId: '',
+    }))
+      if (r.part?.$case === 'chunk') parts.push(Buffer.from(r.part.chunk));
+    expect(
+      Buffer.concat(parts).equals(readFileSync(new URL(DEMO_MEDIA.invoice.file, MEDIA_DIR))),
+    ).toBe(true);
     // ingest read every delivery the demo posted: none became a dead letter.
     expect(await ingestMetric(stack.ingestUrl, 'ingest_jobs_dead_lettered_total')).toBe(0);
 

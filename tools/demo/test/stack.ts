@@ -1,6 +1,7 @@
 // profiles and ingest as built child processes on free ports, for running the demo against
 // them as an outsider would (webhooks over HTTP, gRPC with an agent token).
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { freePort, startProcess, startProfilesService, type RunningProcess } from '@ue/testing';
 
 const require = createRequire(import.meta.url);
@@ -9,6 +10,8 @@ export const AGENT_TOKEN = 'tok-agent-0123456789';
 export const APP_SECRET = 'demo-test-app-secret';
 const INGEST_TOKEN = 'tok-ingest-0123456789';
 const VERIFY_TOKEN = 'verify-me';
+const ACCESS_TOKEN = 'demo-test-access-token';
+const SANDBOX = fileURLToPath(new URL('../../../scripts/provider-sandbox.mjs', import.meta.url));
 
 export interface Stack {
   profilesAddr: string;
@@ -23,8 +26,35 @@ const startProfiles = (o: { mongoUrl: string; redisUrl: string; prefix: string }
     tokens: `ingest:${INGEST_TOKEN},carol:${AGENT_TOKEN}`,
   });
 
-async function startIngest(o: { redisUrl: string; prefix: string; profilesAddr: string }) {
+/** The dev provider sandbox (./dev up runs it): serves the demo's media files. */
+async function startSandbox(ingestUrl: string): Promise<{ apiUrl: string; proc: RunningProcess }> {
   const port = await freePort();
+  const proc = await startProcess(
+    SANDBOX,
+    {
+      SANDBOX_PORT: String(port),
+      INGEST_URL: ingestUrl,
+      WHATSAPP_APP_SECRET: APP_SECRET,
+      WHATSAPP_ACCESS_TOKEN: ACCESS_TOKEN,
+    },
+    async () =>
+      (
+        await fetch(`http://127.0.0.1:${port}/v24.0/9100000000000001`, {
+          headers: { authorization: `Bearer ${ACCESS_TOKEN}` },
+        })
+      ).status === 200,
+  );
+  return { apiUrl: `http://127.0.0.1:${port}/v24.0`, proc };
+}
+
+async function startIngest(o: {
+  redisUrl: string;
+  prefix: string;
+  profilesAddr: string;
+  port: number;
+  apiUrl: string;
+}) {
+  const port = o.port;
   const url = `http://127.0.0.1:${port}`;
   const proc = await startProcess(
     require.resolve('@ue/ingest'),
@@ -34,8 +64,8 @@ async function startIngest(o: { redisUrl: string; prefix: string; profilesAddr: 
       PROFILES_TOKEN: INGEST_TOKEN,
       WHATSAPP_APP_SECRET: APP_SECRET,
       WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN,
-      WHATSAPP_ACCESS_TOKEN: 'unused-in-this-test',
-      WHATSAPP_API_BASE_URL: 'http://127.0.0.1:9',
+      WHATSAPP_ACCESS_TOKEN: ACCESS_TOKEN,
+      WHATSAPP_API_BASE_URL: o.apiUrl,
       BULLMQ_PREFIX: o.prefix,
       WEBHOOK_BATCH_WINDOW_MS: '30',
       RETRY_BASE_MS: '200',
@@ -61,7 +91,15 @@ export async function startStack(o: {
   try {
     const profiles = await startProfiles(o);
     procs.push(profiles.proc);
-    const ingest = await startIngest({ ...o, profilesAddr: profiles.addr });
+    const port = await freePort();
+    const sandbox = await startSandbox(`http://127.0.0.1:${port}`);
+    procs.push(sandbox.proc);
+    const ingest = await startIngest({
+      ...o,
+      profilesAddr: profiles.addr,
+      port,
+      apiUrl: sandbox.apiUrl,
+    });
     procs.push(ingest.proc);
     return { profilesAddr: profiles.addr, ingestUrl: ingest.url, stop };
   } catch (err) {

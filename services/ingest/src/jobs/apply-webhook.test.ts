@@ -115,4 +115,59 @@ describe('apply-webhook job', () => {
     expect(err).toBeInstanceOf(AppError);
     expect(err).not.toBeInstanceOf(UnrecoverableError);
   });
+
+  it('queues the media fetches only once profiles has stored the messages', async () => {
+    const image = {
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          id: 'w',
+          changes: [
+            {
+              field: 'messages',
+              value: {
+                metadata: { phone_number_id: '117733559900011' },
+                contacts: [{ wa_id: '4915112345678', profile: { name: 'J' } }],
+                messages: [
+                  {
+                    from: '4915112345678',
+                    id: 'wamid.IMG',
+                    timestamp: '1794300660',
+                    type: 'image',
+                    image: { id: '1730928465019273', mime_type: 'image/jpeg', sha256: 'c2hh' },
+                  },
+                ],
+              },
+            },
+          ],
+        },
+      ],
+    };
+    const order: string[] = [];
+    const queued: unknown[] = [];
+    const run = (submit: () => Promise<void>) =>
+      createApplyWebhook({
+        batcher: { submit },
+        maxEvents: 500,
+        enqueueMedia: (jobs) => (order.push('enqueue'), queued.push(...jobs), Promise.resolve()),
+        metrics: createMetrics(),
+        log,
+      });
+    await run(() => (order.push('apply'), Promise.resolve()))(job(image));
+    expect(order).toEqual(['apply', 'enqueue']);
+    expect(queued).toEqual([
+      {
+        accountId: '117733559900011',
+        wamid: 'wamid.IMG',
+        kind: 'image',
+        mediaId: '1730928465019273',
+        mimeType: 'image/jpeg',
+        sha256: 'c2hh',
+      },
+    ]);
+    order.length = 0;
+    const failed = run(() => Promise.reject(new AppError('UNAVAILABLE', 'down')));
+    await expect(failed(job(image))).rejects.toThrow(/down/);
+    expect(order).toEqual([]);
+  });
 });

@@ -7,6 +7,7 @@ import type { RawDelivery, WebhookEvent } from '@ue/proto';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Metrics } from '../ops/metrics.js';
 import { parseWhatsappDelivery } from '../providers/whatsapp/parser.js';
+import { mediaJobsOf, type MediaJobData } from '../queue/media-queue.js';
 import type { WebhookJobData } from '../queue/webhook-queue.js';
 import type { EventBatcher } from './event-batcher.js';
 import { profilesFailure } from './profiles-failure.js';
@@ -15,6 +16,12 @@ export interface ApplyWebhookDeps {
   batcher: Pick<EventBatcher, 'submit'>;
   /** Events per ApplyWebhookEvents call: a bigger delivery (up to 1000 updates) is split. */
   maxEvents: number;
+  /**
+   * Queue the media fetches of the applied messages (after profiles stored them, so the
+   * message shows at once and its file a moment later). A failure retries the delivery:
+   * applying again is harmless, and the job ids keep a fetch from being queued twice.
+   */
+  enqueueMedia?: (jobs: MediaJobData[]) => Promise<void>;
   metrics: Metrics;
   log: Logger;
   now?: () => Date;
@@ -108,6 +115,8 @@ export function createApplyWebhook(
     } catch (err) {
       throw profilesFailure(err, 'the events').error;
     }
+    const media = mediaJobsOf(parsed.events);
+    if (media.length > 0 && deps.enqueueMedia) await deps.enqueueMedia(media);
     for (const e of parsed.events)
       deps.metrics.eventsApplied.inc({ type: e.event?.$case ?? 'none' });
     deps.metrics.endToEndSeconds.observe(

@@ -14,14 +14,23 @@ import { profilesFailure } from './profiles-failure.js';
 /** What ingest keeps in the job next to profiles' OutboundJob fields. */
 export interface SenderState {
   tries?: number;
+  /** The provider's id of the uploaded attachment: a retry sends it without uploading again. */
+  mediaId?: string;
   reportTries?: number;
   result?: { wamid?: string; errors?: ProviderError[] };
 }
 
 export type OutboundJobData = Record<string, unknown> & { ingest?: SenderState };
 
+/** Uploading an attachment: its provider media id, or a send outcome that ends the attempt. */
+export type UploadAttachment = (
+  job: OutboundJob,
+) => Promise<{ kind: 'uploaded'; id: string } | Exclude<SendOutcome, { kind: 'accepted' }>>;
+
 export interface SendOutboundDeps {
   send: (job: OutboundJob) => Promise<SendOutcome>;
+  /** For attachments stored in profiles and not yet on the provider (content.media.stored). */
+  uploadAttachment: UploadAttachment;
   report: (event: WebhookEvent) => Promise<unknown>;
   limiter: RateLimiter;
   /** Provider attempts before the message is recorded as failed. */
@@ -40,6 +49,29 @@ async function later(
   await job.updateData({ ...job.data, ingest: state });
   await job.moveToDelayed(Date.now() + delayMs, token);
   throw new DelayedError();
+}
+
+/** An attachment only profiles holds: uploaded to the provider first, sent by its id. */
+const needsUpload = (out: OutboundJob): boolean =>
+  Boolean(out.content?.media?.stored?.fileId && !out.content.media.mediaId);
+
+/** One provider attempt: the upload (once; its id is kept in the job), then the send. */
+async function attempt(
+  deps: SendOutboundDeps,
+  { job, out, state }: { job: Job<OutboundJobData>; out: OutboundJob; state: SenderState },
+): Promise<SendOutcome> {
+  if (needsUpload(out) && !state.mediaId) {
+    const up = await deps.uploadAttachment(out);
+    deps.metrics.mediaUploads.inc({
+      result: up.kind === 'uploaded' ? 'uploaded' : up.kind === 'retry' ? 'retried' : 'refused',
+    });
+    if (up.kind !== 'uploaded') return up;
+    state.mediaId = up.id;
+    await job.updateData({ ...job.data, ingest: state });
+  }
+  if (needsUpload(out)) out.content!.media!.mediaId = state.mediaId!;
+  await deps.limiter.acquire(out.accountId);
+  return deps.send(out);
 }
 
 export function createSendOutbound(
@@ -61,8 +93,7 @@ export function createSendOutbound(
     };
 
     if (!state.result) {
-      await deps.limiter.acquire(out.accountId);
-      const outcome = await deps.send(out);
+      const outcome = await attempt(deps, { job, out, state });
       if (outcome.kind === 'retry') {
         state.tries = (state.tries ?? 0) + 1;
         if (state.tries < deps.maxTries) {

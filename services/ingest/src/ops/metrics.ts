@@ -17,6 +17,11 @@ export interface Metrics {
   applyBatchSize: Histogram;
   endToEndSeconds: Histogram;
   outboundSent: Counter<'result'>;
+  mediaFetched: Counter<'kind' | 'outcome'>;
+  mediaBytes: Counter<'kind'>;
+  mediaFetchSeconds: Histogram<'kind'>;
+  mediaTokenFailures: Counter<'account'>;
+  mediaUploads: Counter<'result'>;
   queueDepth: Gauge<'queue' | 'state'>;
 }
 
@@ -97,6 +102,37 @@ export function createMetrics(
     outboundSent: new Counter({
       name: 'ingest_outbound_total',
       help: 'Outbound send outcomes (accepted, refused, retried)',
+      labelNames: ['result'],
+      ...r,
+    }),
+    mediaFetched: new Counter({
+      name: 'ingest_media_fetches_total',
+      help: 'Media fetch attempts by kind and outcome (stored, unavailable, retried, skipped, gone)',
+      labelNames: ['kind', 'outcome'],
+      ...r,
+    }),
+    mediaBytes: new Counter({
+      name: 'ingest_media_bytes_total',
+      help: 'Bytes of media fetched from the provider and stored in profiles',
+      labelNames: ['kind'],
+      ...r,
+    }),
+    mediaFetchSeconds: new Histogram({
+      name: 'ingest_media_fetch_seconds',
+      help: 'From the first metadata request to the file stored in profiles',
+      labelNames: ['kind'],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+      ...r,
+    }),
+    mediaTokenFailures: new Counter({
+      name: 'ingest_media_token_failures_total',
+      help: 'Media requests the provider refused with 401/403 (the access token), by business number',
+      labelNames: ['account'],
+      ...r,
+    }),
+    mediaUploads: new Counter({
+      name: 'ingest_outbound_media_uploads_total',
+      help: 'Attachments uploaded to the provider before sending (uploaded, retried, refused)',
       labelNames: ['result'],
       ...r,
     }),
