@@ -17,8 +17,9 @@ describe('loadBenchConfig', () => {
       steadySeconds: 300,
       steadyRate: 100,
       reviewSeconds: 180,
+      mediaImages: 200,
     });
-    expect(c.only).toEqual(['accept', 'e2e', 'lookups', 'pages', 'resources', 'review']);
+    expect(c.only).toEqual(['accept', 'e2e', 'lookups', 'pages', 'resources', 'review', 'media']);
     expect(c.pageSizes).toEqual([
       { users: 10_000, messages: 100_000 },
       { users: 100_000, messages: 1_000_000 },

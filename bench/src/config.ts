@@ -4,7 +4,9 @@
 //   BENCH_ROOT             checkout whose built services/*/dist/main.js are measured (default: this
 //                          repository); build it first (npm ci && npm run build in that checkout)
 //   BENCH_RUNS             runs per figure; every figure is the median of the runs (default 3)
-//   BENCH_ONLY             comma-separated subset of accept,e2e,lookups,pages,resources (default all)
+//   BENCH_ONLY             comma-separated subset of accept,e2e,lookups,pages,resources,review,media
+//                          (default all)
+//   BENCH_MEDIA_IMAGES     1 MiB images fetched and stored in one run of scenario 7 (default 200)
 //   BENCH_WRITE_DOC        1: replace the generated block in docs/BENCHMARKS.md; 0: stdout only (default 1)
 //   BENCH_CONNECTIONS      HTTP connections of the webhook posters (default 20)
 //   BENCH_ACCEPT_SECONDS   duration of one webhook-accept run (default 10)
@@ -21,7 +23,15 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
-export const SCENARIOS = ['accept', 'e2e', 'lookups', 'pages', 'resources', 'review'] as const;
+export const SCENARIOS = [
+  'accept',
+  'e2e',
+  'lookups',
+  'pages',
+  'resources',
+  'review',
+  'media',
+] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface PageSize {
@@ -88,6 +98,7 @@ const schema = z.object({
   // The local review model (scripts/lib.sh exports it; scenario 6).
   UE_MODEL_PATH: z.string().min(1).optional(),
   BENCH_REVIEW_SECONDS: count(180),
+  BENCH_MEDIA_IMAGES: count(200),
 });
 
 export interface BenchConfig {
@@ -110,6 +121,8 @@ export interface BenchConfig {
   modelPath?: string;
   /** How long scenario 6 lets the local model review before counting reviews per minute. */
   reviewSeconds: number;
+  /** Images of 1 MiB per fetch-and-store run of scenario 7. */
+  mediaImages: number;
 }
 
 export function loadBenchConfig(source: NodeJS.ProcessEnv = process.env): Readonly<BenchConfig> {
@@ -137,6 +150,7 @@ export function loadBenchConfig(source: NodeJS.ProcessEnv = process.env): Readon
     ...(e.NODE_OPTIONS ? { nodeOptions: e.NODE_OPTIONS } : {}),
     ...(e.UE_MODEL_PATH ? { modelPath: e.UE_MODEL_PATH } : {}),
     reviewSeconds: e.BENCH_REVIEW_SECONDS,
+    mediaImages: e.BENCH_MEDIA_IMAGES,
   });
 }
 

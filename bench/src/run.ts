@@ -18,6 +18,7 @@ import { lookupsScenario } from './scenarios/lookups.js';
 import { pagesScenario } from './scenarios/pages.js';
 import { peaks, resourcesScenario } from './scenarios/resources.js';
 import { reviewScenario } from './scenarios/review.js';
+import { mediaScenario } from './scenarios/media.js';
 import { warmUp } from './seed/warmup.js';
 import { Cleanup } from './stack/cleanup.js';
 import { commitOf, machineFacts } from './stack/machine.js';
@@ -46,6 +47,7 @@ async function runScenarios(ctx: BenchContext): Promise<Section[]> {
   if (want('pages')) sections.push(...(await pagesScenario(ctx)));
   if (want('resources')) sections.push(...(await resourcesScenario(ctx, afterPipeline)));
   if (want('review')) sections.push(...(await reviewScenario(ctx)));
+  if (want('media')) sections.push(...(await mediaScenario(ctx)));
   return sections;
 }
 

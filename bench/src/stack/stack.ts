@@ -84,6 +84,8 @@ export interface IngestOptions {
   redisDb: number;
   prefix: string;
   profiles: Service;
+  /** WHATSAPP_API_BASE_URL (default: a discard port; scenario 7 runs a stand-in provider). */
+  apiBaseUrl?: string;
 }
 
 const secret = (bytes = 24): string => randomBytes(bytes).toString('base64url');
@@ -251,8 +253,9 @@ export async function provisionStack(o: {
       WHATSAPP_APP_SECRET: secrets.appSecret,
       WHATSAPP_VERIFY_TOKEN: secrets.verifyToken,
       WHATSAPP_ACCESS_TOKEN: secret(),
-      // Outbound is not benchmarked: nothing listens on the discard port.
-      WHATSAPP_API_BASE_URL: 'http://127.0.0.1:9/v24.0',
+      // Outbound is not benchmarked: nothing listens on the discard port. Media is fetched only
+      // where the roles include media-worker (scenario 7, with its stand-in provider).
+      WHATSAPP_API_BASE_URL: p.apiBaseUrl ?? 'http://127.0.0.1:9/v24.0',
       BULLMQ_PREFIX: p.prefix,
       INGEST_ROLES: p.roles,
       HOST: '127.0.0.1',
