@@ -31,10 +31,18 @@ describe('engagement.v1 contract', () => {
         'UpdateUser',
         'UpsertFacts',
         'WatchEvents',
+        'UploadMedia',
+        'DownloadMedia',
+        'SetMediaState',
+        'GetMessage',
       ].sort(),
     );
     expect(ProfilesServiceService.watchEvents.responseStream).toBe(true);
     expect(ProfilesServiceService.exportUser.responseStream).toBe(true);
+    // Files travel in chunks both ways, never as one message.
+    expect(ProfilesServiceService.uploadMedia.requestStream).toBe(true);
+    expect(ProfilesServiceService.uploadMedia.responseStream).toBe(false);
+    expect(ProfilesServiceService.downloadMedia.responseStream).toBe(true);
   });
 
   it('round-trips large ids, unicode and times without loss', () => {
