@@ -1,6 +1,7 @@
 // Build the app over real Redis (sessions, admins, rate limits) for route-level tests, and a
 // tiny cookie-keeping client around app.request().
 import { uniqueName, requireEnv } from '@ue/testing';
+import { cookieHeader, keepCookies } from './cookies.js';
 import { Redis } from 'ioredis';
 import { createLogger } from '@ue/kit';
 import { publicDir } from '@ue/web';
@@ -74,20 +75,13 @@ export class Client {
   async request(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
     if (this.ip) headers.set('x-forwarded-for', this.ip);
-    if (this.cookies.size)
-      headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
+    if (this.cookies.size) headers.set('cookie', cookieHeader(this.cookies));
     const res = await this.app.request(`http://localhost${path}`, {
       ...init,
       headers,
       redirect: 'manual',
     });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(';');
-      const i = pair!.indexOf('=');
-      const [k, v] = [pair!.slice(0, i), pair!.slice(i + 1)];
-      if (v === '' || /max-age=0/i.test(c)) this.cookies.delete(k);
-      else this.cookies.set(k, v);
-    }
+    keepCookies(this.cookies, res);
     return res;
   }
 

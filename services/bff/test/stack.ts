@@ -26,6 +26,8 @@ import {
   type RunningProcess,
 } from '@ue/testing';
 
+import { cookieHeader, keepCookies } from './cookies.js';
+
 const require = createRequire(import.meta.url);
 
 export interface ProfilesProcess {
@@ -236,16 +238,9 @@ export class HttpClient {
 
   async request(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
-    if (this.cookies.size)
-      headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
+    if (this.cookies.size) headers.set('cookie', cookieHeader(this.cookies));
     const res = await fetch(`${this.base}${path}`, { ...init, headers, redirect: 'manual' });
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(';');
-      const i = pair!.indexOf('=');
-      const [k, v] = [pair!.slice(0, i), pair!.slice(i + 1)];
-      if (v === '' || /max-age=0/i.test(c)) this.cookies.delete(k);
-      else this.cookies.set(k, v);
-    }
+    keepCookies(this.cookies, res);
     return res;
   }
 
