@@ -180,6 +180,27 @@ describe('media over the real stack', () => {
     expect(sha(Buffer.from(await res.arrayBuffer()))).toBe(sha(photo));
   });
 
+  it('answers a Range request with 206 and just those bytes, and 416 past the end', async () => {
+    const res = await admin.get(`/media/${ids.photo}`, { headers: { range: 'bytes=100-199' } });
+    expect(res.status).toBe(206);
+    expect(res.headers.get('content-range')).toBe(`bytes 100-199/${photo.length}`);
+    expect(res.headers.get('content-length')).toBe('100');
+    expect(res.headers.get('content-type')).toBe('image/jpeg');
+    expect(res.headers.get('accept-ranges')).toBe('bytes');
+    expect(res.headers.get('content-security-policy')).toBe(MEDIA_CSP);
+    expect(Buffer.from(await res.arrayBuffer()).equals(photo.subarray(100, 200))).toBe(true);
+    const tail = await admin.get(`/media/${ids.photo}`, { headers: { range: 'bytes=-10' } });
+    expect(tail.status).toBe(206);
+    expect(Buffer.from(await tail.arrayBuffer()).equals(photo.subarray(photo.length - 10))).toBe(
+      true,
+    );
+    const past = await admin.get(`/media/${ids.photo}`, {
+      headers: { range: `bytes=${photo.length}-` },
+    });
+    expect(past.status).toBe(416);
+    expect(past.headers.get('content-range')).toBe(`bytes */${photo.length}`);
+  });
+
   it('serves a hostile SVG and an HTML page stored as "images" as sandboxed downloads', async () => {
     for (const [id, name, bytes] of [
       [ids.svg!, 'logo.svg', HOSTILE_SVG],

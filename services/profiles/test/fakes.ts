@@ -661,10 +661,10 @@ function fakeMedia(files: Map<string, MediaFileInfo & { bytes: Buffer }>): Media
       const f = files.get(fileId);
       return f ? info(f) : null;
     },
-    async *open(fileId) {
+    async *open(fileId, range) {
       const f = files.get(fileId);
       if (!f) throw new Error(`no file ${fileId}`);
-      yield Buffer.from(f.bytes);
+      yield Buffer.from(range ? f.bytes.subarray(range.start, range.end) : f.bytes);
     },
     delete: async (fileId) => void files.delete(fileId),
     async attach(fileId, to) {

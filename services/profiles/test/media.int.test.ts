@@ -100,6 +100,8 @@ async function download(req: Partial<DownloadMediaRequest>) {
     message: undefined,
     variant: MediaVariant.UNSPECIFIED,
     fileId: '',
+    offset: 0,
+    length: 0,
     ...req,
   }))
     parts.push(r.part);
@@ -167,6 +169,14 @@ describe('UploadMedia and DownloadMedia', () => {
     expect(sha(d.bytes)).toBe(sha(bytes));
     expect(d.bytes.equals(bytes)).toBe(true);
     expect((await download({ fileId: up.fileId })).bytes.equals(bytes)).toBe(true);
+    // Part of it (an HTTP Range request): across a chunk boundary, and to the end.
+    const part = await download({ fileId: up.fileId, offset: 300_000, length: 70_000 });
+    expect(part.file?.sizeBytes).toBe(bytes.length);
+    expect(part.bytes.equals(bytes.subarray(300_000, 370_000))).toBe(true);
+    const tail = await download({ fileId: up.fileId, offset: bytes.length - 5 });
+    expect(tail.bytes.equals(bytes.subarray(bytes.length - 5))).toBe(true);
+    const past = await refusal(download({ fileId: up.fileId, offset: bytes.length }));
+    expect([past.code, past.field]).toEqual(['INVALID_ARGUMENT', 'offset']);
 
     const listed = await call(h.client, 'listMessages', {
       userId: m.userId,

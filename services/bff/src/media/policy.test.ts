@@ -7,6 +7,7 @@ import {
   isThumbnailSource,
   MEDIA_CSP,
   mediaHeaders,
+  parseRange,
   safeFilename,
   servesInline,
 } from './policy.js';
@@ -139,5 +140,22 @@ describe('thumbnail sources and sizes', () => {
     expect(humanSize(245_000)).toBe('245 KB');
     expect(humanSize(5_200_000)).toBe('5.2 MB');
     expect(humanSize(-1)).toBe('');
+  });
+});
+
+describe('Range requests', () => {
+  it('reads one simple byte range, the last N bytes, or an open end', () => {
+    expect(parseRange('bytes=0-99', 1000)).toEqual({ start: 0, end: 99 });
+    expect(parseRange('bytes=900-', 1000)).toEqual({ start: 900, end: 999 });
+    expect(parseRange('bytes=-100', 1000)).toEqual({ start: 900, end: 999 });
+    expect(parseRange('bytes=-5000', 1000)).toEqual({ start: 0, end: 999 });
+    expect(parseRange('bytes=990-5000', 1000)).toEqual({ start: 990, end: 999 });
+  });
+
+  it('says unsatisfiable past the end, and ignores what is not one byte range', () => {
+    expect(parseRange('bytes=1000-', 1000)).toBe('unsatisfiable');
+    expect(parseRange('bytes=-0', 1000)).toBe('unsatisfiable');
+    for (const h of [undefined, '', 'bytes=0-1,5-9', 'items=0-9', 'bytes=9-3', 'bytes=-', 'x'])
+      expect(parseRange(h, 1000), String(h)).toBeUndefined();
   });
 });

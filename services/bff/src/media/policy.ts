@@ -119,7 +119,33 @@ export function mediaHeaders(f: ServedFile): Record<string, string> {
     // lifetime lets an erasure take effect in browsers soon.
     'Cache-Control': 'private, max-age=600',
     'Cross-Origin-Resource-Policy': 'same-origin',
+    // Players ask for parts (seeking, a voice note's duration): answered with 206.
+    'Accept-Ranges': 'bytes',
   };
+}
+
+/**
+ * One `Range: bytes=…` header against a file of `size` bytes: the inclusive range to send,
+ * "unsatisfiable" (416), or undefined when there is none or it is not one simple byte range
+ * (multiple ranges, other units, nonsense: the whole file is sent, which HTTP allows).
+ */
+export function parseRange(
+  header: string | undefined,
+  size: number,
+): { start: number; end: number } | 'unsatisfiable' | undefined {
+  const m = header ? /^bytes=(\d*)-(\d*)$/.exec(header.trim()) : null;
+  if (!m || (m[1] === '' && m[2] === '')) return undefined;
+  if (m[1] === '') {
+    // The last N bytes.
+    const n = Number(m[2]);
+    if (n === 0 || size === 0) return 'unsatisfiable';
+    return { start: Math.max(0, size - n), end: size - 1 };
+  }
+  const start = Number(m[1]);
+  const end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
+  if (!Number.isSafeInteger(start) || start >= size) return 'unsatisfiable';
+  if (end < start) return undefined;
+  return { start, end };
 }
 
 /** The name a file is offered under when the message has none: "<message>.<ext>". */

@@ -302,6 +302,22 @@ export async function uploadMedia(
   return linkFile(deps, { message: target.message, h, file });
 }
 
+/** DownloadMedia's offset and length as a range of the file; none for the whole file. */
+function byteRange(
+  req: Pick<DownloadMediaRequest, 'offset' | 'length'>,
+  size: number,
+): { start: number; end: number } | undefined {
+  const offset = Number(req.offset ?? 0);
+  const length = Number(req.length ?? 0);
+  if (!Number.isSafeInteger(offset) || offset < 0)
+    throw AppError.invalid('offset', 'a whole number of bytes, 0 or more');
+  if (!Number.isSafeInteger(length) || length < 0)
+    throw AppError.invalid('length', 'a whole number of bytes, 0 or more');
+  if (offset === 0 && length === 0) return undefined;
+  if (offset >= size) throw AppError.invalid('offset', `past the end of the file (${size} bytes)`);
+  return { start: offset, end: length ? Math.min(size, offset + length) : size };
+}
+
 /** DownloadMedia: the file's description, then its bytes in parts of at most 256 KiB. */
 export async function downloadMedia(
   deps: Pick<Ports, 'messages' | 'media'>,
@@ -318,10 +334,11 @@ export async function downloadMedia(
   const file = fileId ? await deps.media.info(fileId) : null;
   if (!file) throw AppError.notFound('stored media file');
   const { sizeBytes, mimeType, sha256Hex, filename } = file;
+  const range = byteRange(req, sizeBytes);
   await write({
     part: { $case: 'file', file: { fileId, mimeType, sizeBytes, sha256Hex, filename } },
   });
-  for await (const buf of deps.media.open(fileId)) {
+  for await (const buf of deps.media.open(fileId, range)) {
     if (req.cancelled()) return;
     for (const piece of slices(buf)) {
       // A view of the same bytes as the contract's Buffer, no copy.

@@ -304,7 +304,8 @@ export interface MediaStore {
   /** The file, or null when there is none with this id (a malformed id included). */
   info(fileId: string): Promise<MediaFileInfo | null>;
   /** The file's bytes in order, in pieces of the store's chunk size. */
-  open(fileId: string): AsyncIterable<Uint8Array>;
+  /** The bytes, or those from `start` up to `end` (exclusive; an HTTP Range request). */
+  open(fileId: string, range?: { start: number; end: number }): AsyncIterable<Uint8Array>;
   delete(fileId: string): Promise<void>;
   /** Mark an unattached file of `userId` as attached to `messageId`; false if it was not one. */
   attach(fileId: string, to: { userId: string; messageId: string }): Promise<boolean>;

@@ -121,10 +121,10 @@ export function createMediaStore(db: Db): MediaStore {
       const f = await files.findOne({ _id: id });
       return f ? infoOf(f) : null;
     },
-    open(fileId) {
+    open(fileId, range) {
       const id = objectIdOf(fileId);
       if (!id) throw new Error(`not a media file id: ${fileId}`);
-      return bucket.openDownloadStream(id);
+      return bucket.openDownloadStream(id, range ? { start: range.start, end: range.end } : {});
     },
     async delete(fileId) {
       const id = objectIdOf(fileId);
