@@ -130,6 +130,8 @@ describe('npm run demo', () => {
       message: { messageId: pdf.id, accountId: '', wamid: '' },
       variant: 0,
       fileId: '',
+      offset: 0,
+      length: 0,
     }))
       if (r.part?.$case === 'chunk') parts.push(Buffer.from(r.part.chunk));
     expect(
