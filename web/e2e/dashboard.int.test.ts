@@ -1,10 +1,11 @@
 // The admin dashboard in real Chromium against the real stack (profiles + ingest + bff):
 // the acceptance flows of DESIGN §6 / issue 5, hostile data, and the logged-out lockout.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { type BrowserContext, type Page } from 'playwright-core';
+import { launchChromium } from './browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ADMIN,
@@ -100,23 +101,7 @@ describe('admin dashboard in Chromium', () => {
         'Confirm Friday delivery with Élodie',
         new Date(Date.now() - 3600_000),
       );
-    profileDir = mkdtempSync(join(tmpdir(), 'ue-chromium-'));
-    // A fresh profile directory per run (playwright's way of passing --user-data-dir).
-    context = await chromium.launchPersistentContext(profileDir, {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      viewport: { width: 1366, height: 900 },
-    });
+    ({ context, profileDir } = await launchChromium({ viewport: { width: 1366, height: 900 } }));
     page = context.pages()[0] ?? (await context.newPage());
     page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
     page.on('dialog', (d) => {

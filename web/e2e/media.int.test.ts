@@ -3,10 +3,11 @@
 // placeholders while fetching and when gone, and a reply with an image that lands in the
 // thread. Files are attached the way ingest attaches them (ApplyWebhookEvents, then
 // UploadMedia); every image and the PDF are made here.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { type BrowserContext, type Page } from 'playwright-core';
+import { launchChromium } from './browser.js';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MediaState, MessageType } from '@ue/proto';
@@ -146,23 +147,10 @@ describe('media in the conversation, in Chromium', () => {
     const [mara] = await stack.listUsers('Mara');
     userUrl = `${stack.bffUrl}/users/${encodeURIComponent(mara!.id)}`;
 
-    profileDir = mkdtempSync(join(tmpdir(), 'ue-chromium-'));
-    context = await chromium.launchPersistentContext(profileDir, {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+    ({ context, profileDir } = await launchChromium({
       viewport: { width: 1440, height: 900 },
       acceptDownloads: true,
-    });
+    }));
     page = context.pages()[0] ?? (await context.newPage());
     page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
     page.on('console', (msg) => {

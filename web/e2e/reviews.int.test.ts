@@ -1,10 +1,11 @@
 // AI reviews in real Chromium against the real stack: the users list's score badges and review
 // filters, the user page's Review section (criteria, measured signals, history), "Review now"
 // reaching the reviewer, and a new review appearing live. Screenshots at 1440 and 375 px.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { launchChromium } from './browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActionOwner, ReviewState, Sentiment, SentimentTrend } from '@ue/proto';
 import { ADMIN, eventually, startStack, textWebhook, type Stack } from './stack.js';
@@ -114,22 +115,7 @@ describe('AI reviews in Chromium', () => {
       criteria: criteria(9, 9, 9),
       signals: signals(100),
     });
-    profileDir = mkdtempSync(join(tmpdir(), 'ue-chromium-'));
-    context = await chromium.launchPersistentContext(profileDir, {
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-      viewport: { width: 1440, height: 900 },
-    });
+    ({ context, profileDir } = await launchChromium({ viewport: { width: 1440, height: 900 } }));
     page = context.pages()[0] ?? (await context.newPage());
     page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
     page.on('dialog', (d) => {
