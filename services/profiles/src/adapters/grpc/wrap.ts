@@ -225,56 +225,50 @@ export function createWrapper(auth: Authenticate, log: Logger, registry: Registr
     return grpcError(app);
   };
 
+  /** Runs a call that has one answer: the result (unless the call ended meanwhile) or the
+   * mapped error, exactly once, with its latency and outcome recorded. */
+  const answerOnce = <Res>(
+    method: string,
+    callback: (err: ServerErrorResponse | null, res?: Res) => void,
+    run: () => Promise<{ ctx: CallContext; res: Res }>,
+  ): void => {
+    let done = false;
+    const reply = (err: ServerErrorResponse | null, res?: Res) => {
+      if (done) return;
+      done = true;
+      callback(err, res);
+    };
+    const end = latency.startTimer({ method });
+    void (async () => {
+      try {
+        const { ctx, res } = await run();
+        if (ctx.isCancelled()) throw cancelledError();
+        calls.inc({ method, code: 'OK' });
+        reply(null, res);
+      } catch (err) {
+        reply(fail(method, err));
+      } finally {
+        end();
+      }
+    })();
+  };
+
   return {
     clientStream(method, fn) {
-      return (call, callback) => {
-        let done = false;
-        const reply = (err: ServerErrorResponse | null, res?: Awaited<ReturnType<typeof fn>>) => {
-          if (done) return;
-          done = true;
-          callback(err, res);
-        };
-        const end = latency.startTimer({ method });
-        void (async () => {
-          try {
-            const ctx = contextOf(call, auth(call.metadata));
-            const res = await fn(partsOf(call, ctx), ctx);
-            if (ctx.isCancelled()) throw cancelledError();
-            calls.inc({ method, code: 'OK' });
-            reply(null, res);
-          } catch (err) {
-            reply(fail(method, err));
-          } finally {
-            end();
-          }
-        })();
-      };
+      return (call, callback) =>
+        answerOnce(method, callback, async () => {
+          const ctx = contextOf(call, auth(call.metadata));
+          return { ctx, res: await fn(partsOf(call, ctx), ctx) };
+        });
     },
     unary(method, fn) {
-      return (call, callback) => {
-        let done = false;
-        const reply = (err: ServerErrorResponse | null, res?: Awaited<ReturnType<typeof fn>>) => {
-          if (done) return;
-          done = true;
-          callback(err, res);
-        };
-        const end = latency.startTimer({ method });
-        void (async () => {
-          try {
-            const ctx = contextOf(call, auth(call.metadata));
-            const rejected = rejectionOf(call.request);
-            if (rejected) throw rejected;
-            const res = await fn(call.request, ctx);
-            if (ctx.isCancelled()) throw cancelledError();
-            calls.inc({ method, code: 'OK' });
-            reply(null, res);
-          } catch (err) {
-            reply(fail(method, err));
-          } finally {
-            end();
-          }
-        })();
-      };
+      return (call, callback) =>
+        answerOnce(method, callback, async () => {
+          const ctx = contextOf(call, auth(call.metadata));
+          const rejected = rejectionOf(call.request);
+          if (rejected) throw rejected;
+          return { ctx, res: await fn(call.request, ctx) };
+        });
     },
     stream<Req, Res>(
       method: string,
