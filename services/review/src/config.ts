@@ -40,7 +40,7 @@ const schema = z
     // Niceness of the process (0..19): model threads inherit it, so ingest and profiles win.
     REVIEW_NICE: z.coerce.number().int().min(0).max(19).default(19),
     // local: the other processes' share of all CPUs (0..1) above which a review waits, and a
-    // running one yields (redone later); 1 turns this off.
+    // running one is paused (its model process stopped) until they are quiet; 1 turns this off.
     REVIEW_YIELD_ABOVE: z.coerce.number().min(0).max(1).default(0.5),
     BULLMQ_PREFIX: z
       .string()

@@ -50,8 +50,9 @@ export function createLocalModel(o: LocalOptions): ReviewModel {
         contextSize: o.contextTokens,
         threads: o.threads,
         sequences: 1,
-        // Small evaluation batches: an abort (the CPU gate) is seen between batches, so a
-        // review yields within about a second instead of after a whole prompt.
+        // Small evaluation batches. (They do not make an abort land sooner: node-llama-cpp
+        // finishes the evaluation it has queued. The CPU gate pauses the model's process
+        // instead, local-process.ts.)
         batchSize: 64,
       });
       grammar = await llama.createGrammarForJsonSchema(GRAMMAR_JSON_SCHEMA as never);
