@@ -35,6 +35,11 @@ describe('engagement.v1 contract', () => {
         'DownloadMedia',
         'SetMediaState',
         'GetMessage',
+        'ListAccounts',
+        'UpdateAccount',
+        'GetPerson',
+        'LinkIdentities',
+        'UnlinkIdentities',
       ].sort(),
     );
     expect(ProfilesServiceService.watchEvents.responseStream).toBe(true);

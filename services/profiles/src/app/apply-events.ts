@@ -139,6 +139,8 @@ async function storeSystemNotice(
     referral: undefined,
     errors: [],
     rawJson: '',
+    echo: false,
+    echoMetadata: '',
   };
   const doc = inboundDoc(a, notice, { userId, now: deps.now() });
   // A system notice is part of the history but not a message from the user: not counted, no reply needed.

@@ -1,6 +1,6 @@
 // A user as the first event naming it creates it, and the identity keys it is found by. One
 // definition for the store (adapters/mongo/user-repo.ts) and the unit tests' fakes.
-import { UserStatus } from '@ue/proto';
+import { Channel, UserStatus } from '@ue/proto';
 import { e164FromWaId, phoneTerms } from '../domain/phone.js';
 import type { Identity } from './ports.js';
 import type { UserRecord } from './records.js';
@@ -26,6 +26,11 @@ export function newUserRecord(_id: string, id: Identity, at: Date): UserRecord {
     previousWaIds: [],
     profile: { phoneE164: phone },
     sourcePlatform: 'whatsapp',
+    channel: Channel.WHATSAPP,
+    scopedId: '',
+    personId: `p-${_id}`,
+    personChannels: [],
+    personIdentities: 0,
     referral: undefined,
     status: UserStatus.UNSPECIFIED,
     statusChanged: undefined,

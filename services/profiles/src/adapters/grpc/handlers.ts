@@ -1,3 +1,4 @@
+import { AppError } from '@ue/kit';
 // gRPC handlers: validate, call the use case, map documents to the contract. Every handler goes
 // through the one wrapper (auth, error mapping, deadlines, single reply).
 import type { ProfilesServiceServer } from '@ue/proto';
@@ -63,6 +64,7 @@ export function createHandlers(
       message: messageToProto(
         await sendMessage(deps, req, actorOf('author', req.author, ctx.caller)),
       ),
+      tag: '',
     })),
     upsertFacts: w.unary('UpsertFacts', async (req, ctx) => ({
       facts: (await upsertFacts(deps, req, actorOf('author', req.author, ctx.caller))).map(
@@ -126,5 +128,13 @@ export function createHandlers(
       await requestReview(deps, req, actorOf('actor', req.actor, ctx.caller));
       return {};
     }),
+    // SCAFFOLD (issue 14, replaced by the accounts and people use cases before this lands).
+    listAccounts: w.unary('ListAccounts', () => Promise.reject(notYet())),
+    updateAccount: w.unary('UpdateAccount', () => Promise.reject(notYet())),
+    getPerson: w.unary('GetPerson', () => Promise.reject(notYet())),
+    linkIdentities: w.unary('LinkIdentities', () => Promise.reject(notYet())),
+    unlinkIdentities: w.unary('UnlinkIdentities', () => Promise.reject(notYet())),
   };
 }
+
+const notYet = () => new AppError('FAILED_PRECONDITION', 'not built yet');
