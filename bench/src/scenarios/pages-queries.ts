@@ -151,7 +151,12 @@ function userPage(d: QueryDeps): PageQuery {
     grpc: async (i) => {
       const id = at(i).id;
       await d.profiles.call('getUser', { lookup: { $case: 'id', id } });
-      await d.profiles.call('listMessages', { userId: id, pageSize: MESSAGES_PAGE, pageToken: '' });
+      await d.profiles.call('listMessages', {
+        userId: id,
+        personId: '',
+        pageSize: MESSAGES_PAGE,
+        pageToken: '',
+      });
     },
     html: (i) => `/users/${encodeURIComponent(at(i).id)}`,
     raw: async (i) => {

@@ -18,4 +18,14 @@ describe('config', () => {
     expect(loadConfig({ ...base, MEDIA_MAX_BYTES: '5242880' }).MEDIA_MAX_BYTES).toBe(5_242_880);
     expect(() => loadConfig({ ...base, MEDIA_MAX_BYTES: 'lots' })).toThrow(/MEDIA_MAX_BYTES/);
   });
+
+  it('joins people by phone unless PEOPLE_SAME_PHONE_JOIN=false', () => {
+    expect(loadConfig(base).PEOPLE_SAME_PHONE_JOIN).toBe(true);
+    expect(loadConfig({ ...base, PEOPLE_SAME_PHONE_JOIN: 'false' }).PEOPLE_SAME_PHONE_JOIN).toBe(
+      false,
+    );
+    expect(() => loadConfig({ ...base, PEOPLE_SAME_PHONE_JOIN: 'no' })).toThrow(
+      /PEOPLE_SAME_PHONE_JOIN/,
+    );
+  });
 });

@@ -52,6 +52,20 @@ const schema = z.object({
     .int()
     .min(60_000)
     .default(24 * 60 * 60 * 1000),
+  /** How often this process sweeps expired data (accounts' retention periods); 0: never. */
+  RETENTION_SWEEP_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(10 * 60_000),
+  /**
+   * The same E.164 phone on WhatsApp numbers of one business joins one person automatically;
+   * applies to identities created afterwards.
+   */
+  PEOPLE_SAME_PHONE_JOIN: z
+    .enum(['true', 'false'], { message: 'must be true or false' })
+    .default('true')
+    .transform((v) => v === 'true'),
 });
 
 export type Config = Readonly<z.output<typeof schema>>;

@@ -8,11 +8,14 @@ import {
   createDeliveryRepo,
   createOrphanRepo,
 } from './adapters/mongo/aux-repos.js';
+import { createAccountRepo } from './adapters/mongo/account-repo.js';
 import { createEventOutbox, type EventOutbox } from './adapters/mongo/event-outbox.js';
 import { createFactRepo } from './adapters/mongo/fact-repo.js';
 import { createLogRepo } from './adapters/mongo/log-repo.js';
 import { createMediaStore } from './adapters/mongo/media-store.js';
 import { createMessageStore } from './adapters/mongo/message-store.js';
+import { createPeopleRepo } from './adapters/mongo/people-repo.js';
+import { createRetentionStore } from './adapters/mongo/retention-store.js';
 import { createReviewStore } from './adapters/mongo/review-store.js';
 import { createStatsRepo } from './adapters/mongo/stats-repo.js';
 import { createUserAdmin } from './adapters/mongo/user-admin.js';
@@ -27,6 +30,8 @@ export interface PortsInput {
   log: Logger;
   stream: { name: string; maxLen: number };
   now?: () => Date;
+  /** PEOPLE_SAME_PHONE_JOIN (default true). */
+  samePhoneJoin?: boolean;
 }
 
 /**
@@ -41,7 +46,11 @@ export function createPorts(i: PortsInput): { ports: Ports; outbox: EventOutbox 
     createEventPublisher(i.redis, i.stream.name, i.stream.maxLen),
     i.log,
   );
-  const userRepo = createUserRepo(cols);
+  const people = createPeopleRepo(i.mongo.client, cols);
+  const userRepo = createUserRepo(cols, {
+    samePhoneJoin: i.samePhoneJoin ?? true,
+    businessOf: (accountId, wabaId) => people.businessOf(accountId, wabaId),
+  });
   const ports: Ports = {
     users: { ...userRepo, ...createUserAdmin(cols) },
     messages: createMessageStore(i.mongo.client, cols, userRepo),
@@ -55,6 +64,9 @@ export function createPorts(i: PortsInput): { ports: Ports; outbox: EventOutbox 
     events: outbox.publisher,
     outbound: i.outbound,
     media: createMediaStore(i.mongo.db),
+    retention: createRetentionStore(i.mongo),
+    people,
+    accounts: createAccountRepo(cols, i.now),
     logger: i.log,
     now: i.now ?? (() => new Date()),
   };

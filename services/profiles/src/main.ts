@@ -2,15 +2,18 @@
 // /healthz and /metrics on METRICS_PORT), and close everything in reverse order on SIGTERM/SIGINT.
 import { ServerCredentials } from '@grpc/grpc-js';
 import { serve } from '@hono/node-server';
-import { createLogger, exitOnStartupError, handleShutdown } from '@ue/kit';
+import { createLogger, exitOnStartupError, handleShutdown, type Logger } from '@ue/kit';
 import { Redis } from 'ioredis';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { loadConfig } from './config.js';
 import { createServer } from './server.js';
 import { connectMongo, ensureIndexes } from './adapters/mongo/db.js';
+import { backfillPersonIds } from './adapters/mongo/people-repo.js';
 import { createOutboundQueue } from './adapters/redis/outbound-queue.js';
 import { createOpsApp } from './adapters/http/ops-app.js';
 import { createPorts } from './create-ports.js';
+import type { Ports } from './app/ports.js';
+import { sweepRetention } from './app/retention.js';
 
 /** host:port for grpc-js; an IPv6 literal needs brackets. */
 function hostPort(host: string, port: number): string {
@@ -22,6 +25,11 @@ async function main(): Promise<void> {
   const log = createLogger('profiles', config.LOG_LEVEL);
   const mongo = await connectMongo(config.MONGO_URL);
   await ensureIndexes(mongo.cols);
+  // Users stored before people existed get their own person; every read already treats a
+  // missing one so, so this runs beside serving.
+  backfillPersonIds(mongo.cols.users)
+    .then((n) => n > 0 && log.info({ users: n }, 'people: own person given to earlier users'))
+    .catch((err: unknown) => log.warn({ err }, 'people: backfill stopped; next start goes on'));
   const redis = new Redis(config.REDIS_URL, {
     maxRetriesPerRequest: 2,
     enableOfflineQueue: false,
@@ -40,6 +48,7 @@ async function main(): Promise<void> {
     outbound,
     log,
     stream: { name: config.EVENTS_STREAM, maxLen: config.EVENTS_MAXLEN },
+    samePhoneJoin: config.PEOPLE_SAME_PHONE_JOIN,
   });
   const watchConnection = () => {
     const conn = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
@@ -67,6 +76,7 @@ async function main(): Promise<void> {
     },
     Math.min(config.MEDIA_UNATTACHED_TTL_MS, 15 * 60_000),
   );
+  const retention = startRetentionSweeps({ ports, log, everyMs: config.RETENTION_SWEEP_MS });
   const { server, health } = createServer({
     ports,
     watch,
@@ -92,6 +102,7 @@ async function main(): Promise<void> {
     { name: 'mongo', close: () => mongo.client.close() },
     { name: 'outbox-flusher', close: () => Promise.resolve(clearInterval(flusher)) },
     { name: 'media-sweeper', close: () => Promise.resolve(clearInterval(sweeper)) },
+    { name: 'retention-sweeper', close: retention.stop },
     { name: 'redis', close: () => redis.quit() },
     { name: 'outbound-queue', close: () => outbound.close() },
     { name: 'http', close: () => new Promise((r) => http.close(() => r(undefined))) },
@@ -109,6 +120,39 @@ async function main(): Promise<void> {
       },
     },
   ]);
+}
+
+/**
+ * The accounts' retention periods, applied every `everyMs` (first a minute after start). One
+ * sweep at a time per process; several processes may sweep at once (every step is idempotent).
+ */
+function startRetentionSweeps(s: { ports: Ports; log: Logger; everyMs: number }): {
+  stop: () => Promise<void>;
+} {
+  const { ports, log, everyMs } = s;
+  if (everyMs === 0) return { stop: () => Promise.resolve() };
+  let running: Promise<unknown> = Promise.resolve();
+  let busy = false;
+  const run = () => {
+    if (busy) return;
+    busy = true;
+    running = sweepRetention(ports)
+      .then((r) => {
+        if (r.messages + r.media + r.deliveries + r.reviews > 0)
+          log.info(r, 'retention: expired data removed');
+      })
+      .catch((err: unknown) => log.warn({ err }, 'retention sweep failed; next time'))
+      .finally(() => (busy = false));
+  };
+  const first = setTimeout(run, Math.min(everyMs, 60_000));
+  const timer = setInterval(run, everyMs);
+  return {
+    stop: async () => {
+      clearTimeout(first);
+      clearInterval(timer);
+      await running;
+    },
+  };
 }
 
 main().catch((err: unknown) => exitOnStartupError('profiles', err));

@@ -188,16 +188,23 @@ describe('ListUsers and ListMessages', () => {
     const { user } = await call(c, 'getUser', {
       lookup: { $case: 'accountUser', accountUser: { accountId: ACCOUNT, user: p } },
     });
-    const page1 = await call(c, 'listMessages', { userId: user!.id, pageSize: 3, pageToken: '' });
+    const page1 = await call(c, 'listMessages', {
+      userId: user!.id,
+      pageSize: 3,
+      pageToken: '',
+      personId: '',
+    });
     expect(page1.messages.map((m) => m.wamid)).toEqual(['wamid.L6', 'wamid.L5', 'wamid.L4']);
     const page2 = await call(c, 'listMessages', {
       userId: user!.id,
+      personId: '',
       pageSize: 3,
       pageToken: page1.nextPageToken,
     });
     expect(page2.messages.map((m) => m.wamid)).toEqual(['wamid.L3', 'wamid.L2', 'wamid.L1']);
     const back = await call(c, 'listMessages', {
       userId: user!.id,
+      personId: '',
       pageSize: 2,
       pageToken: page2.prevPageToken,
     });
@@ -208,6 +215,7 @@ describe('ListUsers and ListMessages', () => {
     });
     const since = await call(c, 'listMessages', {
       userId: user!.id,
+      personId: '',
       pageSize: 10,
       pageToken: page1.prevPageToken,
     });
@@ -524,6 +532,7 @@ describe('keyset pages', () => {
     do {
       const page = await call(c, 'listMessages', {
         userId: user!.id,
+        personId: '',
         pageSize: 3,
         pageToken: token,
       });

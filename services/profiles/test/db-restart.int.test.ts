@@ -90,7 +90,11 @@ async function underLoad(outage: () => Promise<void>) {
   const reader = async () => {
     while (running) {
       count(await codeOf(user()));
-      count(await codeOf(call(h.client, 'listMessages', { userId, pageSize: 20, pageToken: '' })));
+      count(
+        await codeOf(
+          call(h.client, 'listMessages', { userId, pageSize: 20, pageToken: '', personId: '' }),
+        ),
+      );
       count(
         await codeOf(
           call(h.client, 'upsertFacts', { userId, facts: [fact(String(next))], author: undefined }),

@@ -1,18 +1,25 @@
 // Test-only builders for normalized WebhookEvents (what ingest's parser produces).
 import {
   ApplyWebhookEventsRequest,
+  Channel,
   DeliveryStatus,
   MessageContent,
   MessageType,
   WebhookEvent,
   type ProviderError,
+  type Referral,
   type UserRef,
 } from '@ue/proto';
 
 export const ACCOUNT = '117733559900011';
 export const ACCOUNT_B = '228844661100022';
 
-export const ref = (waId: string, bsuid = ''): UserRef => ({ waId, bsuid, parentBsuid: '' });
+export const ref = (waId: string, bsuid = ''): UserRef => ({
+  waId,
+  bsuid,
+  parentBsuid: '',
+  scopedId: '',
+});
 
 const base = (at: Date, accountId = ACCOUNT) => ({
   accountId,
@@ -172,3 +179,91 @@ export const batch = (...events: WebhookEvent[]): ApplyWebhookEventsRequest =>
   ApplyWebhookEventsRequest.fromPartial({ events });
 
 export const t = (minutes: number) => new Date(Date.UTC(2026, 10, 10, 9, 0, 0) + minutes * 60_000);
+
+// ---- Messenger and Instagram ------------------------------------------------------------------
+
+/** A Facebook Page and an Instagram professional account (the accounts of those channels). */
+export const PAGE = {
+  accountId: '104200000000001',
+  channel: Channel.MESSENGER,
+  display: 'Casa Lena',
+};
+export const IG = {
+  accountId: '178400000000002',
+  channel: Channel.INSTAGRAM,
+  display: '@casalena',
+};
+
+/** A user by scoped id (Messenger PSID, Instagram IGSID). */
+export const scoped = (scopedId: string): UserRef => ({
+  waId: '',
+  bsuid: '',
+  parentBsuid: '',
+  scopedId,
+});
+
+/** The event as it arrives for a Page or an Instagram account (no WABA there). */
+export function on(
+  account: { accountId: string; channel: Channel; display?: string },
+  e: WebhookEvent,
+): WebhookEvent {
+  return {
+    ...e,
+    accountId: account.accountId,
+    wabaId: '',
+    channel: account.channel,
+    accountDisplay: account.display ?? '',
+  };
+}
+
+/** The page's own message to `to` (`is_echo`); `metadata` "ue:<message id>" when we sent it. */
+export function echo(
+  mid: string,
+  to: UserRef,
+  text: string,
+  at: Date,
+  metadata = '',
+): WebhookEvent {
+  return WebhookEvent.fromPartial({
+    ...base(at),
+    event: {
+      $case: 'inboundMessage',
+      inboundMessage: {
+        wamid: mid,
+        from: to,
+        content: MessageContent.fromPartial({ type: MessageType.TEXT, text }),
+        echo: true,
+        echoMetadata: metadata,
+      },
+    },
+  });
+}
+
+/** A delivery (DELIVERED) or read (READ) receipt covering what was sent up to `mark`. */
+export function watermark(
+  user: UserRef,
+  s: DeliveryStatus,
+  mark: Date,
+  at: Date = mark,
+): WebhookEvent {
+  return WebhookEvent.fromPartial({
+    ...base(at),
+    event: { $case: 'watermark', watermark: { user, status: s, watermark: mark } },
+  });
+}
+
+/** A referral without a message (an m.me link, an ad, the chat plugin). */
+export function referralSeen(user: UserRef, referral: Partial<Referral>, at: Date): WebhookEvent {
+  return WebhookEvent.fromPartial({
+    ...base(at),
+    event: { $case: 'userSeen', userSeen: { user, referral } },
+  });
+}
+
+/** A provider error without a message (value.errors). */
+export function providerErrorEvent(errors: ProviderError[], at: Date, accountId = ACCOUNT) {
+  return WebhookEvent.fromPartial({
+    ...base(at, accountId),
+    event: { $case: 'providerError', providerError: { errors } },
+  });
+}

@@ -14,13 +14,18 @@ import {
   MediaState,
   LogEntryState,
   MessageType,
+  PersonRule,
   ReviewState,
   Sentiment,
   WebhookEvent,
+  type Actor,
   type OutboundJob,
   type ReviewSummary,
 } from '@ue/proto';
 import type {
+  AccountSighting,
+  AccountStore,
+  AccountUsage,
   ChangeEvent,
   CountedMessage,
   FactStore,
@@ -30,6 +35,7 @@ import type {
   MediaStore,
   MessageStore,
   OrphanStore,
+  PeopleStore,
   Ports,
   ReceivedDelivery,
   ReviewFilter,
@@ -41,21 +47,34 @@ import type {
   UserStore,
 } from '../src/app/ports.js';
 import type {
+  AccountRecord,
   AuditRecord,
   FactRecord,
   LogEntryRecord,
   MessageRecord,
   OrphanRecord,
+  PersonLinkRecord,
   ReviewRecord,
   UserRecord,
 } from '../src/app/records.js';
 import { identitiesOfUser } from '../src/app/identity.js';
-import { identityKeys, newUserRecord } from '../src/app/new-user.js';
-import { newId, stableId, userIdFor } from '../src/domain/ids.js';
+import { newAccountRecord } from '../src/app/new-account.js';
+import { identityKeys, newUserRecord, userIdOf } from '../src/app/new-user.js';
+import { isWhatsApp } from '../src/app/people-placement.js';
+import {
+  checkSplit,
+  initialPersonId,
+  personIdOf,
+  planJoin,
+  soloPersonId,
+  undoMove,
+} from '../src/domain/person.js';
+import { newId, stableId } from '../src/domain/ids.js';
 import { MAX_USER_TERMS, SERVICE_WINDOW_MS } from '../src/domain/limits.js';
 import { e164FromWaId, phoneTerms } from '../src/domain/phone.js';
 import { textTerms } from '../src/domain/search.js';
 import { statusRank, statusTimeField } from '../src/domain/status.js';
+import { createThrottle } from '../src/domain/throttle.js';
 
 const DUE_KINDS: number[] = [LogEntryKind.FOLLOW_UP, LogEntryKind.PROACTIVE];
 
@@ -185,8 +204,22 @@ const zeroCounters = () => ({
   openFollowUps: 0,
 });
 
-const newUser = (_id: string, id: Identity, at: Date): StoredUser =>
-  stored(newUserRecord(_id, id, at));
+/** The person of a user placed by the same-phone rule within `businessId`. */
+const placedIn = (u: StoredUser, businessId: string) =>
+  initialPersonId(
+    { userId: u._id, whatsapp: isWhatsApp(u), phoneE164: u.profile?.phoneE164 },
+    { businessId },
+  );
+
+/**
+ * As user-repo places a new user with PEOPLE_SAME_PHONE_JOIN on and no account documents: in
+ * the person of its phone within its WABA, else provisionally within its account (settled by
+ * the first event naming the WABA). Synchronously, so creating stays one step.
+ */
+const newUser = (_id: string, id: Identity, at: Date): StoredUser => {
+  const r = stored(newUserRecord(_id, id, at));
+  return { ...r, personId: placedIn(r, r.wabaId || r.accountId) };
+};
 
 /** What resolve() does for a known user seen at `at`: first/last times only move outwards. */
 function touchDoc(u: StoredUser, at: Date, wabaId = ''): void {
@@ -202,6 +235,16 @@ function fakeUserRepo(s: UserState) {
   const update = updater(users);
   const touch = (id: string, at: Date, wabaId = '') =>
     update(id, always, (u) => touchDoc(u, at, wabaId));
+  /** Users placed before their WABA was known (user-repo marks their identity links). */
+  const pending = new Set<string>();
+  const settle = (userId: string, wabaId: string) => {
+    pending.delete(userId);
+    const u = users.get(userId);
+    if (!u) return;
+    const provisional = placedIn(u, u.accountId);
+    const at = (x: StoredUser) => x.personId === provisional;
+    update(userId, at, (x) => (x.personId = placedIn(x, wabaId)));
+  };
   const link = (key: string, userId: string) => {
     if (!identities.has(key)) identities.set(key, userId); // the first link wins
   };
@@ -268,19 +311,21 @@ function fakeUserRepo(s: UserState) {
   const repo: Omit<UserStore, keyof ReturnType<typeof fakeUserAdmin>> = {
     async resolve(id, at, opts = {}) {
       const keys = identityKeys(id);
-      if (keys.length === 0) throw AppError.invalid('user', 'wa_id or bsuid required');
+      if (keys.length === 0) throw AppError.invalid('user', 'wa_id, bsuid or scoped_id required');
       const missing = keys.filter((k) => !identities.has(k));
       let userId = lookup(id);
       let created = false;
       if (!userId) {
-        userId = userIdFor(id.accountId, id.waId ? 'wa' : 'bsuid', id.waId || id.bsuid);
+        userId = userIdOf(id);
         // An erased user keeps its anonymous record: the same person writing again is a new user.
         if (users.get(userId)?.erasedAt) userId = newId('u');
         created = !users.has(userId);
         if (created) users.set(userId, newUser(userId, id, at));
+        if (created && !id.wabaId) pending.add(userId);
       }
       for (const k of missing) link(k, userId);
       if (created) return userId;
+      if (pending.has(userId) && id.wabaId) settle(userId, id.wabaId);
       if (missing.length > 0) fillIdentity(userId, id);
       if (opts.touch !== false) touch(userId, at, id.wabaId);
       return userId;
@@ -306,7 +351,16 @@ function fakeUserRepo(s: UserState) {
     addTerms: async (userId, terms, opts = {}) => addTerms(userId, terms, opts.fromMessages),
     async setReferralIfAbsent(userId, referral) {
       const none = (u: StoredUser) => u.referral === undefined;
-      update(userId, none, (u) => (u.referral = referral));
+      return update(userId, none, (u) => (u.referral = referral)).modified;
+    },
+    async raiseWatermark(userId, w) {
+      const field = w.state === 'read' ? 'readWatermark' : 'deliveredWatermark';
+      const lower = (u: StoredUser) => !u[field] || u[field] < w.at;
+      return update(userId, lower, (u) => maxTime(u, field, w.at)).modified;
+    },
+    async watermarksOf(userId) {
+      const u = users.get(userId);
+      return out({ delivered: u?.deliveredWatermark, read: u?.readWatermark });
     },
     async incFailed(userId) {
       update(userId, always, (u) => ((u.counters ??= zeroCounters()).failedDeliveries += 1));
@@ -462,6 +516,7 @@ function fakeUserAdmin(s: UserState) {
     async erase(userId, at) {
       update(userId, always, (u) => {
         Object.assign(u, { updatedAt: new Date(at), waId: '', bsuid: '', parentBsuid: '' });
+        u.scopedId = '';
         Object.assign(u, { previousWaIds: [], profile: {}, tags: [], searchTerms: [] });
         Object.assign(u, { needsReply: false, paused: false });
         (u.counters ??= zeroCounters()).openFollowUps = 0;
@@ -564,6 +619,29 @@ function fakeMessages(
       update(id, always, (m) => minTime(m, 'revokedAt', at));
       return res.modified;
     },
+    async applyWatermark(w) {
+      const field = statusTimeField(w.state);
+      const covered = all().filter(
+        (m) =>
+          m.userId === w.userId &&
+          m.direction === Direction.OUTBOUND &&
+          m.wamid !== '' &&
+          m.sentAt !== undefined &&
+          m.sentAt <= w.at &&
+          !(timeOf(m.statusTimes ?? {}, field) && timeOf(m.statusTimes ?? {}, field)! <= w.at) &&
+          (!w.messageId || m._id === w.messageId),
+      );
+      const rank = statusRank(w.state);
+      const states =
+        w.state === 'read' ? (['read', 'delivered'] as const) : (['delivered'] as const);
+      for (const m of covered)
+        update(m._id, always, (x) => {
+          if (x.statusRank < rank) Object.assign(x, { status: w.status, statusRank: rank });
+          x.statusTimes ??= {} as NonNullable<MessageRecord['statusTimes']>;
+          for (const st of states) minTime(x.statusTimes, statusTimeField(st), w.at);
+        });
+      return covered.map((m) => m._id);
+    },
     async setWamid(id, wamid) {
       const m = messages.get(id);
       if (!m || m.wamid !== '') return false;
@@ -573,8 +651,9 @@ function fakeMessages(
     async page(q) {
       const dir = q.after?.direction === 'newer' ? 1 : -1;
       const keyset = (m: MessageRecord) => !q.after || afterKey([m.sentAt, m._id], q.after, dir);
+      const theirs = all().filter((m) => q.userIds.includes(m.userId));
       return out(
-        ofUser(q.userId, dir)
+        sorted(theirs, dir, (m) => [m.sentAt, m._id])
           .filter(keyset)
           .slice(0, q.limit + 1),
       );
@@ -936,12 +1015,218 @@ function fakeStats(
   };
 }
 
+// ---- people: people-repo.ts --------------------------------------------------------------------
+
+interface PeopleState {
+  users: Map<string, StoredUser>;
+  links: Map<string, PersonLinkRecord>;
+  facts: Map<string, FactRecord>;
+}
+
+/** Joins, undos and splits each in one step, as the adapter's transactions. */
+function fakePeople(s: PeopleState): PeopleStore {
+  const { users, links } = s;
+  const update = updater(users);
+  const inPersons = (ids: string[]) => (u: StoredUser) => ids.includes(personIdOf(u));
+  const members = (personId: string) =>
+    [...users.values()]
+      .filter(inPersons([personId]))
+      .map((u) => u._id)
+      .sort();
+  const move = (ids: string[], to: string) => {
+    for (const id of ids) update(id, always, (u) => (u.personId = to));
+  };
+  const byClient = (clientId: string) =>
+    sorted(
+      [...links.values()].filter((l) => l.clientId === clientId),
+      1,
+      (l) => [l.at, l._id],
+    );
+  const record = (l: PersonLinkRecord) => {
+    links.set(l._id, stored(l));
+    return l;
+  };
+  const baseLink = (c: { by: Actor; at: Date; reason: string }) => ({
+    _id: newId('pl'),
+    by: c.by,
+    at: c.at,
+    reason: c.reason,
+    undoneAt: undefined,
+    undoneBy: undefined,
+    undoReason: '',
+  });
+  return {
+    businessOf: async (accountId, wabaId) => wabaId || accountId,
+    identities: async (ids) => out([...users.values()].filter(inPersons(ids))),
+    listed: async (q, ids) =>
+      out([...users.values()].filter((u) => inPersons(ids)(u) && listed(u, q))),
+    links: async (personId, limit) => {
+      const mine = [...links.values()].filter(
+        (l) => l.personId === personId || l.fromPersonId === personId,
+      );
+      return out(sorted(mine, -1, (l) => [l.at, l._id]).slice(0, limit));
+    },
+    findLink: async (id) => out(links.get(id) ?? null),
+    linksByClientId: async (clientId) => out(byClient(clientId)),
+    async join(j) {
+      const done = j.clientId ? byClient(j.clientId) : [];
+      if (done.length) return out({ personId: done[0]!.personId, links: done, moved: [] });
+      const found = [...users.values()].filter((u) => j.userIds.includes(u._id));
+      const plan = planJoin(
+        j.userIds,
+        new Map(
+          found.map((u) => [u._id, { id: u._id, personId: personIdOf(u), erased: !!u.erasedAt }]),
+        ),
+      );
+      const made = plan.joining.map((from) => {
+        const ids = members(from);
+        move(ids, plan.target);
+        return record({
+          ...baseLink(j),
+          personId: plan.target,
+          fromPersonId: from,
+          userIds: ids,
+          rule: j.rule,
+          split: false,
+          ...(j.clientId ? { clientId: j.clientId } : {}),
+        });
+      });
+      return out({ personId: plan.target, links: made, moved: made.flatMap((l) => l.userIds) });
+    },
+    async undo(linkId, c) {
+      const link = links.get(linkId);
+      if (!link) throw new AppError('NOT_FOUND', 'link_id: link not found', { field: 'link_id' });
+      if (link.undoneAt)
+        throw new AppError('FAILED_PRECONDITION', 'link_id: this link was undone already', {
+          field: 'link_id',
+        });
+      const { from, to } = undoMove(link);
+      const moved = link.userIds.filter((id) => users.has(id) && inPersons([from])(users.get(id)!));
+      move(moved.sort(), to);
+      const after = record({ ...link, undoneAt: c.at, undoneBy: c.by, undoReason: c.reason });
+      return out({ left: from, restored: to, link: after, moved });
+    },
+    async split(userId, c) {
+      const u = users.get(userId);
+      if (!u) throw new AppError('NOT_FOUND', 'user_id: user not found', { field: 'user_id' });
+      const current = personIdOf(u);
+      const own = soloPersonId(userId);
+      const others = members(current).filter((id) => id !== userId).length;
+      const joins = [...links.values()].filter(
+        (l) => l.personId === own && !l.split && !l.undoneAt,
+      );
+      const joinLinks = current === own && others > 0 ? joins.map((l) => l._id) : [];
+      checkSplit({ id: userId, personId: current }, { others, joinLinks });
+      move([userId], own);
+      const link = record({
+        ...baseLink(c),
+        personId: current,
+        fromPersonId: own,
+        userIds: [userId],
+        rule: PersonRule.MANUAL,
+        split: true,
+      });
+      return out({ left: current, restored: own, link, moved: [userId] });
+    },
+    holdersOf: async (q) =>
+      out(
+        [...users.values()]
+          .filter(
+            (u) =>
+              !u.erasedAt &&
+              u.personId !== q.notPersonId &&
+              u.searchTerms.some((t) => q.terms.includes(t)),
+          )
+          .slice(0, q.limit),
+      ),
+    factsOf: async (ids) => {
+      const theirs = [...s.facts.values()].filter((f) => ids.includes(f.userId));
+      return out(sorted(theirs, 1, (f) => [f.userId, f.key, f.version]));
+    },
+  };
+}
+
+// ---- accounts: account-repo.ts -----------------------------------------------------------------
+
+function fakeAccounts(
+  s: { accounts: Map<string, AccountRecord>; users: Map<string, StoredUser> },
+  clock: () => Date,
+): AccountStore {
+  const { accounts } = s;
+  const update = updater(accounts);
+  const throttle = createThrottle(5000);
+  const register = (a: AccountSighting, at: Date) => {
+    if (!accounts.has(a.accountId)) accounts.set(a.accountId, stored(newAccountRecord(a, at)));
+    update(a.accountId, always, (x) => {
+      maxTime(x.health, 'lastDeliveryAt', at);
+      if (!x.displayId) x.displayId = a.display;
+      if (!x.wabaId && a.wabaId && x.businessId === x._id) x.businessId = a.wabaId;
+      if (!x.wabaId) x.wabaId = a.wabaId;
+    });
+  };
+  const usageOf = (accountId: string): AccountUsage => {
+    const mine = [...s.users.values()].filter((u) => u.accountId === accountId);
+    const latest = (ds: (Date | undefined)[], pick: (a: number, b: number) => number) => {
+      const ms = ds.filter((d): d is Date => !!d).map(Number);
+      return ms.length ? new Date(ms.reduce(pick)) : undefined;
+    };
+    return {
+      accountId,
+      users: mine.filter((u) => !u.erasedAt).length,
+      inboundMessages: mine.reduce((n, u) => n + (u.counters?.inboundMessages ?? 0), 0),
+      outboundMessages: mine.reduce((n, u) => n + (u.counters?.outboundMessages ?? 0), 0),
+      lastActivityAt: latest(
+        mine.map((u) => u.lastInteractionAt),
+        Math.max,
+      ),
+      firstSeenAt: latest(
+        mine.map((u) => u.createdAt),
+        Math.min,
+      ),
+      wabaId: mine.map((u) => u.wabaId).reduce((a, b) => (b > a ? b : a), ''),
+    };
+  };
+  return {
+    async noteDeliveries(seen, at) {
+      for (const a of seen) if (throttle.take(a.accountId, clock().getTime())) register(a, at);
+    },
+    async noteError(accountId, e) {
+      const older = (x: AccountRecord) => !x.health.lastErrorAt || x.health.lastErrorAt <= e.at;
+      update(accountId, older, (x) =>
+        Object.assign(x.health, { lastErrorAt: e.at, lastError: e.error }),
+      );
+    },
+    find: async (id) => out(accounts.get(id) ?? null),
+    cached: async (id) => out(accounts.get(id) ?? null),
+    async upsert(c) {
+      const was = accounts.get(c.accountId);
+      if (was && was.channel !== c.channel)
+        throw new AppError('FAILED_PRECONDITION', 'the account exists on another channel');
+      if (!was) {
+        const fresh = newAccountRecord({ ...c, wabaId: '', display: '' }, c.changed.at);
+        accounts.set(c.accountId, stored(fresh));
+      }
+      update(c.accountId, always, (x) => {
+        const { accountId: _a, channel: _c, ...given } = c;
+        for (const [k, v] of Object.entries(given)) setPath(x, k, v);
+      });
+      return out(accounts.get(c.accountId)!);
+    },
+    list: async () => out([...accounts.values()]),
+    async usage(accountId) {
+      const ids = new Set([...s.users.values()].map((u) => u.accountId));
+      return [...ids].filter((id) => !accountId || id === accountId).map(usageOf);
+    },
+  };
+}
+
 // ---- the ports, and what tests can look at -----------------------------------------------------
 
 export interface FakePorts extends Ports {
   /** What the fakes hold and what went out, as copies. */
   inspect: {
     users(): UserRecord[];
+    accounts(): AccountRecord[];
     messages(): MessageRecord[];
     orphans(): OrphanRecord[];
     facts(): FactRecord[];
@@ -979,6 +1264,8 @@ export function createFakePorts(opts: { now?: () => Date } = {}): FakePorts {
     factHeads: new Map<string, number>(),
     log: new Map<string, LogEntryRecord>(),
     reviews: new Map<string, ReviewRecord>(),
+    links: new Map<string, PersonLinkRecord>(),
+    accounts: new Map<string, AccountRecord>(),
     deliveries: new Map<
       string,
       { body: Buffer; receivedAt: Date; provider: string; keys: string[] }
@@ -1049,10 +1336,20 @@ export function createFakePorts(opts: { now?: () => Date } = {}): FakePorts {
       },
     },
     media: fakeMedia(s.media),
+    people: fakePeople({ users: s.users, links: s.links, facts: s.facts }),
+    accounts: fakeAccounts(
+      { accounts: s.accounts, users: s.users },
+      opts.now ?? (() => new Date(Date.UTC(2026, 10, 10, 9))),
+    ),
+    // The sweep runs against MongoDB only (test/retention.int.test.ts); no unit test uses it.
+    retention: new Proxy({} as Ports['retention'], {
+      get: (_t, name) => () => Promise.reject(new Error(`retention.${String(name)} is not faked`)),
+    }),
     logger,
     now: opts.now ?? (() => new Date(Date.UTC(2026, 10, 10, 9))),
     inspect: {
       users: () => out([...s.users.values()]),
+      accounts: () => out([...s.accounts.values()]),
       messages: () => out([...s.messages.values()]),
       orphans: () => out([...s.orphans.values()]),
       facts: () => out([...s.facts.values()]),

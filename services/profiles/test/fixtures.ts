@@ -267,7 +267,11 @@ function valueEvents(v: any, wabaId: string): WebhookEvent[] {
   }
   for (const m of messages)
     out.push(
-      messageEvent(m, { waId: m.from ?? '', bsuid: m.from_user_id ?? '', parentBsuid: '' }, base),
+      messageEvent(
+        m,
+        { waId: m.from ?? '', bsuid: m.from_user_id ?? '', parentBsuid: '', scopedId: '' },
+        base,
+      ),
     );
   for (const s of v.statuses ?? []) {
     out.push(

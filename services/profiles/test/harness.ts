@@ -43,6 +43,8 @@ export interface HarnessOptions {
   deadMongoUrl?: string;
   /** The test's own MongoDB-wire server instead of the shared one, and its selection timeout. */
   mongo?: { url: string; selectionMs: number };
+  /** PEOPLE_SAME_PHONE_JOIN (default true). */
+  samePhoneJoin?: boolean;
 }
 
 export async function startHarness(label: string, opts: HarnessOptions = {}): Promise<Harness> {
@@ -64,6 +66,7 @@ export async function startHarness(label: string, opts: HarnessOptions = {}): Pr
     outbound,
     log,
     stream: { name: stream, maxLen: 100_000 },
+    samePhoneJoin: opts.samePhoneJoin,
   });
   const watch = {
     connect: () => new Redis(redisUrl, { maxRetriesPerRequest: null }),

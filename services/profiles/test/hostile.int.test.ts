@@ -195,8 +195,14 @@ describe('hostile input', () => {
       })
     ).user!;
     expect(u.profile?.name).toBe(evil.slice(0, 200));
-    const m = (await call(h.client, 'listMessages', { userId: u.id, pageSize: 1, pageToken: '' }))
-      .messages[0]!;
+    const m = (
+      await call(h.client, 'listMessages', {
+        userId: u.id,
+        pageSize: 1,
+        pageToken: '',
+        personId: '',
+      })
+    ).messages[0]!;
     expect(m.content?.text).toBe(evil);
     const found = await call(
       h.client,

@@ -257,8 +257,14 @@ describe('ExportUser and EraseUser', () => {
     expect(after.profile?.phoneE164).toBeUndefined();
     expect(after.counters?.inboundMessages).toBe(2);
     expect(
-      (await call(h.client, 'listMessages', { userId: user.id, pageSize: 10, pageToken: '' }))
-        .messages,
+      (
+        await call(h.client, 'listMessages', {
+          userId: user.id,
+          pageSize: 10,
+          pageToken: '',
+          personId: '',
+        })
+      ).messages,
     ).toEqual([]);
     expect(
       (await call(h.client, 'listUsers', ListUsersRequest.fromPartial({ query: 'secret' }))).users,

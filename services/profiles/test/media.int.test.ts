@@ -182,6 +182,7 @@ describe('UploadMedia and DownloadMedia', () => {
       userId: m.userId,
       pageSize: 10,
       pageToken: '',
+      personId: '',
     });
     expect(listed.messages[0]?.content?.media?.stored).toMatchObject({
       state: MediaState.STORED,

@@ -86,6 +86,7 @@ describe('delivery statuses', () => {
           userId: (await userOf('4917000000001')).id,
           pageSize: 50,
           pageToken: '',
+          personId: '',
         })
       ).messages.find((x) => x.wamid === wamid)!;
       expect(m.status, `order ${order.map((o) => o.s).join(',')}`).toBe(DeliveryStatus.READ);
@@ -113,8 +114,14 @@ describe('delivery statuses', () => {
     await apply([fail('wamid.F1', t(5)), status('wamid.F1', DeliveryStatus.SENT, t(4))]);
     await apply([status('wamid.F2', DeliveryStatus.DELIVERED, t(6)), fail('wamid.F2', t(5))]);
     const u = await userOf('4917000000002');
-    const ms = (await call(h.client, 'listMessages', { userId: u.id, pageSize: 10, pageToken: '' }))
-      .messages;
+    const ms = (
+      await call(h.client, 'listMessages', {
+        userId: u.id,
+        pageSize: 10,
+        pageToken: '',
+        personId: '',
+      })
+    ).messages;
     const f1 = ms.find((m) => m.wamid === 'wamid.F1')!;
     expect(f1.status).toBe(DeliveryStatus.FAILED);
     expect(f1.errors.map((e) => e.code)).toEqual([131047]);
@@ -162,15 +169,27 @@ describe('reactions', () => {
       reaction('wamid.R1', from, 'wamid.R0', '❤️', t(1)),
     ]);
     const u = await userOf('4917000000004');
-    let m = (await call(h.client, 'listMessages', { userId: u.id, pageSize: 5, pageToken: '' }))
-      .messages[0]!;
+    let m = (
+      await call(h.client, 'listMessages', {
+        userId: u.id,
+        pageSize: 5,
+        pageToken: '',
+        personId: '',
+      })
+    ).messages[0]!;
     expect(m.reactions).toEqual([]);
     await apply([
       reaction('wamid.R3', from, 'wamid.R0', '👍', t(3)),
       reaction('wamid.R1', from, 'wamid.R0', '❤️', t(1)),
     ]);
-    m = (await call(h.client, 'listMessages', { userId: u.id, pageSize: 5, pageToken: '' }))
-      .messages[0]!;
+    m = (
+      await call(h.client, 'listMessages', {
+        userId: u.id,
+        pageSize: 5,
+        pageToken: '',
+        personId: '',
+      })
+    ).messages[0]!;
     expect(m.reactions.map((r) => r.emoji)).toEqual(['👍']);
   });
 });
@@ -215,6 +234,7 @@ describe('outbound', () => {
       userId: (await userOf('4917000000006')).id,
       pageSize: 10,
       pageToken: '',
+      personId: '',
     });
     for (const wamid of ['wamid.CB1', 'wamid.CB2']) {
       const msg = page.messages.find((m) => m.wamid === wamid);
@@ -278,7 +298,12 @@ describe('outbound', () => {
       await apply([status('wamid.SENT1', DeliveryStatus.DELIVERED, new Date())]);
       await apply([result('wamid.SENT1')]);
       const after = (
-        await call(h.client, 'listMessages', { userId: u.id, pageSize: 10, pageToken: '' })
+        await call(h.client, 'listMessages', {
+          userId: u.id,
+          pageSize: 10,
+          pageToken: '',
+          personId: '',
+        })
       ).messages.find((m) => m.id === sent.message!.id)!;
       expect(after.wamid).toBe('wamid.SENT1');
       expect(after.status).toBe(DeliveryStatus.DELIVERED);
@@ -296,7 +321,12 @@ describe('outbound', () => {
         }),
       ]);
       const failed = (
-        await call(h.client, 'listMessages', { userId: u.id, pageSize: 10, pageToken: '' })
+        await call(h.client, 'listMessages', {
+          userId: u.id,
+          pageSize: 10,
+          pageToken: '',
+          personId: '',
+        })
       ).messages.find((m) => m.id === tpl.message!.id)!;
       expect(failed.status).toBe(DeliveryStatus.FAILED);
       expect(failed.errors[0]?.code).toBe(132001);
@@ -320,6 +350,7 @@ describe('keyset pagination', () => {
     do {
       const page = await call(h.client, 'listMessages', {
         userId: u.id,
+        personId: '',
         pageSize: 4,
         pageToken: token,
       });
@@ -334,6 +365,7 @@ describe('keyset pagination', () => {
     expect(new Set(seen).size).toBe(seen.length);
     const bad = await callError(h.client, 'listMessages', {
       userId: u.id,
+      personId: '',
       pageSize: 4,
       pageToken: 'not-a-token',
     });
@@ -342,6 +374,7 @@ describe('keyset pagination', () => {
       userId: u.id,
       pageSize: 500,
       pageToken: '',
+      personId: '',
     });
     expect(big.details).toBe('page_size: must be between 1 and 200');
   });

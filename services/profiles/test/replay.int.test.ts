@@ -24,7 +24,7 @@ const OUTBOUND: [string, string][] = [
 function recordReq(wamid: string, waId: string): ReqOf<'recordOutboundMessage'> {
   return {
     userId: '',
-    recipient: { accountId: ACC_A, user: { waId, bsuid: '', parentBsuid: '' } },
+    recipient: { accountId: ACC_A, user: { waId, bsuid: '', parentBsuid: '', scopedId: '' } },
     wamid,
     clientId: '',
     content: MessageContent.fromPartial({ type: MessageType.TEXT, text: `Reminder for ${waId}` }),
@@ -159,12 +159,16 @@ describe('replaying every fixture', () => {
         await call(a.client, 'getUser', {
           lookup: {
             $case: 'accountUser',
-            accountUser: { accountId: account, user: { waId, bsuid: '', parentBsuid: '' } },
+            accountUser: {
+              accountId: account,
+              user: { waId, bsuid: '', parentBsuid: '', scopedId: '' },
+            },
           },
         })
       ).user!;
     const msgs = async (userId: string) =>
-      (await call(a.client, 'listMessages', { userId, pageSize: 200, pageToken: '' })).messages;
+      (await call(a.client, 'listMessages', { userId, pageSize: 200, pageToken: '', personId: '' }))
+        .messages;
 
     const guadalupe = await get('5213316480275');
     expect(guadalupe.profile?.name).toBe('Guadalupe Ibáñez Peña');
@@ -218,7 +222,7 @@ describe('replaying every fixture', () => {
           $case: 'accountUser',
           accountUser: {
             accountId: ACC_A,
-            user: { waId: '', bsuid: 'BR.5092837461029384756', parentBsuid: '' },
+            user: { waId: '', bsuid: 'BR.5092837461029384756', parentBsuid: '', scopedId: '' },
           },
         },
       })

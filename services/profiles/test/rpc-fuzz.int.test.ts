@@ -134,7 +134,12 @@ const opt = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
 const rec = <T extends Record<string, fc.Arbitrary<unknown>>>(fields: T) =>
   fc.record(fields, { requiredKeys: [] });
 
-const userRef = rec({ wa_id: digits, bsuid: str, parent_bsuid: str });
+const userRef = rec({
+  wa_id: digits,
+  bsuid: str,
+  parent_bsuid: str,
+  scoped_id: fc.oneof(digits, str),
+});
 const actor = opt(rec({ kind: enumNumber, id: str, display_name: str }));
 const content = opt(
   rec({
@@ -161,10 +166,32 @@ const messageRef = opt(
 const errors = fc.array(rec({ code: int32, title: str, message: str }), { maxLength: 2 });
 const webhookEvent = fc
   .tuple(
-    rec({ account_id: fc.oneof(fc.constant(ACCOUNT), str), waba_id: str, occurred_at: timestamp }),
+    rec({
+      account_id: fc.oneof(fc.constant(ACCOUNT), str),
+      waba_id: str,
+      occurred_at: timestamp,
+      channel: enumNumber,
+      account_display: str,
+    }),
     oneOf({
-      user_seen: rec({ user: userRef, name: str, username: str }),
-      inbound_message: rec({ wamid: str, from: userRef, content, raw_json: str, errors }),
+      user_seen: rec({
+        user: userRef,
+        name: str,
+        username: str,
+        referral: rec({ source_id: str, source_type: str, headline: str }),
+      }),
+      inbound_message: rec({
+        wamid: str,
+        from: userRef,
+        content,
+        raw_json: str,
+        errors,
+        echo: fc.boolean(),
+        echo_metadata: fc.oneof(
+          str,
+          id.map((m) => `ue:${m}`),
+        ),
+      }),
       status: rec({
         wamid: str,
         status: enumNumber,
@@ -178,6 +205,7 @@ const webhookEvent = fc
       number_change: rec({ wamid: str, old_user: userRef, new_user: userRef, body: str }),
       provider_error: rec({ errors }),
       send_result: rec({ message_id: id, wamid: str, errors }),
+      watermark: rec({ user: userRef, status: enumNumber, watermark: timestamp }),
     }),
   )
   .map(([base, event]) => ({ ...base, ...event }));
@@ -276,6 +304,8 @@ const REQUESTS: Record<string, fc.Arbitrary<Record<string, unknown>>> = {
     sentiments: fc.array(enumNumber, { maxLength: 3 }),
     has_open_action_items: fc.boolean(),
     review_pending: fc.boolean(),
+    group_by_person: fc.boolean(),
+    channel: enumNumber,
   }),
   UpdateUser: rec({
     user_id: id,
@@ -288,7 +318,7 @@ const REQUESTS: Record<string, fc.Arbitrary<Record<string, unknown>>> = {
     email: str,
     reason: str,
   }),
-  ListMessages: rec({ user_id: id, page_size: int32, page_token: token }),
+  ListMessages: rec({ user_id: id, person_id: str, page_size: int32, page_token: token }),
   RecordOutboundMessage: rec({
     user_id: id,
     recipient: rec({ account_id: str, user: userRef }),
@@ -359,6 +389,33 @@ const REQUESTS: Record<string, fc.Arbitrary<Record<string, unknown>>> = {
   RequestReview: rec({ user_id: id, actor }),
   SetMediaState: rec({ message: messageRef, state: enumNumber, reason: str }),
   GetMessage: rec({ message: messageRef }),
+  GetPerson: oneOf({ person_id: str, user_id: id }),
+  ListAccounts: rec({ channel: enumNumber }),
+  UpdateAccount: rec({
+    account_id: fc.oneof(fc.constant(ACCOUNT), str),
+    actor,
+    channel: enumNumber,
+    name: str,
+    display_id: str,
+    business_id: str,
+    credentials_ref: str,
+    retention: rec({
+      messages_days: int32,
+      media_days: int32,
+      deliveries_days: int32,
+      review_texts_days: int32,
+    }),
+  }),
+  LinkIdentities: rec({
+    user_ids: fc.array(id, { maxLength: 22 }),
+    actor,
+    reason: str,
+    rule: enumNumber,
+    client_id: str,
+  }),
+  UnlinkIdentities: fc
+    .tuple(oneOf({ link_id: str, user_id: id }), rec({ actor, reason: str }))
+    .map(([target, rest]) => ({ ...target, ...rest })),
 };
 
 /** The request with the placeholder id replaced by the seeded user's (a copy). */

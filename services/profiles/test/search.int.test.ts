@@ -39,6 +39,7 @@ beforeAll(async () => {
             user: ref('', 'BR.8734521098765432101'),
             name: 'Lucas M.',
             username: '@lucas.m',
+            referral: undefined,
           },
         },
       },

@@ -148,6 +148,7 @@ describe('two profiles processes on one database', () => {
         userId: user!.id,
         pageSize: 50,
         pageToken: '',
+        personId: '',
       });
       expect(messages).toHaveLength(INBOUND + OUTBOUND);
       const outbound = messages.filter((m) => m.wamid.startsWith('wamid.two-proc-out-'));

@@ -109,7 +109,10 @@ async function recordOutbound(addr: string): Promise<void> {
   for (let u = 0; u < USERS; u++)
     await client.call('recordOutboundMessage', {
       userId: '',
-      recipient: { accountId: ACCOUNT, user: { waId: waIdOf(u), bsuid: '', parentBsuid: '' } },
+      recipient: {
+        accountId: ACCOUNT,
+        user: { waId: waIdOf(u), bsuid: '', parentBsuid: '', scopedId: '' },
+      },
       wamid: `wamid.out.${u}`,
       clientId: '',
       content: MessageContent.fromPartial({

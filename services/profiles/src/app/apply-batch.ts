@@ -2,25 +2,45 @@
 // is malformed), store raw deliveries by content hash, apply sightings and new messages together,
 // then the other events a few at a time.
 import { AppError } from '@ue/kit';
-import type {
-  ApplyWebhookEventsRequest,
-  ApplyWebhookEventsResponse,
-  MessageContent,
-  UserRef,
-  WebhookEvent,
+import {
+  DeliveryStatus,
+  type ApplyWebhookEventsRequest,
+  type ApplyWebhookEventsResponse,
+  type Channel,
+  type MessageContent,
+  type UserRef,
+  type WebhookEvent,
 } from '@ue/proto';
-import { deliveryKeys } from '../domain/delivery-keys.js';
+import { deliveryAccounts, deliveryKeys } from '../domain/delivery-keys.js';
 import { sha256Hex } from '../domain/ids.js';
-import { LIMITS, optionalString, optionalTime, requireString } from '../domain/limits.js';
+import {
+  LIMITS,
+  optionalString,
+  optionalTime,
+  requireString,
+  requireTime,
+} from '../domain/limits.js';
+import { accountSightings } from './accounts.js';
 import { applyBulk, isBulk } from './apply-bulk.js';
 import { applyEvent } from './apply-events.js';
+import { isMetaChannel } from './channels.js';
 import { checkEnum, ENUMS, requireEnum } from './enums.js';
 import { inParallel } from './parallel.js';
 import type { EventPorts, Ports } from './ports.js';
 
 const BATCH_CONCURRENCY = 4;
 
-function checkRef(field: string, ref: UserRef | undefined): void {
+/** WhatsApp names a user by wa_id and/or BSUID, Messenger and Instagram by scoped_id alone. */
+function checkRef(field: string, ref: UserRef | undefined, channel: Channel): void {
+  if (isMetaChannel(channel)) {
+    if (!ref?.scopedId) throw AppError.invalid(`${field}.scoped_id`, 'required on this channel');
+    optionalString(`${field}.scoped_id`, ref.scopedId, 128);
+    if (ref.waId || ref.bsuid)
+      throw AppError.invalid(`${field}.wa_id`, 'WhatsApp ids are not used on this channel');
+    return;
+  }
+  if (ref?.scopedId)
+    throw AppError.invalid(`${field}.scoped_id`, 'only on Messenger and Instagram');
   if (!ref || (!ref.waId && !ref.bsuid)) throw AppError.invalid(field, 'wa_id or bsuid required');
   if (ref.waId && !/^\d{4,20}$/.test(ref.waId))
     throw AppError.invalid(`${field}.wa_id`, 'digits only');
@@ -35,17 +55,20 @@ function checkEvent(f: string, e: WebhookEvent): void {
   requireString(`${f}.account_id`, e.accountId, 64);
   optionalString(`${f}.waba_id`, e.wabaId, 64);
   optionalTime(`${f}.occurred_at`, e.occurredAt);
+  const channel = checkEnum(`${f}.channel`, ENUMS.channel, e.channel);
+  optionalString(`${f}.account_display`, e.accountDisplay, 200);
   const ev = e.event;
   if (!ev) throw AppError.invalid(`${f}.event`, 'required');
   switch (ev.$case) {
     case 'userSeen':
-      checkRef(`${f}.user_seen.user`, ev.userSeen.user);
+      checkRef(`${f}.user_seen.user`, ev.userSeen.user, channel);
       optionalString(`${f}.user_seen.name`, ev.userSeen.name, LIMITS.nameLength);
       optionalString(`${f}.user_seen.username`, ev.userSeen.username, LIMITS.nameLength);
       return;
     case 'inboundMessage':
       requireString(`${f}.inbound_message.wamid`, ev.inboundMessage.wamid, 256);
-      checkRef(`${f}.inbound_message.from`, ev.inboundMessage.from);
+      checkRef(`${f}.inbound_message.from`, ev.inboundMessage.from, channel);
+      optionalString(`${f}.inbound_message.echo_metadata`, ev.inboundMessage.echoMetadata, 1000);
       checkContent(`${f}.inbound_message.content`, ev.inboundMessage.content);
       optionalString(`${f}.inbound_message.content.text`, ev.inboundMessage.content?.text, 65_536);
       optionalString(
@@ -68,7 +91,7 @@ function checkEvent(f: string, e: WebhookEvent): void {
     case 'reaction':
       optionalString(`${f}.reaction.target_wamid`, ev.reaction.targetWamid, 256);
       requireString(`${f}.reaction.wamid`, ev.reaction.wamid, 256);
-      checkRef(`${f}.reaction.from`, ev.reaction.from);
+      checkRef(`${f}.reaction.from`, ev.reaction.from, channel);
       optionalString(`${f}.reaction.emoji`, ev.reaction.emoji, 64);
       return;
     case 'edit':
@@ -81,7 +104,7 @@ function checkEvent(f: string, e: WebhookEvent): void {
       optionalString(`${f}.revoke.target_wamid`, ev.revoke.targetWamid, 256);
       return;
     case 'numberChange':
-      checkRef(`${f}.number_change.old_user`, ev.numberChange.oldUser);
+      checkRef(`${f}.number_change.old_user`, ev.numberChange.oldUser, channel);
       if (ev.numberChange.newUser?.waId && !/^\d{4,20}$/.test(ev.numberChange.newUser.waId)) {
         throw AppError.invalid(`${f}.number_change.new_user.wa_id`, 'digits only');
       }
@@ -91,6 +114,14 @@ function checkEvent(f: string, e: WebhookEvent): void {
       return;
     case 'providerError':
       return;
+    case 'watermark': {
+      const w = ev.watermark;
+      checkRef(`${f}.watermark.user`, w.user, channel);
+      if (w.status !== DeliveryStatus.DELIVERED && w.status !== DeliveryStatus.READ)
+        throw AppError.invalid(`${f}.watermark.status`, 'DELIVERED or READ');
+      requireTime(`${f}.watermark.watermark`, w.watermark);
+      return;
+    }
   }
 }
 
@@ -126,6 +157,7 @@ export async function applyBatch(
       receivedAt: d.receivedAt ?? deps.now(),
       provider: d.provider || 'whatsapp',
       keys: deliveryKeys(d.body),
+      accountIds: deliveryAccounts(d.body),
     })),
   );
   const indexed = req.events.map((e, index) => ({ index, e }));
@@ -141,12 +173,14 @@ export async function applyBatch(
   stopIfGone();
   // Sightings and new messages first, together (apply-bulk.ts), so the statuses, reactions and
   // edits that follow in the same batch find their messages.
+  // The accounts the batch names are registered beside (rarely a write: accounts.ts).
   const [deliveriesStored, outcomes] = await Promise.all([
     storing,
     applyBulk(
       deps,
       indexed.filter((x) => isBulk(x.e)),
     ),
+    deps.accounts.noteDeliveries(accountSightings(req.events), deps.now()),
   ]);
   // The rest are order-independent by design (see ADR 0005), so a few concurrent workers apply
   // them: same final state, much less waiting on database round trips.

@@ -2,6 +2,7 @@
 // messages users send. One identity lookup for every sender, one transaction for every new
 // message with one update per user, one orphan lookup per account, one read of the users to
 // publish. The result is the same as applying the events one by one in any order (ADR 0005).
+// Echoes (the page's own messages on Messenger / Instagram) go the same way, stored as outbound.
 import {
   EventKind,
   MessageType,
@@ -11,12 +12,13 @@ import {
 } from '@ue/proto';
 import { attachOrphans } from './apply-message-updates.js';
 import { identityOf, type Outcome } from './identity.js';
-import { inboundDoc } from './inbound-doc.js';
+import { echoDoc, inboundDoc, ourMessageId } from './inbound-doc.js';
 import { inParallel } from './parallel.js';
-import type { EventPorts } from './ports.js';
+import type { EventPorts, UserWatermarks } from './ports.js';
 import { previewOf } from './preview.js';
 import { publishMessage, publishUser } from './publish.js';
 import type { MessageRecord, UserView } from './records.js';
+import { catchUpWatermarks } from './watermarks.js';
 
 /** How many profile-name updates of a batch run at once. */
 const SIGHTING_CONCURRENCY = 4;
@@ -30,11 +32,18 @@ export interface Indexed {
 type Sighting = Indexed & { at: Date; userId: string; seen: UserSeenEvent };
 type Sent = Indexed & { at: Date; userId: string; m: InboundMessageEvent };
 
-/** A profile sighting, or a message its user sent that counts (system notices do not). */
+/**
+ * A profile sighting, or a message that counts: one its user sent (system notices do not), or an
+ * echo not of our own sends (those are send results: apply-events.ts).
+ */
 export function isBulk(e: WebhookEvent): boolean {
   const ev = e.event;
   if (ev?.$case === 'userSeen') return true;
-  return ev?.$case === 'inboundMessage' && ev.inboundMessage.content?.type !== MessageType.SYSTEM;
+  return (
+    ev?.$case === 'inboundMessage' &&
+    ev.inboundMessage.content?.type !== MessageType.SYSTEM &&
+    ourMessageId(ev.inboundMessage) === undefined
+  );
 }
 
 /** Apply the batch's isBulk() events; the outcome of each by its index. */
@@ -59,6 +68,12 @@ export async function applyBulk(
     const did = stored.named.get(s.userId);
     if (did !== undefined) outcomes.set(s.index, did ? 'applied' : 'duplicate');
   }
+  // A referral without a message (Messenger m.me link, ad): the user's first attribution.
+  for (const s of sightings)
+    if (s.seen.referral && (await deps.users.setReferralIfAbsent(s.userId, s.seen.referral))) {
+      outcomes.set(s.index, 'applied');
+      changed.add(s.userId);
+    }
   await publishUsers(deps, changed, stored.counted);
   return outcomes;
 }
@@ -100,7 +115,8 @@ async function storeMessages(
   const docs: (Sent & { doc: MessageRecord })[] = [];
   const ids = new Set<string>();
   for (const s of sent) {
-    const doc = inboundDoc({ e: s.e, at: s.at }, s.m, { userId: s.userId, now });
+    const toDoc = s.m.echo ? echoDoc : inboundDoc;
+    const doc = toDoc({ e: s.e, at: s.at }, s.m, { userId: s.userId, now });
     // The same message twice in one batch: the second is a replay of the first.
     if (ids.has(doc._id)) outcomes.set(s.index, 'duplicate');
     else docs.push({ ...s, doc });
@@ -128,7 +144,13 @@ async function storeMessages(
     if (d.m.referral) await deps.users.setReferralIfAbsent(d.userId, d.m.referral);
   const fresh = docs.filter((d) => created.has(d.doc._id));
   for (const d of docs) outcomes.set(d.index, created.has(d.doc._id) ? 'applied' : 'duplicate');
-  await Promise.all(fresh.map((d) => publishMessage(deps, EventKind.MESSAGE_CREATED, d.doc)));
+  const caughtUp = await catchUpEchoes(deps, { docs, users });
+  // Published as stored: re-read when a receipt that came first changed it.
+  await Promise.all(
+    fresh.map((d) =>
+      publishMessage(deps, EventKind.MESSAGE_CREATED, caughtUp.has(d.doc._id) ? d.doc._id : d.doc),
+    ),
+  );
   // Replayed orphans (an edit, a revoke) may change the user's preview: read it again then.
   const reread = new Set<string>();
   for (const [accountId, group] of byAccount(docs)) {
@@ -142,6 +164,27 @@ async function storeMessages(
   }
   const counted = new Map([...users].filter(([id]) => !reread.has(id)));
   return { touched: new Set(fresh.map((d) => d.userId)), counted, named };
+}
+
+/**
+ * Echoes are outbound messages: receipts (watermarks) their users sent before they were stored
+ * apply now; on a replay too, so a crash after the commit still converges. The ids changed.
+ */
+async function catchUpEchoes(
+  deps: EventPorts,
+  b: { docs: (Sent & { doc: MessageRecord })[]; users: Map<string, UserView> },
+): Promise<Set<string>> {
+  const changed = new Set<string>();
+  for (const d of b.docs.filter((x) => x.m.echo)) {
+    const u = b.users.get(d.userId);
+    // Read inside the transaction that counted the message, after it: current enough.
+    const known: UserWatermarks | undefined = u
+      ? { delivered: u.deliveredWatermark, read: u.readWatermark }
+      : undefined;
+    if (await catchUpWatermarks(deps, { userId: d.userId, messageId: d.doc._id }, known))
+      changed.add(d.doc._id);
+  }
+  return changed;
 }
 
 function byAccount<T extends { e: WebhookEvent }>(items: T[]): Map<string, T[]> {

@@ -11,12 +11,15 @@ import {
   type WebhookEvent,
 } from '@ue/proto';
 import { e164FromWaId, phoneTerms } from '../domain/phone.js';
+import { noteAccountError } from './accounts.js';
 import { applyBulk, isBulk } from './apply-bulk.js';
 import { applyMessageUpdate, attachOrphans } from './apply-message-updates.js';
+import { applyOurEcho } from './echoes.js';
 import { identityOf, type Outcome } from './identity.js';
-import { inboundDoc, type Applying } from './inbound-doc.js';
+import { inboundDoc, ourMessageId, type Applying } from './inbound-doc.js';
 import type { EventPorts, Identity, Ports } from './ports.js';
 import { publishMessage, publishUser } from './publish.js';
+import { applyWatermark } from './watermarks.js';
 
 export async function applyEvent(deps: EventPorts, e: WebhookEvent): Promise<Outcome> {
   const at = e.occurredAt ?? deps.now();
@@ -24,8 +27,13 @@ export async function applyEvent(deps: EventPorts, e: WebhookEvent): Promise<Out
   // Sightings and counted messages: the batch path, here for a batch of one.
   if (isBulk(e)) return (await applyBulk(deps, [{ index: 0, e }])).get(0) ?? 'duplicate';
   switch (ev?.$case) {
-    case 'inboundMessage':
+    case 'inboundMessage': {
+      const messageId = ourMessageId(ev.inboundMessage);
+      if (messageId) return applyOurEcho(deps, { e, at }, { m: ev.inboundMessage, messageId });
       return applyInbound(deps, { e, at }, ev.inboundMessage);
+    }
+    case 'watermark':
+      return applyWatermark(deps, e, ev.watermark);
     case 'numberChange':
       return applyNumberChange(deps, { e, at }, ev.numberChange);
     case 'providerError':
@@ -33,6 +41,7 @@ export async function applyEvent(deps: EventPorts, e: WebhookEvent): Promise<Out
         { accountId: e.accountId, errors: ev.providerError.errors },
         'provider reported errors',
       );
+      await noteAccountError(deps, { accountId: e.accountId, at, errors: ev.providerError.errors });
       return 'applied';
     case undefined:
       return 'duplicate';

@@ -4,11 +4,13 @@ import { DeliveryStatus, EventKind, ActorKind, type WebhookEvent } from '@ue/pro
 import { stableId } from '../domain/ids.js';
 import type { DeliveryState } from '../domain/status.js';
 import { textTerms } from '../domain/search.js';
+import { noteAccountError } from './accounts.js';
 import { identitiesOf, identityOf, linkKey, type Outcome } from './identity.js';
 import type { Ports, StatusChange } from './ports.js';
 import { previewOf } from './preview.js';
 import { publishMessage } from './publish.js';
 import type { MessageRecord } from './records.js';
+import { catchUpWatermarks } from './watermarks.js';
 
 /** What applying events about existing messages needs. */
 type UpdatePorts = Pick<Ports, 'users' | 'messages' | 'orphans' | 'events' | 'now'>;
@@ -39,7 +41,7 @@ function targetOf(e: WebhookEvent): string {
 }
 
 export async function applyMessageUpdate(
-  deps: UpdatePorts,
+  deps: UpdatePorts & Pick<Ports, 'accounts'>,
   e: WebhookEvent,
   at: Date,
 ): Promise<Outcome> {
@@ -130,26 +132,45 @@ async function applyStatus(
   return out.newTransition || out.raised;
 }
 
+/**
+ * The provider accepted an outbound message under `wamid` (a send result, or the echo of our own
+ * send on Messenger / Instagram): true when that changed the message. Live event: the caller's.
+ */
+export async function markSent(
+  deps: UpdatePorts,
+  msg: MessageRecord,
+  s: { wamid: string; at: Date },
+): Promise<boolean> {
+  // Set once: the second report of the same send (the echo after the send result, or the other
+  // way round) finds it set and changes nothing.
+  let changed = await deps.messages.setWamid(msg._id, s.wamid).catch(() => false);
+  // Provider statuses are authoritative: "sent" only raises a message that is still pending.
+  changed =
+    (await applyStatus(deps, msg, {
+      state: 'sent',
+      status: DeliveryStatus.SENT,
+      at: s.at,
+      errors: [],
+    })) || changed;
+  await attachOrphans(deps, msg.accountId, s.wamid);
+  // Receipts that arrived before it was sent (Messenger / Instagram watermarks).
+  return (await catchUpWatermarks(deps, { userId: msg.userId, messageId: msg._id })) || changed;
+}
+
 /** Ingest's sender reports the outcome of a SendMessage job. */
-async function applySendResult(deps: UpdatePorts, e: WebhookEvent, at: Date): Promise<Outcome> {
+async function applySendResult(
+  deps: UpdatePorts & Pick<Ports, 'accounts'>,
+  e: WebhookEvent,
+  at: Date,
+): Promise<Outcome> {
   if (e.event?.$case !== 'sendResult') return 'duplicate';
   const r = e.event.sendResult;
   const msg = await deps.messages.findById(r.messageId);
   if (!msg) return 'orphaned';
   let changed = false;
-  if (r.wamid) {
-    changed = await deps.messages.setWamid(msg._id, r.wamid).catch(() => false);
-    // Provider statuses are authoritative: "sent" only raises a message that is still pending.
-    changed =
-      (await applyStatus(deps, msg, {
-        state: 'sent',
-        status: DeliveryStatus.SENT,
-        at,
-        errors: [],
-      })) || changed;
-    await attachOrphans(deps, msg.accountId, r.wamid);
-  }
+  if (r.wamid) changed = await markSent(deps, msg, { wamid: r.wamid, at });
   if (r.errors.length > 0) {
+    await noteAccountError(deps, { accountId: msg.accountId, at, errors: r.errors });
     changed =
       (await applyStatus(deps, msg, {
         state: 'failed',

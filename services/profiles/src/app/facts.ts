@@ -9,9 +9,16 @@ import {
   requireString,
   validateFactKey,
 } from '../domain/limits.js';
+import { contactTerm, factContact } from '../domain/person.js';
 import { textTerms } from '../domain/search.js';
 import type { Ports } from './ports.js';
 import type { FactRecord } from './records.js';
+
+/** An email or phone a fact names, whole, so people suggestions find it by index (people.ts). */
+function contactTerms(key: string, value: string): string[] {
+  const c = factContact(key, value);
+  return c ? [contactTerm(c)] : [];
+}
 
 export async function upsertFacts(
   deps: Pick<Ports, 'users' | 'facts' | 'events' | 'now'>,
@@ -50,7 +57,7 @@ export async function upsertFacts(
   }
   await deps.users.addTerms(
     userId,
-    inputs.flatMap((f) => textTerms(f.value, 20)),
+    inputs.flatMap((f) => [...textTerms(f.value, 20), ...contactTerms(f.key, f.value)]),
   );
   return out;
 }

@@ -1,16 +1,19 @@
 // The stored record of a message a user sent, as the webhook event describes it.
 import {
   ActorKind,
+  DeliveryStatus,
   Direction,
   MediaState,
   MessageContent,
   MessageType,
   StoredMedia,
+  type Actor,
   type InboundMessageEvent,
   type WebhookEvent,
 } from '@ue/proto';
 import { messageIdFor } from '../domain/ids.js';
 import { textTerms } from '../domain/search.js';
+import { statusRank } from '../domain/status.js';
 import type { MessageRecord } from './records.js';
 
 /** The event being applied and its provider time. */
@@ -57,6 +60,35 @@ export function inboundDoc(
     originalText: text,
     editVersions: [],
     terms: textTerms(text),
+  };
+}
+
+/** The author of an echo we did not send: written in the page's inbox (or by another app). */
+export const PAGE_ACTOR: Actor = { kind: ActorKind.SYSTEM, id: 'page', displayName: 'Page inbox' };
+
+/** The message id of an echo of our own send (ingest passes `ue:<message id>` as metadata). */
+export function ourMessageId(m: InboundMessageEvent): string | undefined {
+  if (!m.echo) return undefined;
+  return /^ue:(.+)$/s.exec(m.echoMetadata)?.[1];
+}
+
+/**
+ * An echo (Messenger / Instagram `is_echo`): the page's own message to the user, stored as an
+ * outbound message the provider has sent, from the page.
+ */
+export function echoDoc(
+  a: Applying,
+  m: InboundMessageEvent,
+  who: { userId: string; now: Date },
+): MessageRecord {
+  const doc = inboundDoc(a, m, who);
+  return {
+    ...doc,
+    direction: Direction.OUTBOUND,
+    status: DeliveryStatus.SENT,
+    statusRank: statusRank('sent'),
+    statusTimes: { sentAt: a.at } as MessageRecord['statusTimes'],
+    author: PAGE_ACTOR,
   };
 }
 

@@ -195,7 +195,7 @@ describe('sendMessage with an attachment', () => {
         replyToMessageId: extra.replyToMessageId ?? '',
       },
       ADMIN,
-    );
+    ).then((r) => r.doc);
 
   it('stores the message with the file and claims it', async () => {
     const { fileId } = await attachment();

@@ -44,7 +44,9 @@ beforeEach(() => {
 });
 
 const send = (content: MessageContent, author = AGENT, clientId = '') =>
-  sendMessage(fx, SendMessageRequest.fromPartial({ userId, content, clientId }), author);
+  sendMessage(fx, SendMessageRequest.fromPartial({ userId, content, clientId }), author).then(
+    (r) => r.doc,
+  );
 const refusal = (p: Promise<unknown>) =>
   p.then(
     () => undefined,

@@ -7,6 +7,7 @@ import {
   EventKind,
   MessageType,
   type Actor,
+  type Channel,
   type MessageContent,
   type ListMessagesRequest,
   type RecordOutboundMessageRequest,
@@ -16,14 +17,17 @@ import { cursorTime, decodeCursor, encodeCursor } from '../domain/cursor.js';
 import { messageIdFor, newId } from '../domain/ids.js';
 import { LIMITS, optionalString, optionalTime, pageSize, requireString } from '../domain/limits.js';
 import { textTerms } from '../domain/search.js';
+import { metaSendRule } from '../domain/send-window.js';
 import { statusRank } from '../domain/status.js';
 import { attachOrphans } from './apply-message-updates.js';
+import { channelOf, isMetaChannel } from './channels.js';
 import { attachmentOf, SENDABLE_MEDIA, withAttachment } from './media.js';
 import { ENUMS, requireEnum } from './enums.js';
 import type { Ports } from './ports.js';
 import { previewOf } from './preview.js';
 import { publishMessage, publishUser } from './publish.js';
 import type { MessageRecord, UserView } from './records.js';
+import { catchUpWatermarks } from './watermarks.js';
 
 type MessagePorts = Pick<Ports, 'users' | 'messages' | 'orphans' | 'events' | 'now'>;
 
@@ -37,18 +41,40 @@ export interface MessagePage {
 const cursorOf = (d: MessageRecord, dir: 'older' | 'newer') =>
   encodeCursor({ k: (d.sentAt ?? new Date(0)).toISOString(), id: d._id, d: dir });
 
+/** Exactly one of user_id (one identity's conversation) and person_id (a person's timeline). */
+function conversationOf(req: ListMessagesRequest): { userId: string } | { personId: string } {
+  if (req.userId && req.personId)
+    throw AppError.invalid('person_id', 'give user_id or person_id, not both');
+  if (req.personId) return { personId: requireString('person_id', req.personId) };
+  return { userId: requireString('user_id', req.userId) };
+}
+
+/** The identities whose messages the listing reads; NOT_FOUND when the user or person is unknown. */
+async function identitiesRead(
+  deps: Pick<Ports, 'users' | 'people'>,
+  c: { userId: string } | { personId: string },
+): Promise<string[]> {
+  if ('personId' in c) {
+    const ids = (await deps.people.identities([c.personId])).map((u) => u._id);
+    if (ids.length === 0) throw AppError.notFound('person');
+    return ids;
+  }
+  if (!(await deps.users.findById(c.userId))) throw AppError.notFound('user');
+  return [c.userId];
+}
+
 export async function listMessages(
-  deps: Pick<Ports, 'users' | 'messages'>,
+  deps: Pick<Ports, 'users' | 'messages' | 'people'>,
   req: ListMessagesRequest,
 ): Promise<MessagePage> {
-  const userId = requireString('user_id', req.userId);
+  const conversation = conversationOf(req);
   const limit = pageSize('page_size', req.pageSize);
   const c = req.pageToken ? decodeCursor(req.pageToken) : undefined;
   if (c && (typeof c.k !== 'string' || !c.d || c.f !== undefined))
     throw AppError.invalid('page_token', 'not a message page token');
   const after = c && c.d ? { at: cursorTime(c), id: c.id, direction: c.d } : undefined;
-  if (!(await deps.users.findById(userId))) throw AppError.notFound('user');
-  const raw = await deps.messages.page({ userId, limit, after });
+  const userIds = await identitiesRead(deps, conversation);
+  const raw = await deps.messages.page({ userIds, limit, after });
   const more = raw.length > limit;
   const window = raw.slice(0, limit);
   const newer = after?.direction === 'newer';
@@ -69,11 +95,16 @@ async function resolveReplies(
   deps: Pick<Ports, 'messages'>,
   docs: MessageRecord[],
 ): Promise<Map<string, string>> {
-  const wamids = [
-    ...new Set(docs.map((d) => d.context?.replyToWamid).filter((w): w is string => !!w)),
-  ];
-  if (wamids.length === 0 || !docs[0]) return new Map();
-  return deps.messages.idsByWamid(docs[0].accountId, wamids);
+  // By account: a person's timeline spans several, and a wamid is unique within one only.
+  const byAccount = new Map<string, Set<string>>();
+  for (const d of docs) {
+    const w = d.context?.replyToWamid;
+    if (w) byAccount.set(d.accountId, (byAccount.get(d.accountId) ?? new Set()).add(w));
+  }
+  const found = new Map<string, string>();
+  for (const [accountId, wamids] of byAccount)
+    for (const [w, id] of await deps.messages.idsByWamid(accountId, [...wamids])) found.set(w, id);
+  return found;
 }
 
 function validateContent(
@@ -177,14 +208,23 @@ async function storeOutbound(
     preview: previewOf(doc),
     terms: doc.terms ?? [],
   });
+  // Messenger / Instagram receipts that came before the message was recorded (on a replay too:
+  // a crash after the commit still converges).
+  const catchUp = (m: MessageRecord) =>
+    m.wamid && isMetaChannel(user.channel)
+      ? catchUpWatermarks(deps, { userId: m.userId, messageId: m._id })
+      : Promise.resolve(false);
   if (!stored.created) {
     const existing = await findExisting(deps, user, doc);
     if (!existing)
       throw new AppError('ALREADY_EXISTS', 'a message with this wamid exists for another user');
     // A crash after the commit may have left statuses waiting for this wamid: attach them now.
     if (existing.wamid) await attachOrphans(deps, existing.accountId, existing.wamid);
+    if (await catchUp(existing))
+      return { doc: (await deps.messages.findById(existing._id)) ?? existing, created: false };
     return { doc: existing, created: false };
   }
+  await catchUp(doc);
   await publishMessage(deps, EventKind.MESSAGE_CREATED, doc._id);
   if (doc.wamid) await attachOrphans(deps, doc.accountId, doc.wamid);
   await publishUser(deps, user._id);
@@ -192,7 +232,7 @@ async function storeOutbound(
 }
 
 async function recipientOf(
-  deps: MessagePorts,
+  deps: MessagePorts & Pick<Ports, 'accounts'>,
   req: RecordOutboundMessageRequest,
   at: Date,
 ): Promise<UserView> {
@@ -202,19 +242,40 @@ async function recipientOf(
     const accountId = requireString('recipient.account_id', r?.accountId, 64);
     const waId = optionalString('recipient.user.wa_id', r?.user?.waId, 32);
     const bsuid = optionalString('recipient.user.bsuid', r?.user?.bsuid, 128);
-    if (!waId && !bsuid)
-      throw AppError.invalid('user_id', 'user_id or recipient (account_id + wa_id/bsuid) required');
+    const scopedId = optionalString('recipient.user.scoped_id', r?.user?.scopedId, 128);
+    if (!waId && !bsuid && !scopedId)
+      throw AppError.invalid(
+        'user_id',
+        'user_id or recipient (account_id + wa_id/bsuid, or scoped_id) required',
+      );
     if (waId && !/^\d{6,15}$/.test(waId))
       throw AppError.invalid('recipient.user.wa_id', 'digits only, country code first');
-    userId = await deps.users.resolve({ accountId, waId, bsuid }, at);
+    const channel = scopedId ? await scopedChannel(deps, { accountId, waId, bsuid }) : undefined;
+    userId = await deps.users.resolve({ accountId, waId, bsuid, scopedId, channel }, at);
   }
   const user = await deps.users.findById(userId);
   if (!user || user.erasedAt) throw AppError.notFound('user');
   return user;
 }
 
+/** The channel of a recipient named by scoped id: its account's, which must be Messenger or Instagram. */
+async function scopedChannel(
+  deps: Pick<Ports, 'accounts'>,
+  r: { accountId: string; waId: string; bsuid: string },
+): Promise<Channel> {
+  if (r.waId || r.bsuid)
+    throw AppError.invalid('recipient.user.scoped_id', 'not together with wa_id or bsuid');
+  const account = await deps.accounts.cached(r.accountId);
+  if (!account || !isMetaChannel(account.channel))
+    throw AppError.invalid(
+      'recipient.user.scoped_id',
+      'only for a known Messenger or Instagram account',
+    );
+  return account.channel;
+}
+
 export async function recordOutbound(
-  deps: MessagePorts,
+  deps: MessagePorts & Pick<Ports, 'accounts'>,
   req: RecordOutboundMessageRequest,
   author: Actor,
 ) {
@@ -250,24 +311,28 @@ export async function recordOutbound(
   );
 }
 
-export async function sendMessage(
-  deps: MessagePorts & Pick<Ports, 'outbound' | 'media'>,
-  req: SendMessageRequest,
-  author: Actor,
-): Promise<MessageRecord> {
-  const userId = requireString('user_id', req.userId);
-  const content = validateContent('content', req.content, true);
-  const clientId = optionalString('client_id', req.clientId, 128);
-  const user = await deps.users.findById(userId);
-  if (!user || user.erasedAt) throw AppError.notFound('user');
-  if (user.paused && author.kind === ActorKind.AGENT) {
-    throw new AppError(
-      'FAILED_PRECONDITION',
-      'the user is paused (human takeover): agents must not send; an admin can',
-    );
+/** A message SendMessage stored (or found by its client id) and the tag its send uses. */
+export interface SentMessage {
+  doc: MessageRecord;
+  /** Messenger / Instagram message tag ('' is messaging_type RESPONSE; always '' on WhatsApp). */
+  tag: string;
+}
+
+/**
+ * The window rules of the user's channel: the message tag of a send, or FAILED_PRECONDITION.
+ * WhatsApp: anything but a template needs the 24 h window open. Messenger / Instagram: no
+ * templates; metaSendRule (domain/send-window.ts).
+ */
+function sendTag(o: { user: UserView; content: MessageContent; author: Actor; now: Date }): string {
+  const { user, content, now } = o;
+  if (isMetaChannel(user.channel)) {
+    if (content.type === MessageType.TEMPLATE || content.template)
+      throw AppError.invalid('content', 'templates do not exist on Messenger and Instagram');
+    const human = o.author.kind === ActorKind.ADMIN;
+    const rule = metaSendRule({ lastInboundAt: user.lastInboundAt, now, human });
+    if ('refused' in rule) throw new AppError('FAILED_PRECONDITION', rule.refused);
+    return rule.tag;
   }
-  const now = deps.now();
-  // Anything but a template (text, and files too) needs the window open.
   if (
     content.type !== MessageType.TEMPLATE &&
     !(user.serviceWindowExpiresAt && user.serviceWindowExpiresAt > now)
@@ -280,6 +345,27 @@ export async function sendMessage(
       `the 24 h customer service window is closed${since}: only template messages can be sent`,
     );
   }
+  return '';
+}
+
+export async function sendMessage(
+  deps: MessagePorts & Pick<Ports, 'outbound' | 'media'>,
+  req: SendMessageRequest,
+  author: Actor,
+): Promise<SentMessage> {
+  const userId = requireString('user_id', req.userId);
+  const content = validateContent('content', req.content, true);
+  const clientId = optionalString('client_id', req.clientId, 128);
+  const user = await deps.users.findById(userId);
+  if (!user || user.erasedAt) throw AppError.notFound('user');
+  if (user.paused && author.kind === ActorKind.AGENT) {
+    throw new AppError(
+      'FAILED_PRECONDITION',
+      'the user is paused (human takeover): agents must not send; an admin can',
+    );
+  }
+  const now = deps.now();
+  const tag = sendTag({ user, content, author, now });
   const existing = clientId ? await deps.messages.findByClientId(user._id, clientId) : null;
   const doc =
     existing ??
@@ -296,15 +382,16 @@ export async function sendMessage(
       accountId: doc.accountId,
       toWaId: user.waId,
       toBsuid: user.waId ? '' : user.bsuid,
-      channel: user.channel,
-      toScopedId: user.scopedId,
-      tag: '',
+      channel: channelOf(user.channel),
+      // Users stored before channels were named have none.
+      toScopedId: user.scopedId ?? '',
+      tag,
       content: doc.content,
       replyToWamid: doc.context?.replyToWamid ?? '',
       bizOpaqueCallbackData: '',
     });
   }
-  return doc;
+  return { doc, tag };
 }
 
 interface PendingMessage {

@@ -4,6 +4,7 @@
 // indexes live in the adapters only.
 import type {
   Actor,
+  Channel,
   DeliveryStatus,
   Direction,
   EventKind,
@@ -11,6 +12,7 @@ import type {
   MessagePreview,
   MessageType,
   OutboundJob,
+  PersonRule,
   Referral,
   ReviewSummary,
   Sentiment,
@@ -18,10 +20,12 @@ import type {
   WebhookEvent,
 } from '@ue/proto';
 import type {
+  AccountRecord,
   AuditRecord,
   FactRecord,
   LogEntryRecord,
   MessageRecord,
+  PersonLinkRecord,
   ReviewRecord,
   StoredReaction,
   UserRecord,
@@ -35,13 +39,42 @@ export interface Identity {
   waId: string;
   bsuid: string;
   parentBsuid?: string;
+  /** The account's channel; absent or UNSPECIFIED is WhatsApp. */
+  channel?: Channel;
+  /** Messenger PSID / Instagram IGSID (instead of wa_id and BSUID on those channels). */
+  scopedId?: string;
 }
 
-/** One identity of a user: the account and the wa_id or BSUID it is known by there. */
+/**
+ * One identity of a user: the account and what it is known by there (WhatsApp wa_id or BSUID,
+ * Messenger PSID, Instagram IGSID).
+ */
 export interface IdentityKey {
   accountId: string;
-  kind: 'wa' | 'bsuid';
+  kind: IdentityKind;
   value: string;
+}
+
+export type IdentityKind = 'wa' | 'bsuid' | 'psid' | 'igsid';
+
+/** Messenger / Instagram receipts: what a watermark says about the outbound messages it covers. */
+export type WatermarkState = 'delivered' | 'read';
+
+/** The highest watermarks seen for a user (absent: none yet). */
+export interface UserWatermarks {
+  delivered?: Date;
+  read?: Date;
+}
+
+export interface WatermarkApply {
+  userId: string;
+  state: WatermarkState;
+  /** DELIVERED or READ. */
+  status: DeliveryStatus;
+  /** Outbound messages sent at or before this time, with a provider id, are covered. */
+  at: Date;
+  /** Only this message (an outbound message just stored or just sent). */
+  messageId?: string;
 }
 
 /** A new message as its user's counters, times, preview and search terms see it. */
@@ -79,6 +112,8 @@ export interface UserListQuery {
   /** Prefix matches on search terms, all required; `none` when the query can match nothing. */
   terms: string[] | 'none';
   accountId?: string;
+  /** Only identities on this channel (users stored before channels were named: WhatsApp). */
+  channel?: Channel;
   statuses: number[];
   tags: string[];
   activeAfter?: Date;
@@ -153,7 +188,11 @@ export interface UserStore {
     withTouch?: boolean,
   ): Promise<boolean>;
   addTerms(userId: string, terms: string[], opts?: { fromMessages?: boolean }): Promise<void>;
-  setReferralIfAbsent(userId: string, referral: Referral): Promise<void>;
+  /** True when the user had no referral and has this one now. */
+  setReferralIfAbsent(userId: string, referral: Referral): Promise<boolean>;
+  /** $max of the user's delivered or read watermark; true when it rose. */
+  raiseWatermark(userId: string, w: { state: WatermarkState; at: Date }): Promise<boolean>;
+  watermarksOf(userId: string): Promise<UserWatermarks>;
   incFailed(userId: string): Promise<void>;
   /** The preview text of the user's list row, when it shows this message. */
   setPreviewText(userId: string, messageId: string, text: string): Promise<void>;
@@ -199,7 +238,8 @@ export interface StatusOutcome {
 }
 
 export interface MessagePageQuery {
-  userId: string;
+  /** One identity's conversation, or every identity of a person (one timeline). */
+  userIds: string[];
   limit: number;
   after?: Keyset & { direction: 'older' | 'newer' };
 }
@@ -241,6 +281,12 @@ export interface MessageStore {
   ): Promise<boolean>;
   applyRevoke(id: string, at: Date): Promise<boolean>;
   setWamid(id: string, wamid: string): Promise<boolean>;
+  /**
+   * A watermark on the outbound messages it covers (sent at or before it, with a provider id):
+   * status raised to it, status_times.delivered (and read) lowered to it where later or unset.
+   * The ids of the messages it changed.
+   */
+  applyWatermark(w: WatermarkApply): Promise<string[]>;
   page(q: MessagePageQuery): Promise<MessageRecord[]>;
   findById(id: string): Promise<MessageRecord | null>;
   findByWamid(accountId: string, wamid: string): Promise<MessageRecord | null>;
@@ -470,6 +516,8 @@ export interface ReceivedDelivery {
   receivedAt: Date;
   provider: string;
   keys: string[];
+  /** The accounts the body names (domain/delivery-keys.ts), for retention. */
+  accountIds: string[];
 }
 
 export interface DeliveryStore {
@@ -525,6 +573,179 @@ export interface Logger {
   warn(fields: object, msg: string): void;
 }
 
+/** An account's retention periods in days (RetentionPolicy); 0 keeps the class forever. */
+export interface RetentionDays {
+  messagesDays: number;
+  mediaDays: number;
+  deliveriesDays: number;
+  reviewTextsDays: number;
+}
+
+/** A message the retention sweep removes (or whose file it removes). */
+export interface ExpiringMessage {
+  id: string;
+  userId: string;
+  /** Stored files of the message (original and thumbnail). */
+  fileIds: string[];
+  /** Its search terms, which its user may no longer need. */
+  terms: string[];
+}
+
+/** The reads and writes of the retention sweep (app/retention.ts). */
+export interface RetentionStore {
+  /** Every account with at least one period set. */
+  policies(): Promise<{ accountId: string; days: RetentionDays }[]>;
+  /** The account's oldest messages sent before `before`, at most `limit`. */
+  messagesBefore(q: { accountId: string; before: Date; limit: number }): Promise<ExpiringMessage[]>;
+  /** In one transaction: a stats row for each message, then the messages; how many removed. */
+  retireMessages(ids: string[], at: Date): Promise<number>;
+  /** Messages sent before `before` whose file is still stored, at most `limit`. */
+  mediaBefore(q: { accountId: string; before: Date; limit: number }): Promise<ExpiringMessage[]>;
+  /** Their media state becomes EXPIRED (file ids cleared, reason set). */
+  markMediaExpired(q: { ids: string[]; at: Date; reason: string }): Promise<void>;
+  /** Raw deliveries naming the account received before `before`; how many removed. */
+  deleteDeliveriesBefore(q: { accountId: string; before: Date }): Promise<number>;
+  /**
+   * The texts of the account's reviews made before `before` (summary, topics, action items,
+   * reasons) and the headlines users show from them are emptied; scores stay. How many reviews.
+   */
+  redactReviewsBefore(q: {
+    accountId: string;
+    before: Date;
+    at: Date;
+    limit: number;
+  }): Promise<number>;
+  /**
+   * After messages of these users were removed: the preview of a removed last message loses its
+   * text, and search terms no remaining message, fact or profile field holds are dropped.
+   */
+  tidyUsers(q: { removed: ExpiringMessage[] }): Promise<void>;
+}
+
+/** A join asked for (LinkIdentities), checked: distinct user ids in request order. */
+export interface JoinRequest {
+  userIds: string[];
+  rule: PersonRule;
+  by: Actor;
+  reason: string;
+  at: Date;
+  clientId?: string;
+}
+
+/** What a join did: the person joined, one link per person merged in, the identities moved. */
+export interface JoinOutcome {
+  personId: string;
+  links: PersonLinkRecord[];
+  moved: string[];
+}
+
+/** An undo (UnlinkIdentities link_id) or a split (user_id), with who, when and why. */
+export interface PersonChange {
+  by: Actor;
+  reason: string;
+  at: Date;
+}
+
+/** What an undo or split did: the person left, the one the identities are in now, the link. */
+export interface MoveOutcome {
+  left: string;
+  restored: string;
+  link: PersonLinkRecord;
+  moved: string[];
+}
+
+/**
+ * People (domain/person.ts): identities grouped by `personId`. Joins, undos and splits change
+ * `personId` of the identities concerned and record a link, in one transaction each. A user
+ * without `personId` (stored before people existed) is read as `p-<its id>` everywhere.
+ */
+export interface PeopleStore {
+  /** The business of an account (its `businessId`, else its WABA, else `wabaId`, else the id). */
+  businessOf(accountId: string, wabaId: string): Promise<string>;
+  /** Every identity of these persons, erased ones included. */
+  identities(personIds: string[]): Promise<UserView[]>;
+  /** The identities of these persons that match a list's filters (its keyset and sort unused). */
+  listed(q: UserListQuery, personIds: string[]): Promise<UserView[]>;
+  /** Links naming the person (as personId or fromPersonId), newest first, at most `limit`. */
+  links(personId: string, limit: number): Promise<PersonLinkRecord[]>;
+  findLink(id: string): Promise<PersonLinkRecord | null>;
+  /** The links one LinkIdentities call with this client id made. */
+  linksByClientId(clientId: string): Promise<PersonLinkRecord[]>;
+  /**
+   * Join (domain/person.ts planJoin, decided against the users as read in the transaction):
+   * every member of each other person moves to the first user's person. With a client id
+   * already used, nothing is written and its links are returned.
+   */
+  join(j: JoinRequest): Promise<JoinOutcome>;
+  /** Undo a link: its identities still where it put them go back; FAILED_PRECONDITION if undone. */
+  undo(linkId: string, c: PersonChange): Promise<MoveOutcome>;
+  /** Split an identity off into `p-<its id>` (domain/person.ts checkSplit), recorded as a link. */
+  split(userId: string, c: PersonChange): Promise<MoveOutcome>;
+  /** Live users of other persons holding one of these search terms, at most `limit`. */
+  holdersOf(q: { terms: string[]; notPersonId: string; limit: number }): Promise<UserView[]>;
+  /** Every fact version of these users (current values: domain/person.ts currentFacts). */
+  factsOf(userIds: string[]): Promise<FactRecord[]>;
+}
+
+/** An account a webhook batch names, as ApplyWebhookEvents registers it. */
+export interface AccountSighting {
+  accountId: string;
+  channel: Channel;
+  wabaId: string;
+  /** What the provider shows for it (may be empty). */
+  display: string;
+}
+
+/** What UpdateAccount writes: the given fields only (absent: unchanged). */
+export interface AccountChange {
+  accountId: string;
+  /** Set only when the account is created (it never changes). */
+  channel: Channel;
+  name?: string;
+  displayId?: string;
+  businessId?: string;
+  credentialsRef?: string;
+  retention?: RetentionDays;
+  changed: { by: Actor; at: Date };
+}
+
+/** Sums over an account's users (their counters survive retention and erasure). */
+export interface AccountUsage {
+  accountId: string;
+  /** Live (not erased) users. */
+  users: number;
+  inboundMessages: number;
+  outboundMessages: number;
+  lastActivityAt?: Date;
+  /** What the users say of an account stored before accounts had documents. */
+  firstSeenAt?: Date;
+  wabaId: string;
+}
+
+export interface AccountStore {
+  /**
+   * Register the accounts a batch names (insert-if-absent of channel, WABA, business, credentials
+   * reference and display; empty ones filled) and raise their last delivery time to `at`. At most
+   * one write per account every few seconds per process: later calls within that time skip it.
+   */
+  noteDeliveries(seen: AccountSighting[], at: Date): Promise<void>;
+  /** The account's latest error (the latest by `at` wins; no customer text in `error`). */
+  noteError(accountId: string, e: { at: Date; error: string }): Promise<void>;
+  /** Fresh from the database. */
+  find(accountId: string): Promise<AccountRecord | null>;
+  /** From the in-process cache (at most 30 s old; refreshed by this process's changes). */
+  cached(accountId: string): Promise<AccountRecord | null>;
+  /**
+   * Create (with `channel`) or change the account; FAILED_PRECONDITION when it exists on
+   * another channel. The account as stored after the change.
+   */
+  upsert(c: AccountChange): Promise<AccountRecord>;
+  /** Every account document. */
+  list(): Promise<AccountRecord[]>;
+  /** Per account id: its users and their counters (also for accounts without a document). */
+  usage(accountId?: string): Promise<AccountUsage[]>;
+}
+
 /** Everything the use cases can be given; each takes only the ports it uses (Pick<Ports, …>). */
 export interface Ports {
   users: UserStore;
@@ -539,6 +760,9 @@ export interface Ports {
   events: EventPublisher;
   outbound: OutboundQueue;
   media: MediaStore;
+  retention: RetentionStore;
+  people: PeopleStore;
+  accounts: AccountStore;
   logger: Logger;
   now: () => Date;
 }
@@ -546,5 +770,5 @@ export interface Ports {
 /** What applying webhook events needs. */
 export type EventPorts = Pick<
   Ports,
-  'users' | 'messages' | 'orphans' | 'events' | 'logger' | 'now'
+  'users' | 'messages' | 'orphans' | 'events' | 'accounts' | 'logger' | 'now'
 >;

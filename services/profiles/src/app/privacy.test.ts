@@ -188,7 +188,11 @@ describe('erasing a user', () => {
     });
     expect(fx.inspect.orphans()).toHaveLength(2);
     const content = MessageContent.fromPartial({ type: MessageType.TEXT, text: 'Kargonuz yolda' });
-    const sent = await sendMessage(fx, SendMessageRequest.fromPartial({ userId, content }), ADMIN);
+    const { doc: sent } = await sendMessage(
+      fx,
+      SendMessageRequest.fromPartial({ userId, content }),
+      ADMIN,
+    );
     expect(fx.inspect.enqueued().map((j) => j.messageId)).toEqual([sent._id]);
     await erase();
     expect(fx.inspect.deliveries()).toEqual([sha256Hex(theirs)]);

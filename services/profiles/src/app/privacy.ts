@@ -58,7 +58,8 @@ type ErasePorts = Pick<
 /** What names the user in free text: its numbers, names and email; the longest first. */
 function personalTerms(u: UserView): string[] {
   const p = u.profile;
-  const terms = [u.waId, ...(u.previousWaIds ?? []), u.bsuid, p?.phoneE164 ?? ''];
+  const ids = [u.waId, ...(u.previousWaIds ?? []), u.bsuid, u.scopedId ?? ''];
+  const terms = [...ids, p?.phoneE164 ?? ''];
   terms.push(p?.name ?? '', p?.username ?? '', p?.displayName ?? '', p?.email ?? '');
   const distinct = new Set(terms.map((t) => t.trim()).filter((t) => t.length >= 3));
   return [...distinct].sort((a, b) => b.length - a.length);

@@ -1,7 +1,17 @@
 // What profiles stores, as the use cases see it. Users, messages, facts, log entries and reviews
 // are the contract's messages (camelCase, Dates) plus the bookkeeping fields that make idempotent,
 // order-independent updates possible (ADR 0009: the contract is the model). `_id` is the key.
-import type { Actor, Fact, LogEntry, Message, Review, User } from '@ue/proto';
+import type {
+  Actor,
+  Channel,
+  Fact,
+  LogEntry,
+  Message,
+  PersonLink,
+  RetentionPolicy,
+  Review,
+  User,
+} from '@ue/proto';
 
 export interface UserRecord extends Omit<User, 'id'> {
   _id: string;
@@ -11,6 +21,12 @@ export interface UserRecord extends Omit<User, 'id'> {
   nameAt?: Date;
   /** "<ISO time>|<message id>" of lastMessage: a total order so the newest always wins. */
   lastMessageKey?: string;
+  /**
+   * Messenger / Instagram: the highest delivered and read watermarks seen ($max), applied to
+   * outbound messages stored or sent after the receipt arrived (order-independent receipts).
+   */
+  deliveredWatermark?: Date;
+  readWatermark?: Date;
 }
 
 export interface MessageRecord extends Omit<Message, 'id'> {
@@ -29,6 +45,26 @@ export interface MessageRecord extends Omit<Message, 'id'> {
   editVersions?: { text: string; editedAt: Date; editWamid: string }[];
   /** Search terms of the text, added to the user on insert. */
   terms?: string[];
+}
+
+/**
+ * One channel endpoint (collection `accounts`, keyed by the provider's account id). Read directly
+ * by the retention sweep and people; created by the first webhook naming it or by UpdateAccount.
+ */
+export interface AccountRecord {
+  _id: string;
+  channel: Channel;
+  name: string;
+  displayId: string;
+  wabaId: string;
+  businessId: string;
+  /** Where the sender finds the secret (a configuration name, never the secret). */
+  credentialsRef: string;
+  /** Days kept per data class; 0 keeps forever. */
+  retention: RetentionPolicy;
+  health: { lastDeliveryAt?: Date; lastErrorAt?: Date; lastError?: string };
+  createdAt: Date;
+  changed?: { by: Actor; at: Date };
 }
 
 export interface FactRecord extends Fact {
@@ -50,6 +86,8 @@ export interface ReviewRecord extends Omit<Review, 'id'> {
    * was given (the unique index covers only reviews that carry one).
    */
   clientId?: string;
+  /** Set when the account's retention emptied its texts (summary, topics, items, reasons). */
+  textsRemovedAt?: Date;
 }
 
 export interface StoredReaction {
@@ -64,6 +102,8 @@ export interface StoredReaction {
 export interface IdentityRecord {
   _id: string;
   userId: string;
+  /** Its user was placed before its business was known (people-placement.ts); absent otherwise. */
+  personPending?: boolean;
 }
 /** An event about a message we do not have yet (status, reaction, edit, revoke), kept until it appears. */
 export interface OrphanRecord {
@@ -90,6 +130,8 @@ export interface DeliveryRecord {
   provider: string;
   /** Identity keys of the users the delivery is about (EraseUser deletes it by them). */
   keys?: string[];
+  /** Accounts the body names (retention deletes an account's deliveries by age). */
+  accountIds?: string[];
 }
 export interface AuditRecord {
   _id: string;
@@ -108,4 +150,29 @@ export interface OutboxRecord {
   /** So EraseUser can remove waiting events that carry the user's data. */
   userId: string;
   storedAt: Date;
+}
+
+/**
+ * One join of identities into a person, or one split (collection `person_links`): the contract's
+ * PersonLink. Links hold ids only; undoing one sets undoneAt/undoneBy/undoReason and keeps it.
+ */
+export interface PersonLinkRecord extends Omit<PersonLink, 'id'> {
+  _id: string;
+  /** LinkIdentities client_id: unique with fromPersonId when present (absent without one). */
+  clientId?: string;
+}
+
+/**
+ * What stays of a message its account's retention removed: the fields GetStats counts, no
+ * content (same `_id` as the message, so retiring one twice keeps one row).
+ */
+export interface MessageStatsRecord {
+  _id: string;
+  accountId: string;
+  userId: string;
+  direction: number;
+  sentAt: Date;
+  status: number;
+  type: number;
+  retiredAt: Date;
 }

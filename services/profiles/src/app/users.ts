@@ -2,6 +2,7 @@
 // sorts (by last activity, creation or review score) and keyset pages.
 import { AppError } from '@ue/kit';
 import {
+  Channel,
   UserSort,
   type GetUserRequest,
   type ListUsersRequest,
@@ -20,6 +21,7 @@ import { normalizePhone } from '../domain/phone.js';
 import { REVIEW_LIMITS } from '../domain/review.js';
 import { parseSearchQuery } from '../domain/search.js';
 import { checkEnum, ENUMS, requireEnum } from './enums.js';
+import { listPeople } from './people-list.js';
 import type { Ports, ReviewFilter, UserListQuery, UserSortField } from './ports.js';
 import type { UserView } from './records.js';
 
@@ -34,19 +36,38 @@ export async function getUser(deps: UserPorts, req: GetUserRequest): Promise<Use
     const ref = l.accountUser.user;
     const waId = optionalString('account_user.user.wa_id', ref?.waId, 32);
     const bsuid = optionalString('account_user.user.bsuid', ref?.bsuid, 128);
-    if (!waId && !bsuid) throw AppError.invalid('account_user.user', 'wa_id or bsuid required');
+    const scopedId = optionalString('account_user.user.scoped_id', ref?.scopedId, 128);
+    if (!waId && !bsuid && !scopedId)
+      throw AppError.invalid('account_user.user', 'wa_id, bsuid or scoped_id required');
     const accountId = optionalString('account_user.account_id', l.accountUser.accountId, 64);
     if (accountId) {
-      const id = await deps.users.lookupIdentity({ accountId, waId, bsuid });
+      const id = await lookupIdentity(deps, { accountId, waId, bsuid, scopedId });
       doc = id ? await deps.users.findById(id) : null;
     } else if (bsuid) {
       doc = await deps.users.findLatestByBsuid(bsuid);
-    } else throw AppError.invalid('account_user.account_id', 'required when looking up by wa_id');
+    } else
+      throw AppError.invalid(
+        'account_user.account_id',
+        'required when looking up by wa_id or scoped_id',
+      );
   } else if (l?.$case === 'phone') {
     doc = await findByPhone(deps, l.phone);
   } else throw AppError.invalid('lookup', 'one of id, account_user or phone is required');
   if (!doc) throw AppError.notFound('user');
   return doc;
+}
+
+/** A scoped id is a PSID on a Messenger account, an IGSID on an Instagram one: either key. */
+async function lookupIdentity(
+  deps: UserPorts,
+  id: { accountId: string; waId: string; bsuid: string; scopedId: string },
+): Promise<string | undefined> {
+  if (!id.scopedId) return deps.users.lookupIdentity(id);
+  for (const channel of [Channel.MESSENGER, Channel.INSTAGRAM]) {
+    const found = await deps.users.lookupIdentity({ ...id, channel });
+    if (found) return found;
+  }
+  return undefined;
 }
 
 async function findByPhone(
@@ -145,6 +166,7 @@ function queryOf(
   return {
     terms: searchTerms(req.query),
     accountId: optionalString('account_id', req.accountId, 64) || undefined,
+    channel: checkEnum('channel', ENUMS.channel, req.channel) || undefined,
     statuses: req.statuses,
     tags: req.tags.map((t, i) => normalizeTag(`tags[${i}]`, t)),
     activeAfter: optionalTime('active_after', req.activeAfter),
@@ -158,7 +180,7 @@ function queryOf(
 }
 
 export async function listUsers(
-  deps: Pick<Ports, 'users' | 'now'>,
+  deps: Pick<Ports, 'users' | 'people' | 'now'>,
   req: ListUsersRequest,
   maxTimeMS: number,
 ): Promise<{ docs: UserView[]; next: string }> {
@@ -166,6 +188,19 @@ export async function listUsers(
   const sort = sortOf(req.sort);
   const q = queryOf(req, deps.now());
   const after = req.pageToken ? afterOf(req.pageToken, sort) : undefined;
+  if (req.groupByPerson) {
+    const key = (u: UserView) => sortValue(u, sort.field);
+    const people = await listPeople(
+      deps,
+      { ...q, sort: { field: sort.field, dir: sort.dir }, after, limit, maxTimeMS },
+      key,
+    );
+    const at = people.nextAfter;
+    return {
+      docs: people.docs,
+      next: at ? encodeCursor({ k: key(at), id: at._id, f: sort.name }) : '',
+    };
+  }
   const docs = await deps.users.list({
     ...q,
     sort: { field: sort.field, dir: sort.dir },

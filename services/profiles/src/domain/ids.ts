@@ -6,7 +6,12 @@ function hash(...parts: string[]): string {
   return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 24);
 }
 
-export function userIdFor(accountId: string, kind: 'wa' | 'bsuid', value: string): string {
+/** A user's id from the identity that created it (kind: wa, bsuid, psid or igsid). */
+export function userIdFor(
+  accountId: string,
+  kind: 'wa' | 'bsuid' | 'psid' | 'igsid',
+  value: string,
+): string {
   return `u_${hash(accountId, kind, value)}`;
 }
 

@@ -1,9 +1,9 @@
-import { AppError } from '@ue/kit';
 // gRPC handlers: validate, call the use case, map documents to the contract. Every handler goes
 // through the one wrapper (auth, error mapping, deadlines, single reply).
 import type { ProfilesServiceServer } from '@ue/proto';
 import type { Ports } from '../../app/ports.js';
 import { actorOf } from '../../app/actors.js';
+import { listAccounts, updateAccount } from '../../app/accounts.js';
 import { applyBatch } from '../../app/apply-batch.js';
 import { getUser, listUsers } from '../../app/users.js';
 import { updateUser } from '../../app/update-user.js';
@@ -14,7 +14,9 @@ import { getStats } from '../../app/stats.js';
 import { eraseUser, exportUser } from '../../app/privacy.js';
 import { listReviews, recordReview, requestReview } from '../../app/reviews.js';
 import { downloadMedia, getMessage, setMediaState, uploadMedia } from '../../app/media.js';
+import { getPerson, linkIdentities, unlinkIdentities } from '../../app/people.js';
 import {
+  accountToProto,
   exportPartToProto,
   factToProto,
   logEntryToProto,
@@ -22,6 +24,7 @@ import {
   reviewToProto,
   userToProto,
 } from './to-proto.js';
+import { personLinkToProto, personToProto } from './person-to-proto.js';
 import type { Wrapper } from './wrap.js';
 import type { WatchDeps } from './watch.js';
 import { watchEvents } from './watch.js';
@@ -60,12 +63,10 @@ export function createHandlers(
       const r = await recordOutbound(deps, req, actorOf('author', req.author, ctx.caller));
       return { message: messageToProto(r.doc), created: r.created };
     }),
-    sendMessage: w.unary('SendMessage', async (req, ctx) => ({
-      message: messageToProto(
-        await sendMessage(deps, req, actorOf('author', req.author, ctx.caller)),
-      ),
-      tag: '',
-    })),
+    sendMessage: w.unary('SendMessage', async (req, ctx) => {
+      const sent = await sendMessage(deps, req, actorOf('author', req.author, ctx.caller));
+      return { message: messageToProto(sent.doc), tag: sent.tag };
+    }),
     upsertFacts: w.unary('UpsertFacts', async (req, ctx) => ({
       facts: (await upsertFacts(deps, req, actorOf('author', req.author, ctx.caller))).map(
         factToProto,
@@ -128,13 +129,28 @@ export function createHandlers(
       await requestReview(deps, req, actorOf('actor', req.actor, ctx.caller));
       return {};
     }),
-    // SCAFFOLD (issue 14, replaced by the accounts and people use cases before this lands).
-    listAccounts: w.unary('ListAccounts', () => Promise.reject(notYet())),
-    updateAccount: w.unary('UpdateAccount', () => Promise.reject(notYet())),
-    getPerson: w.unary('GetPerson', () => Promise.reject(notYet())),
-    linkIdentities: w.unary('LinkIdentities', () => Promise.reject(notYet())),
-    unlinkIdentities: w.unary('UnlinkIdentities', () => Promise.reject(notYet())),
+    listAccounts: w.unary('ListAccounts', async (req) => ({
+      accounts: (await listAccounts(deps, req)).map(accountToProto),
+    })),
+    updateAccount: w.unary('UpdateAccount', async (req, ctx) => ({
+      account: accountToProto(
+        await updateAccount(deps, req, actorOf('actor', req.actor, ctx.caller)),
+      ),
+    })),
+    getPerson: w.unary('GetPerson', async (req) => ({
+      person: personToProto(await getPerson(deps, req)),
+    })),
+    linkIdentities: w.unary('LinkIdentities', async (req, ctx) => {
+      const r = await linkIdentities(deps, req, actorOf('actor', req.actor, ctx.caller));
+      return { person: personToProto(r.person), links: r.links.map(personLinkToProto) };
+    }),
+    unlinkIdentities: w.unary('UnlinkIdentities', async (req, ctx) => {
+      const r = await unlinkIdentities(deps, req, actorOf('actor', req.actor, ctx.caller));
+      return {
+        person: personToProto(r.person),
+        restored: personToProto(r.restored),
+        link: personLinkToProto(r.link),
+      };
+    }),
   };
 }
-
-const notYet = () => new AppError('FAILED_PRECONDITION', 'not built yet');

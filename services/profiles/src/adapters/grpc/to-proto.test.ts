@@ -1,5 +1,6 @@
 import {
   ActorKind,
+  Channel,
   Direction,
   EventKind,
   MessageContent,
@@ -8,10 +9,12 @@ import {
   ReviewSummary,
 } from '@ue/proto';
 import { describe, expect, it } from 'vitest';
+import { newAccountRecord } from '../../app/new-account.js';
 import { newUserRecord } from '../../app/new-user.js';
-import type { MessageRecord, ReviewRecord } from '../../app/records.js';
+import type { MessageRecord, ReviewRecord, UserView } from '../../app/records.js';
 import { previewOf } from '../../app/preview.js';
 import {
+  accountToProto,
   changeToStream,
   exportPartToProto,
   messageToProto,
@@ -120,5 +123,50 @@ describe('reviews', () => {
     const actor = { kind: ActorKind.ADMIN, id: 'ana', displayName: 'Ana' };
     const requested = { ...event, kind: EventKind.REVIEW_REQUESTED, payload: undefined, actor };
     expect(changeToStream(requested)).toMatchObject({ payload: undefined, actor });
+  });
+});
+
+describe('channels and accounts in the contract', () => {
+  it('shows users stored before channels existed as WhatsApp users, without bookkeeping', () => {
+    const {
+      channel: _c,
+      scopedId: _s,
+      ...legacy
+    } = newUserRecord('u_1', { accountId: 'a', waId: '4915112345678', bsuid: '' }, new Date(0));
+    // A document as stored then: no channel, no scoped id.
+    const u = userToProto({ ...legacy, readWatermark: new Date(5) } as unknown as UserView);
+    expect(u.channel).toBe(Channel.WHATSAPP);
+    expect(u.scopedId).toBe('');
+    expect(u).not.toHaveProperty('readWatermark');
+  });
+
+  it('gives an account its users counts, zero without users', () => {
+    const account = newAccountRecord(
+      { accountId: 'p1', channel: Channel.MESSENGER, wabaId: '', display: 'Casa Lena' },
+      new Date(0),
+    );
+    expect(accountToProto({ account })).toMatchObject({
+      id: 'p1',
+      channel: Channel.MESSENGER,
+      displayId: 'Casa Lena',
+      credentialsRef: 'MESSENGER_PAGE_TOKENS:p1',
+      users: 0,
+      inboundMessages: 0,
+      lastActivityAt: undefined,
+    });
+    const usage = {
+      accountId: 'p1',
+      users: 3,
+      inboundMessages: 9,
+      outboundMessages: 4,
+      lastActivityAt: new Date(7),
+      wabaId: '',
+    };
+    expect(accountToProto({ account, usage })).toMatchObject({
+      users: 3,
+      inboundMessages: 9,
+      outboundMessages: 4,
+      lastActivityAt: new Date(7),
+    });
   });
 });

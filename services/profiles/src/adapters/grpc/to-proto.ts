@@ -1,6 +1,7 @@
 // Records -> contract messages: bookkeeping fields dropped, derived views (current reactions,
 // edit history: domain/message-views.ts) and reply resolution filled in.
 import {
+  Account,
   Fact,
   LogEntry,
   Message,
@@ -10,6 +11,9 @@ import {
   type ExportUserResponse,
 } from '@ue/proto';
 import { currentReactions, editHistory } from '../../domain/message-views.js';
+import { personIdOf } from '../../domain/person.js';
+import { channelOf } from '../../app/channels.js';
+import type { AccountView } from '../../app/accounts.js';
 import type { ChangeEvent, ExportPart } from '../../app/ports.js';
 import type {
   FactRecord,
@@ -21,17 +25,44 @@ import type {
 import type { StreamEvent } from '../redis/event-stream.js';
 
 export function userToProto(d: UserView): User {
-  const { _id, searchTerms: _t, nameAt: _n, lastMessageKey: _k, review, ...rest } = d;
+  const {
+    _id,
+    searchTerms: _t,
+    nameAt: _n,
+    lastMessageKey: _k,
+    deliveredWatermark: _dw,
+    readWatermark: _rw,
+    review,
+    ...rest
+  } = d;
   // Unset until the first review attempt ("review pending").
   return User.fromPartial({
     ...rest,
     id: _id,
+    // Users stored before people existed are their own person.
+    personId: personIdOf(d),
+    // Users stored before channels were named are WhatsApp users.
+    channel: channelOf(d.channel),
     review: review ? ReviewSummary.fromPartial(review) : undefined,
   });
 }
 
+/** An account with its users' counts (zero when it has none yet). */
+export function accountToProto(v: AccountView): Account {
+  const { _id, ...a } = v.account;
+  const u = v.usage;
+  return Account.fromPartial({
+    ...a,
+    id: _id,
+    users: u?.users ?? 0,
+    inboundMessages: u?.inboundMessages ?? 0,
+    outboundMessages: u?.outboundMessages ?? 0,
+    lastActivityAt: u?.lastActivityAt,
+  });
+}
+
 export function reviewToProto(d: ReviewRecord): Review {
-  const { _id, accountId: _a, clientId: _c, ...rest } = d;
+  const { _id, accountId: _a, clientId: _c, textsRemovedAt: _t, ...rest } = d;
   return Review.fromPartial({ ...rest, id: _id });
 }
 

@@ -58,6 +58,7 @@ const deliveryDoc = (d: ReceivedDelivery): DeliveryRecord => ({
   receivedAt: d.receivedAt,
   provider: d.provider,
   keys: d.keys,
+  accountIds: d.accountIds,
 });
 
 export function createDeliveryRepo(cols: Pick<Collections, 'deliveries'>): DeliveryStore {

@@ -11,6 +11,7 @@ import {
   type OptionalUnlessRequiredId,
 } from 'mongodb';
 import type {
+  AccountRecord,
   AuditRecord,
   DeliveryRecord,
   FactHeadRecord,
@@ -18,8 +19,10 @@ import type {
   IdentityRecord,
   LogEntryRecord,
   MessageRecord,
+  MessageStatsRecord,
   OrphanRecord,
   OutboxRecord,
+  PersonLinkRecord,
   ReviewRecord,
   UserRecord,
 } from '../../app/records.js';
@@ -37,6 +40,9 @@ export interface Collections {
   deliveries: Collection<DeliveryRecord>;
   audit: Collection<AuditRecord>;
   outbox: Collection<OutboxRecord>;
+  accounts: Collection<AccountRecord>;
+  messageStats: Collection<MessageStatsRecord>;
+  personLinks: Collection<PersonLinkRecord>;
 }
 
 export interface Mongo {
@@ -76,6 +82,9 @@ export function openMongo(url: string, selectionMs = 5000): Mongo {
     deliveries: db.collection('deliveries'),
     audit: db.collection('audit'),
     outbox: db.collection('outbox'),
+    accounts: db.collection('accounts'),
+    messageStats: db.collection('message_stats'),
+    personLinks: db.collection('person_links'),
   };
   return { client, db, cols };
 }
@@ -98,6 +107,8 @@ const INDEXES: Record<keyof Collections, IndexDescription[]> = {
     { key: { waId: 1 } },
     { key: { previousWaIds: 1 } },
     { key: { bsuid: 1 } },
+    // A person's identities, most recently active first (and by prefix: {personId: {$in}}).
+    { key: { personId: 1, lastInteractionAt: -1, _id: -1 } },
   ],
   identities: [],
   messages: [
@@ -105,6 +116,8 @@ const INDEXES: Record<keyof Collections, IndexDescription[]> = {
     { key: { userId: 1, clientKey: 1 }, unique: true, name: 'user_client_unique' },
     { key: { userId: 1, sentAt: -1, _id: -1 } },
     { key: { sentAt: 1 } },
+    // Retention: an account's messages by age, and its stored media by age.
+    { key: { accountId: 1, sentAt: 1 } },
   ],
   orphans: [{ key: { accountId: 1, targetWamid: 1 } }, { key: { keys: 1 } }],
   facts: [
@@ -122,6 +135,7 @@ const INDEXES: Record<keyof Collections, IndexDescription[]> = {
   reviews: [
     { key: { userId: 1, reviewedAt: -1, _id: -1 } },
     { key: { reviewedAt: 1 } },
+    { key: { accountId: 1, reviewedAt: 1 } },
     {
       key: { userId: 1, clientId: 1 },
       unique: true,
@@ -129,9 +143,24 @@ const INDEXES: Record<keyof Collections, IndexDescription[]> = {
       partialFilterExpression: { clientId: { $exists: true, $type: 'string' } },
     },
   ],
-  deliveries: [{ key: { keys: 1 } }],
+  // Erasure by identity key; retention by account and age.
+  deliveries: [{ key: { keys: 1 } }, { key: { accountIds: 1, receivedAt: 1 } }],
   audit: [{ key: { userId: 1, at: -1 } }],
   outbox: [],
+  accounts: [],
+  messageStats: [{ key: { sentAt: 1 } }, { key: { userId: 1 } }],
+  // The links naming a person (either side), newest first; LinkIdentities' client id, one link
+  // per person merged in, for the links made with one only.
+  personLinks: [
+    { key: { personId: 1, at: -1, _id: -1 } },
+    { key: { fromPersonId: 1, at: -1, _id: -1 } },
+    {
+      key: { clientId: 1, fromPersonId: 1 },
+      unique: true,
+      name: 'client_from_unique',
+      partialFilterExpression: { clientId: { $exists: true, $type: 'string' } },
+    },
+  ],
 };
 
 /** Create every index; the server leaves an identical existing one alone, so a restart is a no-op. */

@@ -11,6 +11,8 @@ import type {
   MessageStore,
   StatusChange,
   StatusOutcome,
+  WatermarkApply,
+  WatermarkState,
 } from '../../app/ports.js';
 import type { MessageRecord, StoredReaction } from '../../app/records.js';
 
@@ -18,7 +20,7 @@ type TransactionalPart = 'insertCounted' | 'insertCountedMany';
 
 /** Every message operation but the transactional insert (message-store.ts adds it). */
 export function createMessageRepo(
-  cols: Pick<Collections, 'messages'>,
+  cols: Pick<Collections, 'messages' | 'messageStats'>,
 ): Omit<MessageStore, TransactionalPart> {
   const { messages } = cols;
 
@@ -113,15 +115,55 @@ export function createMessageRepo(
         .sort({ sentAt: dir, _id: dir })
         .limit(q.limit + 1)
         .toArray();
-    if (!q.after) return find({ userId: q.userId });
+    // One identity, or a person's identities: the {userId, sentAt, _id} index ranges merged.
+    const userId = q.userIds.length === 1 ? q.userIds[0]! : { $in: q.userIds };
+    if (!q.after) return find({ userId });
     // Two index ranges instead of one `$or` (see user-admin.ts list): the rest of the cursor's
     // own time, then everything beyond it.
     const op = newer ? '$gt' : '$lt';
     const [ties, beyond] = await Promise.all([
-      find({ userId: q.userId, sentAt: q.after.at, _id: { [op]: q.after.id } }),
-      find({ userId: q.userId, sentAt: { [op]: q.after.at } }),
+      find({ userId, sentAt: q.after.at, _id: { [op]: q.after.id } }),
+      find({ userId, sentAt: { [op]: q.after.at } }),
     ]);
     return [...ties, ...beyond].slice(0, q.limit + 1);
+  }
+
+  /**
+   * The covered messages are found by what is still missing (this watermark's time field unset
+   * or later), then raised, then their times lowered: a crash in between leaves the time unset,
+   * so the next watermark or replay finds the message again.
+   */
+  async function applyWatermark(w: WatermarkApply): Promise<string[]> {
+    const field = `statusTimes.${statusTimeField(w.state)}`;
+    const covered = await messages
+      .find(
+        {
+          userId: w.userId,
+          direction: Direction.OUTBOUND,
+          // Sent: a pending message has no provider id yet (its send result applies it later).
+          wamid: { $ne: '' },
+          sentAt: { $lte: w.at },
+          // Missing or later: `$not` instead of an `$or` of the two.
+          [field]: { $not: { $lte: w.at } },
+          ...(w.messageId ? { _id: w.messageId } : {}),
+        },
+        { projection: { _id: 1 } },
+      )
+      .toArray();
+    const ids = covered.map((m) => m._id);
+    if (ids.length === 0) return [];
+    const rank = statusRank(w.state);
+    await messages.updateMany(
+      { _id: { $in: ids }, statusRank: { $lt: rank } },
+      { $set: { status: w.status, statusRank: rank } },
+    );
+    // Read implies delivered: both times, the earliest watermark that covers the message.
+    const states: WatermarkState[] = w.state === 'read' ? ['read', 'delivered'] : ['delivered'];
+    const min = Object.fromEntries(
+      states.map((st) => [`statusTimes.${statusTimeField(st)}`, w.at]),
+    );
+    await messages.updateMany({ _id: { $in: ids } }, { $min: min });
+    return ids;
   }
 
   const STORED = 'content.media.stored';
@@ -143,7 +185,8 @@ export function createMessageRepo(
     const { thumbnailFileId: _t, ...fields } = link.stored;
     const set = Object.fromEntries(Object.entries(fields).map(([k, v]) => [`${STORED}.${k}`, v]));
     const res = await messages.updateOne(
-      { _id: id, [`${STORED}.state`]: { $ne: MediaState.STORED } },
+      // Stored is final, and so is expired: a late fetch never brings back a removed file.
+      { _id: id, [`${STORED}.state`]: { $nin: [MediaState.STORED, MediaState.EXPIRED] } },
       { $set: set },
     );
     return res.modifiedCount > 0;
@@ -154,7 +197,8 @@ export function createMessageRepo(
     s: { state: MediaState; reason: string; at: Date },
   ): Promise<boolean> {
     const res = await messages.updateOne(
-      { _id: id, [`${STORED}.state`]: { $ne: MediaState.STORED } },
+      // Stored is final, and so is expired: a late fetch never brings back a removed file.
+      { _id: id, [`${STORED}.state`]: { $nin: [MediaState.STORED, MediaState.EXPIRED] } },
       {
         $set: {
           [`${STORED}.state`]: s.state,
@@ -178,6 +222,7 @@ export function createMessageRepo(
     findById: (id) => messages.findOne({ _id: id }),
     findByWamid: (accountId, wamid) => messages.findOne({ accountId, wamidKey: wamid }),
     findByClientId: (userId, clientId) => messages.findOne({ userId, clientKey: clientId }),
+    applyWatermark,
     setWamid: async (id, wamid) =>
       (await messages.updateOne({ _id: id, wamid: '' }, { $set: { wamid, wamidKey: wamid } }))
         .modifiedCount > 0,
@@ -198,6 +243,10 @@ export function createMessageRepo(
         outbound: m.direction === Direction.OUTBOUND,
       }));
     },
-    eraseForUser: async (userId) => (await messages.deleteMany({ userId })).deletedCount,
+    // With the stats rows retention left of its older messages: an erased user leaves nothing.
+    async eraseForUser(userId) {
+      await cols.messageStats.deleteMany({ userId });
+      return (await messages.deleteMany({ userId })).deletedCount;
+    },
   };
 }

@@ -14,7 +14,7 @@ const BATCH_ATTEMPTS = 4;
 
 export function createMessageStore(
   client: MongoClient,
-  cols: Pick<Collections, 'messages'>,
+  cols: Pick<Collections, 'messages' | 'messageStats'>,
   users: Pick<UserRepo, 'countMessage' | 'countMessages'>,
 ): MessageStore {
   /** Insert the message and count it on its user, atomically; a replay changes nothing. */

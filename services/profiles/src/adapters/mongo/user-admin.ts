@@ -1,5 +1,6 @@
 // Users as the dashboard and agents read and change them: lookups, keyset lists, attributed
 // changes, follow-up bookkeeping and erasure. Event-driven writes are in user-repo.ts.
+import { Channel } from '@ue/proto';
 import type { Filter, Sort, UpdateFilter } from 'mongodb';
 import { escapeRegex } from '../../domain/search.js';
 import { identitiesOfUser } from '../../app/identity.js';
@@ -14,11 +15,16 @@ import type { UserRecord } from '../../app/records.js';
 import type { Collections } from './db.js';
 import { VIEW } from './db.js';
 
-function listFilter(q: UserListQuery): Filter<UserRecord> {
+/** The filters of a user list (people-repo.ts applies them to a person's identities too). */
+export function listFilter(q: UserListQuery): Filter<UserRecord> {
   const and: Filter<UserRecord>[] = [];
   if (q.terms === 'none') and.push({ _id: { $in: [] } });
   else for (const t of q.terms) and.push({ searchTerms: { $regex: `^${escapeRegex(t)}` } });
   if (q.accountId) and.push({ accountId: q.accountId });
+  // Users stored before channels were named have none (or UNSPECIFIED): they are WhatsApp users.
+  if (q.channel === Channel.WHATSAPP)
+    and.push({ channel: { $nin: [Channel.MESSENGER, Channel.INSTAGRAM] } });
+  else if (q.channel) and.push({ channel: q.channel });
   if (q.statuses.length) and.push({ status: { $in: q.statuses } });
   for (const tag of q.tags) and.push({ tags: tag });
   if (q.activeAfter) and.push({ lastInteractionAt: { $gte: q.activeAfter } });
@@ -59,6 +65,7 @@ function erasure(at: Date): UpdateFilter<UserRecord> {
       waId: '',
       bsuid: '',
       parentBsuid: '',
+      scopedId: '',
       previousWaIds: [],
       profile: {},
       tags: [],
@@ -185,7 +192,16 @@ export function createUserAdmin(cols: Pick<Collections, 'users' | 'identities'>)
       const linked = await identities.find({ userId }, { projection: { _id: 1 } }).toArray();
       const u = await users.findOne(
         { _id: userId },
-        { projection: { accountId: 1, waId: 1, previousWaIds: 1, bsuid: 1 } },
+        {
+          projection: {
+            accountId: 1,
+            waId: 1,
+            previousWaIds: 1,
+            bsuid: 1,
+            channel: 1,
+            scopedId: 1,
+          },
+        },
       );
       return identitiesOfUser(
         u,

@@ -3,7 +3,7 @@
 import { AppError } from '@ue/kit';
 import { Direction, type Referral } from '@ue/proto';
 import type { ClientSession, Filter, UpdateFilter } from 'mongodb';
-import { newId, userIdFor } from '../../domain/ids.js';
+import { newId } from '../../domain/ids.js';
 import { e164FromWaId, phoneTerms } from '../../domain/phone.js';
 import { MAX_USER_TERMS, SERVICE_WINDOW_MS } from '../../domain/limits.js';
 import { textTerms } from '../../domain/search.js';
@@ -16,14 +16,22 @@ import type {
   ProfileSighting,
   ReviewSummaryChange,
   UserStore,
+  UserWatermarks,
+  WatermarkState,
 } from '../../app/ports.js';
-import { identityKeys, newUserRecord } from '../../app/new-user.js';
+import { identityKeys, newUserRecord, userIdOf } from '../../app/new-user.js';
+import { placeNewUser, settledPerson, type PersonPlacement } from '../../app/people-placement.js';
 import type { UserRecord, UserView } from '../../app/records.js';
 
-export function createUserRepo(cols: Collections) {
+export function createUserRepo(cols: Collections, placement: PersonPlacement) {
   const { users, identities } = cols;
+  /** A new user's record, in the person it starts in (people-placement.ts). */
+  const newUser = (userId: string, id: Identity, at: Date) =>
+    placeNewUser(newUserRecord(userId, id, at), placement);
 
-  async function lookupKeys(keys: string[]): Promise<{ userId?: string; missing: string[] }> {
+  async function lookupKeys(
+    keys: string[],
+  ): Promise<{ userId?: string; missing: string[]; pending?: boolean }> {
     if (keys.length === 0) return { missing: [] };
     const found = await identities.find({ _id: { $in: keys } }).toArray();
     // wa_id links first: a number change points the old wa_id at the surviving user.
@@ -32,29 +40,55 @@ export function createUserRepo(cols: Collections) {
     return {
       userId: first ? byKey.get(first) : undefined,
       missing: keys.filter((k) => !byKey.has(k)),
+      pending: found.some((f) => f.personPending),
     };
+  }
+
+  /**
+   * A user placed before its business was known (people-placement.ts) moves to the person the
+   * WABA an event now names gives it, unless a join or split moved it meanwhile; its identity
+   * links stop asking. Read only through such a link: nothing for every other user.
+   */
+  async function settle(userId: string, wabaId: string): Promise<void> {
+    const u = await users.findOne(
+      { _id: userId },
+      { projection: { accountId: 1, channel: 1, profile: 1 } },
+    );
+    if (u) {
+      const p = await settledPerson(u, { wabaId, placement });
+      if (p.settled !== p.provisional)
+        await users.updateOne(
+          { _id: userId, personId: p.provisional },
+          { $set: { personId: p.settled } },
+        );
+    }
+    await identities.updateMany({ userId, personPending: true }, { $unset: { personPending: '' } });
   }
 
   async function lookupIdentity(keys: string[]): Promise<string | undefined> {
     return (await lookupKeys(keys)).userId;
   }
 
-  async function linkIdentity(key: string, userId: string): Promise<void> {
-    // Insert-if-absent: the first link of an identity wins (a later duplicate is a no-op).
-    await identities.insertOne({ _id: key, userId }).catch((e: unknown) => {
+  /** Insert-if-absent: the first link of an identity wins (a later duplicate is a no-op). */
+  async function linkNew(key: string, userId: string, personPending: boolean): Promise<void> {
+    const link = personPending ? { _id: key, userId, personPending } : { _id: key, userId };
+    await identities.insertOne(link).catch((e: unknown) => {
       if (!isDuplicateKey(e)) throw e;
     });
   }
 
+  const linkIdentity = (key: string, userId: string) => linkNew(key, userId, false);
+
   /** Find or create the user for an identity; `at` is the provider time of the event. */
   async function resolve(id: Identity, at: Date, opts: { touch?: boolean } = {}): Promise<string> {
     const keys = identityKeys(id);
-    if (keys.length === 0) throw AppError.invalid('user', 'wa_id or bsuid required');
+    if (keys.length === 0) throw AppError.invalid('user', 'wa_id, bsuid or scoped_id required');
     const found = await lookupKeys(keys);
     let userId = found.userId;
     let created = false;
+    let provisional = false;
     if (!userId) {
-      userId = userIdFor(id.accountId, id.waId ? 'wa' : 'bsuid', id.waId || id.bsuid);
+      userId = userIdOf(id);
       // An erased user keeps its (anonymous) document: the same person writing again is a new user.
       const existing = await users.findOne(
         { _id: userId },
@@ -63,17 +97,20 @@ export function createUserRepo(cols: Collections) {
       if (existing?.erasedAt) userId = newId('u');
       // Insert-if-absent: a concurrent batch (or another profiles process) that created it first
       // makes this a duplicate key, and both go on with the same deterministic id.
+      const placed = await newUser(userId, id, at);
       try {
-        await users.insertOne(newUserRecord(userId, id, at));
+        await users.insertOne(placed.record);
         created = true;
+        provisional = placed.provisional;
       } catch (e) {
         if (!isDuplicateKey(e)) throw e; // a concurrent batch created it first
       }
     }
     // Known identities need no linking or filling, a user just created from this identity needs
     // no filling or time update: every write skipped is a round trip saved.
-    for (const k of found.missing) await linkIdentity(k, userId);
+    for (const k of found.missing) await linkNew(k, userId, provisional);
     if (created) return userId;
+    if (found.pending && id.wabaId) await settle(userId, id.wabaId);
     if (found.missing.length > 0) await fillIdentity(userId, id);
     // touch: false when the caller's next update moves the same times (countMessage with firstSeen).
     if (opts.touch === false) return userId;
@@ -93,9 +130,12 @@ export function createUserRepo(cols: Collections) {
     const keysOf = items.map((i) => identityKeys(i.id));
     const all = [...new Set(keysOf.flat())];
     const found = new Map<string, string>();
+    const pending = new Set<string>();
     if (all.length > 0)
-      for (const f of await identities.find({ _id: { $in: all } }).toArray())
+      for (const f of await identities.find({ _id: { $in: all } }).toArray()) {
         found.set(f._id, f.userId);
+        if (f.personPending) pending.add(f.userId);
+      }
     const unknown = items.filter(
       (_, n) => keysOf[n]!.length > 0 && !keysOf[n]!.some((k) => found.has(k)),
     );
@@ -115,6 +155,10 @@ export function createUserRepo(cols: Collections) {
       }
       const userId = found.get(keys[0]!)!; // wa_id links first, like lookupKeys
       if (!made && opts.touch !== false) await touch(userId, item.at, item.id.wabaId);
+      if (pending.has(userId) && item.id.wabaId) {
+        pending.delete(userId);
+        await settle(userId, item.id.wabaId);
+      }
       out.push(userId);
     }
     return out;
@@ -125,7 +169,7 @@ export function createUserRepo(cols: Collections) {
     const first = new Map<string, { id: Identity; at: Date; userId: string }>();
     for (const { id, at } of items) {
       const sig = identityKeys(id).join(' ');
-      const userId = userIdFor(id.accountId, id.waId ? 'wa' : 'bsuid', id.waId || id.bsuid);
+      const userId = userIdOf(id);
       const seen = first.get(sig);
       if (!seen || at < seen.at) first.set(sig, { id, at, userId });
     }
@@ -141,13 +185,20 @@ export function createUserRepo(cols: Collections) {
     const gone = new Set(erased.map((u) => u._id));
     for (const p of planned) if (gone.has(p.userId)) p.userId = newId('u');
     // Insert-if-absent: one a concurrent writer created first is skipped and resolved alone.
+    const placed = await Promise.all(planned.map((p) => newUser(p.userId, p.id, p.at)));
     const skipped = await insertManyNew(
       users,
-      planned.map((p) => newUserRecord(p.userId, p.id, p.at)),
+      placed.map((p) => p.record),
     );
-    const made = planned.filter((_, i) => !skipped.has(i));
+    const made = planned.flatMap((p, i) =>
+      skipped.has(i) ? [] : [{ ...p, provisional: placed[i]!.provisional }],
+    );
     const links = made.flatMap((p) =>
-      identityKeys(p.id).map((k) => ({ _id: k, userId: p.userId })),
+      identityKeys(p.id).map((k) =>
+        p.provisional
+          ? { _id: k, userId: p.userId, personPending: true }
+          : { _id: k, userId: p.userId },
+      ),
     );
     const taken = await insertManyNew(identities, links);
     const out = new Map<string, string>();
@@ -415,8 +466,32 @@ export function createUserRepo(cols: Collections) {
     return (await users.findOne(live, { session, projection: { _id: 1 } })) !== null;
   }
 
-  async function setReferralIfAbsent(userId: string, referral: Referral): Promise<void> {
-    await users.updateOne({ _id: userId, referral: { $exists: false } }, { $set: { referral } });
+  async function setReferralIfAbsent(userId: string, referral: Referral): Promise<boolean> {
+    const res = await users.updateOne(
+      { _id: userId, referral: { $exists: false } },
+      { $set: { referral } },
+    );
+    return res.modifiedCount > 0;
+  }
+
+  const WATERMARK = { delivered: 'deliveredWatermark', read: 'readWatermark' } as const;
+
+  async function raiseWatermark(userId: string, w: { state: WatermarkState; at: Date }) {
+    const field = WATERMARK[w.state];
+    // Missing or lower: `$not` instead of an `$or` of the two.
+    const res = await users.updateOne(
+      { _id: userId, [field]: { $not: { $gte: w.at } } },
+      { $max: { [field]: w.at } },
+    );
+    return res.modifiedCount > 0;
+  }
+
+  async function watermarksOf(userId: string): Promise<UserWatermarks> {
+    const u = await users.findOne(
+      { _id: userId },
+      { projection: { deliveredWatermark: 1, readWatermark: 1 } },
+    );
+    return { delivered: u?.deliveredWatermark, read: u?.readWatermark };
   }
 
   async function incFailed(userId: string): Promise<void> {
@@ -466,6 +541,8 @@ export function createUserRepo(cols: Collections) {
     countMessages,
     applyReviewSummary,
     setReferralIfAbsent,
+    raiseWatermark,
+    watermarksOf,
     incFailed,
     setPreviewText,
     moveNumber,
