@@ -1067,6 +1067,10 @@ function fakePeople(s: PeopleState): PeopleStore {
       return out(sorted(mine, -1, (l) => [l.at, l._id]).slice(0, limit));
     },
     findLink: async (id) => out(links.get(id) ?? null),
+    async *linksOfUser(userId) {
+      const mine = [...links.values()].filter((l) => l.userIds.includes(userId));
+      for (const l of sorted(mine, 1, (x) => [x.at, x._id])) yield out(l);
+    },
     linksByClientId: async (clientId) => out(byClient(clientId)),
     async join(j) {
       const done = j.clientId ? byClient(j.clientId) : [];

@@ -12,6 +12,7 @@ import {
   MessageType,
   PersonRule,
   WebhookEvent,
+  type ExportUserResponse,
   type Person,
   type ProfilesServiceClient,
   type User,
@@ -21,7 +22,7 @@ import { backfillPersonIds } from '../src/adapters/mongo/people-repo.js';
 import { newAccountRecord } from '../src/app/new-account.js';
 import { samePhonePersonId } from '../src/domain/person.js';
 import { inboundText, on, PAGE, ref, scoped, t } from './events.js';
-import { call, callError, startHarness, type Harness, type ReqOf } from './harness.js';
+import { auth, call, callError, startHarness, type Harness, type ReqOf } from './harness.js';
 
 let h: Harness;
 let c: ProfilesServiceClient;
@@ -434,6 +435,38 @@ describe('LinkIdentities and UnlinkIdentities', () => {
     const back = await unlinkLink(off.link!.id, 'same customer after all');
     expect(back.restored!.id).toBe(a.personId);
     expect((await getUser(b.id)).personId).toBe(a.personId);
+  });
+
+  it('exports the joins and splits that moved an identity with its data', async () => {
+    await apply(
+      inbound(NUM_A, '4915100000061', 'hello', t(0)),
+      inbound(NUM_A, '4915100000062', 'hi', t(1)),
+    );
+    const x = await userOf(NUM_A, '4915100000061');
+    const y = await userOf(NUM_A, '4915100000062');
+    const joined = (await link([x.id, y.id])).links[0]!;
+    const undone = await unlinkLink(joined.id);
+    const parts: ExportUserResponse[] = [];
+    await new Promise<void>((resolve, reject) => {
+      const s = h.client.exportUser({ userId: y.id }, auth());
+      s.on('data', (p: ExportUserResponse) => parts.push(p));
+      s.on('end', resolve);
+      s.on('error', reject);
+    });
+    const links = parts.flatMap((p) => (p.part?.$case === 'personLink' ? [p.part.personLink] : []));
+    expect(links.map((l) => [l.id, l.userIds, l.undoneAt !== undefined])).toEqual([
+      [joined.id, [y.id], true],
+    ]);
+    expect(undone.link!.id).toBe(joined.id);
+    // The identity that did not move has no link to export.
+    const other: ExportUserResponse[] = [];
+    await new Promise<void>((resolve, reject) => {
+      const s = h.client.exportUser({ userId: x.id }, auth());
+      s.on('data', (p: ExportUserResponse) => other.push(p));
+      s.on('end', resolve);
+      s.on('error', reject);
+    });
+    expect(other.some((p) => p.part?.$case === 'personLink')).toBe(false);
   });
 
   it('refuses to split a user out of its own person and names the joins to undo', async () => {

@@ -543,8 +543,8 @@ export type ChangePayload =
   | { $case: 'logEntry'; logEntry: LogEntryRecord }
   | { $case: 'review'; review: ReviewRecord };
 
-/** The records ExportUser streams: every kind a live event carries. */
-export type ExportPart = ChangePayload;
+/** The records ExportUser streams: every kind a live event carries, and the user's person links. */
+export type ExportPart = ChangePayload | { $case: 'personLink'; personLink: PersonLinkRecord };
 
 /** A stored change, for the live feed (WatchEvents). */
 export interface ChangeEvent {
@@ -660,6 +660,8 @@ export interface MoveOutcome {
  * without `personId` (stored before people existed) is read as `p-<its id>` everywhere.
  */
 export interface PeopleStore {
+  /** Every join or split that moved this user, oldest first (ExportUser). */
+  linksOfUser(userId: string): AsyncIterable<PersonLinkRecord>;
   /** The business of an account (its `businessId`, else its WABA, else `wabaId`, else the id). */
   businessOf(accountId: string, wabaId: string): Promise<string>;
   /** Every identity of these persons, erased ones included. */

@@ -13,7 +13,7 @@ import { linkKey } from './identity.js';
 import type { ExportPart, Ports } from './ports.js';
 import type { UserView } from './records.js';
 export async function exportUser(
-  deps: Pick<Ports, 'users' | 'messages' | 'facts' | 'log' | 'reviews'>,
+  deps: Pick<Ports, 'users' | 'messages' | 'facts' | 'log' | 'reviews' | 'people'>,
   req: { userId: string; cancelled: () => boolean },
   write: (part: ExportPart) => Promise<void>,
 ): Promise<void> {
@@ -36,6 +36,10 @@ export async function exportUser(
   for await (const review of deps.reviews.allOf(userId)) {
     if (req.cancelled()) return;
     await write({ $case: 'review', review });
+  }
+  for await (const personLink of deps.people.linksOfUser(userId)) {
+    if (req.cancelled()) return;
+    await write({ $case: 'personLink', personLink });
   }
 }
 

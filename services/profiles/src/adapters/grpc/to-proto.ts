@@ -5,6 +5,7 @@ import {
   Fact,
   LogEntry,
   Message,
+  PersonLink,
   Review,
   ReviewSummary,
   User,
@@ -14,11 +15,12 @@ import { currentReactions, editHistory } from '../../domain/message-views.js';
 import { personIdOf } from '../../domain/person.js';
 import { channelOf } from '../../app/channels.js';
 import type { AccountView } from '../../app/accounts.js';
-import type { ChangeEvent, ExportPart } from '../../app/ports.js';
+import type { ChangeEvent, ChangePayload, ExportPart } from '../../app/ports.js';
 import type {
   FactRecord,
   LogEntryRecord,
   MessageRecord,
+  PersonLinkRecord,
   ReviewRecord,
   UserView,
 } from '../../app/records.js';
@@ -113,6 +115,13 @@ export function logEntryToProto(d: LogEntryRecord): LogEntry {
 
 /** A record of one user's data, as ExportUser and the live feed carry it. */
 export function exportPartToProto(p: ExportPart): NonNullable<ExportUserResponse['part']> {
+  if (p.$case === 'personLink')
+    return { $case: 'personLink', personLink: personLinkToProto(p.personLink) };
+  return payloadToProto(p);
+}
+
+/** A live event's payload: one of the records a change carries. */
+function payloadToProto(p: ChangePayload): NonNullable<StreamEvent['payload']> {
   switch (p.$case) {
     case 'user':
       return { $case: 'user', user: userToProto(p.user) };
@@ -127,6 +136,11 @@ export function exportPartToProto(p: ExportPart): NonNullable<ExportUserResponse
   }
 }
 
+export function personLinkToProto(d: PersonLinkRecord): PersonLink {
+  const { _id, clientId: _c, ...rest } = d;
+  return PersonLink.fromPartial({ ...rest, id: _id });
+}
+
 /** A stored change as the live feed carries it (its actor only for the kinds that have one). */
 export function changeToStream(e: ChangeEvent): StreamEvent {
   return {
@@ -134,6 +148,6 @@ export function changeToStream(e: ChangeEvent): StreamEvent {
     userId: e.userId,
     accountId: e.accountId,
     actor: e.actor,
-    payload: e.payload ? exportPartToProto(e.payload) : undefined,
+    payload: e.payload ? payloadToProto(e.payload) : undefined,
   };
 }

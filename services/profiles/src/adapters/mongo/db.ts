@@ -154,6 +154,8 @@ const INDEXES: Record<keyof Collections, IndexDescription[]> = {
   personLinks: [
     { key: { personId: 1, at: -1, _id: -1 } },
     { key: { fromPersonId: 1, at: -1, _id: -1 } },
+    // ExportUser: the links that moved one identity.
+    { key: { userIds: 1 } },
     {
       key: { clientId: 1, fromPersonId: 1 },
       unique: true,

@@ -193,6 +193,7 @@ export function createPeopleRepo(client: MongoClient, cols: PeopleCols): PeopleS
         .limit(limit)
         .toArray(),
     findLink: (id) => personLinks.findOne({ _id: id }),
+    linksOfUser: (userId) => personLinks.find({ userIds: userId }).sort({ at: 1, _id: 1 }),
     linksByClientId: (clientId) => linksByClientId(clientId),
     async join(j) {
       try {
