@@ -46,6 +46,7 @@ import type {
   UserSortField,
   UserStore,
 } from '../src/app/ports.js';
+import { WATERMARKS_KEPT } from '../src/app/ports.js';
 import type {
   AccountRecord,
   AuditRecord,
@@ -354,13 +355,18 @@ function fakeUserRepo(s: UserState) {
       return update(userId, none, (u) => (u.referral = referral)).modified;
     },
     async raiseWatermark(userId, w) {
-      const field = w.state === 'read' ? 'readWatermark' : 'deliveredWatermark';
-      const lower = (u: StoredUser) => !u[field] || u[field] < w.at;
-      return update(userId, lower, (u) => maxTime(u, field, w.at)).modified;
+      const field = w.state === 'read' ? 'readWatermarks' : 'deliveredWatermarks';
+      const absent = (u: StoredUser) =>
+        !(u[field] ?? []).some((x) => x.getTime() === w.at.getTime());
+      return update(userId, absent, (u) => {
+        u[field] = [...(u[field] ?? []), w.at]
+          .sort((a, b) => a.getTime() - b.getTime())
+          .slice(-WATERMARKS_KEPT);
+      }).modified;
     },
     async watermarksOf(userId) {
       const u = users.get(userId);
-      return out({ delivered: u?.deliveredWatermark, read: u?.readWatermark });
+      return out({ delivered: u?.deliveredWatermarks ?? [], read: u?.readWatermarks ?? [] });
     },
     async incFailed(userId) {
       update(userId, always, (u) => ((u.counters ??= zeroCounters()).failedDeliveries += 1));

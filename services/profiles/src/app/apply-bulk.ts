@@ -179,7 +179,7 @@ async function catchUpEchoes(
     const u = b.users.get(d.userId);
     // Read inside the transaction that counted the message, after it: current enough.
     const known: UserWatermarks | undefined = u
-      ? { delivered: u.deliveredWatermark, read: u.readWatermark }
+      ? { delivered: u.deliveredWatermarks ?? [], read: u.readWatermarks ?? [] }
       : undefined;
     if (await catchUpWatermarks(deps, { userId: d.userId, messageId: d.doc._id }, known))
       changed.add(d.doc._id);

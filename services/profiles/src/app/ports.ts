@@ -60,11 +60,15 @@ export type IdentityKind = 'wa' | 'bsuid' | 'psid' | 'igsid';
 /** Messenger / Instagram receipts: what a watermark says about the outbound messages it covers. */
 export type WatermarkState = 'delivered' | 'read';
 
-/** The highest watermarks seen for a user (absent: none yet). */
+/** The distinct watermarks seen for a user, ascending (empty: none yet). */
 export interface UserWatermarks {
-  delivered?: Date;
-  read?: Date;
+  delivered: Date[];
+  read: Date[];
 }
+
+/** Distinct watermarks kept per user and state: a message older than the earliest kept one,
+ * stored after all of them arrived, takes that earliest one (docs: profiles README). */
+export const WATERMARKS_KEPT = 50;
 
 export interface WatermarkApply {
   userId: string;

@@ -22,11 +22,12 @@ export interface UserRecord extends Omit<User, 'id'> {
   /** "<ISO time>|<message id>" of lastMessage: a total order so the newest always wins. */
   lastMessageKey?: string;
   /**
-   * Messenger / Instagram: the highest delivered and read watermarks seen ($max), applied to
-   * outbound messages stored or sent after the receipt arrived (order-independent receipts).
+   * Messenger / Instagram: the distinct delivered and read watermarks seen (ascending, the
+   * latest WATERMARKS_KEPT), so an outbound message stored or sent after its receipts arrived
+   * gets the earliest one covering it — what it gets when the receipts come after it.
    */
-  deliveredWatermark?: Date;
-  readWatermark?: Date;
+  deliveredWatermarks?: Date[];
+  readWatermarks?: Date[];
 }
 
 export interface MessageRecord extends Omit<Message, 'id'> {

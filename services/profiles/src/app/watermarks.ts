@@ -47,9 +47,13 @@ export async function catchUpWatermarks(
   known?: UserWatermarks,
 ): Promise<boolean> {
   const marks = known ?? (await deps.users.watermarksOf(m.userId));
+  if (marks.read.length === 0 && marks.delivered.length === 0) return false;
+  const sentAt = (await deps.messages.findById(m.messageId))?.sentAt;
+  if (!sentAt) return false;
   let changed = false;
   for (const state of ['read', 'delivered'] as const) {
-    const at = marks[state];
+    // The earliest receipt covering the message: the time it gets when receipts come after it.
+    const at = marks[state].find((w) => w.getTime() >= sentAt.getTime());
     if (!at) continue;
     const ids = await deps.messages.applyWatermark({
       userId: m.userId,

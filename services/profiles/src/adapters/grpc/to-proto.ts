@@ -32,8 +32,8 @@ export function userToProto(d: UserView): User {
     searchTerms: _t,
     nameAt: _n,
     lastMessageKey: _k,
-    deliveredWatermark: _dw,
-    readWatermark: _rw,
+    deliveredWatermarks: _dw,
+    readWatermarks: _rw,
     review,
     ...rest
   } = d;

@@ -9,6 +9,7 @@ import { MAX_USER_TERMS, SERVICE_WINDOW_MS } from '../../domain/limits.js';
 import { textTerms } from '../../domain/search.js';
 import type { Collections } from './db.js';
 import { insertManyNew, isDuplicateKey, VIEW } from './db.js';
+import { WATERMARKS_KEPT } from '../../app/ports.js';
 import type {
   CountedMessage,
   Identity,
@@ -474,14 +475,14 @@ export function createUserRepo(cols: Collections, placement: PersonPlacement) {
     return res.modifiedCount > 0;
   }
 
-  const WATERMARK = { delivered: 'deliveredWatermark', read: 'readWatermark' } as const;
+  const WATERMARK = { delivered: 'deliveredWatermarks', read: 'readWatermarks' } as const;
 
+  /** Adds the watermark to the user's distinct ones (kept sorted, the latest WATERMARKS_KEPT). */
   async function raiseWatermark(userId: string, w: { state: WatermarkState; at: Date }) {
     const field = WATERMARK[w.state];
-    // Missing or lower: `$not` instead of an `$or` of the two.
     const res = await users.updateOne(
-      { _id: userId, [field]: { $not: { $gte: w.at } } },
-      { $max: { [field]: w.at } },
+      { _id: userId, [field]: { $ne: w.at } },
+      { $push: { [field]: { $each: [w.at], $sort: 1, $slice: -WATERMARKS_KEPT } } },
     );
     return res.modifiedCount > 0;
   }
@@ -489,9 +490,9 @@ export function createUserRepo(cols: Collections, placement: PersonPlacement) {
   async function watermarksOf(userId: string): Promise<UserWatermarks> {
     const u = await users.findOne(
       { _id: userId },
-      { projection: { deliveredWatermark: 1, readWatermark: 1 } },
+      { projection: { deliveredWatermarks: 1, readWatermarks: 1 } },
     );
-    return { delivered: u?.deliveredWatermark, read: u?.readWatermark };
+    return { delivered: u?.deliveredWatermarks ?? [], read: u?.readWatermarks ?? [] };
   }
 
   async function incFailed(userId: string): Promise<void> {
