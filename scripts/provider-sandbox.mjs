@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Development stand-in for the WhatsApp Cloud API, used by ./dev up (Meta's API is not
-// reachable from a development machine). Every request needs
-// Authorization: Bearer <WHATSAPP_ACCESS_TOKEN>. It accepts
+// Development stand-in for the WhatsApp Cloud API and the Messenger / Instagram Send API, used
+// by ./dev up (Meta's API is not reachable from a development machine).
+//
+// WhatsApp: every request needs Authorization: Bearer <WHATSAPP_ACCESS_TOKEN>. It accepts
 //   POST /<version>/<phone_number_id>/messages   answered like the provider
 //        ({ messages: [{ id: wamid }] }), then signed status webhooks (sent, delivered, read)
 //        for that wamid are posted to ingest, as the provider would;
@@ -11,7 +12,23 @@
 //   GET  /media-download/<media-id>?exp=<epoch ms>  the bytes (404 once expired);
 //   POST /<version>/<phone_number_id>/media       multipart upload (messaging_product, type,
 //        file) → { id }; the bytes are kept in memory so they can be fetched like the others.
-// Env: SANDBOX_PORT (7209), INGEST_URL, WHATSAPP_APP_SECRET, WHATSAPP_ACCESS_TOKEN.
+//
+// Messenger / Instagram: requests for a Page or Instagram account need that account's token
+// (Authorization: Bearer <token> from MESSENGER_PAGE_TOKENS / INSTAGRAM_TOKENS). It accepts
+//   POST /<version>/<account id>/messages   the Send API ({ recipient: { id }, messaging_type,
+//        tag?, message: { text | attachment, metadata } }), answered like Meta
+//        ({ recipient_id, message_id }); then it posts signed webhooks to ingest
+//        (/webhooks/messenger or /webhooks/instagram): the echo (is_echo, with the metadata),
+//        and on Messenger a delivery and a read watermark, on Instagram a read of the mid
+//        (Instagram sends no delivery receipts);
+//   POST /<version>/<account id>/message_attachments   the Attachment Upload API (multipart
+//        message + filedata) → { attachment_id }, kept in memory like WhatsApp uploads;
+//   GET  /meta-cdn/<media id>?exp=<epoch ms>   no token, like Meta's CDN: the bytes of a demo
+//        file or an uploaded attachment (403 once `exp` has passed), for attachment URLs in
+//        Messenger / Instagram webhooks and echoes.
+// Env: SANDBOX_PORT (7209), INGEST_URL, WHATSAPP_APP_SECRET, WHATSAPP_ACCESS_TOKEN,
+//      MESSENGER_PAGE_TOKENS / INSTAGRAM_TOKENS (<account id>:<token>,..., optional),
+//      MESSENGER_APP_SECRET (signs the Messenger / Instagram webhooks; WHATSAPP_APP_SECRET if unset).
 import { createHash, createHmac, randomBytes, randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -23,6 +40,34 @@ const token = process.env.WHATSAPP_ACCESS_TOKEN ?? '';
 if (!secret || !token) {
   console.error('provider-sandbox: WHATSAPP_APP_SECRET and WHATSAPP_ACCESS_TOKEN are required');
   process.exit(1);
+}
+const metaSecret = (process.env.MESSENGER_APP_SECRET ?? '').split(',')[0] || secret;
+
+/** "<account id>:<token>,..." → account id → { token, channel }. */
+function metaAccounts() {
+  const accounts = new Map();
+  for (const [name, channel] of [
+    ['MESSENGER_PAGE_TOKENS', 'messenger'],
+    ['INSTAGRAM_TOKENS', 'instagram'],
+  ])
+    for (const pair of (process.env[name] ?? '').split(',').map((s) => s.trim())) {
+      const at = pair.indexOf(':');
+      if (at > 0) accounts.set(pair.slice(0, at), { token: pair.slice(at + 1), channel });
+    }
+  return accounts;
+}
+const meta = metaAccounts();
+
+function sign(body, key) {
+  return `sha256=${createHmac('sha256', key).update(body).digest('hex')}`;
+}
+
+async function postWebhook(route, body, key) {
+  await fetch(`${ingest}/webhooks/${route}`, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(body, key) },
+  }).catch((err) => console.error(`provider-sandbox: ${route} webhook failed: ${err.message}`));
 }
 
 function statusWebhook(phoneNumberId, to, wamid, status) {
@@ -60,13 +105,7 @@ async function deliver(phoneNumberId, to, wamid) {
     ['read', 4000],
   ]) {
     await new Promise((r) => setTimeout(r, delayMs));
-    const body = statusWebhook(phoneNumberId, to, wamid, status);
-    const sig = `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-    await fetch(`${ingest}/webhooks/whatsapp`, {
-      method: 'POST',
-      body,
-      headers: { 'content-type': 'application/json', 'x-hub-signature-256': sig },
-    }).catch((err) => console.error(`provider-sandbox: status post failed: ${err.message}`));
+    await postWebhook('whatsapp', statusWebhook(phoneNumberId, to, wamid, status), secret);
   }
 }
 
@@ -112,25 +151,30 @@ function download(req, res, id, reply) {
   res.end(m.bytes);
 }
 
-async function upload(req, reply) {
+/** The request's multipart form, or undefined once an error has been answered. */
+async function readForm(req, reply) {
   const chunks = [];
   let size = 0;
   for await (const c of req) {
     size += c.length;
     if (size > MAX_UPLOAD_BYTES)
-      return reply(413, { error: { message: '(#100) File is too large', code: 100 } });
+      return void reply(413, { error: { message: '(#100) File is too large', code: 100 } });
     chunks.push(c);
   }
-  let form;
   try {
-    form = await new Request(origin, {
+    return await new Request(origin, {
       method: 'POST',
       headers: { 'content-type': req.headers['content-type'] ?? '' },
       body: Buffer.concat(chunks),
     }).formData();
   } catch {
-    return reply(400, { error: { message: '(#100) Expected multipart/form-data', code: 100 } });
+    reply(400, { error: { message: '(#100) Expected multipart/form-data', code: 100 } });
   }
+}
+
+async function upload(req, reply) {
+  const form = await readForm(req, reply);
+  if (!form) return;
   const file = form.get('file');
   if (form.get('messaging_product') !== 'whatsapp' || typeof file === 'string' || !file)
     return reply(400, {
@@ -145,12 +189,155 @@ async function upload(req, reply) {
   reply(200, { id });
 }
 
+// Messenger / Instagram: the Send API, the Attachment Upload API, and the echo and receipts
+// Meta posts back for every message sent.
+
+const metaError = (message, code, subcode) => ({
+  error: {
+    message,
+    type: 'OAuthException',
+    code,
+    ...(subcode ? { error_subcode: subcode } : {}),
+    fbtrace_id: randomBytes(8).toString('base64url'),
+  },
+});
+
+function cdnUrl(id) {
+  // Meta's attachment URLs are signed and expire after some days.
+  return `${origin}/meta-cdn/${id}?exp=${Date.now() + 7 * 24 * 3600_000}&oh=${randomBytes(6).toString('hex')}`;
+}
+
+function cdnDownload(req, res, id, reply) {
+  const exp = Number(new URL(req.url, origin).searchParams.get('exp') ?? Infinity);
+  const m = media.get(id);
+  if (!m) return reply(404, metaError('Not found', 100));
+  if (!(exp > Date.now())) return reply(403, metaError('URL signature expired', 100));
+  res.writeHead(200, { 'content-type': m.mimeType, 'content-length': m.bytes.length });
+  res.end(m.bytes);
+}
+
+async function metaUpload(req, reply) {
+  const form = await readForm(req, reply);
+  if (!form) return;
+  const file = form.get('filedata');
+  let message;
+  try {
+    message = JSON.parse(String(form.get('message') ?? ''));
+  } catch {
+    message = undefined;
+  }
+  if (!message?.attachment?.type || typeof file === 'string' || !file)
+    return reply(400, metaError('(#100) message.attachment.type and filedata are required', 100));
+  const id = String(randomInt(10 ** 14, 2 * 10 ** 14));
+  media.set(id, { mimeType: file.type, bytes: Buffer.from(await file.arrayBuffer()) });
+  reply(200, { attachment_id: id });
+}
+
+function metaMid(channel) {
+  const id = randomBytes(24);
+  return channel === 'instagram'
+    ? Buffer.from(`ig_item:1:IGMessageID:sandbox:${id.toString('hex')}`).toString('base64')
+    : `m_${id.toString('base64url')}`;
+}
+
+function metaWebhook(account, channel, item) {
+  const object = channel === 'instagram' ? 'instagram' : 'page';
+  return JSON.stringify({ object, entry: [{ id: account, time: Date.now(), messaging: [item] }] });
+}
+
+/** The echo Meta sends for a page's own message: the message as the customer got it. */
+function echoOf(message, mid) {
+  const out = { mid, is_echo: true, app_id: 1234567890123456 };
+  if (message.metadata) out.metadata = message.metadata;
+  if (message.text) out.text = message.text;
+  const a = message.attachment;
+  if (a) {
+    const id = a.payload?.attachment_id;
+    const url = id ? cdnUrl(id) : a.payload?.url;
+    out.attachments = [{ type: a.type, payload: { url } }];
+  }
+  return out;
+}
+
+async function metaReceipts({ account, channel, to, mid, message }) {
+  const pause = (ms) => new Promise((r) => setTimeout(r, ms));
+  const from = (item) => ({ sender: { id: to }, recipient: { id: account }, ...item });
+  await pause(300);
+  const echo = { sender: { id: account }, recipient: { id: to }, timestamp: Date.now() };
+  await postWebhook(
+    channel,
+    metaWebhook(account, channel, { ...echo, message: echoOf(message, mid) }),
+    metaSecret,
+  );
+  const sentAt = echo.timestamp;
+  if (channel === 'messenger') {
+    await pause(1200);
+    const delivery = { mids: [mid], watermark: sentAt };
+    await postWebhook(
+      channel,
+      metaWebhook(account, channel, from({ timestamp: Date.now(), delivery })),
+      metaSecret,
+    );
+  }
+  await pause(3000);
+  const read = channel === 'messenger' ? { watermark: Date.now() } : { mid };
+  await postWebhook(
+    channel,
+    metaWebhook(account, channel, from({ timestamp: Date.now(), read })),
+    metaSecret,
+  );
+}
+
+function metaSend(req, reply, { account, channel }) {
+  let raw = '';
+  req.on('data', (d) => (raw += d));
+  req.on('end', () => {
+    let body;
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      return reply(400, metaError('(#100) Invalid JSON', 100));
+    }
+    const to = body?.recipient?.id;
+    const message = body?.message;
+    if (!to) return reply(400, metaError('(#100) The parameter recipient is required', 100));
+    if (!message?.text && !message?.attachment)
+      return reply(400, metaError('(#100) Message must have text or an attachment', 100));
+    if (body.messaging_type === 'MESSAGE_TAG' && !body.tag)
+      return reply(400, metaError('(#100) Tag is required for MESSAGE_TAG', 100));
+    const mid = metaMid(channel);
+    reply(200, { recipient_id: to, message_id: mid });
+    void metaReceipts({ account, channel, to, mid, message });
+  });
+}
+
+/** Messenger / Instagram requests, told apart by the account id in the path and its token. */
+function metaRoute(req, reply, path) {
+  const m = /^\/[^/]+\/(\d+)\/(messages|message_attachments)$/.exec(path);
+  const account = m && meta.get(m[1]);
+  if (req.method !== 'POST' || !account) return false;
+  if (req.headers.authorization !== `Bearer ${account.token}`) {
+    reply(401, metaError('Invalid OAuth access token - Cannot parse access token', 190));
+    return true;
+  }
+  const target = { account: m[1], channel: account.channel };
+  if (m[2] === 'messages') metaSend(req, reply, target);
+  else
+    void metaUpload(req, reply).catch((err) =>
+      reply(500, metaError(`upload failed: ${err.message}`, 2)),
+    );
+  return true;
+}
+
 const server = createServer((req, res) => {
   const path = new URL(req.url ?? '/', origin).pathname;
   const reply = (code, obj) => {
     res.writeHead(code, { 'content-type': 'application/json' });
     res.end(JSON.stringify(obj));
   };
+  const cdn = /^\/meta-cdn\/(\d+)$/.exec(path);
+  if (req.method === 'GET' && cdn) return cdnDownload(req, res, cdn[1], reply);
+  if (metaRoute(req, reply, path)) return;
   if (req.headers.authorization !== `Bearer ${token}`)
     return reply(401, {
       error: { message: 'Invalid OAuth access token', type: 'OAuthException', code: 190 },

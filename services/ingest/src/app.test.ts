@@ -11,8 +11,8 @@ function app(over: Partial<AppDeps> = {}) {
   const queued: WebhookJobData[] = [];
   const metrics = createMetrics();
   const deps: AppDeps = {
-    verifyToken: 'tok',
-    appSecrets: ['s1'],
+    whatsapp: { verifyToken: 'tok', appSecrets: ['s1'] },
+    meta: { verifyToken: 'meta-tok', appSecrets: ['m1', 'm2'] },
     maxBytes: 1000,
     metrics,
     log: createLogger('test', 'silent'),
@@ -91,6 +91,49 @@ describe('webhook endpoint', () => {
     expect(await send(nested(MAX_JSON_DEPTH))).toBe(200);
     const bytes = Buffer.from(queued[0]!.bodyBase64, 'base64');
     expect(parseWhatsappDelivery(bytes, new Date()).problems).toEqual([]);
+  });
+});
+
+describe('Messenger and Instagram routes', () => {
+  const page = Buffer.from('{"object":"page","entry":[]}');
+
+  it('answer the handshake with their own token, not WhatsApp’s', async () => {
+    const { http } = app();
+    const hs = (route: string, token: string) =>
+      http.request(
+        `/webhooks/${route}?hub.mode=subscribe&hub.verify_token=${token}&hub.challenge=7`,
+      );
+    const answers = await Promise.all([
+      hs('messenger', 'meta-tok'),
+      hs('instagram', 'meta-tok'),
+      hs('messenger', 'tok'),
+    ]);
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 403]);
+    expect(await answers[0].text()).toBe('7');
+  });
+
+  it('queue a body signed with any Meta secret, under the route’s provider', async () => {
+    const { http, queued } = app();
+    const m = await http.request('/webhooks/messenger', post(page, sign(page, 'm2')));
+    const i = await http.request('/webhooks/instagram', post(page, sign(page, 'm1')));
+    expect([m.status, i.status]).toEqual([200, 200]);
+    expect(queued.map((j) => j.provider)).toEqual(['messenger', 'instagram']);
+    expect(queued[0]!.sha256).toBe(queued[1]!.sha256);
+  });
+
+  it('refuse WhatsApp’s secret, a missing signature and non-JSON, as the WhatsApp route does', async () => {
+    const { http, queued, metrics } = app();
+    const notJson = Buffer.from('{');
+    const statuses = [
+      (await http.request('/webhooks/messenger', post(page, sign(page, 's1')))).status,
+      (await http.request('/webhooks/instagram', post(page, ''))).status,
+      (await http.request('/webhooks/instagram', post(notJson, sign(notJson, 'm1')))).status,
+    ];
+    expect(statuses).toEqual([401, 401, 400]);
+    expect(queued).toEqual([]);
+    expect(await metrics.registry.metrics()).toMatch(
+      /ingest_webhooks_received_total\{provider="instagram"\} 2/,
+    );
   });
 });
 

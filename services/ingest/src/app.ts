@@ -1,20 +1,26 @@
 // The HTTP surface: provider webhooks, health and metrics. No listen, no globals.
 import { Hono } from 'hono';
-import { whatsappWebhookRoutes, type WhatsappWebhookDeps } from './http/whatsapp-webhook.js';
+import { webhookRoutes, type RouteSecrets, type WebhookDeps } from './http/webhook-routes.js';
 
 export interface HealthReport {
   redis: boolean;
   profiles: boolean;
 }
 
-export interface AppDeps extends WhatsappWebhookDeps {
+export interface AppDeps extends WebhookDeps {
+  whatsapp: RouteSecrets;
+  /** Messenger and Instagram: usually the WhatsApp app's own token and secrets (one Meta app). */
+  meta: RouteSecrets;
   /** Reachability of what the service depends on; each check is bounded in time. */
   health: () => Promise<HealthReport>;
 }
 
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
-  app.route('/webhooks/whatsapp', whatsappWebhookRoutes(deps));
+  app.route('/webhooks/whatsapp', webhookRoutes(deps, { ...deps.whatsapp, provider: 'whatsapp' }));
+  // Either route takes either object (`page`, `instagram`): an app may use one callback URL.
+  app.route('/webhooks/messenger', webhookRoutes(deps, { ...deps.meta, provider: 'messenger' }));
+  app.route('/webhooks/instagram', webhookRoutes(deps, { ...deps.meta, provider: 'instagram' }));
 
   app.get('/healthz', async (c) => {
     const h = await deps.health();

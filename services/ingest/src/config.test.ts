@@ -27,6 +27,55 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...required, HOST: '127.0.0.1' }).HOST).toBe('127.0.0.1');
   });
 
+  it('defaults Messenger / Instagram to the WhatsApp app, and reads the token lists', () => {
+    const c = loadConfig(required);
+    expect([
+      c.MESSENGER_APP_SECRET,
+      c.MESSENGER_VERIFY_TOKEN,
+      c.META_API_BASE_URL,
+      c.MESSENGER_PAGE_TOKENS.size,
+      c.INSTAGRAM_TOKENS.size,
+    ]).toEqual([['old-secret', 'new-secret'], 'verify', 'https://graph.facebook.com/v24.0', 0, 0]);
+    const own = loadConfig({
+      ...required,
+      MESSENGER_APP_SECRET: 'meta-secret',
+      MESSENGER_VERIFY_TOKEN: 'meta-verify',
+      META_API_BASE_URL: 'http://127.0.0.1:9/v24.0',
+      MESSENGER_PAGE_TOKENS: '1029384756:EAAB:with:colons, 2000000000:EAAC',
+      INSTAGRAM_TOKENS: '17841400000000001:IGAA',
+    });
+    expect([own.MESSENGER_APP_SECRET, own.MESSENGER_VERIFY_TOKEN, own.META_API_BASE_URL]).toEqual([
+      ['meta-secret'],
+      'meta-verify',
+      'http://127.0.0.1:9/v24.0',
+    ]);
+    expect([...own.MESSENGER_PAGE_TOKENS]).toEqual([
+      ['1029384756', 'EAAB:with:colons'],
+      ['2000000000', 'EAAC'],
+    ]);
+    expect(own.INSTAGRAM_TOKENS.get('17841400000000001')).toBe('IGAA');
+  });
+
+  it('names a malformed token list without repeating the secret', () => {
+    let err: unknown;
+    try {
+      loadConfig({
+        ...required,
+        INSTAGRAM_TOKENS: 'secret-without-id',
+        MESSENGER_PAGE_TOKENS: '1:',
+      });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const problems = (err as ConfigError).problems;
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual([
+      'INSTAGRAM_TOKENS',
+      'MESSENGER_PAGE_TOKENS',
+    ]);
+    expect(problems.join('\n')).not.toContain('secret-without-id');
+  });
+
   it('caps media at the provider’s limits unless configured', () => {
     const MB = 1024 * 1024;
     expect(mediaCaps(loadConfig(required))).toEqual({

@@ -8,6 +8,29 @@ export type Role = (typeof ROLES)[number];
 
 const positive = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
+/**
+ * `<account id>:<token>,...` → account id → token. The message never repeats a value: these
+ * are secrets.
+ */
+const tokenMap = () =>
+  z
+    .string()
+    .transform((v, ctx) => {
+      const map: Map<string, string> = new Map();
+      v.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+        .forEach((pair, i) => {
+          const at = pair.indexOf(':');
+          const id = pair.slice(0, Math.max(0, at));
+          if (!/^\d{1,64}$/.test(id) || at === pair.length - 1)
+            ctx.addIssue({ code: 'custom', message: `entry ${i + 1} is not <account id>:<token>` });
+          else map.set(id, pair.slice(at + 1));
+        });
+      return map;
+    })
+    .optional();
+
 const schema = z.object({
   REDIS_URL: env.url(['redis:', 'rediss:']),
   PROFILES_ADDR: env.hostPort(),
@@ -17,6 +40,13 @@ const schema = z.object({
   WHATSAPP_VERIFY_TOKEN: z.string().min(1),
   WHATSAPP_ACCESS_TOKEN: z.string().min(1),
   WHATSAPP_API_BASE_URL: env.url(['http:', 'https:']).default('https://graph.facebook.com/v24.0'),
+  // Messenger and Instagram (docs/ingest.md): usually the same Meta app as WhatsApp, so the
+  // secrets, the handshake token and the API base default to WhatsApp's.
+  MESSENGER_APP_SECRET: env.list().optional(),
+  MESSENGER_VERIFY_TOKEN: z.string().min(1).optional(),
+  MESSENGER_PAGE_TOKENS: tokenMap(),
+  INSTAGRAM_TOKENS: tokenMap(),
+  META_API_BASE_URL: env.url(['http:', 'https:']).optional(),
   PORT: env.port(7203),
   // Bind address of the one HTTP listener (webhooks, /healthz, /metrics); 127.0.0.1 keeps it local.
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -77,10 +107,19 @@ const schema = z.object({
     .default([...ROLES]),
 });
 
-export type Config = Readonly<z.output<typeof schema>>;
+const withDefaults = schema.transform((c) => ({
+  ...c,
+  MESSENGER_APP_SECRET: c.MESSENGER_APP_SECRET ?? c.WHATSAPP_APP_SECRET,
+  MESSENGER_VERIFY_TOKEN: c.MESSENGER_VERIFY_TOKEN ?? c.WHATSAPP_VERIFY_TOKEN,
+  MESSENGER_PAGE_TOKENS: c.MESSENGER_PAGE_TOKENS ?? new Map<string, string>(),
+  INSTAGRAM_TOKENS: c.INSTAGRAM_TOKENS ?? new Map<string, string>(),
+  META_API_BASE_URL: c.META_API_BASE_URL ?? c.WHATSAPP_API_BASE_URL,
+}));
+
+export type Config = Readonly<z.output<typeof withDefaults>>;
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
-  return parseEnv(schema, source);
+  return parseEnv(withDefaults, source);
 }
 
 /** The configured size cap of each media kind. */

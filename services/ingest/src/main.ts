@@ -23,7 +23,18 @@ import { createUploadAttachment } from './jobs/outbound-attachment.js';
 import { createSendOutbound } from './jobs/send-outbound.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { throttledWarn } from './ops/throttle.js';
-import { fetchMediaMetadata, openMediaDownload } from './providers/whatsapp/media-api.js';
+import { openAttachmentUrl } from './providers/meta/attachment-url.js';
+import {
+  isMetaChannel,
+  metaParts,
+  sendMetaMessage,
+  uploadMetaAttachment,
+} from './providers/meta/send-api.js';
+import {
+  fetchMediaMetadata,
+  openMediaDownload,
+  uploadMedia,
+} from './providers/whatsapp/media-api.js';
 import { sendMessage } from './providers/whatsapp/send-api.js';
 import { MEDIA_FETCH, MEDIA_QUEUE, mediaJobId, mediaJobOptions } from './queue/media-queue.js';
 import { startMediaWorker } from './queue/media-worker.js';
@@ -32,7 +43,6 @@ import { createRateLimiter } from './queue/rate-limiter.js';
 import { createFailFastRedis, withTimeout } from './queue/redis.js';
 import {
   WEBHOOK_QUEUE,
-  WHATSAPP_DELIVERY,
   webhookJobId,
   webhookJobOptions,
   type RetryPolicy,
@@ -107,6 +117,7 @@ function startMediaFetcher({ config, log, closers, metrics, profiles, retry }: S
     profiles,
     metadata: (mediaId) => fetchMediaMetadata(api, mediaId),
     download: (url, signal) => openMediaDownload({ ...api, signal }, url),
+    downloadUrl: openAttachmentUrl,
     caps: mediaCaps(config),
     downloadTimeoutMs: config.MEDIA_DOWNLOAD_TIMEOUT_MS,
     checksumRetries: config.MEDIA_CHECKSUM_RETRIES,
@@ -138,12 +149,23 @@ function startSender({ config, log, closers, metrics, profiles, retry }: Shared)
     accessToken: config.WHATSAPP_ACCESS_TOKEN,
     timeoutMs: config.OUTBOUND_TIMEOUT_MS,
   };
+  const meta = {
+    baseUrl: config.META_API_BASE_URL,
+    tokens: { messenger: config.MESSENGER_PAGE_TOKENS, instagram: config.INSTAGRAM_TOKENS },
+    timeoutMs: config.OUTBOUND_TIMEOUT_MS,
+  };
+  // An upload carries the whole file: the media download's bound, not one send's.
+  const uploadTimeoutMs = config.MEDIA_DOWNLOAD_TIMEOUT_MS;
   const process = createSendOutbound({
-    send: (job) => sendMessage(api, job),
+    send: (job, part) =>
+      isMetaChannel(job.channel) ? sendMetaMessage(meta, { job, part }) : sendMessage(api, job),
+    partsOf: (job) => (isMetaChannel(job.channel) ? metaParts(job) : 1),
     uploadAttachment: createUploadAttachment({
       profiles,
-      // An upload carries the whole file: the media download's bound, not one send's.
-      api: { ...api, timeoutMs: config.MEDIA_DOWNLOAD_TIMEOUT_MS },
+      upload: (job, file) =>
+        isMetaChannel(job.channel)
+          ? uploadMetaAttachment({ ...meta, timeoutMs: uploadTimeoutMs }, { job, file })
+          : uploadMedia({ ...api, timeoutMs: uploadTimeoutMs }, file),
       deadlineMs: config.MEDIA_DOWNLOAD_TIMEOUT_MS,
     }),
     report: (event) => profiles.call('applyWebhookEvents', { events: [event], deliveries: [] }),
@@ -246,17 +268,23 @@ async function main(config: Config): Promise<void> {
   if (config.INGEST_ROLES.includes('media-worker')) startMediaFetcher(shared);
   if (config.INGEST_ROLES.includes('http')) {
     const app = createApp({
-      verifyToken: config.WHATSAPP_VERIFY_TOKEN,
-      appSecrets: config.WHATSAPP_APP_SECRET,
+      whatsapp: {
+        verifyToken: config.WHATSAPP_VERIFY_TOKEN,
+        appSecrets: config.WHATSAPP_APP_SECRET,
+      },
+      meta: {
+        verifyToken: config.MESSENGER_VERIFY_TOKEN,
+        appSecrets: config.MESSENGER_APP_SECRET,
+      },
       maxBytes: config.WEBHOOK_MAX_BYTES,
       metrics,
       log,
       enqueue: async (data) => {
         await withTimeout(
           webhooks.add(
-            WHATSAPP_DELIVERY,
+            data.provider,
             data,
-            webhookJobOptions(webhookJobId(data.sha256), retry),
+            webhookJobOptions(webhookJobId(data.provider, data.sha256), retry),
           ),
           timeoutMs,
           'enqueue',

@@ -84,7 +84,10 @@ beforeAll(async () => {
   await drained(p.queue);
   for (const o of OUTBOUND) {
     await p.client.record({
-      recipient: { accountId: A, user: { waId: o.waId, bsuid: '', parentBsuid: '' } },
+      recipient: {
+        accountId: A,
+        user: { waId: o.waId, bsuid: '', parentBsuid: '', scopedId: '' },
+      },
       wamid: o.wamid,
       content: MessageContent.fromPartial({ type: MessageType.TEXT, text: o.text }),
       author: carol,

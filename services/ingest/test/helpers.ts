@@ -54,6 +54,21 @@ export async function postWebhook(
   return fetch(`${url}/webhooks/whatsapp`, { method: 'POST', headers, body });
 }
 
+/** A body signed with the test app secret, posted to /webhooks/messenger or /webhooks/instagram. */
+export async function postMeta(
+  url: string,
+  o: { route: 'messenger' | 'instagram'; body: Uint8Array },
+): Promise<Response> {
+  return fetch(`${url}/webhooks/${o.route}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-hub-signature-256': signBody(o.body, APP_SECRET),
+    },
+    body: o.body,
+  });
+}
+
 /** Poll until check() returns a value (not undefined) or time runs out. */
 export async function eventually<T>(
   check: () => Promise<T | undefined>,

@@ -14,7 +14,10 @@ import {
 } from '@ue/proto';
 
 export interface TestProfilesClient {
-  user(accountId: string, ref: { waId?: string; bsuid?: string }): Promise<User | undefined>;
+  user(
+    accountId: string,
+    ref: { waId?: string; bsuid?: string; scopedId?: string },
+  ): Promise<User | undefined>;
   messages(userId: string): Promise<Message[]>;
   /** Every user, all accounts. */
   users(): Promise<User[]>;
@@ -26,9 +29,14 @@ export interface TestProfilesClient {
 async function userOf(
   client: ProfilesClient,
   accountId: string,
-  ref: { waId?: string; bsuid?: string },
+  ref: { waId?: string; bsuid?: string; scopedId?: string },
 ): Promise<User | undefined> {
-  const user = { waId: ref.waId ?? '', bsuid: ref.bsuid ?? '', parentBsuid: '' };
+  const user = {
+    waId: ref.waId ?? '',
+    bsuid: ref.bsuid ?? '',
+    parentBsuid: '',
+    scopedId: ref.scopedId ?? '',
+  };
   const req = GetUserRequest.fromPartial({
     lookup: { $case: 'accountUser', accountUser: { accountId, user } },
   });

@@ -54,7 +54,10 @@ async function recordOurMessages(stack: Stack): Promise<void> {
   ] as const;
   for (const [waId, wamid, sentAt] of sends) {
     await stack.client.record({
-      recipient: { accountId: '117733559900011', user: { waId, bsuid: '', parentBsuid: '' } },
+      recipient: {
+        accountId: '117733559900011',
+        user: { waId, bsuid: '', parentBsuid: '', scopedId: '' },
+      },
       wamid,
       content: MessageContent.fromPartial({
         type: MessageType.TEXT,

@@ -9,12 +9,15 @@ import { AppError } from '@ue/kit';
 
 const log = createLogger('test', 'silent');
 
-function job(body: unknown): Job<WebhookJobData> {
+function job(
+  body: unknown,
+  provider: WebhookJobData['provider'] = 'whatsapp',
+): Job<WebhookJobData> {
   const raw = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
   return {
     id: 'wa-1',
     data: {
-      provider: 'whatsapp',
+      provider,
       bodyBase64: raw.toString('base64'),
       sha256: 'x',
       receivedAt: '2026-11-10T12:00:00Z',
@@ -43,6 +46,46 @@ function statuses(n: number): unknown {
 }
 
 describe('apply-webhook job', () => {
+  it('reads a Messenger or Instagram route’s delivery with the Meta parser, by its object', async () => {
+    const items: BatchItem[] = [];
+    const metrics = createMetrics();
+    const run = createApplyWebhook({
+      batcher: { submit: (i) => (items.push(i), Promise.resolve()) },
+      maxEvents: 500,
+      metrics,
+      log,
+    });
+    const ig = {
+      object: 'instagram',
+      entry: [
+        {
+          id: '17841400000000001',
+          messaging: [
+            {
+              sender: { id: '7700000000000001' },
+              recipient: { id: '17841400000000001' },
+              timestamp: 1793955600000,
+              message: { mid: 'aWdf1', text: 'Ciao' },
+            },
+          ],
+        },
+      ],
+    };
+    // An Instagram body on the Messenger route: the body's object decides.
+    expect(await run(job(ig, 'messenger'))).toEqual({ events: 1, ignoredFields: [] });
+    expect(items[0]!.events[0]).toMatchObject({ accountId: '17841400000000001', channel: 3 });
+    expect(items[0]!.delivery?.provider).toBe('instagram');
+    // Another object: acknowledged and counted, stored raw, not a dead letter.
+    expect(await run(job({ object: 'user', entry: [] }, 'instagram'))).toEqual({
+      events: 0,
+      ignoredFields: ['object:user'],
+    });
+    expect(items[1]!.delivery?.provider).toBe('instagram');
+    expect(await metrics.registry.metrics()).toMatch(
+      /ingest_ignored_changes_total\{field="object"\} 1/,
+    );
+  });
+
   it('splits a big delivery into calls profiles accepts, sending the raw delivery once', async () => {
     const items: BatchItem[] = [];
     const run = createApplyWebhook({

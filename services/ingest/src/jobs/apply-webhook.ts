@@ -3,12 +3,14 @@
 // are retried by BullMQ with backoff; malformed input and permanent refusals by profiles
 // (./profiles-failure.ts) fail for good (a dead letter).
 import { maskPhone, type Logger } from '@ue/kit';
-import type { RawDelivery, WebhookEvent } from '@ue/proto';
+import { Channel, type RawDelivery, type WebhookEvent } from '@ue/proto';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Metrics } from '../ops/metrics.js';
+import { parseMetaDelivery } from '../providers/meta/parser.js';
+import type { ParsedDelivery } from '../providers/whatsapp/delivery-scope.js';
 import { parseWhatsappDelivery } from '../providers/whatsapp/parser.js';
 import { mediaJobsOf, type MediaJobData } from '../queue/media-queue.js';
-import type { WebhookJobData } from '../queue/webhook-queue.js';
+import type { WebhookJobData, WebhookProvider } from '../queue/webhook-queue.js';
 import type { EventBatcher } from './event-batcher.js';
 import { profilesFailure } from './profiles-failure.js';
 
@@ -32,8 +34,10 @@ export interface ApplyWebhookResult {
   ignoredFields: string[];
 }
 
-// Webhook fields of shared/docs/whatsapp-webhooks.md §3: any other name is counted as "other",
-// so a provider string never becomes an unbounded set of metric labels.
+// Webhook fields of shared/docs/whatsapp-webhooks.md §3, and what Messenger / Instagram send
+// that is not a conversation (Instagram `changes` fields, messaging keys, the entry's standby
+// list): any other name is counted as "other", and another `object` as "object", so a provider
+// string never becomes an unbounded set of metric labels.
 const KNOWN_FIELDS = new Set([
   'account_update',
   'message_template_status_update',
@@ -41,10 +45,40 @@ const KNOWN_FIELDS = new Set([
   'user_id_update',
   'smb_message_echoes',
   'history',
+  'comments',
+  'live_comments',
+  'mentions',
+  'story_insights',
+  'standby',
+  'optin',
+  'account_linking',
+  'pass_thread_control',
+  'take_thread_control',
+  'request_thread_control',
+  'app_roles',
+  'policy_enforcement',
+  'prior_message',
+  'messaging_feedback',
+  'game_play',
   '(none)',
 ]);
 
-const fieldLabel = (field: string): string => (KNOWN_FIELDS.has(field) ? field : 'other');
+const fieldLabel = (field: string): string =>
+  KNOWN_FIELDS.has(field) ? field : field.startsWith('object:') ? 'object' : 'other';
+
+/** The parser a route's deliveries go to (the Meta one follows the body's `object`). */
+const PARSERS = new Map<WebhookProvider, (body: Uint8Array, receivedAt: Date) => ParsedDelivery>([
+  ['whatsapp', parseWhatsappDelivery],
+  ['messenger', parseMetaDelivery],
+  ['instagram', parseMetaDelivery],
+]);
+
+/** What the raw delivery is: its events' channel (a Page body may come on either Meta route). */
+function providerOf(route: WebhookProvider, parsed: ParsedDelivery): WebhookProvider {
+  const channel = parsed.events[0]?.channel;
+  if (route === 'whatsapp' || channel === undefined) return route;
+  return channel === Channel.INSTAGRAM ? 'instagram' : 'messenger';
+}
 
 function describeEvent(e: WebhookEvent): Record<string, string> {
   const ev = e.event;
@@ -63,12 +97,13 @@ export function createApplyWebhook(
     const data = job.data;
     const body = Buffer.from(data.bodyBase64 ?? '', 'base64');
     const receivedAt = new Date(data.receivedAt);
-    if (data.provider !== 'whatsapp' || Number.isNaN(receivedAt.getTime())) {
+    const parse = PARSERS.get(data.provider);
+    if (!parse || Number.isNaN(receivedAt.getTime())) {
       throw new UnrecoverableError(
         `malformed job: provider ${String(data.provider)}, receivedAt ${String(data.receivedAt)}`,
       );
     }
-    const parsed = parseWhatsappDelivery(body, receivedAt);
+    const parsed = parse(body, receivedAt);
     for (const field of parsed.ignoredFields)
       deps.metrics.ignoredFields.inc({ field: fieldLabel(field) });
     if (parsed.ignoredFields.length > 0)
@@ -103,7 +138,12 @@ export function createApplyWebhook(
       // Nothing readable: the dead letter itself keeps the bytes for a fixed parser to replay.
       throw new UnrecoverableError(`malformed delivery: ${parsed.problems.slice(0, 5).join('; ')}`);
     }
-    const delivery: RawDelivery = { sha256: data.sha256, body, receivedAt, provider: 'whatsapp' };
+    const delivery: RawDelivery = {
+      sha256: data.sha256,
+      body,
+      receivedAt,
+      provider: providerOf(data.provider, parsed),
+    };
     try {
       // In order, one part after the other; a retry re-sends all parts (applying is idempotent).
       for (let i = 0; i === 0 || i < parsed.events.length; i += deps.maxEvents) {

@@ -1,5 +1,11 @@
 import { AppError, isAppError, isRetryable } from '@ue/kit';
-import { ApplyWebhookEventsRequest, type DeliveryStatus, type WebhookEvent } from '@ue/proto';
+import {
+  ApplyWebhookEventsRequest,
+  Channel,
+  InboundMessageEvent,
+  type DeliveryStatus,
+  type WebhookEvent,
+} from '@ue/proto';
 import { fixture } from '@ue/testing';
 import { describe, expect, it } from 'vitest';
 import { profilesRefusal } from '../../test/profiles-rules.js';
@@ -10,15 +16,24 @@ const ev = (accountId: string): WebhookEvent => ({
   accountId,
   wabaId: '',
   occurredAt: undefined,
+  channel: Channel.WHATSAPP,
+  accountDisplay: '',
   event: undefined,
 });
 const seenBy = (waId: string): WebhookEvent => ({
   accountId: 'acc',
   wabaId: '',
   occurredAt: undefined,
+  channel: Channel.WHATSAPP,
+  accountDisplay: '',
   event: {
     $case: 'userSeen',
-    userSeen: { user: { waId, bsuid: '', parentBsuid: '' }, name: '', username: '' },
+    userSeen: {
+      user: { waId, bsuid: '', parentBsuid: '', scopedId: '' },
+      name: '',
+      username: '',
+      referral: undefined,
+    },
   },
 });
 const ok = { applied: 0, duplicates: 0, orphaned: 0, deliveriesStored: 0 };
@@ -87,6 +102,23 @@ describe('EventBatcher', () => {
     while (release.length) release.shift()!();
     await Promise.all(done);
     expect(most).toBe(2);
+  });
+
+  it('puts a Messenger / Instagram user’s messages and receipts in one lane, by PSID', () => {
+    const psid = { waId: '', bsuid: '', parentBsuid: '', scopedId: '6500000000000001' };
+    const on = (event: WebhookEvent['event']): WebhookEvent => ({
+      ...ev('1029384756'),
+      channel: Channel.MESSENGER,
+      event,
+    });
+    const keys = [
+      on({
+        $case: 'inboundMessage',
+        inboundMessage: InboundMessageEvent.fromPartial({ wamid: 'm_1', from: psid }),
+      }),
+      on({ $case: 'watermark', watermark: { user: psid, status: 4, watermark: new Date(0) } }),
+    ].map((e) => userKeyOf({ events: [e] }));
+    expect(keys).toEqual(['1029384756|6500000000000001', '1029384756|6500000000000001']);
   });
 
   it('never exceeds the event bound in one call', async () => {

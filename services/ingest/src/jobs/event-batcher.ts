@@ -60,8 +60,11 @@ export function userKeyOf(item: BatchItem): string {
             ? ev.status.recipient
             : ev?.$case === 'reaction'
               ? ev.reaction.from
-              : undefined;
-    const id = ref?.waId || ref?.bsuid;
+              : ev?.$case === 'watermark'
+                ? ev.watermark.user
+                : undefined;
+    // Messenger / Instagram users are known by their PSID / IGSID alone.
+    const id = ref?.waId || ref?.bsuid || ref?.scopedId;
     if (id) return `${e.accountId}|${id}`;
   }
   return '';

@@ -3,7 +3,9 @@
 // provider's metadata, check type, size and checksum, then stream the bytes from the provider
 // straight into profiles' UploadMedia. Transient trouble is thrown as MediaRetry (BullMQ retries
 // with backoff; profiles shows the media as pending with the reason); a file the provider no
-// longer has, or one we refuse, is recorded as unavailable with the reason.
+// longer has, or one we refuse, is recorded as unavailable with the reason. Messenger and
+// Instagram attachments have no metadata and no checksum: their URL is the file, and its
+// answer names type and size; an expired URL cannot be renewed.
 import { createHash } from 'node:crypto';
 import { isAppError, type Logger } from '@ue/kit';
 import type { ProfilesClient } from '@ue/profiles-client';
@@ -60,6 +62,8 @@ export interface FetchMediaDeps {
   profiles: Pick<ProfilesClient, 'call' | 'upload'>;
   metadata: (mediaId: string) => Promise<MetadataOutcome>;
   download: (url: string, signal: AbortSignal) => Promise<DownloadOutcome>;
+  /** A Messenger / Instagram attachment URL, fetched without a token. */
+  downloadUrl: (url: string, signal: AbortSignal) => Promise<DownloadOutcome>;
   caps: MediaCaps;
   /** Bound on one download (and the upload streaming alongside it). */
   downloadTimeoutMs: number;
@@ -180,34 +184,68 @@ async function openDownload(
   return tokenFailure(deps, a, dl);
 }
 
+/** An open download and what the bytes must be. */
+interface Source {
+  res: Response;
+  mimeType: string;
+  /** 0 when not announced. */
+  fileSize: number;
+  shaHex?: string;
+}
+
+/** WhatsApp: the metadata names type, size and checksum, all checked before the download. */
+async function fromMediaId(deps: FetchMediaDeps, a: Attempt, signal: AbortSignal): Promise<Source> {
+  const meta = await metadataOf(deps, a);
+  const { mimeType, shaHex } = check(deps, a.job.data, meta);
+  const res = await openDownload(deps, a, { url: meta.url, signal });
+  return { res, mimeType, fileSize: meta.fileSize, ...(shaHex ? { shaHex } : {}) };
+}
+
+/** Messenger / Instagram: the webhook's URL is the file; its answer names type and size. */
+async function fromUrl(
+  deps: FetchMediaDeps,
+  a: Attempt,
+  o: { url: string; signal: AbortSignal },
+): Promise<Source> {
+  if (!/^https?:\/\//i.test(o.url)) throw new MediaUnavailable('the attachment URL is not http(s)');
+  const dl = await deps.downloadUrl(o.url, o.signal);
+  if (dl.kind === 'expired')
+    throw new MediaUnavailable(`${dl.reason}: the link expired and the provider issues no new one`);
+  if (dl.kind !== 'ok') return tokenFailure(deps, a, dl);
+  const mimeType = dl.response.headers.get('content-type') ?? '';
+  if (!mimeType) throw new MediaUnavailable('no MIME type from the provider');
+  const problem = mimeProblem(a.job.data.kind, mimeType);
+  if (problem) throw new MediaUnavailable(problem);
+  const size = Number(dl.response.headers.get('content-length') ?? 0);
+  return {
+    res: dl.response,
+    mimeType,
+    fileSize: Number.isSafeInteger(size) && size > 0 ? size : 0,
+  };
+}
+
 async function store(deps: FetchMediaDeps, a: Attempt, message: Message): Promise<number> {
   const data = a.job.data;
-  const meta = await metadataOf(deps, a);
-  const { mimeType, shaHex } = check(deps, data, meta);
   const cap = deps.caps[data.kind];
   const abort = new AbortController();
   const signal = AbortSignal.any([abort.signal, AbortSignal.timeout(deps.downloadTimeoutMs)]);
   try {
-    const res = await openDownload(deps, a, { url: meta.url, signal });
+    const { res, mimeType, fileSize, shaHex } = data.url
+      ? await fromUrl(deps, a, { url: data.url, signal })
+      : await fromMediaId(deps, a, signal);
     const announced = Number(res.headers.get('content-length') ?? 0);
     const tooBig = sizeProblem(data.kind, announced, deps.caps);
     if (tooBig) throw new MediaUnavailable(tooBig);
     const tally: Tally = { bytes: 0 };
-    const stream = verified(res.body!, {
-      kind: data.kind,
-      cap,
-      size: meta.fileSize,
-      shaHex,
-      tally,
-    });
+    const stream = verified(res.body!, { kind: data.kind, cap, size: fileSize, shaHex, tally });
     // Without an announced size (profiles needs it up front) the bytes are read first.
-    const bytes = meta.fileSize ? undefined : await buffered(stream);
+    const bytes = fileSize ? undefined : await buffered(stream);
     const header = UploadMediaHeader.fromPartial({
       message: a.ref,
       variant: MediaVariant.ORIGINAL,
       mimeType,
       filename: message.content?.media?.filename ?? '',
-      sizeBytes: meta.fileSize || bytes!.length,
+      sizeBytes: fileSize || bytes!.length,
       sha256Hex: shaHex ?? '',
     });
     let uploaded: UploadMediaResponse;
@@ -266,8 +304,10 @@ export function createFetchMedia(
 ): (job: Job<MediaJobData>) => Promise<FetchMediaResult> {
   return async (job) => {
     const data = job.data;
-    if (!data.accountId || !data.wamid || !data.mediaId)
-      throw new UnrecoverableError('malformed media job: accountId, wamid and mediaId required');
+    if (!data.accountId || !data.wamid || !(data.mediaId || data.url))
+      throw new UnrecoverableError(
+        'malformed media job: accountId, wamid and mediaId (or url) required',
+      );
     const ref: MessageRef = { messageId: '', accountId: data.accountId, wamid: data.wamid };
     const a: Attempt = { job, ref, who: { job: job.id, account: data.accountId, kind: data.kind } };
     const done = (outcome: string): void =>

@@ -1,16 +1,18 @@
 // An admin's or agent's attachment lives in profiles (content.media.stored.file_id) until it is
-// sent: read it with DownloadMedia, upload it to the provider (POST /{phone_number_id}/media),
-// and hand the send the provider's media id. Failures are classified as for the send itself.
+// sent: read it with DownloadMedia, upload it to the provider (WhatsApp: POST
+// /{phone_number_id}/media; Messenger / Instagram: POST /{page id}/message_attachments), and
+// hand the send the provider's id. Failures are classified as for the send itself.
 import type { ProfilesClient } from '@ue/profiles-client';
 import { DownloadMediaRequest, MediaVariant, type MediaFile, type OutboundJob } from '@ue/proto';
-import { uploadMedia, type MediaApiOptions } from '../providers/whatsapp/media-api.js';
+import type { UploadFile, UploadOutcome } from '../providers/whatsapp/media-api.js';
 import { providerErrorOf, type SendOutcome } from '../providers/whatsapp/send-api.js';
 import { profilesFailure } from './profiles-failure.js';
 import type { UploadAttachment } from './send-outbound.js';
 
 export interface AttachmentDeps {
   profiles: Pick<ProfilesClient, 'stream'>;
-  api: MediaApiOptions;
+  /** The provider's upload for this job's channel. */
+  upload: (job: OutboundJob, file: UploadFile) => Promise<UploadOutcome>;
   /** Bound on reading the file from profiles. */
   deadlineMs: number;
 }
@@ -51,7 +53,7 @@ export function createUploadAttachment(deps: AttachmentDeps): UploadAttachment {
       return { kind: 'retry', reason: 'attachment read short from profiles' };
     const mimeType = read.file?.mimeType || media.stored?.mimeType || media.mimeType;
     if (!mimeType) return notSent('Attachment not sendable', 'no MIME type');
-    const up = await uploadMedia(deps.api, {
+    const up = await deps.upload(job, {
       accountId: job.accountId,
       mimeType,
       filename: media.filename || read.file?.filename || 'attachment',
@@ -59,7 +61,7 @@ export function createUploadAttachment(deps: AttachmentDeps): UploadAttachment {
     });
     if (up.kind === 'ok') return { kind: 'uploaded', id: up.id };
     if (up.kind === 'refused')
-      return { kind: 'refused', errors: [providerErrorOf(up.status, up.body)] };
+      return { kind: 'refused', errors: [up.error ?? providerErrorOf(up.status, up.body)] };
     if (up.kind === 'token') return { kind: 'retry', reason: up.reason };
     return up;
   };

@@ -16,6 +16,8 @@ export interface SenderState {
   tries?: number;
   /** The provider's id of the uploaded attachment: a retry sends it without uploading again. */
   mediaId?: string;
+  /** Provider ids of the parts already accepted (Messenger / Instagram: attachment, caption). */
+  sentParts?: string[];
   reportTries?: number;
   result?: { wamid?: string; errors?: ProviderError[] };
 }
@@ -28,7 +30,10 @@ export type UploadAttachment = (
 ) => Promise<{ kind: 'uploaded'; id: string } | Exclude<SendOutcome, { kind: 'accepted' }>>;
 
 export interface SendOutboundDeps {
-  send: (job: OutboundJob) => Promise<SendOutcome>;
+  /** Send one part of the job (see partsOf). */
+  send: (job: OutboundJob, part: number) => Promise<SendOutcome>;
+  /** Provider requests one message takes (1 unless said: WhatsApp sends a caption with its file). */
+  partsOf?: (job: OutboundJob) => number;
   /** For attachments stored in profiles and not yet on the provider (content.media.stored). */
   uploadAttachment: UploadAttachment;
   report: (event: WebhookEvent) => Promise<unknown>;
@@ -55,11 +60,42 @@ async function later(
 const needsUpload = (out: OutboundJob): boolean =>
   Boolean(out.content?.media?.stored?.fileId && !out.content.media.mediaId);
 
+interface Attempt {
+  job: Job<OutboundJobData>;
+  out: OutboundJob;
+  state: SenderState;
+  who: Record<string, unknown>;
+}
+
+/**
+ * The parts not sent yet, each kept in the job once accepted, so a retry sends only the rest.
+ * A later part (a caption) refused for good leaves the message sent: its file went out.
+ */
+async function sendParts(deps: SendOutboundDeps, a: Attempt): Promise<SendOutcome> {
+  const parts = deps.partsOf?.(a.out) ?? 1;
+  const sent = a.state.sentParts ?? [];
+  for (let part = sent.length; part < parts; part++) {
+    await deps.limiter.acquire(a.out.accountId);
+    const outcome = await deps.send(a.out, part);
+    if (outcome.kind === 'refused' && part > 0) {
+      const errors = outcome.errors.map((e) => `${e.code} ${e.title}`);
+      deps.log.warn(
+        { ...a.who, part, errors },
+        'outbound caption refused; its attachment was sent',
+      );
+      break;
+    }
+    if (outcome.kind !== 'accepted') return outcome;
+    sent.push(outcome.wamid);
+    a.state.sentParts = sent;
+    if (part + 1 < parts) await a.job.updateData({ ...a.job.data, ingest: a.state });
+  }
+  return { kind: 'accepted', wamid: sent[0]! };
+}
+
 /** One provider attempt: the upload (once; its id is kept in the job), then the send. */
-async function attempt(
-  deps: SendOutboundDeps,
-  { job, out, state }: { job: Job<OutboundJobData>; out: OutboundJob; state: SenderState },
-): Promise<SendOutcome> {
+async function attempt(deps: SendOutboundDeps, a: Attempt): Promise<SendOutcome> {
+  const { job, out, state } = a;
   if (needsUpload(out) && !state.mediaId) {
     const up = await deps.uploadAttachment(out);
     deps.metrics.mediaUploads.inc({
@@ -70,8 +106,7 @@ async function attempt(
     await job.updateData({ ...job.data, ingest: state });
   }
   if (needsUpload(out)) out.content!.media!.mediaId = state.mediaId!;
-  await deps.limiter.acquire(out.accountId);
-  return deps.send(out);
+  return sendParts(deps, a);
 }
 
 export function createSendOutbound(
@@ -90,10 +125,11 @@ export function createSendOutbound(
       message: out.messageId,
       account: out.accountId,
       to: maskPhone(out.toWaId),
+      ...(out.toScopedId ? { channel: out.channel, toScopedId: out.toScopedId } : {}),
     };
 
     if (!state.result) {
-      const outcome = await attempt(deps, { job, out, state });
+      const outcome = await attempt(deps, { job, out, state, who });
       if (outcome.kind === 'retry') {
         state.tries = (state.tries ?? 0) + 1;
         if (state.tries < deps.maxTries) {
@@ -105,17 +141,21 @@ export function createSendOutbound(
           );
           return later({ job, token }, state, delay);
         }
-        state.result = {
-          errors: [
-            {
-              code: 0,
-              title: 'Not sent',
-              message: `gave up after ${state.tries} attempts`,
-              details: outcome.reason,
-              href: '',
-            },
-          ],
-        };
+        // A file already sent makes the message sent, even if its caption never got through.
+        const sentFile = state.sentParts?.[0];
+        state.result = sentFile
+          ? { wamid: sentFile }
+          : {
+              errors: [
+                {
+                  code: 0,
+                  title: 'Not sent',
+                  message: `gave up after ${state.tries} attempts`,
+                  details: outcome.reason,
+                  href: '',
+                },
+              ],
+            };
       } else {
         state.result =
           outcome.kind === 'accepted' ? { wamid: outcome.wamid } : { errors: outcome.errors };
@@ -134,6 +174,8 @@ export function createSendOutbound(
       accountId: out.accountId,
       wabaId: '',
       occurredAt: now(),
+      channel: out.channel,
+      accountDisplay: '',
       event: {
         $case: 'sendResult',
         sendResult: {

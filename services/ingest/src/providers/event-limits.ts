@@ -12,6 +12,10 @@ export const EVENT_LIMITS = {
   text: 65_536,
   rawJson: 64 * 1024,
   emoji: 64,
+  /** Messenger PSID / Instagram IGSID (digits in practice; profiles keys the user by it). */
+  scopedId: 128,
+  /** How the provider shows the account (WhatsApp's display_phone_number). */
+  accountDisplay: 200,
 } as const;
 
 const WA_ID = /^\d{4,20}$/;
@@ -46,9 +50,10 @@ export function cleanRef(ref: UserRef): UserRef {
     waId: isWaId(ref.waId) ? ref.waId : '',
     bsuid: isId(ref.bsuid, EVENT_LIMITS.bsuid) ? ref.bsuid : '',
     parentBsuid: isId(ref.parentBsuid, EVENT_LIMITS.bsuid) ? ref.parentBsuid : '',
+    scopedId: isId(ref.scopedId, EVENT_LIMITS.scopedId) ? ref.scopedId : '',
   };
 }
 
 export function hasIdentity(ref: UserRef): boolean {
-  return ref.waId !== '' || ref.bsuid !== '';
+  return ref.waId !== '' || ref.bsuid !== '' || ref.scopedId !== '';
 }

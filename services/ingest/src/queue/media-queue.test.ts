@@ -1,4 +1,4 @@
-import { MessageType, WebhookEvent } from '@ue/proto';
+import { Channel, MessageType, WebhookEvent } from '@ue/proto';
 import { describe, expect, it } from 'vitest';
 import { MediaRetry } from '../jobs/fetch-media.js';
 import { mediaJobId, mediaJobsOf } from './media-queue.js';
@@ -41,6 +41,36 @@ describe('media jobs', () => {
         sha256: 'c2hh',
       })),
     );
+  });
+
+  it('queues Messenger / Instagram attachments by their URL; their stickers as images', () => {
+    const byUrl = (type: MessageType, wamid: string, channel = Channel.MESSENGER) =>
+      WebhookEvent.fromPartial({
+        accountId: '1029384756',
+        channel,
+        event: {
+          $case: 'inboundMessage',
+          inboundMessage: {
+            wamid,
+            echo: wamid === 'm_echo',
+            content: { type, media: { url: `https://cdn.example/${wamid}.bin?oh=sig` } },
+          },
+        },
+      });
+    const jobs = mediaJobsOf([
+      byUrl(MessageType.IMAGE, 'm_1'),
+      byUrl(MessageType.DOCUMENT, 'm_2', Channel.INSTAGRAM),
+      byUrl(MessageType.STICKER, 'm_3'),
+      byUrl(MessageType.VIDEO, 'm_echo'),
+      // A WhatsApp message is fetched by media id only, never by a URL it carries.
+      byUrl(MessageType.IMAGE, 'wamid.1', Channel.WHATSAPP),
+    ]);
+    expect(jobs.map((j) => [j.wamid, j.kind, j.mediaId, j.url])).toEqual([
+      ['m_1', 'image', '', 'https://cdn.example/m_1.bin?oh=sig'],
+      ['m_2', 'document', '', 'https://cdn.example/m_2.bin?oh=sig'],
+      ['m_3', 'image', '', 'https://cdn.example/m_3.bin?oh=sig'],
+      ['m_echo', 'video', '', 'https://cdn.example/m_echo.bin?oh=sig'],
+    ]);
   });
 
   it('names a job by account and wamid only, in characters BullMQ accepts', () => {

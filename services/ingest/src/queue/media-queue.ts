@@ -1,7 +1,7 @@
 // The "media" queue: one job per inbound media message, fetched from the provider after the
 // message itself is stored (docs/ingest.md, "Media").
 import { createHash } from 'node:crypto';
-import { MessageType, type WebhookEvent } from '@ue/proto';
+import { Channel, MessageType, type WebhookEvent } from '@ue/proto';
 import type { JobsOptions } from 'bullmq';
 import type { MediaKind } from '../providers/whatsapp/media-rules.js';
 
@@ -14,8 +14,13 @@ export interface MediaJobData {
   accountId: string;
   wamid: string;
   kind: MediaKind;
-  /** The provider's media id from the webhook. */
+  /** The provider's media id from the webhook (WhatsApp); empty when `url` names the file. */
   mediaId: string;
+  /**
+   * Messenger / Instagram: the attachment's own URL (signed by the provider and expiring),
+   * fetched as it is, without a token. Never logged: its query string is the signature.
+   */
+  url?: string;
   /** As the webhook declared them (the metadata's values win when present). */
   mimeType: string;
   sha256: string;
@@ -52,10 +57,14 @@ const KINDS = new Map<MessageType, MediaKind>([
   [MessageType.STICKER, 'sticker'],
 ]);
 
+const byUrl = (c: Channel): boolean => c === Channel.MESSENGER || c === Channel.INSTAGRAM;
+
 /**
- * One fetch per inbound media message that names a provider media id. (The parser does not
- * model media in interactive headers: customers' interactive messages are replies, without
- * one.)
+ * One fetch per media message that names a provider media id (WhatsApp) or, on Messenger and
+ * Instagram, an attachment URL (echoes of the page's own files too: the job skips what profiles
+ * already stores). Those channels' stickers are PNG or GIF images: fetched under the image
+ * rules. (The WhatsApp parser does not model media in interactive headers: customers'
+ * interactive messages are replies, without one.)
  */
 export function mediaJobsOf(events: WebhookEvent[]): MediaJobData[] {
   const jobs: MediaJobData[] = [];
@@ -64,12 +73,14 @@ export function mediaJobsOf(events: WebhookEvent[]): MediaJobData[] {
     const m = e.event.inboundMessage;
     const kind = m.content ? KINDS.get(m.content.type) : undefined;
     const media = m.content?.media;
-    if (!kind || !media?.mediaId || !m.wamid || !e.accountId) continue;
+    const url = byUrl(e.channel) && !media?.mediaId ? (media?.url ?? '') : '';
+    if (!kind || !media || !(media.mediaId || url) || !m.wamid || !e.accountId) continue;
     jobs.push({
       accountId: e.accountId,
       wamid: m.wamid,
-      kind,
+      kind: url && kind === 'sticker' ? 'image' : kind,
       mediaId: media.mediaId,
+      ...(url ? { url } : {}),
       mimeType: media.mimeType,
       sha256: media.sha256,
     });

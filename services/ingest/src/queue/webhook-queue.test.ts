@@ -3,9 +3,13 @@ import { backoffDelay, sha256Hex, webhookJobId } from './webhook-queue.js';
 
 describe('webhook jobs', () => {
   it('derive the job id from the body hash, without ":" (BullMQ forbids it)', () => {
-    const id = webhookJobId(sha256Hex(Buffer.from('{}')));
+    const sha = sha256Hex(Buffer.from('{}'));
+    const id = webhookJobId('whatsapp', sha);
     expect(id).toBe('wa-44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a');
     expect(id).not.toContain(':');
+    // Either Meta route: one delivery; the WhatsApp route: another (another parser reads it).
+    expect(webhookJobId('messenger', sha)).toBe(webhookJobId('instagram', sha));
+    expect(webhookJobId('messenger', sha)).toBe(`meta-${sha}`);
   });
 
   it('back off exponentially up to the cap, with bounded jitter', () => {

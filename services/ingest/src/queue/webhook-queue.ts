@@ -5,12 +5,16 @@ import type { JobsOptions } from 'bullmq';
 /** Queue holding raw provider deliveries, one job per accepted POST. */
 export const WEBHOOK_QUEUE = 'webhooks';
 
-/** Job name for a WhatsApp Cloud API delivery (a second provider gets its own name). */
-export const WHATSAPP_DELIVERY = 'whatsapp';
+/** The webhook routes, one per provider; also the job's name. */
+export const WEBHOOK_PROVIDERS = ['whatsapp', 'messenger', 'instagram'] as const;
+export type WebhookProvider = (typeof WEBHOOK_PROVIDERS)[number];
 
 export interface WebhookJobData {
-  /** Which parser reads the body. */
-  provider: 'whatsapp';
+  /**
+   * Which route took it, so which parser reads the body: WhatsApp's, or the Messenger /
+   * Instagram one (which follows the body's `object`, whichever of the two routes took it).
+   */
+  provider: WebhookProvider;
   /** The body exactly as received, base64 (bytes are kept bit for bit for audit and replay). */
   bodyBase64: string;
   /** Lowercase hex SHA-256 of the body. */
@@ -23,9 +27,12 @@ export function sha256Hex(body: Uint8Array): string {
   return createHash('sha256').update(body).digest('hex');
 }
 
-/** BullMQ job ids must not contain ':'; a hex digest never does. */
-export function webhookJobId(sha256: string): string {
-  return `wa-${sha256}`;
+/**
+ * BullMQ job ids must not contain ':'; a hex digest never does. The same bytes on the Messenger
+ * and the Instagram route are one delivery (one parser reads both), on the WhatsApp route another.
+ */
+export function webhookJobId(provider: WebhookProvider, sha256: string): string {
+  return `${provider === 'whatsapp' ? 'wa' : 'meta'}-${sha256}`;
 }
 
 export interface RetryPolicy {

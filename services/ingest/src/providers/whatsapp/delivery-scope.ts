@@ -1,7 +1,7 @@
 // What the parser knows while it walks one value of a delivery (account, contacts, where events
 // go) and the rules every item follows: a contact is found by its ids, never by array position,
 // and a user reference keeps only ids profiles can key by (src/providers/event-limits.ts).
-import type { UserRef, WebhookEvent } from '@ue/proto';
+import { Channel, type UserRef, type WebhookEvent } from '@ue/proto';
 import { cleanRef, fitText } from '../event-limits.js';
 import { str, type Json, type JsonObject } from './json.js';
 
@@ -37,6 +37,8 @@ export function noteType(out: ParsedDelivery, type: string): void {
 export interface Scope {
   accountId: string;
   wabaId: string;
+  /** metadata.display_phone_number: how the provider shows the number. */
+  accountDisplay: string;
   /** Fallback time for items without a timestamp (value.errors). */
   receivedAt: Date;
   contacts: JsonObject[];
@@ -74,7 +76,7 @@ export function ref(
   bsuid: Json | undefined,
   parent: Json | undefined,
 ): UserRef {
-  return cleanRef({ waId: str(waId), bsuid: str(bsuid), parentBsuid: str(parent) });
+  return cleanRef({ waId: str(waId), bsuid: str(bsuid), parentBsuid: str(parent), scopedId: '' });
 }
 
 /** The item's own ids, completed from its contact; ids profiles cannot key by are left out. */
@@ -89,6 +91,7 @@ export function joinContact(
     waId: own.waId || fromContact.waId,
     bsuid: own.bsuid || fromContact.bsuid,
     parentBsuid: own.parentBsuid || fromContact.parentBsuid,
+    scopedId: '',
   };
 }
 
@@ -97,6 +100,8 @@ export function push(scope: Scope, occurredAt: Date | undefined, event: EventBod
     accountId: scope.accountId,
     wabaId: scope.wabaId,
     occurredAt: occurredAt ?? scope.receivedAt,
+    channel: Channel.WHATSAPP,
+    accountDisplay: scope.accountDisplay,
     event,
   });
 }

@@ -3,6 +3,7 @@
 //   GET  url                              → the bytes (the URL expires minutes after it is issued)
 //   POST {base}/{phone_number_id}/media   → { id } (multipart: messaging_product, type, file)
 // Answers are classified for the jobs; the token never appears in a reason.
+import type { ProviderError } from '@ue/proto';
 import { providerErrorOf, retryAfterMs } from './send-api.js';
 
 export interface MediaApiOptions {
@@ -40,7 +41,10 @@ export type DownloadOutcome =
   | MediaFailure;
 
 export type UploadOutcome =
-  { kind: 'ok'; id: string } | { kind: 'refused'; status: number; body: unknown } | MediaFailure;
+  | { kind: 'ok'; id: string }
+  /** `error`: the refusal already read (no answer to read it from, e.g. no token). */
+  | { kind: 'refused'; status: number; body?: unknown; error?: ProviderError }
+  | MediaFailure;
 
 const base = (o: MediaApiOptions): string => o.baseUrl.replace(/\/+$/, '');
 const auth = (o: MediaApiOptions) => ({ authorization: `Bearer ${o.accessToken}` });

@@ -112,6 +112,8 @@ function inboundEvent(
       referral: referral(obj(m.referral)),
       errors: providerErrors(m.errors),
       rawJson: keepRaw ? rawJsonOf(m) : '',
+      echo: false,
+      echoMetadata: '',
     },
   };
 }

@@ -87,7 +87,7 @@ describe('items profiles would refuse, inside an otherwise valid delivery (D4)',
       }),
     );
     expect(cases(p)).toEqual(['userSeen', 'inboundMessage']);
-    const bsuidOnly = { waId: '', bsuid: 'DE.5830194726350817264', parentBsuid: '' };
+    const bsuidOnly = { waId: '', bsuid: 'DE.5830194726350817264', parentBsuid: '', scopedId: '' };
     expect(seen(p)[0]!.user).toEqual(bsuidOnly);
     expect(inbound(p)[0]!.from).toEqual(bsuidOnly);
   });

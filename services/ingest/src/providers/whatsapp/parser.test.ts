@@ -38,9 +38,15 @@ describe('parseWhatsappDelivery: text and identity', () => {
         A,
         '104857600112233',
         {
-          user: { waId: '4917640286153', bsuid: 'DE.5830194726350817264', parentBsuid: '' },
+          user: {
+            waId: '4917640286153',
+            bsuid: 'DE.5830194726350817264',
+            parentBsuid: '',
+            scopedId: '',
+          },
           name: 'Björn Großkreutz',
           username: undefined,
+          referral: undefined,
         },
       ],
     ]);
@@ -54,6 +60,7 @@ describe('parseWhatsappDelivery: text and identity', () => {
       waId: '4917640286153',
       bsuid: 'DE.5830194726350817264',
       parentBsuid: '',
+      scopedId: '',
     });
     expect(m.at).toEqual(at(1793877015));
     expect(m.accountId).toBe(A);
@@ -88,12 +95,18 @@ describe('parseWhatsappDelivery: text and identity', () => {
   it('text-bsuid-username-no-phone: a user known only by BSUID, with username', () => {
     const p = parse('text-bsuid-username-no-phone.json');
     expect(all(p, 'userSeen')[0]?.event.userSeen).toEqual({
-      user: { waId: '', bsuid: 'BR.5092837461029384756', parentBsuid: '' },
+      user: { waId: '', bsuid: 'BR.5092837461029384756', parentBsuid: '', scopedId: '' },
       name: 'Rafa Oliveira',
       username: '@rafa.oliv',
+      referral: undefined,
     });
     const m = inbound(p);
-    expect(m.from).toEqual({ waId: '', bsuid: 'BR.5092837461029384756', parentBsuid: '' });
+    expect(m.from).toEqual({
+      waId: '',
+      bsuid: 'BR.5092837461029384756',
+      parentBsuid: '',
+      scopedId: '',
+    });
     expect(m.content?.text).toBe('Olá! Vocês fazem entrega em Florianópolis?');
   });
 
@@ -429,7 +442,12 @@ describe('parseWhatsappDelivery: statuses', () => {
     expect(s.event.status).toEqual({
       wamid: reminder,
       status: DeliveryStatus.SENT,
-      recipient: { waId: '5213316480275', bsuid: 'MX.2047719386620514983', parentBsuid: '' },
+      recipient: {
+        waId: '5213316480275',
+        bsuid: 'MX.2047719386620514983',
+        parentBsuid: '',
+        scopedId: '',
+      },
       errors: [],
       pricing: { billable: true, pricingModel: 'PMP', type: 'regular', category: 'utility' },
       conversationId: '4706bda4d47386631e9f7351629f02c5',
@@ -461,7 +479,12 @@ describe('parseWhatsappDelivery: statuses', () => {
       '"recipient_id": "120363025246125486", "recipient_type": "group",',
     );
     const s = all(parseWhatsappDelivery(body, RECEIVED), 'status')[0]?.event.status;
-    expect(s?.recipient).toEqual({ waId: '', bsuid: 'MX.2047719386620514983', parentBsuid: '' });
+    expect(s?.recipient).toEqual({
+      waId: '',
+      bsuid: 'MX.2047719386620514983',
+      parentBsuid: '',
+      scopedId: '',
+    });
   });
 
   it('status-failed: the provider error with its details, no BSUID', () => {

@@ -49,7 +49,12 @@ function onContacts(scope: Scope, times: Map<JsonObject, Date>, path: string): v
     // Display names are cut to profiles' limit at a character boundary.
     push(scope, times.get(c), {
       $case: 'userSeen',
-      userSeen: { user, name: optName(profile.name), username: optName(profile.username) },
+      userSeen: {
+        user,
+        name: optName(profile.name),
+        username: optName(profile.username),
+        referral: undefined,
+      },
     });
   });
 }
@@ -122,7 +127,18 @@ function onValue(base: ValueBase, value: JsonObject, path: string): void {
     return;
   }
   const contacts = arr(value.contacts).filter(isObject);
-  const scope: Scope = { ...base, accountId, contacts, ...indexContacts(contacts) };
+  // Shown for the account until an admin names it.
+  const accountDisplay = fitText(
+    str(obj(value.metadata)?.display_phone_number),
+    EVENT_LIMITS.accountDisplay,
+  );
+  const scope: Scope = {
+    ...base,
+    accountId,
+    accountDisplay,
+    contacts,
+    ...indexContacts(contacts),
+  };
   const messages = arr(value.messages);
   const statuses = arr(value.statuses);
   onContacts(scope, contactTimes(scope, [...messages, ...statuses].filter(isObject)), path);

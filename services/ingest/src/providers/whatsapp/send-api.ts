@@ -95,6 +95,9 @@ interface MetaError {
   code?: number;
   title?: string;
   error_user_title?: string;
+  error_user_msg?: string;
+  /** Messenger / Instagram name the precise reason here (2018278: outside the window). */
+  error_subcode?: number;
   message?: string;
   type?: string;
   error_data?: { details?: string };
@@ -111,11 +114,13 @@ export function providerErrorOf(status: number, body: unknown): ProviderError {
   const title = text(e.title) ?? text(e.error_user_title) ?? text(e.message) ?? `HTTP ${status}`;
   // ProviderError.code is an int32: anything else would fail the report to profiles.
   const code = Math.trunc(Number(e.code ?? status));
+  const subcode = Number.isSafeInteger(e.error_subcode) ? `error_subcode ${e.error_subcode}` : '';
+  const explained = [text(e.error_user_msg), subcode].filter(Boolean).join(' · ');
   return {
     code: code && Math.abs(code) < 2 ** 31 ? code : status,
     title,
     message: text(e.message) ?? title,
-    details: text(e.error_data?.details) ?? '',
+    details: text(e.error_data?.details) ?? explained,
     href: text(e.href) ?? '',
   };
 }
