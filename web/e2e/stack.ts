@@ -51,7 +51,13 @@ const APP_SECRET = randomBytes(16).toString('hex');
 export interface Stack {
   bffUrl: string;
   ingestUrl: string;
-  postWebhook(body: string | Buffer): Promise<number>;
+  /** A delivery signed like Meta signs it, to one of ingest's endpoints (WhatsApp by default). */
+  postWebhook(
+    body: string | Buffer,
+    provider?: 'whatsapp' | 'messenger' | 'instagram',
+  ): Promise<number>;
+  /** The profiles API as an agent sees it (the "test" caller), for reading state back. */
+  grpc: ProfilesClient;
   listUsers(query: string): Promise<User[]>;
   /** What an agent would do over gRPC: facts, its own outbound messages, follow-ups. */
   agent: {
@@ -153,12 +159,12 @@ function mediaOf(client: ProfilesClient): MediaHelper {
     async inbound(o) {
       const wamid = `wamid.${randomBytes(8).toString('hex')}`;
       const at = o.at ?? new Date();
-      const user = { waId: o.waId, bsuid: '', parentBsuid: '' };
+      const user = { waId: o.waId, bsuid: '', parentBsuid: '', scopedId: '' };
       const events: Partial<WebhookEvent>[] = [
         {
           accountId: account,
           occurredAt: at,
-          event: { $case: 'userSeen', userSeen: { user, name: o.name } },
+          event: { $case: 'userSeen', userSeen: { user, name: o.name, referral: undefined } },
         },
         {
           accountId: account,
@@ -182,6 +188,8 @@ function mediaOf(client: ProfilesClient): MediaHelper {
               referral: undefined,
               errors: [],
               rawJson: '',
+              echo: false,
+              echoMetadata: '',
             },
           },
         },
@@ -281,7 +289,13 @@ function reviewerOf(client: ProfilesClient): Reviewer {
   };
 }
 
-export async function startStack(label: string): Promise<Stack> {
+export async function startStack(
+  label: string,
+  opts: {
+    /** More of ingest's environment, e.g. where the Send API is and the Pages' tokens. */
+    ingestEnv?: Record<string, string>;
+  } = {},
+): Promise<Stack> {
   const redis = requireEnv('REDIS_URL');
   const ns = uniqueName(label);
   const tokens = {
@@ -328,6 +342,7 @@ export async function startStack(label: string): Promise<Stack> {
           WHATSAPP_VERIFY_TOKEN: 'verify',
           WHATSAPP_ACCESS_TOKEN: 'unused-in-tests',
           WHATSAPP_API_BASE_URL: 'http://127.0.0.1:9',
+          ...opts.ingestEnv,
           BULLMQ_PREFIX: ns,
           WEBHOOK_BATCH_WINDOW_MS: '20',
           PORT: String(iPort),
@@ -365,10 +380,11 @@ export async function startStack(label: string): Promise<Stack> {
   return {
     bffUrl: `http://127.0.0.1:${bPort}${BASE}`,
     ingestUrl: `http://127.0.0.1:${iPort}`,
-    async postWebhook(body) {
+    grpc: client,
+    async postWebhook(body, provider = 'whatsapp') {
       const bytes = typeof body === 'string' ? Buffer.from(body) : body;
       const sig = signWebhook(bytes, APP_SECRET);
-      const res = await fetch(`http://127.0.0.1:${iPort}/webhooks/whatsapp`, {
+      const res = await fetch(`http://127.0.0.1:${iPort}/webhooks/${provider}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-hub-signature-256': sig },
         body: new Uint8Array(bytes),

@@ -4,7 +4,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { isAppError, httpStatusOf } from '@ue/kit';
 import type { AppDeps, AppEnv } from './http/types.js';
-import { requireCsrf, requireSession } from './auth/middleware.js';
+import { requireCsrf, requireSession, withAccounts } from './auth/middleware.js';
 import { authRoutes, logoutRoutes } from './routes/auth.js';
 import { usersRoutes } from './routes/users.js';
 import { userRoutes } from './routes/user.js';
@@ -14,6 +14,8 @@ import { exportRoutes } from './routes/export.js';
 import { privacyRoutes } from './routes/privacy.js';
 import { eventsRoutes } from './routes/events.js';
 import { mediaRoutes } from './routes/media.js';
+import { accountsRoutes } from './routes/accounts.js';
+import { personRoutes } from './routes/person.js';
 import { MEDIA_CSP } from './media/policy.js';
 import { ErrorPage } from './views/layout.js';
 
@@ -87,7 +89,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', authRoutes(deps));
 
   const guarded = new Hono<AppEnv>();
-  guarded.use('*', requireSession(deps), requireCsrf());
+  guarded.use('*', requireSession(deps), requireCsrf(), withAccounts(deps));
   guarded.get('/', (c) => c.redirect(`${base}/users`, 302));
   guarded.route('/', logoutRoutes(deps));
   guarded.route('/', usersRoutes(deps));
@@ -98,6 +100,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   guarded.route('/', privacyRoutes(deps));
   guarded.route('/', eventsRoutes(deps));
   guarded.route('/', mediaRoutes(deps));
+  guarded.route('/', accountsRoutes(deps));
+  guarded.route('/', personRoutes(deps));
   app.route('/', guarded);
 
   app.onError((err, c) => {

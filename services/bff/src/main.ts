@@ -9,6 +9,7 @@ import { createApp } from './app.js';
 import { createAdminStore } from './auth/admins.js';
 import { createLoginLimiter } from './auth/login-limiter.js';
 import { createSessionStore } from './auth/sessions.js';
+import { createAccountDirectory } from './accounts/directory.js';
 import { createProfilesApi } from './clients/profiles.js';
 import { loadConfig } from './config.js';
 
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
 
   const app = createApp({
     profiles,
+    accounts: createAccountDirectory({ profiles, log }),
     admins,
     sessions: createSessionStore(redis, config.sessionTtlSeconds, config.redisKeyPrefix),
     limiter: createLoginLimiter(redis, { prefix: `${config.redisKeyPrefix}login` }),

@@ -1,9 +1,22 @@
 // An in-memory stand-in for profiles' gRPC API, for tests about the bff itself (routing,
 // guards, sessions) rather than about data.
 import { AppError } from '@ue/kit';
-import { GetStatsResponse, type ListUsersRequest, type User } from '@ue/proto';
+import {
+  Account,
+  Channel,
+  GetStatsResponse,
+  Person,
+  type LinkIdentitiesRequest,
+  type ListUsersRequest,
+  type SendMessageRequest,
+  type UnlinkIdentitiesRequest,
+  type UpdateAccountRequest,
+  type UpdateUserRequest,
+  type User,
+} from '@ue/proto';
 import type { ProfilesApi } from '../src/clients/profiles.js';
 import {
+  hostileAccounts,
   hostileFacts,
   hostileLog,
   hostileMessages,
@@ -11,23 +24,61 @@ import {
   hostileUser,
 } from './fixtures.js';
 
-export function fakeProfiles(users: User[] = [hostileUser()]): ProfilesApi & {
-  calls: string[];
-  requests: { listUsers: Partial<ListUsersRequest>[] };
-} {
+export interface FakeRequests {
+  listUsers: Partial<ListUsersRequest>[];
+  updateUser: Partial<UpdateUserRequest>[];
+  sendMessage: Partial<SendMessageRequest>[];
+  updateAccount: Partial<UpdateAccountRequest>[];
+  linkIdentities: Partial<LinkIdentitiesRequest>[];
+  unlinkIdentities: Partial<UnlinkIdentitiesRequest>[];
+}
+
+export interface FakeOptions {
+  accounts?: Account[];
+  /** People by their identities; a user in none is a person of its own. */
+  people?: Person[];
+  /** What the mutations answer instead of succeeding (profiles refusing them). */
+  fail?: Partial<Record<'updateAccount' | 'linkIdentities' | 'unlinkIdentities', AppError>>;
+}
+
+export function fakeProfiles(
+  users: User[] = [hostileUser()],
+  opts: FakeOptions = {},
+): ProfilesApi & { calls: string[]; requests: FakeRequests } {
   const calls: string[] = [];
-  const requests = { listUsers: [] as Partial<ListUsersRequest>[] };
+  const requests: FakeRequests = {
+    listUsers: [],
+    updateUser: [],
+    sendMessage: [],
+    updateAccount: [],
+    linkIdentities: [],
+    unlinkIdentities: [],
+  };
+  const accounts = opts.accounts ?? hostileAccounts();
   const find = (id: string): User => {
-    const u = users.find((x) => x.id === id);
+    const u = users.find((x) => x.id === id) ?? personOf(id)?.identities.find((x) => x.id === id);
     if (!u) throw AppError.notFound('user');
     return u;
+  };
+  const personOf = (userId: string): Person | undefined =>
+    opts.people?.find((p) => p.identities.some((i) => i.id === userId));
+  const person = (userId: string): Person =>
+    personOf(userId) ??
+    Person.fromPartial({ id: `p-${userId}`, identities: [find(userId)], links: [] });
+  const mutation = <R>(name: keyof NonNullable<FakeOptions['fail']>, answer: () => R) => {
+    calls.push(name);
+    const failure = opts.fail?.[name];
+    return failure ? Promise.reject(failure) : Promise.resolve(answer());
   };
   return {
     calls,
     requests,
     getUser: (req) => {
       calls.push('getUser');
-      return Promise.resolve({ user: find(req.lookup?.$case === 'id' ? req.lookup.id : '') });
+      // A rejected promise for an unknown user, as the real client answers (never a throw).
+      return Promise.resolve().then(() => ({
+        user: find(req.lookup?.$case === 'id' ? req.lookup.id : ''),
+      }));
     },
     listUsers: (req) => {
       requests.listUsers.push(req);
@@ -35,13 +86,19 @@ export function fakeProfiles(users: User[] = [hostileUser()]): ProfilesApi & {
     },
     updateUser: (req) => {
       calls.push('updateUser');
+      requests.updateUser.push(req);
       return Promise.resolve({ user: find(req.userId ?? '') });
     },
     listMessages: () =>
       Promise.resolve({ messages: hostileMessages(), nextPageToken: '', prevPageToken: '' }),
-    sendMessage: () => {
+    sendMessage: (req) => {
       calls.push('sendMessage');
-      return Promise.resolve({ message: hostileMessages()[1] });
+      requests.sendMessage.push(req);
+      const to = find(req.userId ?? '');
+      // Profiles' answer on Messenger after the 24 h window: the send carries the tag.
+      const open = Boolean(to.serviceWindowExpiresAt && to.serviceWindowExpiresAt > new Date());
+      const tagged = to.channel !== Channel.WHATSAPP && to.channel !== Channel.UNSPECIFIED && !open;
+      return Promise.resolve({ message: hostileMessages()[1], tag: tagged ? 'HUMAN_AGENT' : '' });
     },
     listFacts: () => Promise.resolve({ facts: hostileFacts(), history: hostileFacts() }),
     addLogEntry: () => {
@@ -90,6 +147,41 @@ export function fakeProfiles(users: User[] = [hostileUser()]): ProfilesApi & {
     uploadMedia: () => {
       calls.push('uploadMedia');
       return Promise.reject(AppError.invalid('file', 'not in the fake'));
+    },
+    listAccounts: () => Promise.resolve({ accounts }),
+    updateAccount: (req) => {
+      requests.updateAccount.push(req);
+      return mutation('updateAccount', () => {
+        const was = accounts.find((a) => a.id === req.accountId) ?? Account.fromPartial({});
+        return {
+          account: Account.fromPartial({
+            ...was,
+            name: req.name ?? was.name,
+            businessId: req.businessId ?? was.businessId,
+            credentialsRef: req.credentialsRef ?? was.credentialsRef,
+            retention: req.retention ?? was.retention,
+          }),
+        };
+      });
+    },
+    getPerson: (req) =>
+      Promise.resolve({
+        person: person(req.lookup?.$case === 'userId' ? req.lookup.userId : ''),
+      }),
+    linkIdentities: (req) => {
+      requests.linkIdentities.push(req);
+      return mutation('linkIdentities', () => ({
+        person: person(req.userIds?.[0] ?? ''),
+        links: [],
+      }));
+    },
+    unlinkIdentities: (req) => {
+      requests.unlinkIdentities.push(req);
+      return mutation('unlinkIdentities', () => ({
+        person: undefined,
+        restored: undefined,
+        link: undefined,
+      }));
     },
     reachable: () => Promise.resolve(true),
     close: () => undefined,

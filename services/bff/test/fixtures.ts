@@ -1,8 +1,10 @@
 // View-model fixtures, including hostile ones: what a user may type ends up in names, texts,
 // tags, facts and notes.
 import {
+  Account,
   ActionOwner,
   ActorKind,
+  Channel,
   DeliveryStatus,
   Direction,
   Fact,
@@ -11,6 +13,8 @@ import {
   LogEntryState,
   Message,
   MessageType,
+  Person,
+  PersonRule,
   Review,
   ReviewState,
   ReviewSummary,
@@ -323,4 +327,90 @@ export function hostileReviews(): Review[] {
       reviewedAt: ago(120),
     }),
   ];
+}
+
+/** A WhatsApp number with a hostile name and a policy, an unnamed Page, an Instagram account. */
+export function hostileAccounts(): Account[] {
+  return [
+    Account.fromPartial({
+      id: '100200300',
+      channel: Channel.WHATSAPP,
+      name: `${HOSTILE} Berlin store`,
+      displayId: '+49 30 1234567',
+      businessId: 'waba-1',
+      credentialsRef: 'WHATSAPP_TOKEN_BERLIN',
+      retention: { messagesDays: 30, mediaDays: 7, deliveriesDays: 0, reviewTextsDays: 0 },
+      health: { lastDeliveryAt: ago(3), lastErrorAt: ago(2), lastError: HOSTILE },
+      inboundMessages: 1234,
+      outboundMessages: 567,
+      users: 89,
+      lastActivityAt: ago(3),
+    }),
+    Account.fromPartial({ id: '556677889900', channel: Channel.MESSENGER }),
+    Account.fromPartial({
+      id: '1784140000',
+      channel: Channel.INSTAGRAM,
+      name: '',
+      displayId: '@acme<b>shop</b>',
+      health: { lastDeliveryAt: ago(60) },
+    }),
+  ];
+}
+
+/** u1's Messenger identity (its other channel), on the unnamed Page. */
+export function messengerIdentity(over: Partial<User> = {}): User {
+  return hostileUser({
+    id: 'u2',
+    accountId: '556677889900',
+    channel: Channel.MESSENGER,
+    waId: '',
+    scopedId: '24680135792468',
+    personId: 'p1',
+    profile: { name: 'Lena V.', email: 'lena@example.com' },
+    lastInboundAt: ago(2),
+    lastInteractionAt: ago(2),
+    serviceWindowExpiresAt: new Date(NOW.getTime() + 7200_000),
+    ...over,
+  });
+}
+
+/**
+ * u1 and u2 as one person: a join by an admin with a hostile reason (active), an earlier one
+ * undone, and a suggestion to join u3 by email.
+ */
+export function hostilePerson(): Person {
+  const admin = { kind: ActorKind.ADMIN, id: 'a1', displayName: HOSTILE };
+  return Person.fromPartial({
+    id: 'p1',
+    identities: [messengerIdentity(), hostileUser({ personId: 'p1' })],
+    links: [
+      {
+        id: 'l-active',
+        personId: 'p1',
+        fromPersonId: 'p2',
+        userIds: ['u2'],
+        rule: PersonRule.SAME_EMAIL,
+        by: admin,
+        at: ago(10),
+        reason: HOSTILE,
+      },
+      {
+        id: 'l-undone',
+        personId: 'p1',
+        fromPersonId: 'p9',
+        userIds: ['u9'],
+        rule: PersonRule.MANUAL,
+        by: admin,
+        at: ago(100),
+        reason: 'looked alike',
+        undoneAt: ago(90),
+        undoneBy: { kind: ActorKind.ADMIN, id: 'a2', displayName: 'Ben Admin' },
+        undoReason: `not the same ${HOSTILE}`,
+      },
+    ],
+    suggestions: [
+      { userId: 'u3', personId: 'p3', rule: PersonRule.PHONE_IN_FACTS, reason: HOSTILE },
+    ],
+    lastInteractionAt: ago(2),
+  });
 }

@@ -47,6 +47,12 @@ const GUARDED = [
   `POST ${BASE}/users/u1/review`,
   `GET ${BASE}/media/:messageId`,
   `GET ${BASE}/media/:messageId/thumb`,
+  `GET ${BASE}/accounts`,
+  `POST ${BASE}/accounts/u1`,
+  `POST ${BASE}/users/u1/profile`,
+  `GET ${BASE}/users/u1/person/candidates`,
+  `POST ${BASE}/users/u1/person/link`,
+  `POST ${BASE}/users/u1/person/unlink`,
 ];
 
 function concrete(path: string): string {

@@ -12,6 +12,7 @@ import { createAdminStore, type AdminStore } from '../src/auth/admins.js';
 import { createLoginLimiter, type LoginLimits } from '../src/auth/login-limiter.js';
 import { createSessionStore, type SessionStore } from '../src/auth/sessions.js';
 import type { ProfilesApi } from '../src/clients/profiles.js';
+import { createAccountDirectory } from '../src/accounts/directory.js';
 
 export const BASE = '/dev/user-engagement';
 export const ADMIN = { email: 'ana@example.com', password: 'correct horse battery' };
@@ -38,13 +39,15 @@ export async function buildHarness(
   const admins = createAdminStore(redis, prefix);
   const sessions = createSessionStore(redis, opts.ttlSeconds ?? 3600, prefix);
   await admins.create(ADMIN.email, ADMIN.password, 'Ana Admin');
+  const log = createLogger('bff-test', 'silent');
   const app = createApp({
     profiles,
+    accounts: createAccountDirectory({ profiles, log }),
     admins,
     sessions,
     limiter: createLoginLimiter(redis, { prefix: `${prefix}login`, ...opts.limits }),
     redisReachable: async () => (await redis.ping()) === 'PONG',
-    log: createLogger('bff-test', 'silent'),
+    log,
     settings: {
       basePath: BASE,
       sessionSecret: 'x'.repeat(40),

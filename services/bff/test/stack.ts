@@ -7,6 +7,7 @@ import { createProfilesClient } from '@ue/profiles-client';
 import {
   ActorKind,
   ApplyWebhookEventsRequest,
+  Channel,
   ListMessagesRequest,
   RecordReviewRequest,
   ReviewState,
@@ -97,7 +98,11 @@ export function webhookClient(addr: string, token: string) {
           occurredAt: at,
           event: {
             $case: 'userSeen',
-            userSeen: { user: { waId: opts.waId, bsuid: '', parentBsuid: '' }, name: opts.name },
+            userSeen: {
+              user: { waId: opts.waId, bsuid: '', parentBsuid: '', scopedId: '' },
+              name: opts.name,
+              referral: undefined,
+            },
           },
         },
         {
@@ -107,12 +112,40 @@ export function webhookClient(addr: string, token: string) {
             $case: 'inboundMessage',
             inboundMessage: {
               wamid: opts.wamid ?? `wamid.${randomBytes(8).toString('hex')}`,
-              from: { waId: opts.waId, bsuid: '', parentBsuid: '' },
+              from: { waId: opts.waId, bsuid: '', parentBsuid: '', scopedId: '' },
               content: { type: 1, text: opts.text, ...opts.content } as MessageContent,
               context: undefined,
               referral: undefined,
               errors: [],
               rawJson: '',
+              echo: false,
+              echoMetadata: '',
+            },
+          },
+        },
+      ]);
+    },
+    /** One inbound Messenger text from a PSID to a Page, as ingest applies it. */
+    messenger(opts: { page: string; psid: string; text: string; at?: Date }) {
+      const at = opts.at ?? new Date();
+      const user = { waId: '', bsuid: '', parentBsuid: '', scopedId: opts.psid };
+      return apply([
+        {
+          accountId: opts.page,
+          channel: Channel.MESSENGER,
+          occurredAt: at,
+          event: {
+            $case: 'inboundMessage',
+            inboundMessage: {
+              wamid: `m_${randomBytes(8).toString('hex')}`,
+              from: user,
+              content: { type: 1, text: opts.text } as MessageContent,
+              context: undefined,
+              referral: undefined,
+              errors: [],
+              rawJson: '',
+              echo: false,
+              echoMetadata: '',
             },
           },
         },

@@ -43,6 +43,14 @@ export function requireSession(deps: AppDeps) {
   });
 }
 
+/** Puts the (cached) accounts into the view context: names and channels on every page. */
+export function withAccounts(deps: Pick<AppDeps, 'accounts'>) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    c.set('view', { ...c.get('view'), accounts: await deps.accounts.index() });
+    await next();
+  });
+}
+
 export function requireCsrf() {
   return createMiddleware<AppEnv>(async (c, next) => {
     if (!isStateChanging(c.req.method)) return next();

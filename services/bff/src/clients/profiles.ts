@@ -13,10 +13,16 @@ import {
   type ExportUserResponse,
   GetMessageRequest,
   type GetMessageResponse,
+  GetPersonRequest,
+  type GetPersonResponse,
   GetStatsRequest,
   type GetStatsResponse,
   GetUserRequest,
   type GetUserResponse,
+  LinkIdentitiesRequest,
+  type LinkIdentitiesResponse,
+  ListAccountsRequest,
+  type ListAccountsResponse,
   ListFactsRequest,
   type ListFactsResponse,
   ListLogEntriesRequest,
@@ -31,6 +37,10 @@ import {
   type RequestReviewResponse,
   SendMessageRequest,
   type SendMessageResponse,
+  UnlinkIdentitiesRequest,
+  type UnlinkIdentitiesResponse,
+  UpdateAccountRequest,
+  type UpdateAccountResponse,
   UpdateLogEntryRequest,
   type UpdateLogEntryResponse,
   UpdateUserRequest,
@@ -80,6 +90,13 @@ export interface ProfilesApi {
     body: AsyncIterable<Uint8Array>,
     opts?: CallOptions,
   ): Promise<UploadMediaResponse>;
+  /** Accounts (channel endpoints) with names, retention, counts and webhook health. */
+  listAccounts(req: Partial<ListAccountsRequest>): Promise<ListAccountsResponse>;
+  updateAccount(req: Partial<UpdateAccountRequest>): Promise<UpdateAccountResponse>;
+  /** A person: its identities, joins and splits, suggested joins. */
+  getPerson(req: Partial<GetPersonRequest>): Promise<GetPersonResponse>;
+  linkIdentities(req: Partial<LinkIdentitiesRequest>): Promise<LinkIdentitiesResponse>;
+  unlinkIdentities(req: Partial<UnlinkIdentitiesRequest>): Promise<UnlinkIdentitiesResponse>;
   /** True when a connection to profiles can be made within `timeoutMs`. */
   reachable(timeoutMs: number): Promise<boolean>;
   close(): void;
@@ -109,6 +126,12 @@ export function createProfilesApi(client: ProfilesClient): ProfilesApi {
       client.stream('downloadMedia', DownloadMediaRequest.fromPartial(req), { signal }),
     uploadMedia: (header, body, opts) =>
       client.upload(UploadMediaHeader.fromPartial(header), body, opts),
+    listAccounts: (req) => client.call('listAccounts', ListAccountsRequest.fromPartial(req)),
+    updateAccount: (req) => client.call('updateAccount', UpdateAccountRequest.fromPartial(req)),
+    getPerson: (req) => client.call('getPerson', GetPersonRequest.fromPartial(req)),
+    linkIdentities: (req) => client.call('linkIdentities', LinkIdentitiesRequest.fromPartial(req)),
+    unlinkIdentities: (req) =>
+      client.call('unlinkIdentities', UnlinkIdentitiesRequest.fromPartial(req)),
     reachable: (timeoutMs) => client.reachable(timeoutMs),
     close: () => client.close(),
   };

@@ -1,5 +1,6 @@
 import type { Logger } from '@ue/kit';
 import type { ProfilesApi } from '../clients/profiles.js';
+import type { AccountDirectory } from '../accounts/directory.js';
 import type { AdminStore } from '../auth/admins.js';
 import type { LoginLimiter } from '../auth/login-limiter.js';
 import type { Session, SessionStore } from '../auth/sessions.js';
@@ -8,6 +9,8 @@ import type { MediaSettings } from '../config.js';
 
 export interface AppDeps {
   profiles: ProfilesApi;
+  /** Account names and channels, cached (src/accounts/directory.ts). */
+  accounts: AccountDirectory;
   sessions: SessionStore;
   admins: AdminStore;
   limiter: LoginLimiter;

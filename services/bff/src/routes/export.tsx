@@ -3,7 +3,9 @@ import { Hono } from 'hono';
 import { stream } from 'hono/streaming';
 import { AppError } from '@ue/kit';
 import { Direction, type User } from '@ue/proto';
+import type { AccountIndex } from '../accounts/directory.js';
 import type { AppDeps, AppEnv } from '../http/types.js';
+import { accountChannel, accountLabel, CHANNEL_NAMES } from '../views/accounts-format.js';
 import { csvRows } from '../views/csv.js';
 import { hasReview, sentimentLabel } from '../views/review-format.js';
 import { deliveryLabel, displayName, statusLabel, typeLabel } from '../views/format.js';
@@ -14,7 +16,9 @@ const USER_HEADER = [
   'name',
   'phone',
   'email',
+  'channel',
   'account',
+  'account_id',
   'status',
   'tags',
   'paused',
@@ -36,12 +40,14 @@ function reviewCells(u: User): unknown[] {
   return [r.score, sentimentLabel(r.sentiment), r.headline, r.openActionItems, r.reviewedAt];
 }
 
-function userRow(u: User): unknown[] {
+function userRow(u: User, accounts: AccountIndex): unknown[] {
   return [
     u.id,
     displayName(u),
     u.profile?.phoneE164,
     u.profile?.email,
+    CHANNEL_NAMES[accountChannel(u, accounts)],
+    accountLabel(u, accounts),
     u.accountId,
     statusLabel(u.status),
     u.tags.join(' '),
@@ -63,19 +69,20 @@ export function exportRoutes(deps: AppDeps): Hono<AppEnv> {
 
   app.get('/export/users.csv', async (c) => {
     const q = parseUsersQuery((n) => c.req.query(n));
-    const now = c.get('view').now;
+    const { now, accounts = new Map() } = c.get('view');
+    const rows = (users: User[]) => csvRows(users.map((u) => userRow(u, accounts)));
     for (const [k, v] of Object.entries(headers(`users-${now.toISOString().slice(0, 10)}.csv`)))
       c.header(k, v);
     // The first page is fetched before answering, so a failing profiles gives an error status.
     let page = await deps.profiles.listUsers(toListUsersRequest(q, now, { size: 200 }));
     return stream(c, async (s) => {
       await s.write(csvRows([USER_HEADER]));
-      await s.write(csvRows(page.users.map(userRow)));
+      await s.write(rows(page.users));
       while (page.nextPageToken && !s.aborted) {
         page = await deps.profiles.listUsers(
           toListUsersRequest(q, now, { token: page.nextPageToken, size: 200 }),
         );
-        await s.write(csvRows(page.users.map(userRow)));
+        await s.write(rows(page.users));
       }
     });
   });

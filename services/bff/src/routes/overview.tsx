@@ -4,6 +4,7 @@ import { StatsBucket } from '@ue/proto';
 import type { AppDeps, AppEnv } from '../http/types.js';
 import { displayName } from '../views/format.js';
 import { OverviewPage } from '../views/overview-page.js';
+import { isSafeId } from './users-query.js';
 
 const DAYS = 14;
 
@@ -11,16 +12,19 @@ export function overviewRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.get('/overview', async (c) => {
     const ctx = c.get('view');
+    const asked = c.req.query('account');
+    const account = isSafeId(asked) ? asked : '';
     const from = new Date(ctx.now.getTime() - (DAYS - 1) * 86400_000);
     from.setUTCHours(0, 0, 0, 0);
     const [stats, overdue] = await Promise.all([
       deps.profiles.getStats({
+        accountId: account,
         from,
         to: ctx.now,
         bucket: StatsBucket.DAY,
         timeZone: ctx.timeZone,
       }),
-      deps.profiles.listLogEntries({ overdueOnly: true, pageSize: 50 }),
+      deps.profiles.listLogEntries({ overdueOnly: true, accountId: account, pageSize: 50 }),
     ]);
     // Name who each overdue follow-up is about (a handful of lookups, in parallel).
     const ids = [...new Set(overdue.entries.map((e) => e.userId))];
@@ -33,7 +37,14 @@ export function overviewRoutes(deps: AppDeps): Hono<AppEnv> {
       users.flatMap((r) => (r?.user ? [[r.user.id, displayName(r.user)]] : [])),
     );
     return c.html(
-      <OverviewPage stats={stats} overdue={overdue.entries} names={names} days={DAYS} ctx={ctx} />,
+      <OverviewPage
+        stats={stats}
+        overdue={overdue.entries}
+        names={names}
+        days={DAYS}
+        account={account}
+        ctx={ctx}
+      />,
     );
   });
   return app;

@@ -9,6 +9,7 @@ import {
   Fact,
   LogEntry,
   Message,
+  PersonLink,
   Review,
   User,
 } from '@ue/proto';
@@ -24,6 +25,7 @@ const SECTIONS: { [K in Exclude<Part['$case'], 'user'>]: string } = {
   fact: 'facts',
   logEntry: 'log_entries',
   review: 'reviews',
+  personLink: 'person_links',
 };
 
 function partJson(p: Part): unknown {
@@ -38,11 +40,13 @@ function partJson(p: Part): unknown {
       return LogEntry.toJSON(p.logEntry);
     case 'review':
       return Review.toJSON(p.review);
+    case 'personLink':
+      return PersonLink.toJSON(p.personLink);
   }
 }
 
 /**
- * Writes parts as `{"exported_at":…,"user":{…},"messages":[…],"facts":[…],"log_entries":[…],"reviews":[…]}`
+ * Writes parts as `{"exported_at":…,"user":{…},"messages":[…],"facts":[…],"log_entries":[…],"reviews":[…],"person_links":[…]}`
  * while they arrive; profiles sends each kind together, in that order.
  */
 export function exportJsonWriter(exportedAt: Date) {

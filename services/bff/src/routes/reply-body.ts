@@ -30,6 +30,8 @@ export interface Attachment {
 
 export interface Reply {
   text: string;
+  /** The identity picked in the reply box (another of the person's), when one was. */
+  to?: string;
   attachment?: Attachment;
   cleanup(): Promise<void>;
 }
@@ -60,11 +62,15 @@ function textOf(value: unknown, withFile: boolean): string {
   return text;
 }
 
+function toOf(value: unknown): string | undefined {
+  return typeof value === 'string' && value ? value : undefined;
+}
+
 export async function readReply(c: Context<AppEnv>, limits: MediaSettings): Promise<Reply> {
   const type = c.req.header('content-type') ?? '';
   if (!/^multipart\/form-data/i.test(type)) {
     const body = await c.req.parseBody();
-    return { text: textOf(body.text, false), cleanup: nothing };
+    return { text: textOf(body.text, false), to: toOf(body.to), cleanup: nothing };
   }
   const maxFile = Math.max(limits.imageMaxBytes, limits.documentMaxBytes);
   // Refused before reading: the body cannot fit even the largest allowed document.
@@ -76,9 +82,10 @@ export async function readReply(c: Context<AppEnv>, limits: MediaSettings): Prom
   try {
     const file = form.file;
     const text = textOf(form.fields.text, Boolean(file));
+    const to = toOf(form.fields.to);
     if (!file) {
       await form.cleanup();
-      return { text, cleanup: nothing };
+      return { text, to, cleanup: nothing };
     }
     if (file.truncated)
       throw new ReplyRefused(`The file is too large; at most ${sizeLimitLabel(maxFile)}.`);
@@ -92,6 +99,7 @@ export async function readReply(c: Context<AppEnv>, limits: MediaSettings): Prom
     const size = verdict.kind === 'image' ? await imageSize(file.path) : { width: 0, height: 0 };
     return {
       text,
+      to,
       attachment: {
         kind: verdict.kind,
         mimeType: verdict.mimeType,

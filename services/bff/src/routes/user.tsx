@@ -17,15 +17,18 @@ import { DEFAULT_MEDIA_SETTINGS } from '../config.js';
 import type { AppDeps, AppEnv } from '../http/types.js';
 import { href } from '../views/context.js';
 import { parseLocalDateTime, parseStatus } from '../views/format.js';
+import { sourceLabel } from '../views/accounts-format.js';
 import {
   FactsSection,
   LogSection,
+  marksOf,
   OlderMessages,
   ReplyForm,
   UserCard,
   UserPage,
 } from '../views/user-page.js';
-import { loadReviews } from './review.js';
+import { identitiesOf, loadPerson } from './person-load.js';
+import { loadUserPage } from './user-page-model.js';
 import { readReply, ReplyRefused, type Reply } from './reply-body.js';
 import { actorOf, userId } from './user-params.js';
 import { isSafeId } from './users-query.js';
@@ -41,6 +44,27 @@ async function field(c: C, name: string, max: number): Promise<string> {
   return s;
 }
 
+/** The fields of the profile form that differ from what the identity has now. */
+function profileChange(
+  user: User,
+  body: Record<string, unknown>,
+): { displayName?: string; email?: string } {
+  const text = (name: string, max: number): string => {
+    const v = body[name];
+    const s = typeof v === 'string' ? v.trim() : '';
+    if (s.length > max) throw AppError.invalid(name, `at most ${max} characters`);
+    return s;
+  };
+  const displayName = text('display_name', 100);
+  const email = text('email', 254);
+  if (email && !/^[^\s@]+@[^\s@]+$/.test(email))
+    throw AppError.invalid('email', 'an email address');
+  return {
+    ...(displayName !== (user.profile?.displayName ?? '') ? { displayName } : {}),
+    ...(email !== (user.profile?.email ?? '') ? { email } : {}),
+  };
+}
+
 export function userRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const p = deps.profiles;
@@ -52,9 +76,12 @@ export function userRoutes(deps: AppDeps): Hono<AppEnv> {
     if (!res.user) throw AppError.notFound('user');
     return res.user;
   };
-  const olderUrl = (c: C, id: string, token: string): string | undefined =>
-    token
-      ? href(c.get('view'), `/users/${encodeURIComponent(id)}/messages`, { page_token: token })
+  const olderUrl = (c: C, id: string, page: { token: string; scope?: 'person' }) =>
+    page.token
+      ? href(c.get('view'), `/users/${encodeURIComponent(id)}/messages`, {
+          scope: page.scope,
+          page_token: page.token,
+        })
       : undefined;
   const logOf = async (id: string) =>
     (await p.listLogEntries({ userId: id, pageSize: 100 })).entries;
@@ -64,39 +91,31 @@ export function userRoutes(deps: AppDeps): Hono<AppEnv> {
     c.html(<UserCard user={user} ctx={c.get('view')} />);
 
   app.get('/users/:id', async (c) => {
-    const id = userId(c);
-    const [user, facts, log, messages, reviews] = await Promise.all([
-      getUser(id),
-      p.listFacts({ userId: id }),
-      logOf(id),
-      p.listMessages({ userId: id, pageSize }),
-      loadReviews(deps, id),
-    ]);
-    return c.html(
-      <UserPage
-        user={user}
-        facts={facts.facts}
-        log={log}
-        messages={messages.messages}
-        reviews={reviews}
-        olderUrl={olderUrl(c, id, messages.nextPageToken)}
-        ctx={c.get('view')}
-      />,
-    );
+    const timeline = c.req.query('timeline') === 'conversation' ? 'conversation' : 'person';
+    const model = await loadUserPage(deps, { c, id: userId(c), timeline });
+    return c.html(<UserPage {...model} />);
   });
 
   app.get('/users/:id/messages', async (c) => {
     const id = userId(c);
-    const res = await p.listMessages({
-      userId: id,
-      pageSize,
-      pageToken: (c.req.query('page_token') ?? '').slice(0, 512),
-    });
+    const pageToken = (c.req.query('page_token') ?? '').slice(0, 512);
+    // The person's timeline pages on across all its identities.
+    const person =
+      c.req.query('scope') === 'person' ? await loadPerson(deps, id, { named: false }) : undefined;
+    const res = await p.listMessages(
+      person
+        ? { personId: person.person.id, pageSize, pageToken }
+        : { userId: id, pageSize, pageToken },
+    );
     return c.html(
       <OlderMessages
         messages={res.messages}
-        olderUrl={olderUrl(c, id, res.nextPageToken)}
+        olderUrl={olderUrl(c, id, {
+          token: res.nextPageToken,
+          scope: person ? 'person' : undefined,
+        })}
         ctx={c.get('view')}
+        marks={person ? marksOf(person.person.identities) : undefined}
       />,
     );
   });
@@ -165,7 +184,14 @@ export function userRoutes(deps: AppDeps): Hono<AppEnv> {
 
   const update = async (
     c: C,
-    change: { status?: number; addTags?: string[]; removeTags?: string[]; paused?: boolean },
+    change: {
+      status?: number;
+      addTags?: string[];
+      removeTags?: string[];
+      paused?: boolean;
+      displayName?: string;
+      email?: string;
+    },
   ) => {
     const res = await p.updateUser({
       userId: userId(c),
@@ -193,9 +219,43 @@ export function userRoutes(deps: AppDeps): Hono<AppEnv> {
   app.post('/users/:id/pause', async (c) =>
     update(c, { paused: (await field(c, 'paused', 3)) === 'yes' }),
   );
+  // The name and email of this identity only: the person's other identities keep theirs.
+  app.post('/users/:id/profile', async (c) => {
+    const [user, body] = await Promise.all([getUser(userId(c)), c.req.parseBody()]);
+    const change = profileChange(user, body);
+    if (Object.keys(change).length === 0) return renderCard(c, user);
+    return update(c, change);
+  });
 
-  const replyForm = async (c: C, id: string, said: { notice?: string; error?: string }) =>
-    c.html(<ReplyForm user={await getUser(id)} ctx={c.get('view')} {...said} />, 200);
+  /** The reply box again, with the person's identities to pick from. */
+  const replyForm = async (
+    c: C,
+    id: string,
+    said: { notice?: string; error?: string; to?: string },
+  ) => {
+    const [user, person] = await Promise.all([getUser(id), loadPerson(deps, id, { named: false })]);
+    return c.html(
+      <ReplyForm
+        user={user}
+        identities={identitiesOf(person, user)}
+        preferred={said.to ?? id}
+        ctx={c.get('view')}
+        notice={said.notice}
+        error={said.error}
+      />,
+      200,
+    );
+  };
+
+  /** The identity a reply goes to: this one, or another of its person's (the picker). */
+  const replyTarget = async (id: string, to: string | undefined): Promise<User> => {
+    if (!to || to === id) return getUser(id);
+    if (!isSafeId(to)) throw AppError.invalid('to', 'not an identity of this person');
+    const person = await loadPerson(deps, id, { named: false });
+    const target = person?.person.identities.find((i) => i.id === to);
+    if (!target) throw AppError.invalid('to', 'not an identity of this person');
+    return target;
+  };
 
   app.post('/users/:id/reply', async (c) => {
     const id = userId(c);
@@ -206,13 +266,15 @@ export function userRoutes(deps: AppDeps): Hono<AppEnv> {
       if (err instanceof ReplyRefused) return replyForm(c, id, { error: err.message });
       throw err;
     }
+    let sent: { tag: string; target: User };
     try {
+      const target = await replyTarget(id, reply.to);
       let content = MessageContent.fromPartial({ type: MessageType.TEXT, text: reply.text });
       if (reply.attachment) {
         const a = reply.attachment;
         const uploaded = await p.uploadMedia(
           {
-            userId: id,
+            userId: target.id,
             variant: MediaVariant.ORIGINAL,
             mimeType: a.mimeType,
             filename: a.filename,
@@ -233,26 +295,31 @@ export function userRoutes(deps: AppDeps): Hono<AppEnv> {
           },
         });
       }
-      await p.sendMessage({
-        userId: id,
+      const res = await p.sendMessage({
+        userId: target.id,
         content,
         author: actorOf(c),
         clientId: randomUUID(),
         replyToMessageId: '',
       });
+      sent = { tag: res.tag, target };
     } catch (err) {
       if (
         err instanceof AppError &&
         (err.code === 'FAILED_PRECONDITION' || err.code === 'INVALID_ARGUMENT')
       ) {
-        return replyForm(c, id, { notice: `Not sent: ${err.message}` });
+        return replyForm(c, id, { notice: `Not sent: ${err.message}`, to: reply.to });
       }
       throw err;
     } finally {
       await reply.cleanup();
     }
+    const on =
+      sent.target.id === id ? '' : ` on ${sourceLabel(sent.target, c.get('view').accounts)}`;
+    const tag = sent.tag ? ` (sent with the ${sent.tag} tag)` : '';
     return replyForm(c, id, {
-      notice: 'Reply queued. It appears in the conversation with its delivery ticks.',
+      notice: `Reply queued${on}${tag}. It appears in the conversation with its delivery ticks.`,
+      to: sent.target.id,
     });
   });
 

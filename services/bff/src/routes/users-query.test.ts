@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Sentiment, UserSort, UserStatus } from '@ue/proto';
+import { Channel, Sentiment, UserSort, UserStatus } from '@ue/proto';
 import { isSafeId, parseUsersQuery, toListUsersRequest, usersQueryParams } from './users-query.js';
 
 const now = new Date('2026-11-21T12:00:00Z');
@@ -31,7 +31,25 @@ describe('users query', () => {
       sort: UserSort.CREATED_DESC,
       pageSize: 25,
       pageToken: 'tok',
+      channel: Channel.UNSPECIFIED,
+      groupByPerson: false,
     });
+  });
+
+  it('keeps the people view and the channel filter in the URL and asks ListUsers for them', () => {
+    const q = parse({ view: 'people', channel: 'messenger' });
+    expect(toListUsersRequest(q, now)).toMatchObject({
+      groupByPerson: true,
+      channel: Channel.MESSENGER,
+    });
+    expect(usersQueryParams(q)).toMatchObject({ view: 'people', channel: 'messenger' });
+    // Conversations are the default; anything but a known channel is no filter at all.
+    const plain = parse({ view: 'whatever', channel: '<script>' });
+    expect(toListUsersRequest(plain, now)).toMatchObject({
+      groupByPerson: false,
+      channel: Channel.UNSPECIFIED,
+    });
+    expect(usersQueryParams(plain)).toMatchObject({ view: undefined, channel: undefined });
   });
 
   it('turns the review filters and score sorts into ListUsers fields', () => {

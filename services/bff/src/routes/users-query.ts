@@ -1,5 +1,6 @@
 // The users list's filters as they appear in the URL, and their translation to ListUsers.
-import { Sentiment, UserSort, type ListUsersRequest } from '@ue/proto';
+import { Channel, Sentiment, UserSort, type ListUsersRequest } from '@ue/proto';
+import { CHANNELS } from '../views/accounts-format.js';
 import { parseStatus } from '../views/format.js';
 
 const SORTS = ['activity', 'created', 'created_asc', 'score_asc', 'score_desc'] as const;
@@ -11,6 +12,10 @@ export interface UsersQuery {
   status: string;
   tag: string;
   account: string;
+  /** A channel's URL value ("messenger"), '' for all. */
+  channel: string;
+  /** One row per person (all their channels) instead of one per conversation. */
+  people: boolean;
   active: string;
   needsReply: boolean;
   paused: '' | 'yes' | 'no';
@@ -51,6 +56,8 @@ export function parseUsersQuery(get: (name: string) => string | undefined): User
     status: parseStatus(get('status')) !== undefined ? String(parseStatus(get('status'))) : '',
     tag: clip(get('tag'), 64),
     account: clip(get('account'), 64),
+    channel: CHANNELS.find(([, slug]) => slug === get('channel'))?.[1] ?? '',
+    people: get('view') === 'people',
     active: ACTIVE_WINDOWS.some(([k]) => k === get('active')) ? (get('active') ?? '') : '',
     needsReply: get('needs_reply') === '1',
     paused: paused === 'yes' || paused === 'no' ? paused : '',
@@ -70,6 +77,8 @@ export function usersQueryParams(q: UsersQuery): Record<string, string | undefin
     status: q.status || undefined,
     tag: q.tag || undefined,
     account: q.account || undefined,
+    channel: q.channel || undefined,
+    view: q.people ? 'people' : undefined,
     active: q.active || undefined,
     needs_reply: q.needsReply ? '1' : undefined,
     paused: q.paused || undefined,
@@ -95,6 +104,8 @@ export function toListUsersRequest(
     statuses: status !== undefined ? [status] : [],
     tags: q.tag ? [q.tag] : [],
     accountId: q.account,
+    channel: CHANNELS.find(([, slug]) => slug === q.channel)?.[0] ?? Channel.UNSPECIFIED,
+    groupByPerson: q.people,
     ...(window !== undefined && window > 0
       ? { activeAfter: new Date(now.getTime() - window) }
       : {}),

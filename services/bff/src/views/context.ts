@@ -1,5 +1,7 @@
 // What every view needs besides its own data: where the app is mounted, the CSRF token for
-// the admin's session, the display zone and "now".
+// the admin's session, the display zone, "now" and the accounts' names.
+import type { AccountIndex } from '../accounts/directory.js';
+
 export interface ViewCtx {
   /** Mount path without trailing slash ('' at the root). */
   base: string;
@@ -7,6 +9,8 @@ export interface ViewCtx {
   adminName: string;
   timeZone: string;
   now: Date;
+  /** Accounts by id, for names and channels (labels fall back without it). */
+  accounts?: AccountIndex;
   /** What the reply form accepts (DEFAULT_ATTACHMENT_LIMITS when unset). */
   attachmentLimits?: { imageMaxBytes: number; documentMaxBytes: number };
 }

@@ -44,6 +44,7 @@ describe('names and phones', () => {
         profile: Profile.fromPartial({ displayName: 'Ana', name: 'x' }),
         waId: '1',
         bsuid: '',
+        scopedId: '',
       }),
     ).toBe('Ana');
     expect(
@@ -51,9 +52,14 @@ describe('names and phones', () => {
         profile: Profile.fromPartial({ phoneE164: '+14155550123' }),
         waId: '1',
         bsuid: '',
+        scopedId: '',
       }),
     ).toBe('+1 415 555 0123');
-    expect(displayName({ profile: undefined, waId: '', bsuid: 'US.1' })).toBe('US.1');
+    expect(displayName({ profile: undefined, waId: '', bsuid: 'US.1', scopedId: '' })).toBe('US.1');
+    // A Messenger or Instagram identity nobody named yet: never its whole scoped id.
+    expect(
+      displayName({ profile: undefined, waId: '', bsuid: '', scopedId: '6500000000000101' }),
+    ).toBe('User …0101');
     expect(initials('José  Álvarez')).toBe('JÁ');
     expect(initials('"><img')).toBe('I');
   });

@@ -101,7 +101,7 @@ export function formatPhone(e164: string | undefined): string {
   return shown;
 }
 
-export function displayName(user: Pick<User, 'profile' | 'waId' | 'bsuid'>): string {
+export function displayName(user: Pick<User, 'profile' | 'waId' | 'bsuid' | 'scopedId'>): string {
   const p = user.profile;
   return (
     p?.displayName?.trim() ||
@@ -110,6 +110,8 @@ export function displayName(user: Pick<User, 'profile' | 'waId' | 'bsuid'>): str
     formatPhone(p?.phoneE164) ||
     user.waId ||
     user.bsuid ||
+    // Messenger and Instagram send no name: the last digits of the id the Page knows them by.
+    (user.scopedId ? `User …${user.scopedId.slice(-4)}` : '') ||
     'Unknown user'
   );
 }

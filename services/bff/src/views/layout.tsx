@@ -54,7 +54,7 @@ export function ErrorPage(props: { base: string; status: number; message: string
   );
 }
 
-export type NavArea = 'users' | 'overview';
+export type NavArea = 'users' | 'overview' | 'accounts';
 
 export function Layout(props: { title: string; ctx: ViewCtx; area: NavArea; children: Child }) {
   const { ctx } = props;
@@ -79,6 +79,12 @@ export function Layout(props: { title: string; ctx: ViewCtx; area: NavArea; chil
           >
             Overview
           </a>
+          <a
+            href={href(ctx, '/accounts')}
+            aria-current={props.area === 'accounts' ? 'page' : undefined}
+          >
+            Accounts
+          </a>
         </nav>
         <form class="logout" method="post" action={href(ctx, '/logout')}>
           <input type="hidden" name={CSRF_FIELD} value={ctx.csrf} />
@@ -89,6 +95,8 @@ export function Layout(props: { title: string; ctx: ViewCtx; area: NavArea; chil
         </form>
       </header>
       <div id="flash" class="flash" role="alert" aria-live="assertive"></div>
+      {/* Results of actions that redraw a whole panel (a merge, an unmerge), read out politely. */}
+      <div id="announce" class="sr-only" role="status" aria-live="polite"></div>
       <main id="main">{props.children}</main>
     </Document>
   );

@@ -11,6 +11,8 @@ import {
 } from '@ue/proto';
 import { humanSize, isInlineType, isThumbnailSource } from '../media/policy.js';
 import { THUMBNAIL_MAX_PX } from '../media/thumbnail.js';
+import { daysLabel, type AccountRef } from './accounts-format.js';
+import { AccountSource } from './channel-icon.js';
 import { href, type ViewCtx } from './context.js';
 import { clockDuration, deliveryLabel, documentTypeLabel, typeLabel } from './format.js';
 import { Time } from './time.js';
@@ -168,6 +170,17 @@ function Media(props: { m: Message; c: MessageContent; ctx: ViewCtx }) {
         </p>
       );
       break;
+    case MediaState.EXPIRED: {
+      const days = props.ctx.accounts?.get(props.m.accountId)?.retention?.mediaDays ?? 0;
+      body = (
+        <p class="media media-gone">
+          <span aria-hidden="true">⌛</span> {capitalised(kind)}
+          {m?.filename ? <span class="filename"> · {m.filename}</span> : null}: removed
+          {days > 0 ? ` after ${daysLabel(days)}` : ''} by this account's retention policy
+        </p>
+      );
+      break;
+    }
     default:
       body = <MediaLabel c={c} kind={kind} />;
   }
@@ -307,7 +320,13 @@ function Ticks(props: { m: Message }) {
   );
 }
 
-export function MessageBubble(props: { m: Message; ctx: ViewCtx; oob?: boolean }) {
+export function MessageBubble(props: {
+  m: Message;
+  ctx: ViewCtx;
+  oob?: boolean;
+  /** In a timeline across channels: the identity's channel and account, shown on the bubble. */
+  source?: AccountRef;
+}) {
   const { m, ctx } = props;
   const out = m.direction === Direction.OUTBOUND;
   const author = out ? m.author?.displayName || m.author?.id || 'agent' : undefined;
@@ -363,6 +382,11 @@ export function MessageBubble(props: { m: Message; ctx: ViewCtx; oob?: boolean }
               {r.emoji}
             </span>
           ))}
+        </p>
+      ) : null}
+      {props.source ? (
+        <p class="bubble-source">
+          <AccountSource of={props.source} accounts={ctx.accounts} />
         </p>
       ) : null}
       <footer class="meta">

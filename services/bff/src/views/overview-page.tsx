@@ -1,4 +1,5 @@
 import type { GetStatsResponse, LogEntry } from '@ue/proto';
+import { accountChoices } from './accounts-format.js';
 import { href, type ViewCtx } from './context.js';
 import { BarChart, Breakdown } from './charts.js';
 import { dateTimeFormat, formatDuration, statusLabel } from './format.js';
@@ -12,7 +13,32 @@ export interface OverviewModel {
   /** Display names of the users the overdue entries belong to, by user id. */
   names: Record<string, string>;
   days: number;
+  /** The one account shown ('' for all). */
+  account: string;
   ctx: ViewCtx;
+}
+
+/** All accounts or one: a plain GET form, so the URL says which. */
+function AccountFilter(props: { account: string; ctx: ViewCtx }) {
+  const { ctx, account } = props;
+  return (
+    <form class="row overview-filter" method="get" action={href(ctx, '/overview')}>
+      <label>
+        Account
+        <select name="account">
+          <option value="">All accounts</option>
+          {accountChoices(ctx.accounts, account).map(([id, label]) => (
+            <option value={id} selected={id === account}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="submit" class="secondary">
+        Show
+      </button>
+    </form>
+  );
 }
 
 function dayLabel(d: Date | undefined, timeZone: string): string {
@@ -38,6 +64,7 @@ export function OverviewPage(m: OverviewModel) {
         <p class="muted">
           Last {m.days} days, by day ({ctx.timeZone})
         </p>
+        <AccountFilter account={m.account} ctx={ctx} />
       </div>
       <ul class="tiles">
         {tiles.map(([k, v]) => (

@@ -139,7 +139,7 @@ describe('conversation quality on the overview', () => {
       },
     });
     const html = await render(
-      <OverviewPage stats={stats} overdue={[]} names={{}} days={14} ctx={ctx} />,
+      <OverviewPage stats={stats} overdue={[]} names={{}} days={14} account="" ctx={ctx} />,
     );
     const bands = html.slice(
       html.indexOf('Users by review score'),

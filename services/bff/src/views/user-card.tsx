@@ -1,5 +1,7 @@
 // The profile card of the user page: who this is, and the actions that change the user.
 import type { User } from '@ue/proto';
+import { channelLabel, sourceLabel } from './accounts-format.js';
+import { AccountSource } from './channel-icon.js';
 import type { ViewCtx } from './context.js';
 import { displayName, formatPhone, initials, STATUS_LABELS, statusLabel } from './format.js';
 import { Time } from './time.js';
@@ -50,6 +52,12 @@ export function UserCard(props: { user: User; ctx: ViewCtx; notice?: string; oob
         </p>
       ) : null}
       <ProfileFields user={u} ctx={ctx} />
+      {/* A person may have several identities: what is changed here stays on this one. */}
+      <p class="editing small">
+        Editing <strong>{sourceLabel(u, ctx.accounts)}</strong>: changes apply to this conversation
+        only.
+      </p>
+      <ProfileEditor user={u} ctx={ctx} />
       <TagEditor user={u} ctx={ctx} />
       <CardActions user={u} ctx={ctx} />
     </section>
@@ -64,15 +72,17 @@ function ProfileFields(props: { user: User; ctx: ViewCtx }) {
       <Field label="Phone">{formatPhone(u.profile?.phoneE164) || null}</Field>
       <Field label="Email">{u.profile?.email || null}</Field>
       <Field label="Username">{u.profile?.username ? `@${u.profile.username}` : null}</Field>
-      <Field label="WhatsApp name">{u.profile?.name || null}</Field>
-      <Field label="Platform id">{u.waId || u.bsuid || null}</Field>
+      <Field label={`${channelLabel(u.channel)} name`}>{u.profile?.name || null}</Field>
+      <Field label="Platform id">{u.waId || u.bsuid || u.scopedId || null}</Field>
       <Field label="Source">
-        {u.sourcePlatform || 'whatsapp'}
+        {channelLabel(u.channel)}
         {ref
           ? ` · ${ref.sourceType || 'referral'}${ref.headline ? `: ${ref.headline}` : ''}${ref.sourceUrl ? ` (${ref.sourceUrl})` : ''}`
           : ''}
       </Field>
-      <Field label="Account">{u.accountId}</Field>
+      <Field label="Account">
+        <AccountSource of={u} accounts={ctx.accounts} />
+      </Field>
       <Field label="User id">
         <code>{u.id}</code>
       </Field>
@@ -95,6 +105,35 @@ function ProfileFields(props: { user: User; ctx: ViewCtx }) {
         )}
       </Field>
     </dl>
+  );
+}
+
+/** The name an admin corrects and the email: UpdateUser on this identity only. */
+function ProfileEditor(props: { user: User; ctx: ViewCtx }) {
+  const { user: u, ctx } = props;
+  return (
+    <details class="profile-edit small">
+      <summary>Correct name or email</summary>
+      <UserActionForm ctx={ctx} user={u} path="/profile" panel="#user-card" class="stack">
+        <label>
+          Display name
+          <input
+            type="text"
+            name="display_name"
+            value={u.profile?.displayName ?? ''}
+            maxlength={100}
+            placeholder={u.profile?.name ?? ''}
+          />
+        </label>
+        <label>
+          Email
+          <input type="email" name="email" value={u.profile?.email ?? ''} maxlength={254} />
+        </label>
+        <button type="submit" class="small">
+          Save for this conversation
+        </button>
+      </UserActionForm>
+    </details>
   );
 }
 

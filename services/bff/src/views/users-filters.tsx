@@ -1,5 +1,7 @@
 // The users list's filter form. Every control is a plain GET field (the URL is the state); htmx
 // re-fetches the rows partial on change and the server puts the filters in the address bar.
+import type { AccountIndex } from '../accounts/directory.js';
+import { accountChoices, CHANNEL_NAMES, CHANNELS } from './accounts-format.js';
 import { href, type ViewCtx } from './context.js';
 import { STATUS_LABELS } from './format.js';
 import { ACTIVE_WINDOWS, SCORE_LIMITS, type UsersQuery } from '../routes/users-query.js';
@@ -33,7 +35,52 @@ function SearchBox(props: { q: UsersQuery; rows: string }) {
   );
 }
 
-function ProfileFilters(props: { q: UsersQuery; accounts: string[] }) {
+/** People (one row per person, all channels) or conversations (one row per channel identity). */
+function GroupToggle(props: { q: UsersQuery }) {
+  return (
+    <fieldset class="toggle">
+      <legend class="sr-only">Show</legend>
+      <label class="check">
+        <input type="radio" name="view" value="" checked={!props.q.people} /> Conversations
+      </label>
+      <label class="check">
+        <input type="radio" name="view" value="people" checked={props.q.people} /> People
+      </label>
+    </fieldset>
+  );
+}
+
+function ChannelFilters(props: { q: UsersQuery; accounts: AccountIndex | undefined }) {
+  const { q } = props;
+  return (
+    <>
+      <label>
+        Channel
+        <select name="channel">
+          <option value="">All channels</option>
+          {CHANNELS.map(([c, slug]) => (
+            <option value={slug} selected={q.channel === slug}>
+              {CHANNEL_NAMES[c]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Account
+        <select name="account">
+          <option value="">All accounts</option>
+          {accountChoices(props.accounts, q.account).map(([id, label]) => (
+            <option value={id} selected={q.account === id}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </label>
+    </>
+  );
+}
+
+function ProfileFilters(props: { q: UsersQuery }) {
   const { q } = props;
   return (
     <>
@@ -51,15 +98,6 @@ function ProfileFilters(props: { q: UsersQuery; accounts: string[] }) {
       <label>
         Tag
         <input type="text" name="tag" value={q.tag} size={10} />
-      </label>
-      <label>
-        Account
-        <input type="text" name="account" value={q.account} size={12} list="accounts" />
-        <datalist id="accounts">
-          {props.accounts.map((a) => (
-            <option value={a} />
-          ))}
-        </datalist>
       </label>
       <label>
         Activity
@@ -119,7 +157,7 @@ function ReviewFilters(props: { q: UsersQuery }) {
   );
 }
 
-export function Filters(props: { q: UsersQuery; ctx: ViewCtx; accounts: string[] }) {
+export function Filters(props: { q: UsersQuery; ctx: ViewCtx }) {
   const { q, ctx } = props;
   const rows = href(ctx, '/users/rows');
   return (
@@ -135,7 +173,9 @@ export function Filters(props: { q: UsersQuery; ctx: ViewCtx; accounts: string[]
       hx-sync="this:replace"
     >
       <SearchBox q={q} rows={rows} />
-      <ProfileFilters q={q} accounts={props.accounts} />
+      <GroupToggle q={q} />
+      <ChannelFilters q={q} accounts={ctx.accounts} />
+      <ProfileFilters q={q} />
       <label class="check">
         <input type="checkbox" name="needs_reply" value="1" checked={q.needsReply} /> Needs reply
       </label>

@@ -1,4 +1,6 @@
-import { Direction, type User } from '@ue/proto';
+import { Channel, Direction, type User } from '@ue/proto';
+import { shownChannel } from './accounts-format.js';
+import { AccountCell, ChannelIcon } from './channel-icon.js';
 import { href, type ViewCtx } from './context.js';
 import { ACTIVITY_LABEL, activityOf, displayName, formatPhone, statusLabel } from './format.js';
 import { Layout } from './layout.js';
@@ -32,6 +34,20 @@ export function Tags(props: { tags: string[] }) {
   );
 }
 
+/** A people row's marks: one icon per channel of the person, and how many identities it has. */
+function PersonMarks(props: { user: User }) {
+  const u = props.user;
+  if (u.personIdentities < 2) return null;
+  return (
+    <span class="person-marks">
+      {u.personChannels.map((ch) => (
+        <ChannelIcon channel={ch} />
+      ))}
+      <span class="badge">{u.personIdentities} identities</span>
+    </span>
+  );
+}
+
 export function UserRow(props: { user: User; ctx: ViewCtx }) {
   const { user: u, ctx } = props;
   const name = displayName(u);
@@ -47,15 +63,21 @@ export function UserRow(props: { user: User; ctx: ViewCtx }) {
         {u.needsReply ? <span class="badge badge-warn">needs reply</span> : null}
         {overdue ? <span class="badge badge-danger">follow-up overdue</span> : null}
         {u.paused ? <span class="badge badge-danger">paused</span> : null}
+        <PersonMarks user={u} />
       </td>
       <td class="c-review" data-label="Review">
         <ReviewCell user={u} />
       </td>
       <td class="c-phone" data-label="Phone">
-        {formatPhone(u.profile?.phoneE164) || <span class="muted">withheld</span>}
+        {formatPhone(u.profile?.phoneE164) || (
+          // Only WhatsApp numbers can be withheld; Messenger and Instagram have none to show.
+          <span class="muted">
+            {shownChannel(u.channel) === Channel.WHATSAPP ? 'withheld' : '—'}
+          </span>
+        )}
       </td>
       <td class="c-account" data-label="Account">
-        {u.accountId}
+        <AccountCell of={u} accounts={ctx.accounts} />
       </td>
       <td class="c-status" data-label="Status">
         {u.status ? (
@@ -128,14 +150,13 @@ export function ExportLink(props: { ctx: ViewCtx; q: UsersQuery; oob?: boolean }
 
 export function UsersPage(props: { q: UsersQuery; users: User[]; nextUrl?: string; ctx: ViewCtx }) {
   const { ctx, q } = props;
-  const accounts = [...new Set(props.users.map((u) => u.accountId))].sort();
   return (
     <Layout title="Users" ctx={ctx} area="users">
       <div class="page-head">
         <h1>Users</h1>
         <ExportLink ctx={ctx} q={q} />
       </div>
-      <Filters q={q} ctx={ctx} accounts={accounts} />
+      <Filters q={q} ctx={ctx} />
       <table class="users">
         <caption class="sr-only">{sortCaption(q.sort)}</caption>
         <thead>
