@@ -4,6 +4,8 @@ import { z } from 'zod';
 
 const schema = z.object({
   INGEST_URL: env.url(['http:', 'https:']).default('http://127.0.0.1:7203'),
+  // The provider sandbox: Messenger / Instagram attachment URLs point at its CDN stand-in.
+  SANDBOX_URL: env.url(['http:', 'https:']).default('http://127.0.0.1:7209'),
   // Comma-separated like ingest's; webhooks are signed with the first.
   WHATSAPP_APP_SECRET: env.list(),
   PROFILES_ADDR: env.hostPort(),

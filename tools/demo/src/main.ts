@@ -31,7 +31,10 @@ const lap = (phase: string): void => {
 };
 const postWebhook = webhookPoster(config.INGEST_URL, config.WHATSAPP_APP_SECRET[0]!);
 
-loadDemo({ profiles, postWebhook, lap }, Math.floor(Date.now() / 1000)).then(
+loadDemo(
+  { profiles, postWebhook, lap, sandboxUrl: config.SANDBOX_URL },
+  Math.floor(Date.now() / 1000),
+).then(
   (line) => {
     process.stdout.write(`${line}\n`);
     profiles.close();

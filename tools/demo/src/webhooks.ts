@@ -12,7 +12,7 @@ import {
 } from './dataset.js';
 
 /** Meta's wire style: compact, non-ASCII as lowercase \uXXXX, "/" as "\/". */
-function metaJson(value: unknown): Buffer {
+export function metaJson(value: unknown): Buffer {
   const s = JSON.stringify(value)
     .replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
     .replace(/\//g, '\\/');
@@ -98,13 +98,17 @@ export function statusBody(outs: OutboundPlan[]): Buffer {
   return metaJson(envelope(p, { ...(failedOnly ? {} : { contacts: [contact(p)] }), statuses }));
 }
 
-/** A poster for ingest's webhook endpoint: 200 or retried (5 tries); a 4xx fails at once. */
+/** Which of ingest's webhook endpoints a delivery goes to. */
+export type WebhookChannel = 'whatsapp' | 'messenger' | 'instagram';
+
+/** A poster for ingest's webhook endpoints: 200 or retried (5 tries); a 4xx fails at once. */
 export function webhookPoster(
   ingestUrl: string,
   appSecret: string,
-): (body: Buffer) => Promise<void> {
-  const url = `${ingestUrl.replace(/\/+$/, '')}/webhooks/whatsapp`;
-  return async (body) => {
+): (body: Buffer, channel?: WebhookChannel) => Promise<void> {
+  const base = `${ingestUrl.replace(/\/+$/, '')}/webhooks`;
+  return async (body, channel = 'whatsapp') => {
+    const url = `${base}/${channel}`;
     const signature = `sha256=${createHmac('sha256', appSecret).update(body).digest('hex')}`;
     for (let attempt = 1; ; attempt++) {
       const res = await fetch(url, {

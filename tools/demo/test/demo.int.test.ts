@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createProfilesClient, type ProfilesClient } from '@ue/profiles-client';
 import {
+  Channel,
+  DeliveryStatus,
   Direction,
   ListFactsRequest,
   ListLogEntriesRequest,
@@ -33,6 +35,7 @@ async function runDemo(): Promise<string> {
       WHATSAPP_APP_SECRET: APP_SECRET,
       PROFILES_ADDR: stack.profilesAddr,
       PROFILES_TOKEN: AGENT_TOKEN,
+      SANDBOX_URL: stack.sandboxUrl,
     },
     timeout: 200_000,
   });
@@ -97,14 +100,62 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+/** Three channels, named accounts, one person on two channels, one suggestion to confirm. */
+async function expectChannelsAndPeople(): Promise<void> {
+  const { accounts } = await client.call('listAccounts', { channel: Channel.UNSPECIFIED });
+  expect(new Set(accounts.map((a) => a.channel))).toEqual(
+    new Set([Channel.WHATSAPP, Channel.MESSENGER, Channel.INSTAGRAM]),
+  );
+  expect(accounts.every((a) => a.name !== '')).toBe(true);
+  const users = await allUsers();
+  const named = (name: string) =>
+    users.filter((u) => (u.profile?.displayName || u.profile?.name) === name);
+  // Anna: WhatsApp and Messenger, linked by carol with a reason.
+  const anna = named('Anna Schneider');
+  expect(new Set(anna.map((u) => u.channel))).toEqual(
+    new Set([Channel.WHATSAPP, Channel.MESSENGER]),
+  );
+  const person = (
+    await client.call('getPerson', { lookup: { $case: 'userId', userId: anna[0]!.id } })
+  ).person!;
+  expect(person.identities.map((u) => u.id).sort()).toEqual(anna.map((u) => u.id).sort());
+  expect(person.links.some((l) => l.by?.id === 'carol' && l.reason !== '')).toBe(true);
+  // Jürgen: the same phone on both WhatsApp numbers of the business, joined by the rule.
+  const jurgen = named('Jürgen Weiß');
+  expect(jurgen).toHaveLength(2);
+  expect(jurgen[0]!.personId).toBe(jurgen[1]!.personId);
+  // Chloé on Instagram carries her WhatsApp number as a fact: offered, not joined.
+  const chloe = named('Chloé Dubois');
+  const ig = chloe.find((u) => u.channel === Channel.INSTAGRAM)!;
+  const offered = (await client.call('getPerson', { lookup: { $case: 'userId', userId: ig.id } }))
+    .person!;
+  expect(offered.identities).toHaveLength(1);
+  expect(offered.suggestions.map((s) => s.userId)).toContain(
+    chloe.find((u) => u.channel === Channel.WHATSAPP)!.id,
+  );
+  // The Messenger photo was fetched from its URL and stored; the page's replies were read.
+  const marco = named('Marco Rossi')[0]!;
+  const ms = await messagesOf(marco.id);
+  const deadline = Date.now() + 60_000;
+  let photo = ms.find((m) => m.content?.media?.url);
+  while (photo?.content?.media?.stored?.state !== MediaState.STORED && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 500));
+    photo = (await messagesOf(marco.id)).find((m) => m.content?.media?.url);
+  }
+  expect(photo?.content?.media?.stored?.state).toBe(MediaState.STORED);
+  expect(ms.filter((m) => m.direction === Direction.OUTBOUND).map((m) => m.status)).toEqual([
+    DeliveryStatus.READ,
+  ]);
+}
+
 describe('npm run demo', () => {
   it('loads dozens of users with conversations, statuses, facts, follow-ups and media fetched from the sandbox; a second run adds nothing', async () => {
     const first = await runDemo();
     expect(first).toMatch(
-      /^demo: 40 conversations on 117733559900011 and 228844661100022: \d+ inbound and \d+ outbound messages \(\d+ new\)/,
+      /^demo: 40 WhatsApp conversations on 117733559900011 and 228844661100022, 5 on Messenger and Instagram: \d+ inbound and \d+ outbound messages \(\d+ new\)/,
     );
     const loaded = await state();
-    expect(loaded.users).toBe(40);
+    expect(loaded.users).toBe(45);
     expect(loaded.messages).toBeGreaterThan(150);
     expect(loaded.failed).toBeGreaterThan(0);
     expect(loaded.reactions).toBeGreaterThan(5);
@@ -137,6 +188,7 @@ describe('npm run demo', () => {
     expect(
       Buffer.concat(parts).equals(readFileSync(new URL(DEMO_MEDIA.invoice.file, MEDIA_DIR))),
     ).toBe(true);
+    await expectChannelsAndPeople();
     // ingest read every delivery the demo posted: none became a dead letter.
     expect(await ingestMetric(stack.ingestUrl, 'ingest_jobs_dead_lettered_total')).toBe(0);
 

@@ -11,11 +11,18 @@ export const APP_SECRET = 'demo-test-app-secret';
 const INGEST_TOKEN = 'tok-ingest-0123456789';
 const VERIFY_TOKEN = 'verify-me';
 const ACCESS_TOKEN = 'demo-test-access-token';
+// The demo's Page and Instagram account (src/channels.ts), as ./dev sets them.
+const META_TOKENS = {
+  MESSENGER_PAGE_TOKENS: '1029384756:demo-test-page-token',
+  INSTAGRAM_TOKENS: '17841400000000001:demo-test-instagram-token',
+};
 const SANDBOX = fileURLToPath(new URL('../../../scripts/provider-sandbox.mjs', import.meta.url));
 
 export interface Stack {
   profilesAddr: string;
   ingestUrl: string;
+  /** The sandbox's origin (its Meta CDN stand-in serves Messenger / Instagram files). */
+  sandboxUrl: string;
   stop(): Promise<void>;
 }
 
@@ -27,7 +34,9 @@ const startProfiles = (o: { mongoUrl: string; redisUrl: string; prefix: string }
   });
 
 /** The dev provider sandbox (./dev up runs it): serves the demo's media files. */
-async function startSandbox(ingestUrl: string): Promise<{ apiUrl: string; proc: RunningProcess }> {
+async function startSandbox(
+  ingestUrl: string,
+): Promise<{ apiUrl: string; origin: string; proc: RunningProcess }> {
   const port = await freePort();
   const proc = await startProcess(
     SANDBOX,
@@ -36,6 +45,7 @@ async function startSandbox(ingestUrl: string): Promise<{ apiUrl: string; proc: 
       INGEST_URL: ingestUrl,
       WHATSAPP_APP_SECRET: APP_SECRET,
       WHATSAPP_ACCESS_TOKEN: ACCESS_TOKEN,
+      ...META_TOKENS,
     },
     async () =>
       (
@@ -44,7 +54,7 @@ async function startSandbox(ingestUrl: string): Promise<{ apiUrl: string; proc: 
         })
       ).status === 200,
   );
-  return { apiUrl: `http://127.0.0.1:${port}/v24.0`, proc };
+  return { apiUrl: `http://127.0.0.1:${port}/v24.0`, origin: `http://127.0.0.1:${port}`, proc };
 }
 
 async function startIngest(o: {
@@ -66,6 +76,7 @@ async function startIngest(o: {
       WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN,
       WHATSAPP_ACCESS_TOKEN: ACCESS_TOKEN,
       WHATSAPP_API_BASE_URL: o.apiUrl,
+      ...META_TOKENS,
       BULLMQ_PREFIX: o.prefix,
       WEBHOOK_BATCH_WINDOW_MS: '30',
       RETRY_BASE_MS: '200',
@@ -101,7 +112,12 @@ export async function startStack(o: {
       apiUrl: sandbox.apiUrl,
     });
     procs.push(ingest.proc);
-    return { profilesAddr: profiles.addr, ingestUrl: ingest.url, stop };
+    return {
+      profilesAddr: profiles.addr,
+      ingestUrl: ingest.url,
+      sandboxUrl: sandbox.origin,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;
