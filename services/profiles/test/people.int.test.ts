@@ -694,6 +694,8 @@ describe('a person across channels', () => {
       reason: 'lena131@example.com: fact `email` on Messenger, profile on WhatsApp +49…131',
     });
     await link([wa.id, fb.id], { rule: suggestion!.rule, reason: suggestion!.reason });
+    // One WhatsApp identity shares its phone with nobody: the history shows the join only.
+    expect((await personOfUser(wa.id)).links.map((l) => l.rule)).toEqual([PersonRule.SAME_EMAIL]);
 
     const rows = await call(
       c,

@@ -116,7 +116,9 @@ const phonesOf = (u: UserView): string[] =>
 
 /**
  * The same-phone rule's joins, which are never stored (the person id itself is the join): one
- * per identity of an automatic person whose phone within its business names this person.
+ * per identity of an automatic person whose phone within its business names this person — when
+ * at least two do (a lone WhatsApp identity joined by hand with a Messenger one shares its
+ * phone with nobody: no rule joined anything).
  */
 async function automaticLinks(
   deps: Pick<Ports, 'people'>,
@@ -143,7 +145,7 @@ async function automaticLinks(
         undoReason: '',
       });
   }
-  return out;
+  return out.length >= 2 ? out : [];
 }
 
 function channelLabel(c: Channel): string {
