@@ -25,7 +25,14 @@
 //        message + filedata) → { attachment_id }, kept in memory like WhatsApp uploads;
 //   GET  /meta-cdn/<media id>?exp=<epoch ms>   no token, like Meta's CDN: the bytes of a demo
 //        file or an uploaded attachment (403 once `exp` has passed), for attachment URLs in
-//        Messenger / Instagram webhooks and echoes.
+//        Messenger / Instagram webhooks and echoes;
+//   GET  /<version>/<PSID or IGSID>?fields=...   the User Profile API, for the demo's five
+//        customers (a fixed table below, mirroring META_PERSONAS in tools/demo/src/channels.ts):
+//        Messenger { id, first_name, last_name }, Instagram { id, name, username }, only the
+//        fields asked for (no profile_pic: the sandbox has no pictures). The token must be that
+//        of the account the sandbox last sent to the id from, or else of any account of the
+//        id's channel; an unknown id gets Meta's 400 (OAuthException, code 100, subcode
+//        2018218). Told from WhatsApp's media metadata (same path) by its `fields` parameter.
 // Env: SANDBOX_PORT (7209), INGEST_URL, WHATSAPP_APP_SECRET, WHATSAPP_ACCESS_TOKEN,
 //      MESSENGER_PAGE_TOKENS / INSTAGRAM_TOKENS (<account id>:<token>,..., optional),
 //      MESSENGER_APP_SECRET (signs the Messenger / Instagram webhooks; WHATSAPP_APP_SECRET if unset).
@@ -288,6 +295,42 @@ async function metaReceipts({ account, channel, to, mid, message }) {
   );
 }
 
+/** The demo's Messenger / Instagram customers (tools/demo/src/channels.ts, META_PERSONAS). */
+const PERSONAS = new Map([
+  ['6500000000000101', { channel: 'messenger', first_name: 'Anna', last_name: 'Schneider' }],
+  ['6500000000000102', { channel: 'messenger', first_name: 'Marco', last_name: 'Rossi' }],
+  ['6500000000000103', { channel: 'messenger', first_name: 'Sarah', last_name: 'Miller' }],
+  ['17841400000000201', { channel: 'instagram', name: 'Chloé Dubois', username: 'chloe.dubois' }],
+  ['17841400000000202', { channel: 'instagram', name: 'Kenji Sato', username: 'kenji.design' }],
+]);
+/** PSID / IGSID → the account that sent to it here (the Send API's recipients). */
+const seenScoped = new Map();
+
+/** GET /<version>/<scoped id>?fields=...: the User Profile API (see the header). */
+function metaProfile(req, reply, scopedId, fields) {
+  const bearer = req.headers.authorization ?? '';
+  const persona = PERSONAS.get(scopedId);
+  const known = seenScoped.get(scopedId);
+  const allowed = [...meta.entries()].filter(
+    ([id, a]) => `Bearer ${a.token}` === bearer && (!known || id === known),
+  );
+  if (allowed.length === 0)
+    return reply(401, metaError('Invalid OAuth access token - Cannot parse access token', 190));
+  if (!persona || !allowed.some(([, a]) => a.channel === persona.channel))
+    return reply(
+      400,
+      metaError(
+        `Unsupported get request. Object with ID '${scopedId}' does not exist, cannot be loaded due to missing permissions, or does not support this operation`,
+        100,
+        2018218,
+      ),
+    );
+  const wanted = new Set(fields.split(',').map((f) => f.trim()));
+  const body = { id: scopedId };
+  for (const [k, v] of Object.entries(persona)) if (k !== 'channel' && wanted.has(k)) body[k] = v;
+  reply(200, body);
+}
+
 function metaSend(req, reply, { account, channel }) {
   let raw = '';
   req.on('data', (d) => (raw += d));
@@ -306,6 +349,7 @@ function metaSend(req, reply, { account, channel }) {
     if (body.messaging_type === 'MESSAGE_TAG' && !body.tag)
       return reply(400, metaError('(#100) Tag is required for MESSAGE_TAG', 100));
     const mid = metaMid(channel);
+    seenScoped.set(String(to), account);
     reply(200, { recipient_id: to, message_id: mid });
     void metaReceipts({ account, channel, to, mid, message });
   });
@@ -338,6 +382,10 @@ const server = createServer((req, res) => {
   const cdn = /^\/meta-cdn\/(\d+)$/.exec(path);
   if (req.method === 'GET' && cdn) return cdnDownload(req, res, cdn[1], reply);
   if (metaRoute(req, reply, path)) return;
+  const fields = new URL(req.url ?? '/', origin).searchParams.get('fields');
+  const profile = /^\/v[\d.]+\/(\d+)$/.exec(path);
+  if (req.method === 'GET' && profile && fields !== null && meta.size > 0)
+    return metaProfile(req, reply, profile[1], fields);
   if (req.headers.authorization !== `Bearer ${token}`)
     return reply(401, {
       error: { message: 'Invalid OAuth access token', type: 'OAuthException', code: 190 },

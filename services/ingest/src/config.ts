@@ -99,6 +99,9 @@ const schema = z.object({
   MEDIA_CHECKSUM_RETRIES: z.coerce.number().int().min(0).default(2),
   // After a 401/403 (the access token), wait this long before asking again.
   MEDIA_TOKEN_RETRY_MS: positive(600_000),
+  // Customer names (User Profile API): attempts per customer (about 8 hours with the default
+  // backoff) before the job is given up; the request is bounded by MEDIA_TIMEOUT_MS.
+  PROFILE_FETCH_ATTEMPTS: positive(100),
   SHUTDOWN_GRACE_MS: positive(20_000),
   // Which parts this process runs; split them to scale HTTP and workers separately.
   INGEST_ROLES: env

@@ -19,6 +19,7 @@ import { loadConfig, mediaCaps, type Config } from './config.js';
 import { createApplyWebhook } from './jobs/apply-webhook.js';
 import { EventBatcher } from './jobs/event-batcher.js';
 import { createFetchMedia } from './jobs/fetch-media.js';
+import { createFetchProfile } from './jobs/fetch-profile.js';
 import { createUploadAttachment } from './jobs/outbound-attachment.js';
 import { createSendOutbound } from './jobs/send-outbound.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
@@ -35,10 +36,18 @@ import {
   openMediaDownload,
   uploadMedia,
 } from './providers/whatsapp/media-api.js';
+import { fetchMetaProfile } from './providers/meta/user-profile-api.js';
 import { sendMessage } from './providers/whatsapp/send-api.js';
 import { MEDIA_FETCH, MEDIA_QUEUE, mediaJobId, mediaJobOptions } from './queue/media-queue.js';
 import { startMediaWorker } from './queue/media-worker.js';
 import { startOutboundWorker } from './queue/outbound-worker.js';
+import {
+  PROFILE_FETCH,
+  PROFILE_QUEUE,
+  profileJobId,
+  profileJobOptions,
+} from './queue/profile-queue.js';
+import { startProfileWorker } from './queue/profile-worker.js';
 import { createRateLimiter } from './queue/rate-limiter.js';
 import { createFailFastRedis, withTimeout } from './queue/redis.js';
 import {
@@ -74,6 +83,11 @@ function startWebhookPipeline({ config, log, closers, metrics, profiles, retry }
     prefix: config.BULLMQ_PREFIX,
   });
   mediaQueue.on('error', throttledWarn(log, 'media queue error'));
+  const profileQueue = new Queue(PROFILE_QUEUE, {
+    connection: { url: config.REDIS_URL, maxRetriesPerRequest: 3 },
+    prefix: config.BULLMQ_PREFIX,
+  });
+  profileQueue.on('error', throttledWarn(log, 'profile queue error'));
   const process = createApplyWebhook({
     batcher,
     maxEvents: config.WEBHOOK_BATCH_MAX_EVENTS,
@@ -83,6 +97,18 @@ function startWebhookPipeline({ config, log, closers, metrics, profiles, retry }
           name: MEDIA_FETCH,
           data,
           opts: mediaJobOptions(mediaJobId(data.accountId, data.wamid), config.MEDIA_ATTEMPTS),
+        })),
+      );
+    },
+    enqueueProfiles: async (jobs) => {
+      await profileQueue.addBulk(
+        jobs.map((data) => ({
+          name: PROFILE_FETCH,
+          data,
+          opts: profileJobOptions(
+            profileJobId(data.accountId, data.scopedId),
+            config.PROFILE_FETCH_ATTEMPTS,
+          ),
         })),
       );
     },
@@ -101,10 +127,12 @@ function startWebhookPipeline({ config, log, closers, metrics, profiles, retry }
   });
   closers.push({ name: 'webhook worker', close: w.close });
   // Closed after the worker (closers run in reverse): in-flight deliveries still queue theirs.
-  closers.splice(closers.length - 1, 0, {
-    name: 'media queue (webhook worker)',
-    close: () => mediaQueue.close(),
-  });
+  closers.splice(
+    closers.length - 1,
+    0,
+    { name: 'media queue (webhook worker)', close: () => mediaQueue.close() },
+    { name: 'profile queue (webhook worker)', close: () => profileQueue.close() },
+  );
 }
 
 function startMediaFetcher({ config, log, closers, metrics, profiles, retry }: Shared): void {
@@ -135,6 +163,43 @@ function startMediaFetcher({ config, log, closers, metrics, profiles, retry }: S
     log,
   });
   closers.push({ name: 'media worker', close: w.close });
+}
+
+/**
+ * Customers' names (User Profile API), in the media-worker role: like media, a fetch from Meta
+ * after a message is stored. Its own batcher applies the names the way webhook events are.
+ */
+function startProfileFetcher({ config, log, closers, metrics, profiles, retry }: Shared): void {
+  const batcher = new EventBatcher({
+    windowMs: config.WEBHOOK_BATCH_WINDOW_MS,
+    lanes: config.WEBHOOK_BATCH_LANES,
+    maxEvents: config.WEBHOOK_BATCH_MAX_EVENTS,
+    maxBytes: 3 * 1024 * 1024,
+    apply: (req) => profiles.call('applyWebhookEvents', req),
+    onBatch: (items) => metrics.applyBatchSize.observe(items),
+  });
+  const meta = {
+    baseUrl: config.META_API_BASE_URL,
+    tokens: { messenger: config.MESSENGER_PAGE_TOKENS, instagram: config.INSTAGRAM_TOKENS },
+    timeoutMs: config.MEDIA_TIMEOUT_MS,
+  };
+  const process = createFetchProfile({
+    fetchProfile: (r) => fetchMetaProfile(meta, r),
+    submit: (item) => batcher.submit(item),
+    metrics,
+    log,
+  });
+  const w = startProfileWorker({
+    redisUrl: config.REDIS_URL,
+    prefix: config.BULLMQ_PREFIX,
+    concurrency: config.MEDIA_CONCURRENCY,
+    retry,
+    process,
+    batcher,
+    metrics,
+    log,
+  });
+  closers.push({ name: 'profile worker', close: w.close });
 }
 
 function startSender({ config, log, closers, metrics, profiles, retry }: Shared): void {
@@ -224,7 +289,7 @@ async function main(config: Config): Promise<void> {
   const redis = createFailFastRedis(config.REDIS_URL, timeoutMs);
   redis.on('error', throttledWarn(log, 'redis connection error'));
   closers.push({ name: 'redis', close: () => redis.quit().catch(() => redis.disconnect()) });
-  const queues = [WEBHOOK_QUEUE, OUTBOUND_QUEUE, MEDIA_QUEUE].map((name) => {
+  const queues = [WEBHOOK_QUEUE, OUTBOUND_QUEUE, MEDIA_QUEUE, PROFILE_QUEUE].map((name) => {
     const q = new Queue(name, { connection: redis, prefix: config.BULLMQ_PREFIX });
     q.on('error', throttledWarn(log, `${name} queue error`));
     closers.push({ name: `${name} queue`, close: () => q.close() });
@@ -265,7 +330,10 @@ async function main(config: Config): Promise<void> {
   const shared: Shared = { config, log, closers, metrics, profiles, retry };
   if (config.INGEST_ROLES.includes('webhook-worker')) startWebhookPipeline(shared);
   if (config.INGEST_ROLES.includes('outbound-worker')) startSender(shared);
-  if (config.INGEST_ROLES.includes('media-worker')) startMediaFetcher(shared);
+  if (config.INGEST_ROLES.includes('media-worker')) {
+    startMediaFetcher(shared);
+    startProfileFetcher(shared);
+  }
   if (config.INGEST_ROLES.includes('http')) {
     const app = createApp({
       whatsapp: {

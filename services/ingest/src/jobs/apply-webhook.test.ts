@@ -213,4 +213,46 @@ describe('apply-webhook job', () => {
     await expect(failed(job(image))).rejects.toThrow(/down/);
     expect(order).toEqual([]);
   });
+
+  it('queues a name fetch per Messenger customer who wrote, after the apply; not for echoes', async () => {
+    const item = (o: Record<string, unknown>) => ({ timestamp: 1794300660000, ...o });
+    const body = {
+      object: 'page',
+      entry: [
+        {
+          id: '1029384756',
+          messaging: [
+            item({
+              sender: { id: '6500000000000101' },
+              recipient: { id: '1029384756' },
+              message: { mid: 'm_1', text: 'Hallo' },
+            }),
+            item({
+              sender: { id: '6500000000000101' },
+              recipient: { id: '1029384756' },
+              message: { mid: 'm_2', text: 'noch da?' },
+            }),
+            item({
+              sender: { id: '1029384756' },
+              recipient: { id: '6500000000000102' },
+              message: { mid: 'm_3', text: 'Echo', is_echo: true },
+            }),
+          ],
+        },
+      ],
+    };
+    const order: string[] = [];
+    const queued: unknown[] = [];
+    await createApplyWebhook({
+      batcher: { submit: () => (order.push('apply'), Promise.resolve()) },
+      maxEvents: 500,
+      enqueueProfiles: (jobs) => (order.push('enqueue'), queued.push(...jobs), Promise.resolve()),
+      metrics: createMetrics(),
+      log,
+    })(job(body, 'messenger'));
+    expect(order).toEqual(['apply', 'enqueue']);
+    expect(queued).toEqual([
+      { accountId: '1029384756', channel: 'messenger', scopedId: '6500000000000101' },
+    ]);
+  });
 });

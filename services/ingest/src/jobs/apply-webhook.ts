@@ -10,6 +10,7 @@ import { parseMetaDelivery } from '../providers/meta/parser.js';
 import type { ParsedDelivery } from '../providers/whatsapp/delivery-scope.js';
 import { parseWhatsappDelivery } from '../providers/whatsapp/parser.js';
 import { mediaJobsOf, type MediaJobData } from '../queue/media-queue.js';
+import { profileJobsOf, type ProfileJobData } from '../queue/profile-queue.js';
 import type { WebhookJobData, WebhookProvider } from '../queue/webhook-queue.js';
 import type { EventBatcher } from './event-batcher.js';
 import { profilesFailure } from './profiles-failure.js';
@@ -24,6 +25,11 @@ export interface ApplyWebhookDeps {
    * applying again is harmless, and the job ids keep a fetch from being queued twice.
    */
   enqueueMedia?: (jobs: MediaJobData[]) => Promise<void>;
+  /**
+   * Queue a name fetch for each Messenger / Instagram customer who wrote (after profiles stored
+   * the messages, like media). Job ids keep it to one fetch per customer and week.
+   */
+  enqueueProfiles?: (jobs: ProfileJobData[]) => Promise<void>;
   metrics: Metrics;
   log: Logger;
   now?: () => Date;
@@ -157,6 +163,8 @@ export function createApplyWebhook(
     }
     const media = mediaJobsOf(parsed.events);
     if (media.length > 0 && deps.enqueueMedia) await deps.enqueueMedia(media);
+    const profiles = deps.enqueueProfiles ? profileJobsOf(parsed.events) : [];
+    if (profiles.length > 0 && deps.enqueueProfiles) await deps.enqueueProfiles(profiles);
     for (const e of parsed.events)
       deps.metrics.eventsApplied.inc({ type: e.event?.$case ?? 'none' });
     deps.metrics.endToEndSeconds.observe(

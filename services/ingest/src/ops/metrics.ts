@@ -22,6 +22,7 @@ export interface Metrics {
   mediaFetchSeconds: Histogram<'kind'>;
   mediaTokenFailures: Counter<'account'>;
   mediaUploads: Counter<'result'>;
+  profileFetches: Counter<'channel' | 'outcome'>;
   queueDepth: Gauge<'queue' | 'state'>;
 }
 
@@ -134,6 +135,12 @@ export function createMetrics(
       name: 'ingest_outbound_media_uploads_total',
       help: 'Attachments uploaded to the provider before sending (uploaded, retried, refused)',
       labelNames: ['result'],
+      ...r,
+    }),
+    profileFetches: new Counter({
+      name: 'ingest_profile_fetches_total',
+      help: 'Customer name fetches (User Profile API) by channel and outcome (named, unnamed, refused, retried)',
+      labelNames: ['channel', 'outcome'],
       ...r,
     }),
     queueDepth: new Gauge({
