@@ -72,7 +72,10 @@ export interface MetaPersona {
   channel: MetaChannel;
   /** PSID (Messenger) or IGSID (Instagram). */
   scopedId: string;
-  /** Messenger and Instagram webhooks carry no name: carol records the one she learned. */
+  /**
+   * Messenger and Instagram webhooks carry no name: ingest asks Meta's User Profile API, which
+   * the provider sandbox answers with this name (scripts/provider-sandbox.mjs has the same table).
+   */
   name: string;
   facts: Array<{ key: string; value: string }>;
   /** Lines alternating customer / page, the customer's first. */

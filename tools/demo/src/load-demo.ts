@@ -87,11 +87,17 @@ async function loadMeta(deps: DemoDeps, now: number): Promise<number> {
   return created;
 }
 
-/** Every Messenger and Instagram line is stored, and the read watermark reached the replies. */
+/**
+ * Every Messenger and Instagram line is stored, the read watermark reached the replies, and the
+ * customer's name was fetched from the (sandbox's) User Profile API.
+ */
 async function waitUntilMetaApplied(deps: DemoDeps, now: number): Promise<void> {
   const lines = metaLines(now);
   for (const p of META_PERSONAS) {
     const user = await waitForMetaUser(deps.profiles, p);
+    await waitFor(`name of ${p.key}`, async () =>
+      (await waitForMetaUser(deps.profiles, p)).profile?.name === p.name ? true : undefined,
+    );
     const expected = lines.filter((l) => l.persona === p).length;
     const req = ListMessagesRequest.fromPartial({ userId: user.id, pageSize: 200 });
     await waitFor(

@@ -13,7 +13,6 @@ import {
   RecordOutboundMessageRequest,
   RetentionPolicy,
   UpdateAccountRequest,
-  UpdateUserRequest,
   UpsertFactsRequest,
   type User,
 } from '@ue/proto';
@@ -127,15 +126,6 @@ async function addFacts(
     );
 }
 
-async function noteCustomer(profiles: ProfilesClient, p: MetaPersona, user: User): Promise<void> {
-  if (user.profile?.displayName !== p.name)
-    await profiles.call(
-      'updateUser',
-      UpdateUserRequest.fromPartial({ userId: user.id, actor: carol, displayName: p.name }),
-    );
-  await addFacts(profiles, user.id, p.facts);
-}
-
 /** carol's notes on the Messenger and Instagram customers, and the join she is sure of. */
 export async function metaAgentWork(
   profiles: ProfilesClient,
@@ -143,7 +133,7 @@ export async function metaAgentWork(
 ): Promise<void> {
   for (const p of META_PERSONAS) {
     const user = await waitForMetaUser(profiles, p);
-    await noteCustomer(profiles, p, user);
+    await addFacts(profiles, user.id, p.facts);
     if (!p.sameAs) continue;
     const other = await whatsappUserOf(p.sameAs);
     // She gave the same email on WhatsApp: that is what the join rests on.

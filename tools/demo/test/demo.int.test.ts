@@ -115,6 +115,10 @@ async function expectChannelsAndPeople(): Promise<void> {
   expect(new Set(anna.map((u) => u.channel))).toEqual(
     new Set([Channel.WHATSAPP, Channel.MESSENGER]),
   );
+  // Her Messenger name came from Meta's User Profile API (the sandbox), not from a correction.
+  const onMessenger = anna.find((u) => u.channel === Channel.MESSENGER)!;
+  expect(onMessenger.profile).toMatchObject({ name: 'Anna Schneider' });
+  expect(onMessenger.profile?.displayName ?? '').toBe('');
   const person = (
     await client.call('getPerson', { lookup: { $case: 'userId', userId: anna[0]!.id } })
   ).person!;
