@@ -148,7 +148,11 @@ export function fakeProfiles(
       calls.push('uploadMedia');
       return Promise.reject(AppError.invalid('file', 'not in the fake'));
     },
-    listAccounts: () => Promise.resolve({ accounts }),
+    listAccounts: () =>
+      Promise.resolve({
+        accounts,
+        peopleRules: { samePhoneJoin: true, suggestSameEmail: true, suggestPhoneInFacts: false },
+      }),
     updateAccount: (req) => {
       requests.updateAccount.push(req);
       return mutation('updateAccount', () => {

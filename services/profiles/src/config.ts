@@ -66,6 +66,11 @@ const schema = z.object({
     .enum(['true', 'false'], { message: 'must be true or false' })
     .default('true')
     .transform((v) => v === 'true'),
+  /** Which shared contacts suggest a join to an admin: `email`, `phone`, both, or `none`. */
+  PEOPLE_SUGGEST: env
+    .list()
+    .pipe(z.array(z.enum(['email', 'phone', 'none'])))
+    .default(['email', 'phone']),
 });
 
 export type Config = Readonly<z.output<typeof schema>>;

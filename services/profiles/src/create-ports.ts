@@ -32,6 +32,8 @@ export interface PortsInput {
   now?: () => Date;
   /** PEOPLE_SAME_PHONE_JOIN (default true). */
   samePhoneJoin?: boolean;
+  /** PEOPLE_SUGGEST (default both). */
+  suggest?: { email: boolean; phone: boolean };
 }
 
 /**
@@ -46,9 +48,13 @@ export function createPorts(i: PortsInput): { ports: Ports; outbox: EventOutbox 
     createEventPublisher(i.redis, i.stream.name, i.stream.maxLen),
     i.log,
   );
-  const people = createPeopleRepo(i.mongo.client, cols);
-  const userRepo = createUserRepo(cols, {
+  const people = createPeopleRepo(i.mongo.client, cols, {
     samePhoneJoin: i.samePhoneJoin ?? true,
+    suggestSameEmail: i.suggest?.email ?? true,
+    suggestPhoneInFacts: i.suggest?.phone ?? true,
+  });
+  const userRepo = createUserRepo(cols, {
+    samePhoneJoin: people.rules.samePhoneJoin,
     businessOf: (accountId, wabaId) => people.businessOf(accountId, wabaId),
   });
   const ports: Ports = {

@@ -49,6 +49,10 @@ async function main(): Promise<void> {
     log,
     stream: { name: config.EVENTS_STREAM, maxLen: config.EVENTS_MAXLEN },
     samePhoneJoin: config.PEOPLE_SAME_PHONE_JOIN,
+    suggest: {
+      email: config.PEOPLE_SUGGEST.includes('email'),
+      phone: config.PEOPLE_SUGGEST.includes('phone'),
+    },
   });
   const watchConnection = () => {
     const conn = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });

@@ -35,6 +35,7 @@ import type {
   MediaStore,
   MessageStore,
   OrphanStore,
+  PeopleRules,
   PeopleStore,
   Ports,
   ReceivedDelivery,
@@ -1027,12 +1028,14 @@ interface PeopleState {
   users: Map<string, StoredUser>;
   links: Map<string, PersonLinkRecord>;
   facts: Map<string, FactRecord>;
+  rules: PeopleRules;
 }
 
 /** Joins, undos and splits each in one step, as the adapter's transactions. */
 function fakePeople(s: PeopleState): PeopleStore {
   const { users, links } = s;
   const update = updater(users);
+  const rules = s.rules;
   const inPersons = (ids: string[]) => (u: StoredUser) => ids.includes(personIdOf(u));
   const members = (personId: string) =>
     [...users.values()]
@@ -1062,6 +1065,7 @@ function fakePeople(s: PeopleState): PeopleStore {
     undoReason: '',
   });
   return {
+    rules,
     businessOf: async (accountId, wabaId) => wabaId || accountId,
     identities: async (ids) => out([...users.values()].filter(inPersons(ids))),
     listed: async (q, ids) =>
@@ -1264,7 +1268,9 @@ export interface FakePorts extends Ports {
 }
 
 /** Fresh in-memory ports; `now` defaults to a fixed instant (2026-11-10T09:00Z). */
-export function createFakePorts(opts: { now?: () => Date } = {}): FakePorts {
+export function createFakePorts(
+  opts: { now?: () => Date; peopleRules?: Partial<PeopleRules> } = {},
+): FakePorts {
   const s = {
     users: new Map<string, StoredUser>(),
     identities: new Map<string, string>(),
@@ -1346,7 +1352,17 @@ export function createFakePorts(opts: { now?: () => Date } = {}): FakePorts {
       },
     },
     media: fakeMedia(s.media),
-    people: fakePeople({ users: s.users, links: s.links, facts: s.facts }),
+    people: fakePeople({
+      users: s.users,
+      links: s.links,
+      facts: s.facts,
+      rules: {
+        samePhoneJoin: true,
+        suggestSameEmail: true,
+        suggestPhoneInFacts: true,
+        ...opts.peopleRules,
+      },
+    }),
     accounts: fakeAccounts(
       { accounts: s.accounts, users: s.users },
       opts.now ?? (() => new Date(Date.UTC(2026, 10, 10, 9))),

@@ -45,6 +45,8 @@ export interface HarnessOptions {
   mongo?: { url: string; selectionMs: number };
   /** PEOPLE_SAME_PHONE_JOIN (default true). */
   samePhoneJoin?: boolean;
+  /** PEOPLE_SUGGEST (default both). */
+  suggest?: { email: boolean; phone: boolean };
 }
 
 export async function startHarness(label: string, opts: HarnessOptions = {}): Promise<Harness> {
@@ -67,6 +69,7 @@ export async function startHarness(label: string, opts: HarnessOptions = {}): Pr
     log,
     stream: { name: stream, maxLen: 100_000 },
     samePhoneJoin: opts.samePhoneJoin,
+    suggest: opts.suggest,
   });
   const watch = {
     connect: () => new Redis(redisUrl, { maxRetriesPerRequest: null }),

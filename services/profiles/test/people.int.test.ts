@@ -228,6 +228,55 @@ describe('the same phone on WhatsApp numbers of one business', () => {
   });
 });
 
+describe('PEOPLE_SUGGEST', () => {
+  it('suggests only the contacts it names, and ListAccounts says which rules run', async () => {
+    const only = await startHarness('people_suggest', { suggest: { email: true, phone: false } });
+    try {
+      const events = [
+        inbound(NUM_A, '4915100000041', 'hi', t(0)),
+        inbound(NUM_A, '4915100000042', 'hello', t(1)),
+        inbound(NUM_A, '4915100000043', 'hey', t(2)),
+      ];
+      await call(only.client, 'applyWebhookEvents', { events, deliveries: [] });
+      const ids = await Promise.all(
+        ['4915100000041', '4915100000042', '4915100000043'].map(async (waId) => {
+          const r = await call(only.client, 'getUser', {
+            lookup: {
+              $case: 'accountUser',
+              accountUser: { accountId: NUM_A.accountId, user: ref(waId) },
+            },
+          });
+          return r.user!.id;
+        }),
+      );
+      const fact = (userId: string, key: string, value: string) =>
+        call(only.client, 'upsertFacts', {
+          userId,
+          author: { kind: ActorKind.AGENT, id: 'carol', displayName: 'Carol' },
+          facts: [{ key, value, confidence: 1, sourceMessageId: '', retract: false }],
+        });
+      // The second names the first's phone, the third shares an email with the first.
+      await fact(ids[1]!, 'phone', '+49 151 00000041');
+      await fact(ids[0]!, 'email', 'same@example.com');
+      await fact(ids[2]!, 'email', 'same@example.com');
+      const p = (
+        await call(only.client, 'getPerson', { lookup: { $case: 'userId', userId: ids[0]! } })
+      ).person!;
+      expect(p.suggestions.map((x) => [x.userId, x.rule])).toEqual([
+        [ids[2], PersonRule.SAME_EMAIL],
+      ]);
+      const { peopleRules } = await call(only.client, 'listAccounts', { channel: 0 });
+      expect(peopleRules).toEqual({
+        samePhoneJoin: true,
+        suggestSameEmail: true,
+        suggestPhoneInFacts: false,
+      });
+    } finally {
+      await only.close();
+    }
+  });
+});
+
 describe('LinkIdentities and UnlinkIdentities', () => {
   /** What an identity looks like from outside: the user, its messages, facts and log. */
   async function snapshot(userId: string) {

@@ -31,6 +31,7 @@ const list =
   () =>
     Promise.resolve({
       accounts: names.map((name, i) => Account.fromPartial({ id: `a${i}`, name })),
+      peopleRules: undefined,
     });
 
 describe('account directory', () => {
@@ -80,7 +81,11 @@ describe('account directory', () => {
     let release!: () => void;
     const slow = () =>
       new Promise<ListAccountsResponse>((resolve) => {
-        release = () => resolve({ accounts: [Account.fromPartial({ id: 'a0', name: 'old' })] });
+        release = () =>
+          resolve({
+            accounts: [Account.fromPartial({ id: 'a0', name: 'old' })],
+            peopleRules: undefined,
+          });
       });
     const t = setup([slow, list('new')]);
     const first = t.dir.index();

@@ -3,7 +3,7 @@
 // (empty at first) and labels fall back to the channel and the id's last digits: a page never
 // fails because of a name.
 import type { Logger } from '@ue/kit';
-import type { Account } from '@ue/proto';
+import type { Account, PeopleRules } from '@ue/proto';
 import type { ProfilesApi } from '../clients/profiles.js';
 
 export const ACCOUNTS_TTL_MS = 30_000;
@@ -14,8 +14,11 @@ export type AccountIndex = ReadonlyMap<string, Account>;
 export interface AccountDirectory {
   /** The accounts by id, at most ACCOUNTS_TTL_MS old; never throws. */
   index(): Promise<AccountIndex>;
-  /** Fresh from profiles (the accounts page shows counts and health); refreshes the cache. */
-  list(): Promise<Account[]>;
+  /**
+   * Fresh from profiles (the accounts page shows counts and health, and the people rules
+   * profiles runs); refreshes the cache.
+   */
+  list(): Promise<{ accounts: Account[]; peopleRules: PeopleRules | undefined }>;
   /** Forget the cached list (an admin just changed an account). */
   invalidate(): void;
 }
@@ -39,10 +42,10 @@ export function createAccountDirectory(deps: {
     return index;
   };
 
-  const load = async (): Promise<{ accounts: Account[]; index: AccountIndex }> => {
+  const load = async () => {
     const gen = generation;
-    const { accounts } = await deps.profiles.listAccounts({});
-    return { accounts, index: store(accounts, gen) };
+    const { accounts, peopleRules } = await deps.profiles.listAccounts({});
+    return { accounts, peopleRules, index: store(accounts, gen) };
   };
 
   const refresh = async (): Promise<AccountIndex> => {
@@ -65,7 +68,10 @@ export function createAccountDirectory(deps: {
       });
       return (inflight = asked);
     },
-    list: async () => (await load()).accounts,
+    list: async () => {
+      const { accounts, peopleRules } = await load();
+      return { accounts, peopleRules };
+    },
     invalidate() {
       generation += 1;
       fetchedAt = -Infinity;

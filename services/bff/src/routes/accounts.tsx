@@ -12,14 +12,15 @@ import { isSafeId } from './users-query.js';
 export function accountsRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
-  app.get('/accounts', async (c) =>
-    c.html(<AccountsPage accounts={await deps.accounts.list()} ctx={c.get('view')} />),
-  );
+  app.get('/accounts', async (c) => {
+    const { accounts, peopleRules } = await deps.accounts.list();
+    return c.html(<AccountsPage accounts={accounts} rules={peopleRules} ctx={c.get('view')} />);
+  });
 
   app.post('/accounts/:id', async (c) => {
     const id = c.req.param('id');
     if (!isSafeId(id)) throw AppError.notFound('account');
-    const account = (await deps.accounts.list()).find((a) => a.id === id);
+    const account = (await deps.accounts.list()).accounts.find((a) => a.id === id);
     if (!account) throw AppError.notFound('account');
     const ctx = c.get('view');
     const form = readAccountForm(await c.req.parseBody());

@@ -1,7 +1,7 @@
 // The accounts page: one card per channel endpoint (a WhatsApp number, a Page, an Instagram
 // account) with its counts, webhook health, retention and credentials reference, and a form
 // that changes its name, business, credentials reference and retention (UpdateAccount).
-import type { Account, AccountHealth } from '@ue/proto';
+import type { Account, AccountHealth, PeopleRules } from '@ue/proto';
 import {
   accountLabel,
   channelLabel,
@@ -243,7 +243,46 @@ export function AccountCard(props: {
   );
 }
 
-export function AccountsPage(props: { accounts: Account[]; ctx: ViewCtx }) {
+/** What profiles runs to bring identities together (PEOPLE_SAME_PHONE_JOIN, PEOPLE_SUGGEST). */
+function PeopleRulesCard(props: { rules: PeopleRules }) {
+  const r = props.rules;
+  const rows: [string, string][] = [
+    [
+      'Same phone on WhatsApp numbers of one business',
+      r.samePhoneJoin ? 'joined automatically' : 'off',
+    ],
+    ['Same email in profiles or facts', r.suggestSameEmail ? 'suggested to an admin' : 'off'],
+    [
+      'A phone in facts equal to another conversation’s phone',
+      r.suggestPhoneInFacts ? 'suggested to an admin' : 'off',
+    ],
+    ['By hand (an admin, an agent’s LinkIdentities)', 'always, with a reason'],
+  ];
+  return (
+    <section class="card people-rules" aria-labelledby="people-rules-title">
+      <h2 id="people-rules-title">How conversations become one person</h2>
+      <dl class="fields">
+        {rows.map(([rule, state]) => (
+          <>
+            <dt>{rule}</dt>
+            <dd>{state}</dd>
+          </>
+        ))}
+      </dl>
+      <p class="muted">
+        Accounts with the same business (below) are one business. Every join can be undone on the
+        person’s page. A change of the automatic rule or of an account’s business applies to
+        conversations that start afterwards; suggestions always follow the current rules.
+      </p>
+    </section>
+  );
+}
+
+export function AccountsPage(props: {
+  accounts: Account[];
+  rules?: PeopleRules | undefined;
+  ctx: ViewCtx;
+}) {
   const { ctx } = props;
   return (
     <Layout title="Accounts" ctx={ctx} area="accounts">
@@ -261,6 +300,7 @@ export function AccountsPage(props: { accounts: Account[]; ctx: ViewCtx }) {
           <AccountCard account={a} ctx={ctx} />
         ))}
       </div>
+      {props.rules ? <PeopleRulesCard rules={props.rules} /> : null}
     </Layout>
   );
 }

@@ -424,6 +424,24 @@ describe('retention and the accounts page', () => {
     );
   });
 
+  it('says which people rules run, the automatic one and each suggestion', async () => {
+    const on = text(
+      await render(
+        <AccountsPage
+          accounts={hostileAccounts()}
+          rules={{ samePhoneJoin: true, suggestSameEmail: false, suggestPhoneInFacts: true }}
+          ctx={ctx}
+        />,
+      ),
+    );
+    expect(on).toContain('How conversations become one person');
+    expect(on).toMatch(/Same phone on WhatsApp numbers of one business\s*joined automatically/);
+    expect(on).toMatch(/Same email in profiles or facts\s*off/);
+    expect(on).toMatch(/equal to another conversation’s phone\s*suggested to an admin/);
+    const none = text(await render(<AccountsPage accounts={[]} ctx={ctx} />));
+    expect(none).not.toContain('How conversations become one person');
+  });
+
   it('renders every account with counts, health, retention and credentials reference, inert', async () => {
     const html = await render(<AccountsPage accounts={hostileAccounts()} ctx={ctx} />);
     assertInert(html);

@@ -184,8 +184,15 @@ async function suggestionsFor(
   p: PersonIdentities,
 ): Promise<PersonSuggestion[]> {
   const live = p.identities.filter((u) => !u.erasedAt);
+  const { suggestSameEmail, suggestPhoneInFacts } = deps.people.rules;
+  if (!suggestSameEmail && !suggestPhoneInFacts) return [];
+  const wanted = (c: { kind: string }) =>
+    c.kind === 'email' ? suggestSameEmail : suggestPhoneInFacts;
   const ourFacts = await deps.people.factsOf(live.map((u) => u._id));
-  const ours = live.map((u) => ({ userId: u._id, contacts: contactsOf(u, ourFacts) }));
+  const ours = live.map((u) => ({
+    userId: u._id,
+    contacts: contactsOf(u, ourFacts).filter(wanted),
+  }));
   const terms = [...new Set(ours.flatMap((o) => o.contacts.map(contactTerm)))];
   if (terms.length === 0) return [];
   const holders = (

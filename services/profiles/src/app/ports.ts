@@ -663,7 +663,16 @@ export interface MoveOutcome {
  * `personId` of the identities concerned and record a link, in one transaction each. A user
  * without `personId` (stored before people existed) is read as `p-<its id>` everywhere.
  */
+/** The people rules this process runs (PEOPLE_SAME_PHONE_JOIN, PEOPLE_SUGGEST). */
+export interface PeopleRules {
+  samePhoneJoin: boolean;
+  suggestSameEmail: boolean;
+  suggestPhoneInFacts: boolean;
+}
+
 export interface PeopleStore {
+  /** The rules the store was configured with (suggestions follow them). */
+  readonly rules: PeopleRules;
   /** Every join or split that moved this user, oldest first (ExportUser). */
   linksOfUser(userId: string): AsyncIterable<PersonLinkRecord>;
   /** The business of an account (its `businessId`, else its WABA, else `wabaId`, else the id). */

@@ -131,6 +131,7 @@ export function createHandlers(
     }),
     listAccounts: w.unary('ListAccounts', async (req) => ({
       accounts: (await listAccounts(deps, req)).map(accountToProto),
+      peopleRules: deps.people.rules,
     })),
     updateAccount: w.unary('UpdateAccount', async (req, ctx) => ({
       account: accountToProto(

@@ -16,7 +16,7 @@ import {
   undoMove,
   type JoinCandidate,
 } from '../../domain/person.js';
-import type { PeopleStore, PersonChange } from '../../app/ports.js';
+import type { PeopleRules, PeopleStore, PersonChange } from '../../app/ports.js';
 import type { PersonLinkRecord, UserRecord } from '../../app/records.js';
 import { isDuplicateKey, VIEW, type Collections } from './db.js';
 import { listFilter } from './user-admin.js';
@@ -36,7 +36,11 @@ export function inPersons(personIds: string[]): Filter<UserRecord> {
 
 type PeopleCols = Pick<Collections, 'users' | 'personLinks' | 'accounts' | 'facts'>;
 
-export function createPeopleRepo(client: MongoClient, cols: PeopleCols): PeopleStore {
+export function createPeopleRepo(
+  client: MongoClient,
+  cols: PeopleCols,
+  rules: PeopleRules,
+): PeopleStore {
   const { users, personLinks } = cols;
   const inTransaction = <T>(work: (session: ClientSession) => Promise<T>): Promise<T> =>
     // The driver runs the callback again on transient errors (a write conflict with a
@@ -171,6 +175,7 @@ export function createPeopleRepo(client: MongoClient, cols: PeopleCols): PeopleS
   }
 
   return {
+    rules,
     businessOf,
     identities: (personIds) =>
       personIds.length
