@@ -102,3 +102,34 @@ export class Client {
     return res;
   }
 }
+
+/**
+ * An admin's open live stream (`/users/:id/events`): read until a text has arrived, resuming
+ * after `lastEventId` when given.
+ */
+export async function openEventStream(
+  c: Client,
+  path: string,
+  lastEventId?: string,
+): Promise<{ until(needle: string): Promise<string>; close(): Promise<void> }> {
+  const res = await c.request(path, {
+    headers: {
+      accept: 'text/event-stream',
+      ...(lastEventId ? { 'last-event-id': lastEventId } : {}),
+    },
+  });
+  const reader = res.body!.getReader();
+  const dec = new TextDecoder();
+  let buf = '';
+  return {
+    async until(needle) {
+      while (!buf.includes(needle)) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`stream ended before ${needle}`);
+        buf += dec.decode(value);
+      }
+      return buf;
+    },
+    close: () => reader.cancel(),
+  };
+}

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProfilesClient } from '@ue/profiles-client';
 import { createProfilesApi, type ProfilesApi } from '../src/clients/profiles.js';
-import { BASE, buildHarness, Client, type Harness } from './harness.js';
+import { BASE, buildHarness, Client, openEventStream, type Harness } from './harness.js';
 import { startProfiles, webhookClient, type ProfilesProcess } from './stack.js';
 
 describe('with profiles down', () => {
@@ -269,28 +269,8 @@ describe('pages over real profiles', () => {
   });
 
   it('resumes a dropped stream from Last-Event-ID without losing what happened meanwhile', async () => {
-    const open = async (lastEventId?: string) => {
-      const res = await c.request(`${BASE}/users/${joseId}/events`, {
-        headers: {
-          accept: 'text/event-stream',
-          ...(lastEventId ? { 'last-event-id': lastEventId } : {}),
-        },
-      });
-      const reader = res.body!.getReader();
-      const dec = new TextDecoder();
-      let buf = '';
-      return {
-        async until(needle: string): Promise<string> {
-          while (!buf.includes(needle)) {
-            const { value, done } = await reader.read();
-            if (done) throw new Error(`stream ended before ${needle}`);
-            buf += dec.decode(value);
-          }
-          return buf;
-        },
-        close: () => reader.cancel(),
-      };
-    };
+    const open = (lastEventId?: string) =>
+      openEventStream(c, `${BASE}/users/${joseId}/events`, lastEventId);
     const first = await open();
     await first.until('event: heartbeat');
     await hook.inbound({ waId: '4915112345678', name: 'José Álvarez', text: 'before the drop' });

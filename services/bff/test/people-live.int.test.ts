@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProfilesClient } from '@ue/profiles-client';
 import { ActorKind, Direction, PersonRule, type User } from '@ue/proto';
 import { createProfilesApi, type ProfilesApi } from '../src/clients/profiles.js';
-import { BASE, buildHarness, Client, type Harness } from './harness.js';
+import { BASE, buildHarness, Client, openEventStream, type Harness } from './harness.js';
 import { startProfiles, webhookClient, type ProfilesProcess } from './stack.js';
 
 const PAGE = '1029384756';
@@ -80,28 +80,8 @@ describe('a person across channels over real profiles', () => {
   });
 
   it("streams every identity's messages to the person's page, each resumed from its cursor", async () => {
-    const open = async (lastEventId?: string) => {
-      const res = await c.request(`${BASE}/users/${wa.id}/events?scope=person`, {
-        headers: {
-          accept: 'text/event-stream',
-          ...(lastEventId ? { 'last-event-id': lastEventId } : {}),
-        },
-      });
-      const reader = res.body!.getReader();
-      const dec = new TextDecoder();
-      let buf = '';
-      return {
-        async until(needle: string): Promise<string> {
-          while (!buf.includes(needle)) {
-            const { value, done } = await reader.read();
-            if (done) throw new Error(`stream ended before ${needle}`);
-            buf += dec.decode(value);
-          }
-          return buf;
-        },
-        close: () => reader.cancel(),
-      };
-    };
+    const open = (lastEventId?: string) =>
+      openEventStream(c, `${BASE}/users/${wa.id}/events?scope=person`, lastEventId);
     const first = await open();
     await first.until('event: heartbeat');
     await hook.messenger({ page: PAGE, psid: PSID, text: 'live from Messenger' });

@@ -6,8 +6,8 @@
 // not apply (opt-ins, handovers, …) are acknowledged and listed as ignored.
 import { Channel } from '@ue/proto';
 import { fitText } from '../event-limits.js';
-import { note, type ParsedDelivery } from '../whatsapp/delivery-scope.js';
-import { arr, bool, isObject, obj, readJson, str, type JsonObject } from '../whatsapp/json.js';
+import { note, readEnvelope, type ParsedDelivery } from '../whatsapp/delivery-scope.js';
+import { arr, bool, isObject, obj, str, type JsonObject } from '../whatsapp/json.js';
 import { part } from './message-content.js';
 import { onEdit, onMessage, onPostback, onReaction } from './message-event.js';
 import { onDelivery, onRead, onReferral } from './receipts.js';
@@ -124,23 +124,8 @@ function onEntry(
 
 /** Parse one delivery (its bytes, or text). Never throws: what cannot be read is listed. */
 export function parseMetaDelivery(body: Uint8Array | string, receivedAt: Date): ParsedDelivery {
-  const out: ParsedDelivery = {
-    events: [],
-    ignoredFields: [],
-    unknownTypes: [],
-    unsupported: [],
-    problems: [],
-  };
-  const read = readJson(body);
-  if (!read.ok) {
-    out.problems.push(`body is ${read.problem}`);
-    return out;
-  }
-  const root = read.value;
-  if (!isObject(root)) {
-    out.problems.push('body is not a webhook envelope (not an object)');
-    return out;
-  }
+  const { out, root } = readEnvelope(body);
+  if (!root) return out;
   const object = str(root.object);
   const channel = CHANNEL_OF_OBJECT.get(object);
   if (channel === undefined) {

@@ -3,7 +3,7 @@
 // and a user reference keeps only ids profiles can key by (src/providers/event-limits.ts).
 import { Channel, type UserRef, type WebhookEvent } from '@ue/proto';
 import { cleanRef, fitText } from '../event-limits.js';
-import { str, type Json, type JsonObject } from './json.js';
+import { isObject, readJson, str, type Json, type JsonObject } from './json.js';
 
 export interface ParsedDelivery {
   events: WebhookEvent[];
@@ -18,6 +18,29 @@ export interface ParsedDelivery {
 }
 
 export type EventBody = NonNullable<WebhookEvent['event']>;
+
+/**
+ * The start of every provider's parser: an empty result, and the body's top-level object — or
+ * none, with the problem noted, when the body is not JSON or not an object.
+ */
+export function readEnvelope(body: Uint8Array | string): {
+  out: ParsedDelivery;
+  root?: JsonObject;
+} {
+  const out: ParsedDelivery = {
+    events: [],
+    ignoredFields: [],
+    unknownTypes: [],
+    unsupported: [],
+    problems: [],
+  };
+  const read = readJson(body);
+  if (!read.ok) out.problems.push(`body is ${read.problem}`);
+  else if (!isObject(read.value))
+    out.problems.push('body is not a webhook envelope (not an object)');
+  else return { out, root: read.value };
+  return { out };
+}
 
 /** Notes kept per list: a hostile 3 MB body must not turn into a 3 MB log line. */
 const MAX_NOTES = 20;

@@ -12,11 +12,12 @@ import {
   note,
   noteType,
   push,
+  readEnvelope,
   ref,
   type ParsedDelivery,
   type Scope,
 } from './delivery-scope.js';
-import { arr, isObject, obj, optStr, readJson, str, unixTime, type JsonObject } from './json.js';
+import { arr, isObject, obj, optStr, str, unixTime, type JsonObject } from './json.js';
 import { providerErrors } from './message-content.js';
 import { onMessage } from './message-event.js';
 
@@ -182,20 +183,9 @@ function onEntry(
 
 /** Parse one delivery (its bytes, or text). Never throws: what cannot be read is listed. */
 export function parseWhatsappDelivery(body: Uint8Array | string, receivedAt: Date): ParsedDelivery {
-  const out: ParsedDelivery = {
-    events: [],
-    ignoredFields: [],
-    unknownTypes: [],
-    unsupported: [],
-    problems: [],
-  };
-  const read = readJson(body);
-  if (!read.ok) {
-    out.problems.push(`body is ${read.problem}`);
-    return out;
-  }
-  const root = read.value;
-  if (!isObject(root) || !Array.isArray(root.entry)) {
+  const { out, root } = readEnvelope(body);
+  if (!root) return out;
+  if (!Array.isArray(root.entry)) {
     out.problems.push('body is not a webhook envelope (no entry array)');
     return out;
   }
