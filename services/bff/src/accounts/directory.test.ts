@@ -58,7 +58,7 @@ describe('account directory', () => {
   it('keeps the last list when profiles cannot answer, and does not ask on every request', async () => {
     const t = setup([
       list('Berlin'),
-      () => Promise.reject(new AppError('FAILED_PRECONDITION', 'not built yet')),
+      () => Promise.reject(new AppError('UNAVAILABLE', 'profiles unreachable')),
       list('Munich'),
     ]);
     await t.dir.index();
